@@ -1,0 +1,50 @@
+/* main.c: `richlazy [COMMAND] [options]`: dispatch to the commands. */
+#include <stdio.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "rl_run.h"
+
+typedef int (*command_fn)(int argc, char **argv, FILE *out, FILE *errf);
+
+static const struct {
+    const char *name;
+    command_fn fn;
+    const char *summary;
+} commands[] = {
+    {"run", rl_run_main, "train headless; write metrics.csv, data.csv, weights"},
+};
+
+static void usage(FILE *f)
+{
+    fputs("usage: richlazy [COMMAND] [options]\n"
+          "\n"
+          "Watch a wide two-layer network learn in the rich (feature\n"
+          "learning) and the lazy (kernel) regime, side by side.\n"
+          "\n"
+          "Commands:\n", f);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n  richlazy COMMAND --help   shows a command's options.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    /* one BLAS thread: the matrices are tiny; experiments parallelise
+     * over runs instead */
+    openblas_set_num_threads(1);
+    if (argc < 2)
+        return rl_run_main(0, argv + 1, stdout, stderr);
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].fn(argc - 2, argv + 2, stdout, stderr);
+    fprintf(stderr, "richlazy: error: unknown command '%s' (see richlazy "
+            "--help)\n", cmd);
+    return 2;
+}

@@ -1,0 +1,349 @@
+/* net.c: the two-layer network, its gradient (plain and linear fast path)
+ * and the SGD step with PyTorch-style weight decay. See rl_net.h. */
+#include "rl_net.h"
+
+#include <assert.h>
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const act_names[RL_ACT_COUNT] = {"linear", "relu", "tanh"};
+
+const char *rl_activation_name(enum rl_activation act)
+{
+    assert(act >= 0 && act < RL_ACT_COUNT);
+    return act_names[act];
+}
+
+bool rl_activation_parse(const char *name, enum rl_activation *act)
+{
+    for (int i = 0; i < RL_ACT_COUNT; i++) {
+        if (!strcmp(name, act_names[i])) {
+            *act = (enum rl_activation)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool rl_net_init(struct rl_net *net, int h, int max_n)
+{
+    assert(h > 0 && max_n >= 0);
+    memset(net, 0, sizeof(*net));
+    net->h = h;
+    net->w1 = calloc((size_t)h * 2, sizeof(float));
+    net->w2 = calloc((size_t)h, sizeof(float));
+    net->w1_0 = calloc((size_t)h * 2, sizeof(float));
+    net->w2_0 = calloc((size_t)h, sizeof(float));
+    net->dw1 = calloc((size_t)h * 2, sizeof(float));
+    net->dw2 = calloc((size_t)h, sizeof(float));
+    if (!net->w1 || !net->w2 || !net->w1_0 || !net->w2_0 || !net->dw1 ||
+        !net->dw2)
+        goto fail;
+    if (!rl_net_reserve(net, max_n))
+        goto fail;
+    return true;
+fail:
+    rl_net_destroy(net);
+    return false;
+}
+
+void rl_net_destroy(struct rl_net *net)
+{
+    free(net->w1);
+    free(net->w2);
+    free(net->w1_0);
+    free(net->w2_0);
+    free(net->dw1);
+    free(net->dw2);
+    free(net->pre);
+    free(net->post);
+    free(net->out);
+    memset(net, 0, sizeof(*net));
+}
+
+bool rl_net_reserve(struct rl_net *net, int n)
+{
+    assert(n >= 0);
+    if (n <= net->cap_n)
+        return true;
+    size_t cells = (size_t)n * (size_t)net->h;
+    float *pre = malloc(cells * sizeof(float));
+    float *post = malloc(cells * sizeof(float));
+    float *out = malloc((size_t)n * 2 * sizeof(float));
+    if (!pre || !post || !out) {
+        free(pre);
+        free(post);
+        free(out);
+        return false;
+    }
+    free(net->pre);
+    free(net->post);
+    free(net->out);
+    net->pre = pre;
+    net->post = post;
+    net->out = out;
+    net->cap_n = n;
+    return true;
+}
+
+static double norm2(const float *v, size_t len)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < len; i++)
+        s += (double)v[i] * v[i];
+    return sqrt(s);
+}
+
+void rl_net_mark_initial(struct rl_net *net)
+{
+    memcpy(net->w1_0, net->w1, (size_t)net->h * 2 * sizeof(float));
+    memcpy(net->w2_0, net->w2, (size_t)net->h * sizeof(float));
+    net->norm_w1_0 = norm2(net->w1_0, (size_t)net->h * 2);
+    net->norm_w2_0 = norm2(net->w2_0, (size_t)net->h);
+}
+
+void rl_net_reset(struct rl_net *net, enum rl_activation act, double s1,
+                  double s2, struct rl_rng *rng)
+{
+    net->act = act;
+    net->init_w1 = s1;
+    net->init_w2 = s2;
+    for (int i = 0; i < 2 * net->h; i++)
+        net->w1[i] = (float)(s1 * rl_rng_normal(rng));
+    for (int i = 0; i < net->h; i++)
+        net->w2[i] = (float)(s2 * rl_rng_normal(rng));
+    rl_net_mark_initial(net);
+}
+
+void rl_net_beta(const struct rl_net *net, double beta[2])
+{
+    double b0 = 0.0, b1 = 0.0;
+    const float *w1 = net->w1, *w2 = net->w2;
+    for (int i = 0; i < net->h; i++) {
+        b0 += (double)w2[i] * w1[2 * i];
+        b1 += (double)w2[i] * w1[2 * i + 1];
+    }
+    beta[0] = b0;
+    beta[1] = b1;
+}
+
+static inline float activate(enum rl_activation act, float z)
+{
+    switch (act) {
+    case RL_ACT_RELU:
+        return z > 0.0f ? z : 0.0f;
+    case RL_ACT_TANH:
+        return tanhf(z);
+    default:
+        return z;
+    }
+}
+
+void rl_net_predict(const struct rl_net *net, const float *x, int n,
+                    float *out)
+{
+    if (net->act == RL_ACT_LINEAR) {
+        double beta[2];
+        rl_net_beta(net, beta);
+        for (int k = 0; k < n; k++)
+            out[k] = (float)(beta[0] * x[2 * k] + beta[1] * x[2 * k + 1]);
+        return;
+    }
+    for (int k = 0; k < n; k++) {
+        float x0 = x[2 * k], x1 = x[2 * k + 1];
+        double acc = 0.0;
+        for (int i = 0; i < net->h; i++) {
+            float z = net->w1[2 * i] * x0 + net->w1[2 * i + 1] * x1;
+            acc += (double)net->w2[i] * activate(net->act, z);
+        }
+        out[k] = (float)acc;
+    }
+}
+
+/* Loss and accuracy from outputs; labels are exactly 0 or 1. */
+static void score(const float *out, const struct rl_data *d, double *loss,
+                  double *accuracy)
+{
+    double sse = 0.0;
+    int correct = 0;
+    for (int k = 0; k < d->n; k++) {
+        double e = (double)out[k] - d->y[k];
+        sse += e * e;
+        correct += ((out[k] > 0.5f) == (d->y[k] > 0.5f));
+    }
+    *loss = d->n ? sse / d->n : NAN;
+    *accuracy = d->n ? (double)correct / d->n : NAN;
+}
+
+void rl_net_evaluate(const struct rl_net *net, const struct rl_data *d,
+                     double *loss, double *accuracy)
+{
+    if (net->act == RL_ACT_LINEAR) {
+        /* O(n) through beta, no scratch needed */
+        double beta[2];
+        rl_net_beta(net, beta);
+        double sse = 0.0;
+        int correct = 0;
+        for (int k = 0; k < d->n; k++) {
+            double o = beta[0] * d->x[2 * k] + beta[1] * d->x[2 * k + 1];
+            double e = o - d->y[k];
+            sse += e * e;
+            correct += ((o > 0.5) == (d->y[k] > 0.5f));
+        }
+        *loss = d->n ? sse / d->n : NAN;
+        *accuracy = d->n ? (double)correct / d->n : NAN;
+        return;
+    }
+    /* chunked so any n works without allocation */
+    enum { CHUNK = 256 };
+    float out[CHUNK];
+    double sse = 0.0, correct = 0.0;
+    for (int k0 = 0; k0 < d->n; k0 += CHUNK) {
+        int m = d->n - k0 < CHUNK ? d->n - k0 : CHUNK;
+        rl_net_predict(net, d->x + 2 * k0, m, out);
+        struct rl_data part = {.n = m, .x = d->x + 2 * k0, .y = d->y + k0};
+        double l, a;
+        score(out, &part, &l, &a);
+        sse += l * m;
+        correct += a * m;
+    }
+    *loss = d->n ? sse / d->n : NAN;
+    *accuracy = d->n ? correct / d->n : NAN;
+}
+
+double rl_net_grad_plain(struct rl_net *net, const struct rl_data *d,
+                         float *dw1, float *dw2)
+{
+    const int n = d->n, h = net->h;
+    assert(n <= net->cap_n);
+    float *pre = net->pre;      /* (n, h) */
+    float *post = net->post;    /* (n, h) */
+    float *out = net->out;      /* (n) */
+    float *dout = net->out + n; /* (n) */
+
+    /* forward: pre = X w1^T, post = act(pre), out = post w2 */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, h, 2, 1.0f,
+                d->x, 2, net->w1, 2, 0.0f, pre, h);
+    const float *hidden = pre;
+    if (net->act != RL_ACT_LINEAR) {
+        for (size_t c = 0; c < (size_t)n * h; c++)
+            post[c] = activate(net->act, pre[c]);
+        hidden = post;
+    }
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, n, h, 1.0f, hidden, h, net->w2,
+                1, 0.0f, out, 1);
+
+    /* MSE: L = mean (out - y)^2, dL/dout = 2 (out - y) / n */
+    double sse = 0.0;
+    for (int k = 0; k < n; k++) {
+        double e = (double)out[k] - d->y[k];
+        sse += e * e;
+        dout[k] = (float)(2.0 * e / n);
+    }
+
+    /* dw2 = hidden^T dout */
+    cblas_sgemv(CblasRowMajor, CblasTrans, n, h, 1.0f, hidden, h, dout, 1,
+                0.0f, dw2, 1);
+
+    /* dpre = (dout w2^T) * act'(pre), written into post */
+    for (int k = 0; k < n; k++) {
+        float g = dout[k];
+        float *row = post + (size_t)k * h;
+        const float *z = pre + (size_t)k * h;
+        switch (net->act) {
+        case RL_ACT_LINEAR:
+            for (int i = 0; i < h; i++)
+                row[i] = g * net->w2[i];
+            break;
+        case RL_ACT_RELU:
+            for (int i = 0; i < h; i++)
+                row[i] = z[i] > 0.0f ? g * net->w2[i] : 0.0f;
+            break;
+        case RL_ACT_TANH:
+            for (int i = 0; i < h; i++)
+                row[i] = g * net->w2[i] * (1.0f - row[i] * row[i]);
+            break;
+        default:
+            assert(0);
+        }
+    }
+
+    /* dw1 = dpre^T X */
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, h, 2, n, 1.0f, post,
+                h, d->x, 2, 0.0f, dw1, 2);
+    return n ? sse / n : NAN;
+}
+
+/* dL/dbeta for the linear net: g = 2 (Sxx beta - Sxy); and the loss
+ * beta^T Sxx beta - 2 beta.Sxy + syy. */
+static double linear_beta_grad(const struct rl_data *d, const double beta[2],
+                               double g[2])
+{
+    const double *s = d->sxx;
+    double sb0 = s[0] * beta[0] + s[1] * beta[1];
+    double sb1 = s[2] * beta[0] + s[3] * beta[1];
+    g[0] = 2.0 * (sb0 - d->sxy[0]);
+    g[1] = 2.0 * (sb1 - d->sxy[1]);
+    double loss = beta[0] * sb0 + beta[1] * sb1 -
+                  2.0 * (beta[0] * d->sxy[0] + beta[1] * d->sxy[1]) + d->syy;
+    return loss > 0.0 ? loss : 0.0; /* rounding can dip below 0 at the optimum */
+}
+
+double rl_net_grad_fast(const struct rl_net *net, const struct rl_data *d,
+                        float *dw1, float *dw2)
+{
+    assert(net->act == RL_ACT_LINEAR);
+    double beta[2], g[2];
+    rl_net_beta(net, beta);
+    double loss = linear_beta_grad(d, beta, g);
+    /* out = X w1^T w2^T, so dL/dw1[i,:] = w2[i] g and dL/dw2[i] = w1[i,:].g */
+    for (int i = 0; i < net->h; i++) {
+        dw1[2 * i] = (float)(net->w2[i] * g[0]);
+        dw1[2 * i + 1] = (float)(net->w2[i] * g[1]);
+        dw2[i] = (float)(net->w1[2 * i] * g[0] + net->w1[2 * i + 1] * g[1]);
+    }
+    return loss;
+}
+
+double rl_net_step(struct rl_net *net, const struct rl_data *d, double lr,
+                   double lambda)
+{
+    const int h = net->h;
+    float *w1 = net->w1, *w2 = net->w2;
+    if (net->act == RL_ACT_LINEAR && !net->force_plain) {
+        /* fused O(h) pass: both layers from the old weights at once */
+        double beta[2], g[2];
+        rl_net_beta(net, beta);
+        double loss = linear_beta_grad(d, beta, g);
+        const double decay = 1.0 - lr * lambda;
+        const double lg0 = lr * g[0], lg1 = lr * g[1];
+        for (int i = 0; i < h; i++) {
+            double a0 = w1[2 * i], a1 = w1[2 * i + 1], b = w2[i];
+            w1[2 * i] = (float)(decay * a0 - lg0 * b);
+            w1[2 * i + 1] = (float)(decay * a1 - lg1 * b);
+            w2[i] = (float)(decay * b - (lg0 * a0 + lg1 * a1));
+        }
+        return loss;
+    }
+    double loss = rl_net_grad_plain(net, d, net->dw1, net->dw2);
+    /* W <- W - lr (dL/dW + lambda W), torch.optim.SGD with weight_decay */
+    const float flr = (float)lr, flam = (float)lambda;
+    for (int c = 0; c < 2 * h; c++)
+        w1[c] -= flr * (net->dw1[c] + flam * w1[c]);
+    for (int i = 0; i < h; i++)
+        w2[i] -= flr * (net->dw2[i] + flam * w2[i]);
+    return loss;
+}
+
+bool rl_net_finite(const struct rl_net *net)
+{
+    for (int c = 0; c < 2 * net->h; c++)
+        if (!isfinite(net->w1[c]))
+            return false;
+    for (int i = 0; i < net->h; i++)
+        if (!isfinite(net->w2[i]))
+            return false;
+    return true;
+}

@@ -1,0 +1,220 @@
+/* run.c: the headless training run (see rl_run.h). */
+#include "rl_run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rl_cli.h"
+#include "rl_config.h"
+#include "rl_npy.h"
+#include "rl_output.h"
+#include "rl_trainer.h"
+
+static const char run_usage[] =
+    "usage: richlazy run [options]\n"
+    "\n"
+    "Train the rich and the lazy network side by side without a window and\n"
+    "write metrics.csv, data.csv and weights/*.npy into the output folder.\n";
+
+struct run_log {
+    FILE *csv;
+};
+
+static void write_row(void *ctx, int which, long step,
+                      const struct rl_metrics *m)
+{
+    struct run_log *log = ctx;
+    fprintf(log->csv, "%ld,%s,", step, rl_net_label(which));
+    rl_metrics_csv_row(log->csv, m);
+    fputc('\n', log->csv);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void progress(FILE *errf, long step, long total, double t0,
+                     double *last_print)
+{
+    double t = now_seconds();
+    if (t - *last_print < 0.25 && step < total)
+        return;
+    *last_print = t;
+    double frac = total ? (double)step / total : 1.0;
+    double eta = frac > 0 ? (t - t0) * (1.0 - frac) / frac : 0.0;
+    fprintf(errf, "\rtraining: step %ld/%ld (%3.0f%%), %.1f s left   ", step,
+            total, 100.0 * frac, eta);
+    if (step >= total)
+        fputc('\n', errf);
+    fflush(errf);
+}
+
+static bool write_weights(const struct rl_trainer *tr, const char *dir,
+                          char *err, size_t errlen)
+{
+    char wdir[4096], path[4200];
+    if (!rl_output_path(wdir, sizeof(wdir), dir, "weights", err, errlen))
+        return false;
+    if (mkdir(wdir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create '%s': %s", wdir,
+                 strerror(errno));
+        return false;
+    }
+    for (int w = 0; w < RL_NETS; w++) {
+        const struct rl_net *net = &tr->net[w];
+        const struct {
+            const char *name;
+            const float *data;
+            int rows, cols;
+        } arrays[4] = {
+            {"w1_init", net->w1_0, net->h, 2},
+            {"w2_init", net->w2_0, 1, net->h},
+            {"w1_final", net->w1, net->h, 2},
+            {"w2_final", net->w2, 1, net->h},
+        };
+        for (int a = 0; a < 4; a++) {
+            snprintf(path, sizeof(path), "%s/%s_%s.npy", wdir,
+                     rl_net_label(w), arrays[a].name);
+            if (!rl_npy_write(path, arrays[a].data, arrays[a].rows,
+                              arrays[a].cols, err, errlen))
+                return false;
+        }
+    }
+    return true;
+}
+
+static void print_summary(FILE *out, const struct rl_trainer *tr,
+                          const char *dir)
+{
+    const struct rl_config *c = &tr->cfg;
+    fprintf(out, "richlazy run: %ld steps, H=%d, N=%d (%s), %s, lr %g, "
+            "lambda %g, seed %llu\n",
+            c->steps, c->hidden, tr->train.n,
+            c->data_path ? c->data_path : rl_dataset_name(c->dataset),
+            rl_activation_name(c->act), c->lr, c->lambda,
+            (unsigned long long)c->seed);
+    fprintf(out, "  net   init      loss        accuracy  rel_w1      rel_w2\n");
+    for (int w = 0; w < RL_NETS; w++) {
+        const struct rl_metrics *m = &tr->last[w];
+        fprintf(out, "  %-5s %-9g %-11.4g %-9.4f %-11.4g %-11.4g",
+                rl_net_label(w), c->init[w], m->loss, m->accuracy, m->rel_w1,
+                m->rel_w2);
+        if (tr->test.n)
+            fprintf(out, " test loss %.4g, accuracy %.4f", m->test_loss,
+                    m->test_accuracy);
+        if (tr->diverged[w])
+            fprintf(out, " DIVERGED at step %ld (lr %g)",
+                    tr->diverged_step[w], tr->diverged_lr[w]);
+        fputc('\n', out);
+    }
+    if (tr->last[RL_LAZY].rel_w1 > 0)
+        fprintf(out, "  rich/lazy rel_w1 ratio: %.4g\n",
+                tr->last[RL_RICH].rel_w1 / tr->last[RL_LAZY].rel_w1);
+    fprintf(out, "wrote %s/metrics.csv, %s/data.csv, %s/weights/*.npy\n", dir,
+            dir, dir);
+}
+
+int rl_run_main(int argc, char **argv, FILE *out, FILE *errf)
+{
+    struct rl_config cfg = rl_config_default;
+    char err[8192];
+    uint64_t seen;
+    switch (rl_cli_parse(rl_run_opts, rl_run_nopts, argc, argv, &cfg, &seen,
+                         err, sizeof(err))) {
+    case RL_CLI_HELP:
+        rl_cli_print_help(out, run_usage, rl_run_opts, rl_run_nopts,
+                          &rl_config_default);
+        return 0;
+    case RL_CLI_ERROR:
+        fprintf(errf, "richlazy run: error: %s\n", err);
+        return 2;
+    case RL_CLI_OK:
+        break;
+    }
+    if (cfg.data_path &&
+        (seen & ((uint64_t)1 << rl_cli_find(rl_run_opts, rl_run_nopts,
+                                            "--dataset")))) {
+        fprintf(errf, "richlazy run: error: give either --data or "
+                "--dataset, not both\n");
+        return 2;
+    }
+
+    /* data and nets first: bad data must not leave an output folder */
+    struct rl_trainer tr;
+    if (!rl_trainer_init(&tr, &cfg, 0, err, sizeof(err))) {
+        fprintf(errf, "richlazy run: error: %s\n", err);
+        return 2;
+    }
+
+    char dirbuf[256];
+    const char *dir = cfg.out_dir;
+    if (!dir) {
+        rl_output_default_name(dirbuf, sizeof(dirbuf), "richlazy-run");
+        dir = dirbuf;
+    }
+    bool created;
+    if (!rl_output_prepare_dir(dir, &created, err, sizeof(err))) {
+        fprintf(errf, "richlazy run: error: %s\n", err);
+        rl_trainer_destroy(&tr);
+        return 2;
+    }
+
+    struct rl_outfile metrics, data;
+    memset(&data, 0, sizeof(data));
+    int code = 1;
+    if (!rl_outfile_open(&metrics, dir, "metrics.csv", err, sizeof(err)))
+        goto fail;
+    fprintf(metrics.f, "step,net,%s\n", rl_metrics_csv_header());
+    struct run_log log = {.csv = metrics.f};
+    for (int w = 0; w < RL_NETS; w++)
+        write_row(&log, w, 0, &tr.last[w]);
+    tr.on_metrics = write_row;
+    tr.on_metrics_ctx = &log;
+
+    bool show_progress = !cfg.quiet && isatty(fileno(errf)) &&
+                         cfg.steps >= 20000;
+    double t0 = now_seconds(), last_print = 0.0;
+    for (long s = 0; s < cfg.steps; s++) {
+        rl_trainer_step(&tr, 1);
+        if (ferror(metrics.f))
+            break; /* disk full: stop early, reported at commit */
+        if (show_progress && (s & 1023) == 0)
+            progress(errf, s, cfg.steps, t0, &last_print);
+    }
+    if (show_progress)
+        progress(errf, cfg.steps, cfg.steps, t0, &last_print);
+    /* the final step always gets a row */
+    for (int w = 0; w < RL_NETS; w++)
+        if (!tr.diverged[w] && tr.step[w] % tr.log_every != 0)
+            rl_trainer_log(&tr, w);
+
+    if (!rl_outfile_commit(&metrics, err, sizeof(err)))
+        goto fail;
+    char path[4200];
+    if (!rl_output_path(path, sizeof(path), dir, "data.csv", err,
+                        sizeof(err)) ||
+        !rl_data_write_csv(&tr.train, path, err, sizeof(err)))
+        goto fail;
+    if (!write_weights(&tr, dir, err, sizeof(err)))
+        goto fail;
+    if (!cfg.quiet)
+        print_summary(out, &tr, dir);
+    rl_trainer_destroy(&tr);
+    return 0;
+
+fail:
+    fprintf(errf, "richlazy run: error: %s\n", err);
+    rl_outfile_abort(&metrics);
+    if (created)
+        rmdir(dir); /* only succeeds when nothing complete was written */
+    rl_trainer_destroy(&tr);
+    return code;
+}

@@ -1,0 +1,187 @@
+/* trainer.c: the rich/lazy pair, its data, steps and logging. */
+#include "rl_trainer.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const uint64_t net_stream[RL_NETS] = {RL_STREAM_RICH, RL_STREAM_LAZY};
+
+/* Build train/test from cfg into tr (data only). */
+static bool build_data(struct rl_trainer *tr, char *err, size_t errlen)
+{
+    const struct rl_config *cfg = &tr->cfg;
+    struct rl_data all = {0};
+    if (cfg->data_path) {
+        if (!rl_data_load_csv(&all, cfg->data_path, err, errlen))
+            return false;
+    } else if (!rl_data_generate(&all, cfg->dataset, cfg->samples,
+                                 rl_config_noise(cfg), cfg->seed)) {
+        snprintf(err, errlen, "out of memory generating %d samples",
+                 cfg->samples);
+        return false;
+    }
+
+    struct rl_data train = {0}, test = {0};
+    if (cfg->test_fraction > 0.0) {
+        bool ok = rl_data_split(&all, cfg->test_fraction, cfg->seed, &train,
+                                &test, err, errlen);
+        rl_data_destroy(&all);
+        if (!ok)
+            return false;
+    } else {
+        train = all;
+    }
+    for (int w = 0; w < RL_NETS; w++) {
+        if (tr->net[w].h && !rl_net_reserve(&tr->net[w], train.n)) {
+            snprintf(err, errlen, "out of memory for %d samples x %d units",
+                     train.n, tr->cfg.hidden);
+            rl_data_destroy(&train);
+            rl_data_destroy(&test);
+            return false;
+        }
+    }
+    rl_data_destroy(&tr->train);
+    rl_data_destroy(&tr->test);
+    tr->train = train;
+    tr->test = test;
+    return true;
+}
+
+bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
+                     int history_cap, char *err, size_t errlen)
+{
+    memset(tr, 0, sizeof(*tr));
+    tr->cfg = *cfg;
+    tr->log_every = cfg->log_every > 0 ? cfg->log_every : 1;
+    if (!build_data(tr, err, errlen))
+        goto fail;
+    for (int w = 0; w < RL_NETS; w++) {
+        if (!rl_net_init(&tr->net[w], cfg->hidden, tr->train.n) ||
+            !rl_history_init(&tr->hist[w],
+                             history_cap > 0 ? history_cap : 4096)) {
+            snprintf(err, errlen,
+                     "out of memory: %d hidden units x %d samples need about "
+                     "%.0f MiB per network",
+                     cfg->hidden, tr->train.n,
+                     2.0 * cfg->hidden * (double)tr->train.n * 4 / 1048576.0);
+            goto fail;
+        }
+    }
+    rl_trainer_restart(tr);
+    return true;
+fail:
+    rl_trainer_destroy(tr);
+    return false;
+}
+
+void rl_trainer_destroy(struct rl_trainer *tr)
+{
+    for (int w = 0; w < RL_NETS; w++) {
+        rl_net_destroy(&tr->net[w]);
+        rl_history_destroy(&tr->hist[w]);
+    }
+    rl_data_destroy(&tr->train);
+    rl_data_destroy(&tr->test);
+    memset(tr, 0, sizeof(*tr));
+}
+
+void rl_trainer_log(struct rl_trainer *tr, int which)
+{
+    struct rl_metrics *m = &tr->last[which];
+    rl_metrics_compute(&tr->net[which], &tr->train,
+                       tr->test.n ? &tr->test : NULL, m);
+    rl_history_push(&tr->hist[which], tr->step[which], m);
+    if (tr->on_metrics)
+        tr->on_metrics(tr->on_metrics_ctx, which, tr->step[which], m);
+}
+
+void rl_trainer_reset_net(struct rl_trainer *tr, int which)
+{
+    assert(which >= 0 && which < RL_NETS);
+    struct rl_rng rng;
+    rl_rng_seed(&rng, tr->cfg.seed, net_stream[which]);
+    rl_net_reset(&tr->net[which], tr->cfg.act, tr->cfg.init[which],
+                 rl_config_out_init(&tr->cfg), &rng);
+    tr->step[which] = 0;
+    tr->diverged[which] = false;
+    tr->diverged_step[which] = 0;
+    tr->diverged_lr[which] = 0.0;
+    rl_history_clear(&tr->hist[which]);
+    rl_trainer_log(tr, which);
+}
+
+void rl_trainer_restart(struct rl_trainer *tr)
+{
+    for (int w = 0; w < RL_NETS; w++)
+        rl_trainer_reset_net(tr, w);
+}
+
+bool rl_trainer_reseed(struct rl_trainer *tr, uint64_t seed, char *err,
+                       size_t errlen)
+{
+    uint64_t old = tr->cfg.seed;
+    tr->cfg.seed = seed;
+    if (!build_data(tr, err, errlen)) {
+        tr->cfg.seed = old;
+        return false;
+    }
+    rl_trainer_restart(tr);
+    return true;
+}
+
+bool rl_trainer_set_dataset(struct rl_trainer *tr, enum rl_dataset kind,
+                            char *err, size_t errlen)
+{
+    struct rl_config old = tr->cfg;
+    tr->cfg.dataset = kind;
+    tr->cfg.data_path = NULL;
+    if (old.data_path || old.dataset != kind)
+        tr->cfg.noise = -1.0; /* the new dataset's own default noise */
+    if (!build_data(tr, err, errlen)) {
+        tr->cfg = old;
+        return false;
+    }
+    rl_trainer_restart(tr);
+    return true;
+}
+
+void rl_trainer_set_activation(struct rl_trainer *tr, enum rl_activation act)
+{
+    tr->cfg.act = act;
+    rl_trainer_restart(tr);
+}
+
+void rl_trainer_step_net(struct rl_trainer *tr, int which, long k)
+{
+    struct rl_net *net = &tr->net[which];
+    for (long s = 0; s < k && !tr->diverged[which]; s++) {
+        double loss = rl_net_step(net, &tr->train, tr->cfg.lr,
+                                  tr->cfg.lambda);
+        if (!isfinite(loss)) {
+            /* the loss at the weights before this step already blew up:
+             * keep the weights for inspection, stop this net */
+            tr->diverged[which] = true;
+            tr->diverged_step[which] = tr->step[which];
+            tr->diverged_lr[which] = tr->cfg.lr;
+            rl_trainer_log(tr, which);
+            return;
+        }
+        tr->step[which]++;
+        if (tr->step[which] % tr->log_every == 0)
+            rl_trainer_log(tr, which);
+    }
+    if (!tr->diverged[which] && !rl_net_finite(net)) {
+        tr->diverged[which] = true;
+        tr->diverged_step[which] = tr->step[which];
+        tr->diverged_lr[which] = tr->cfg.lr;
+    }
+}
+
+void rl_trainer_step(struct rl_trainer *tr, long k)
+{
+    for (int w = 0; w < RL_NETS; w++)
+        if (!tr->paused[w] && !tr->diverged[w])
+            rl_trainer_step_net(tr, w, k);
+}

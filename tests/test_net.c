@@ -1,0 +1,288 @@
+/* test_net.c: gradients, the linear fast path, weight decay, and the
+ * rich/lazy phenomenon itself at the seed's settings. */
+#include <cblas.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "rl_config.h"
+#include "rl_metrics.h"
+#include "rl_net.h"
+
+/* Loss in double straight from the definition, for finite differences. */
+static double loss_double(const struct rl_net *net, const struct rl_data *d,
+                          const double *w1, const double *w2)
+{
+    double sse = 0.0;
+    for (int k = 0; k < d->n; k++) {
+        double out = 0.0;
+        for (int i = 0; i < net->h; i++) {
+            double z = w1[2 * i] * d->x[2 * k] + w1[2 * i + 1] * d->x[2 * k + 1];
+            double a = z;
+            if (net->act == RL_ACT_RELU)
+                a = z > 0 ? z : 0;
+            else if (net->act == RL_ACT_TANH)
+                a = tanh(z);
+            out += w2[i] * a;
+        }
+        double e = out - d->y[k];
+        sse += e * e;
+    }
+    return sse / d->n;
+}
+
+static void test_gradient_vs_finite_differences(void)
+{
+    for (int act = 0; act < RL_ACT_COUNT; act++) {
+        struct rl_data d;
+        CHECK(rl_data_generate(&d, RL_DATASET_XOR, 40, 0.3, 5));
+        struct rl_net net;
+        const int h = 16;
+        CHECK(rl_net_init(&net, h, d.n));
+        struct rl_rng rng;
+        rl_rng_seed(&rng, 3, 1);
+        rl_net_reset(&net, (enum rl_activation)act, 0.8, 0.5, &rng);
+        float dw1[32], dw2[16];
+        double loss = rl_net_grad_plain(&net, &d, dw1, dw2);
+
+        double w1[32], w2[16];
+        for (int i = 0; i < 2 * h; i++)
+            w1[i] = net.w1[i];
+        for (int i = 0; i < h; i++)
+            w2[i] = net.w2[i];
+        CHECK_NEAR(loss, loss_double(&net, &d, w1, w2), 1e-5);
+
+        /* central differences in double, relative error over the tensor */
+        const double eps = 1e-5;
+        double num = 0, den = 0;
+        for (int i = 0; i < 2 * h; i++) {
+            double keep = w1[i];
+            w1[i] = keep + eps;
+            double lp = loss_double(&net, &d, w1, w2);
+            w1[i] = keep - eps;
+            double lm = loss_double(&net, &d, w1, w2);
+            w1[i] = keep;
+            double fd = (lp - lm) / (2 * eps);
+            num += (fd - dw1[i]) * (fd - dw1[i]);
+            den += fd * fd;
+        }
+        for (int i = 0; i < h; i++) {
+            double keep = w2[i];
+            w2[i] = keep + eps;
+            double lp = loss_double(&net, &d, w1, w2);
+            w2[i] = keep - eps;
+            double lm = loss_double(&net, &d, w1, w2);
+            w2[i] = keep;
+            double fd = (lp - lm) / (2 * eps);
+            num += (fd - dw2[i]) * (fd - dw2[i]);
+            den += fd * fd;
+        }
+        double rel = sqrt(num / den);
+        if (!(rel <= 1e-2))
+            fprintf(stderr, "activation %s: relative gradient error %g\n",
+                    rl_activation_name((enum rl_activation)act), rel);
+        CHECK(rel <= 1e-2);
+        rl_net_destroy(&net);
+        rl_data_destroy(&d);
+    }
+}
+
+static void test_fast_gradient_equals_plain(void)
+{
+    struct rl_data d;
+    CHECK(rl_data_generate(&d, RL_DATASET_BLOBS, 200, 0.5, 1));
+    struct rl_net net;
+    CHECK(rl_net_init(&net, 500, d.n));
+    struct rl_rng rng;
+    rl_rng_seed(&rng, 1, 1);
+    rl_net_reset(&net, RL_ACT_LINEAR, 0.25, 1.0 / 500, &rng);
+    static float a1[1000], a2[500], b1[1000], b2[500];
+    double la = rl_net_grad_plain(&net, &d, a1, a2);
+    double lb = rl_net_grad_fast(&net, &d, b1, b2);
+    CHECK_NEAR(la, lb, 1e-5 * la);
+    double m = 0, diff = 0;
+    for (int i = 0; i < 1000; i++) {
+        m = fmax(m, fabs(a1[i]));
+        diff = fmax(diff, fabs(a1[i] - b1[i]));
+    }
+    CHECK(diff <= 1e-4 * m);
+    m = diff = 0;
+    for (int i = 0; i < 500; i++) {
+        m = fmax(m, fabs(a2[i]));
+        diff = fmax(diff, fabs(a2[i] - b2[i]));
+    }
+    CHECK(diff <= 1e-4 * m);
+    rl_net_destroy(&net);
+    rl_data_destroy(&d);
+}
+
+/* max_i |a_i - b_i| / max_i |b_i|: relative to the tensor's scale, so
+ * entries that cross zero do not make the ratio meaningless */
+static double max_rel_diff(const float *a, const float *b, int n)
+{
+    double m = 0, diff = 0;
+    for (int i = 0; i < n; i++) {
+        m = fmax(m, fabs(b[i]));
+        diff = fmax(diff, fabs((double)a[i] - b[i]));
+    }
+    return diff / m;
+}
+
+static void test_fast_path_matches_plain_after_1000_steps(void)
+{
+    struct rl_data d;
+    CHECK(rl_data_generate(&d, RL_DATASET_BLOBS, 200, 0.5, 1));
+    const double scales[2] = {0.001, 0.25};
+    const double lambdas[2] = {0.0, 0.1};
+    for (int s = 0; s < 2; s++) {
+        for (int l = 0; l < 2; l++) {
+            struct rl_net fast, plain;
+            CHECK(rl_net_init(&fast, 500, d.n));
+            CHECK(rl_net_init(&plain, 500, d.n));
+            struct rl_rng r1, r2;
+            rl_rng_seed(&r1, 1, 1);
+            rl_rng_seed(&r2, 1, 1);
+            rl_net_reset(&fast, RL_ACT_LINEAR, scales[s], 1.0 / 500, &r1);
+            rl_net_reset(&plain, RL_ACT_LINEAR, scales[s], 1.0 / 500, &r2);
+            plain.force_plain = true;
+            /* the rich net needs longer to leave its plateau: use a larger
+             * lr so the 1000 steps cover the feature-learning phase */
+            double lr = s == 0 ? 1e-2 : 2e-3;
+            for (int t = 0; t < 1000; t++) {
+                rl_net_step(&fast, &d, lr, lambdas[l]);
+                rl_net_step(&plain, &d, lr, lambdas[l]);
+            }
+            double r_w1 = max_rel_diff(fast.w1, plain.w1, 1000);
+            double r_w2 = max_rel_diff(fast.w2, plain.w2, 500);
+            printf("fast vs plain, init %g lambda %g: max rel diff w1 %.3g, "
+                   "w2 %.3g\n", scales[s], lambdas[l], r_w1, r_w2);
+            CHECK(r_w1 <= 1e-4);
+            CHECK(r_w2 <= 1e-4);
+            /* and the weights really moved (the test can fail) */
+            CHECK(max_rel_diff(fast.w1, fast.w1_0, 1000) > 1e-6);
+            rl_net_destroy(&fast);
+            rl_net_destroy(&plain);
+        }
+    }
+    rl_data_destroy(&d);
+}
+
+static void test_weight_decay_closed_form(void)
+{
+    /* all labels 0 and the net's output 0 (w2 = 0): the data gradient of
+     * w1 is zero (w2 = 0) and of w2 is zero (outputs equal labels), so
+     * W decays exactly by (1 - lr lambda) per step */
+    struct rl_data d;
+    CHECK(rl_data_init(&d, 4));
+    const float pts[8] = {1, 0, 0, 1, -1, 0.5f, 0.3f, -2};
+    for (int i = 0; i < 8; i++)
+        d.x[i] = pts[i];
+    rl_data_update_moments(&d);
+    for (int plain = 0; plain < 2; plain++) {
+        for (int act = 0; act < RL_ACT_COUNT; act++) {
+            struct rl_net net;
+            CHECK(rl_net_init(&net, 8, d.n));
+            struct rl_rng rng;
+            rl_rng_seed(&rng, 2, 2);
+            rl_net_reset(&net, (enum rl_activation)act, 0.5, 0.0, &rng);
+            net.force_plain = plain;
+            const double lr = 0.01, lambda = 0.5;
+            for (int t = 0; t < 100; t++)
+                rl_net_step(&net, &d, lr, lambda);
+            double factor = pow(1 - lr * lambda, 100);
+            for (int i = 0; i < 16; i++)
+                CHECK_NEAR(net.w1[i], net.w1_0[i] * factor,
+                           1e-5 * fabs(net.w1_0[i]) + 1e-9);
+            rl_net_destroy(&net);
+        }
+    }
+    /* and with a nonzero gradient: one step equals the formula */
+    struct rl_data b;
+    CHECK(rl_data_generate(&b, RL_DATASET_BLOBS, 50, 0.5, 3));
+    struct rl_net net;
+    CHECK(rl_net_init(&net, 20, b.n));
+    struct rl_rng rng;
+    rl_rng_seed(&rng, 4, 4);
+    rl_net_reset(&net, RL_ACT_TANH, 0.3, 0.2, &rng);
+    float g1[40], g2[20], w1[40], w2[20];
+    rl_net_grad_plain(&net, &b, g1, g2);
+    for (int i = 0; i < 40; i++)
+        w1[i] = net.w1[i];
+    for (int i = 0; i < 20; i++)
+        w2[i] = net.w2[i];
+    rl_net_step(&net, &b, 0.1, 0.3);
+    for (int i = 0; i < 40; i++)
+        CHECK_NEAR(net.w1[i], w1[i] - 0.1 * (g1[i] + 0.3 * w1[i]), 1e-6);
+    for (int i = 0; i < 20; i++)
+        CHECK_NEAR(net.w2[i], w2[i] - 0.1 * (g2[i] + 0.3 * w2[i]), 1e-6);
+    rl_net_destroy(&net);
+    rl_data_destroy(&b);
+    rl_data_destroy(&d);
+}
+
+static void test_predict_matches_forward(void)
+{
+    struct rl_data d;
+    CHECK(rl_data_generate(&d, RL_DATASET_CIRCLES, 30, 0.1, 8));
+    for (int act = 0; act < RL_ACT_COUNT; act++) {
+        struct rl_net net;
+        CHECK(rl_net_init(&net, 12, d.n));
+        struct rl_rng rng;
+        rl_rng_seed(&rng, 5, 5);
+        rl_net_reset(&net, (enum rl_activation)act, 1.0, 0.5, &rng);
+        float g1[24], g2[12], out[30];
+        double loss = rl_net_grad_plain(&net, &d, g1, g2);
+        rl_net_predict(&net, d.x, d.n, out);
+        for (int k = 0; k < d.n; k++)
+            CHECK_NEAR(out[k], net.out[k], 1e-5);
+        double l2, acc;
+        rl_net_evaluate(&net, &d, &l2, &acc);
+        CHECK_NEAR(l2, loss, 1e-5 * loss);
+        CHECK(acc >= 0 && acc <= 1);
+        rl_net_destroy(&net);
+    }
+    rl_data_destroy(&d);
+}
+
+static void test_rich_and_lazy_at_seed_settings(void)
+{
+    /* the phenomenon: H = 500, lr 2e-3, 5000 steps, default data */
+    const struct rl_config *c = &rl_config_default;
+    struct rl_data d;
+    CHECK(rl_data_generate(&d, c->dataset, c->samples, rl_config_noise(c),
+                           c->seed));
+    struct rl_metrics m0[2], m[2];
+    for (int w = 0; w < 2; w++) {
+        struct rl_net net;
+        CHECK(rl_net_init(&net, c->hidden, d.n));
+        struct rl_rng rng;
+        rl_rng_seed(&rng, c->seed, w == 0 ? RL_STREAM_RICH : RL_STREAM_LAZY);
+        rl_net_reset(&net, c->act, c->init[w], 1.0 / c->hidden, &rng);
+        rl_metrics_compute(&net, &d, NULL, &m0[w]);
+        for (int t = 0; t < 5000; t++)
+            rl_net_step(&net, &d, c->lr, c->lambda);
+        rl_metrics_compute(&net, &d, NULL, &m[w]);
+        rl_net_destroy(&net);
+    }
+    printf("seed settings: rich loss %.4g -> %.4g, acc %.3f, rel_w1 %.4g; "
+           "lazy loss %.4g -> %.4g, acc %.3f, rel_w1 %.4g; ratio %.1f\n",
+           m0[0].loss, m[0].loss, m[0].accuracy, m[0].rel_w1, m0[1].loss,
+           m[1].loss, m[1].accuracy, m[1].rel_w1, m[0].rel_w1 / m[1].rel_w1);
+    CHECK(m[0].rel_w1 >= 100.0 * m[1].rel_w1);
+    CHECK(m[0].loss < 0.5 * m0[0].loss);
+    CHECK(m[1].loss < 0.5 * m0[1].loss);
+    CHECK(m[0].accuracy >= 0.95);
+    CHECK(m[1].accuracy >= 0.95);
+    rl_data_destroy(&d);
+}
+
+int main(void)
+{
+    openblas_set_num_threads(1);
+    test_gradient_vs_finite_differences();
+    test_fast_gradient_equals_plain();
+    test_fast_path_matches_plain_after_1000_steps();
+    test_weight_decay_closed_form();
+    test_predict_matches_forward();
+    test_rich_and_lazy_at_seed_settings();
+    return check_summary("net");
+}
