@@ -39,6 +39,7 @@ struct rl_config {
     long log_every;             /* metrics.csv row every K steps */
     const char *out_dir;        /* output folder; NULL: timestamped default */
     bool quiet;                 /* no summary or progress on stdout/stderr */
+    const char *checkpoint_dir; /* save a checkpoint here at the end; NULL: none */
 };
 
 extern const struct rl_config rl_config_default;

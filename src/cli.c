@@ -48,6 +48,9 @@ const struct rl_opt rl_run_opts[] = {
     {"--log-every", RL_OPT_LONG, CFG(log_every), "K",
      "write a metrics.csv row every K steps (and the last step)", 1, 1e15,
      false},
+    {"--checkpoint", RL_OPT_STRING, CFG(checkpoint_dir), "DIR",
+     "save both nets and their settings here at the end (see retrain)", 0,
+     0, false},
     {"--quiet", RL_OPT_FLAG, CFG(quiet), NULL,
      "print nothing but errors", 0, 0, false},
 };

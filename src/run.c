@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rl_checkpoint.h"
 #include "rl_cli.h"
 #include "rl_config.h"
 #include "rl_npy.h"
@@ -120,6 +121,9 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
                 tr->last[RL_RICH].rel_w1 / tr->last[RL_LAZY].rel_w1);
     fprintf(out, "wrote %s/metrics.csv, %s/data.csv, %s/weights/*.npy\n", dir,
             dir, dir);
+    if (c->checkpoint_dir)
+        fprintf(out, "saved checkpoint %s (richlazy retrain --from %s)\n",
+                c->checkpoint_dir, c->checkpoint_dir);
 }
 
 int rl_run_main(int argc, char **argv, FILE *out, FILE *errf)
@@ -204,6 +208,9 @@ int rl_run_main(int argc, char **argv, FILE *out, FILE *errf)
         !rl_data_write_csv(&tr.train, path, err, sizeof(err)))
         goto fail;
     if (!write_weights(&tr, dir, err, sizeof(err)))
+        goto fail;
+    if (cfg.checkpoint_dir &&
+        !rl_checkpoint_save(cfg.checkpoint_dir, &tr, err, sizeof(err)))
         goto fail;
     if (!cfg.quiet)
         print_summary(out, &tr, dir);

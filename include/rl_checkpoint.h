@@ -1,0 +1,69 @@
+/* rl_checkpoint.h: save both nets with the settings they came from, and
+ * load them back so training continues exactly where it left off.
+ *
+ * A checkpoint is a folder:
+ *   checkpoint.txt            key=value settings (format, hidden, activation,
+ *                             rich_init, lazy_init, out_init, lr, lambda,
+ *                             seed, rich_step, lazy_step, dataset, data,
+ *                             samples, noise, test_split), numbers as %.17g
+ *   {rich,lazy}_w1.npy        (H, 2) current input->hidden weights
+ *   {rich,lazy}_w2.npy        (1, H) current hidden->output weights
+ *   {rich,lazy}_w1_init.npy   (H, 2) the initial weights, the reference of
+ *   {rich,lazy}_w2_init.npy   (1, H) rel_w1/rel_w2, so those continue too
+ * Weights are float32 as trained, so a reload is bit-exact. The data is not
+ * stored: it is regenerated from (dataset, samples, noise, seed) or re-read
+ * from the data path (saved as an absolute path when it can be resolved).
+ */
+#ifndef RL_CHECKPOINT_H
+#define RL_CHECKPOINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rl_config.h"
+#include "rl_net.h"
+#include "rl_trainer.h"
+
+struct rl_checkpoint {
+    struct rl_config cfg;       /* settings; cfg.data_path points at data_path
+                                 * below or is NULL; out_dir is NULL */
+    char data_path[4096];
+    long step[RL_NETS];         /* steps each net had taken */
+    float *w1[RL_NETS];         /* (H, 2) */
+    float *w2[RL_NETS];         /* (H) */
+    float *w1_0[RL_NETS];       /* (H, 2) initial */
+    float *w2_0[RL_NETS];       /* (H) initial */
+};
+
+/* Write tr's settings and both nets into dir (created with its parents).
+ * Files go through temporary names; checkpoint.txt is written last, so a
+ * folder without it is not a checkpoint. False with err on failure. */
+bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
+                        char *err, size_t errlen);
+
+/* Read a checkpoint folder into ck (initialised by the call). On any
+ * problem (missing folder or file, not .npy, wrong shape, bad or missing
+ * setting) returns false with one line in err naming the file and what to
+ * do, and leaves ck zeroed. */
+bool rl_checkpoint_load(struct rl_checkpoint *ck, const char *dir, char *err,
+                        size_t errlen);
+
+/* Free the weights; safe on a zeroed struct. */
+void rl_checkpoint_destroy(struct rl_checkpoint *ck);
+
+/* Give net (rl_net_init'ed with ck->cfg.hidden units) the checkpoint's
+ * weights of net `which`: current weights, initial weights and their norms,
+ * activation and init scales. The step count is ck->step[which]. */
+void rl_checkpoint_apply_net(const struct rl_checkpoint *ck, int which,
+                             struct rl_net *net);
+
+/* Build a trainer from the checkpoint: data from its settings, both nets
+ * with its weights and step counts, history restarted at those steps.
+ * Stepping it then continues exactly (bit for bit) the run that saved it.
+ * history_cap as in rl_trainer_init. ck must outlive tr: tr->cfg.data_path
+ * points into it. False with err on failure. */
+bool rl_checkpoint_trainer_init(struct rl_trainer *tr,
+                                const struct rl_checkpoint *ck,
+                                int history_cap, char *err, size_t errlen);
+
+#endif

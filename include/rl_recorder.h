@@ -1,0 +1,159 @@
+/* rl_recorder.h: recording frames to PNG without stalling the frame loop.
+ *
+ * A recorder owns an output folder, a bounded queue of frame slots
+ * allocated once in init, and one background thread that encodes each
+ * queued frame to PNG (rl_png.h), renames it into place, then appends its
+ * row to the sidecar `frames.csv`. The frame loop only copies pixels into a
+ * free slot. Files in the folder:
+ *
+ *   frame_012345.png      a frame, named with its training step; a second
+ *                         frame at the same step gets frame_012345_001.png,
+ *                         and so on: nothing is ever overwritten, so
+ *                         recording started and stopped several times (or
+ *                         by several recorders) appends to the same folder
+ *   frames.csv            one row per PNG, written only after the PNG is
+ *                         complete: file,kind,step,rich_step,lazy_step,
+ *                         seed, data, hyperparameters (RL_RECORDER_CSV_HEADER)
+ *   video_012345.mp4      with options.video and ffmpeg on the PATH: the
+ *                         recorded frames (not screenshots) of one
+ *                         start..stop segment, named by its first step
+ *
+ * Each PNG also carries tEXt chunks: Software, Step, Seed and one chunk per
+ * hyperparameter (same names as the CSV columns).
+ *
+ * When every slot is busy, the policy decides: RL_RECORD_WAIT blocks the
+ * caller until the writer frees one (nothing lost: headless runs),
+ * RL_RECORD_DROP drops the frame and counts it (the window: never stalls,
+ * never silent). On the first error (folder gone or unwritable, disk full)
+ * the recorder stops: it records nothing more, keeps one message for the
+ * status line (printed once to options.log), and every file already in the
+ * folder stays complete. The caller's program keeps running.
+ *
+ * Calls other than stats come from one thread (the frame loop).
+ */
+#ifndef RL_RECORDER_H
+#define RL_RECORDER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rl_config.h"
+
+struct rl_trainer;
+
+enum rl_record_policy {
+    RL_RECORD_WAIT,     /* block until a slot frees: lose nothing */
+    RL_RECORD_DROP,     /* drop the frame and count it */
+};
+
+/* Zero (or NULL) means the default. */
+struct rl_recorder_options {
+    const char *dir;        /* folder, created with parents; NULL: a new
+                             * richlazy-frames-DATE-TIME in the current one */
+    int width, height;      /* expected frame size; larger frames grow the
+                             * slots (a rare, waiting reallocation) */
+    int capacity;           /* frame slots; 0: 4 */
+    enum rl_record_policy policy;
+    bool video;             /* also pipe recorded frames to ffmpeg (MP4) */
+    int fps;                /* video frame rate; 0: 30 */
+    FILE *log;              /* errors and notices, one line each; NULL: none */
+};
+
+/* Which step and settings a frame shows. */
+struct rl_frame_meta {
+    long step;                  /* the step in the file name */
+    long net_step[RL_NETS];     /* each net's own step (rich, lazy) */
+    struct rl_config cfg;       /* the hyperparameters in force */
+};
+
+/* Meta of the trainer's current state: step is the larger net step. */
+void rl_frame_meta_from_trainer(struct rl_frame_meta *meta,
+                                const struct rl_trainer *tr);
+
+struct rl_recorder_stats {
+    long written;           /* PNGs complete on disk (frames + screenshots) */
+    long dropped;           /* frames dropped by RL_RECORD_DROP */
+    int queued;             /* frames waiting for the writer */
+    bool failed;            /* stopped on an error: see error */
+    bool video;             /* an MP4 is being written right now */
+    char error[1024];       /* the error that stopped recording, or "" */
+    char notice[256];       /* e.g. "ffmpeg not found on PATH: ...", or "" */
+    char last_path[1024];   /* the most recent PNG written, or "" */
+};
+
+/* Columns of frames.csv (no newline). */
+#define RL_RECORDER_CSV_HEADER                                              \
+    "file,kind,step,rich_step,lazy_step,seed,dataset,data,samples,noise,"   \
+    "test_split,activation,hidden,lr,lambda,rich_init,lazy_init,out_init"
+
+struct rl_recorder_slot;
+
+struct rl_recorder {
+    char dir[4096];
+    enum rl_record_policy policy;
+    bool want_video;
+    int fps;
+    FILE *log;
+
+    struct rl_recorder_slot *slots;     /* (capacity) ring, FIFO */
+    int capacity;
+    size_t slot_pixels;                 /* pixels each slot holds */
+    int head, count;                    /* queued: head .. head+count-1 */
+    bool busy;                          /* writer works on slots[head] */
+    bool quit;
+    bool close_video;                   /* end the video segment when idle */
+    bool in_segment;                    /* a frame since the last stop */
+
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;                /* to the writer: work or quit */
+    pthread_cond_t done;                /* to the caller: a slot is free */
+
+    FILE *csv;                          /* frames.csv, appended */
+    struct rl_recorder_stats stats;     /* under lock */
+    bool ffmpeg_checked, ffmpeg_found;  /* writer thread only */
+    int video_fd;                       /* ffmpeg's stdin, -1 when none */
+    long video_pid;
+    int video_w, video_h;
+    char video_path[4200];
+};
+
+/* Create the folder (and parents), open frames.csv for appending (header
+ * when new), allocate the slots and start the writer. False with one line
+ * in err (folder unwritable, out of memory); nothing is left allocated. */
+bool rl_recorder_init(struct rl_recorder *r,
+                      const struct rl_recorder_options *opt,
+                      char *err, size_t errlen);
+
+/* Write every queued frame, end the video, stop the thread, free all. */
+void rl_recorder_destroy(struct rl_recorder *r);
+
+/* Queue a recorded frame: w x h pixels 0xAARRGGBB, rows stride pixels
+ * apart, copied before the call returns. Under RL_RECORD_DROP a full queue
+ * drops it (counted). False when dropped or when the recorder has failed. */
+bool rl_recorder_frame(struct rl_recorder *r, const uint32_t *argb, int w,
+                       int h, int stride, const struct rl_frame_meta *meta);
+
+/* Queue a screenshot (always waits for a slot; not part of the video).
+ * path gets the PNG's name as it will appear once written (the status line
+ * can show it at once). False when the recorder has failed. */
+bool rl_recorder_screenshot(struct rl_recorder *r, const uint32_t *argb,
+                            int w, int h, int stride,
+                            const struct rl_frame_meta *meta, char *path,
+                            size_t pathlen);
+
+/* End of a recording segment: the video (if any) is finished once the
+ * frames queued so far are written; the next frame starts a new segment.
+ * Does not wait. */
+void rl_recorder_stop(struct rl_recorder *r);
+
+/* Wait until every queued frame is written (or dropped by a failure). */
+void rl_recorder_flush(struct rl_recorder *r);
+
+/* A consistent copy of the counters and messages; any thread. */
+void rl_recorder_stats(struct rl_recorder *r, struct rl_recorder_stats *s);
+
+#endif

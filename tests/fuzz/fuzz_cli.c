@@ -1,0 +1,82 @@
+/* fuzz_cli.c: libFuzzer target for the command line of `richlazy run`.
+ *
+ * The input is split at NUL and newline bytes into argv; rl_cli_parse then
+ * either fills a struct rl_config whose values respect every range in the
+ * flag table, asks for help, or refuses with one line.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rl_cli.h"
+#include "rl_config.h"
+
+#include "fuzz_check.h"
+
+#define MAX_ARGS 64
+
+/* A numeric option's value in target, as a double. */
+static double value_of(const struct rl_opt *o, const void *target)
+{
+    const char *field = (const char *)target + o->offset;
+    switch (o->type) {
+    case RL_OPT_INT:
+        return *(const int *)field;
+    case RL_OPT_LONG:
+        return (double)*(const long *)field;
+    case RL_OPT_DOUBLE:
+        return *(const double *)field;
+    default:
+        return 0.0;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
+{
+    /* a private NUL-terminated copy, split in place */
+    char *text = malloc(len + 1);
+    if (!text)
+        return 0;
+    memcpy(text, buf, len);
+    text[len] = '\0';
+    char *argv[MAX_ARGS];
+    int argc = 0;
+    char *start = text;
+    for (size_t i = 0; i <= len && argc < MAX_ARGS; i++) {
+        if (i == len || text[i] == '\0' || text[i] == '\n') {
+            text[i] = '\0';
+            argv[argc++] = start;
+            start = text + i + 1;
+        }
+    }
+
+    struct rl_config cfg = rl_config_default;
+    uint64_t seen = 0;
+    char err[512];
+    err[0] = '\0';
+    enum rl_cli_result r = rl_cli_parse(rl_run_opts, rl_run_nopts, argc, argv,
+                                        &cfg, &seen, err, sizeof(err));
+    if (r == RL_CLI_ERROR) {
+        FUZZ_CHECK(err[0] != '\0');
+    } else if (r == RL_CLI_OK) {
+        for (int i = 0; i < rl_run_nopts; i++) {
+            const struct rl_opt *o = &rl_run_opts[i];
+            if (!(seen & ((uint64_t)1 << i)) || o->min == o->max)
+                continue;
+            double v = value_of(o, &cfg);
+            if (o->type != RL_OPT_INT && o->type != RL_OPT_LONG &&
+                o->type != RL_OPT_DOUBLE)
+                continue;
+            FUZZ_CHECK(isfinite(v));
+            FUZZ_CHECK(o->min_exclusive ? v > o->min : v >= o->min);
+            FUZZ_CHECK(v <= o->max);
+        }
+        FUZZ_CHECK(cfg.hidden >= 1 && cfg.samples >= 2 &&
+                   cfg.steps >= 0);
+        FUZZ_CHECK(cfg.act >= 0 && cfg.act < RL_ACT_COUNT);
+        FUZZ_CHECK(cfg.dataset >= 0 && cfg.dataset < RL_DATASET_COUNT);
+    }
+    free(text);
+    return 0;
+}
