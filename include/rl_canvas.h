@@ -137,7 +137,7 @@ struct rl_glyph {
     int32_t offset;         /* into the font's alpha atlas; -1: not cached */
 };
 
-#define RL_FONT_GLYPHS 128  /* ASCII plus RL_FONT_EXTRA symbols */
+#define RL_FONT_GLYPHS 160  /* ASCII plus 64 symbols and Greek letters */
 
 struct rl_font {
     int px;                 /* requested pixel size */
@@ -155,7 +155,7 @@ bool rl_assets_find(char *dir, size_t len, char *err, size_t errlen);
 
 /* Open the shipped font file `name` (e.g. "DejaVuSans.ttf") at px pixels
  * and render its glyphs: printable ASCII plus a few symbols (λ × ÷ → ← ↑ ↓
- * · − ‖ ≈ … ⁰¹²³⁴⁵⁶⁷⁸⁹⁻ η ▶). False with err naming the file or the paths
+ * · − ‖ ≈ … ⁰¹²³⁴⁵⁶⁷⁸⁹⁻ ▶ ● and Greek letters such as Δ η σ). False with err naming the file or the paths
  * tried. Initialises SDL_ttf as needed. */
 bool rl_font_init(struct rl_font *f, const char *name, int px, char *err,
                   size_t errlen);

@@ -39,6 +39,9 @@ struct rl_config {
     long log_every;             /* metrics.csv row every K steps */
     const char *out_dir;        /* output folder; NULL: timestamped default */
     bool quiet;                 /* no summary or progress on stdout/stderr */
+    long frames_every;          /* headless: a PNG frame every K steps (0: none) */
+    int width, height;          /* size of rendered frames (1280 x 800) */
+    const char *script_path;    /* scripted key presses "FRAME KEY" */
     const char *checkpoint_dir; /* save a checkpoint here at the end; NULL: none */
 };
 

@@ -60,6 +60,7 @@ struct rl_exp {
     int nx, ny;
     bool y_is_lr;
     /* retrain */
+    char data_buf[4096];        /* owns cfg.data_path when read from a shard */
     char from[4096];            /* checkpoint folder (for the record) */
     bool resample;              /* each run draws its own training data */
     /* the original-task data (retrain), as settings */

@@ -16,14 +16,42 @@ struct rl_metrics {
     double rel_w2;          /* same for W2 (seed's w2_rel_changes) */
     double norm_w1;         /* ||W1||_F */
     double norm_w2;         /* ||W2||_F */
+
+    /* Regime diagnostics, O(h) from the current and initial weights; with
+     * G = W1^T W1 (2, 2) and its eigenvalues sigma_i^2 (docs/theory.md). */
+    double eff_rank;        /* Roy & Vetterli 2007: exp(-sum p_i ln p_i),
+                               p_i = sigma_i / sum sigma; 1 (rank one) .. 2 */
+    double part_ratio;      /* (sum sigma^2)^2 / sum sigma^4, 1 .. 2 */
+    double alignment;       /* ||W1 bhat||^2 / ||W1||_F^2, bhat = direction of
+                               the least-squares beta* = Sxx^-1 Sxy of train */
+    double kernel_dist;     /* Fort et al. 2020: 1 - <G0, G>_F / (|G0| |G|) */
+    double ntk_dist;        /* the same for the tangent kernel
+                               M = G + ||W2||^2 I; linear only, else NaN */
+    double imbalance;       /* Q = ||W1||_F^2 - ||W2||^2 */
+    double strength;        /* v = lx (beta . mu), mu = Sxy/|Sxy|,
+                               lx = mu^T Sxx mu (rl_theory.h); linear only */
+    double lazy_scale;      /* Chizat et al. 2019 kappa at the initial
+                               weights: |f0 - f*| |D2f| / |Df|^2 in L2(data);
+                               << 1 lazy, >> 1 rich; linear only */
 };
 
 /* Measure net on train (and on test when non-NULL). O(n) for linear nets,
- * O(n h) otherwise, plus O(h) for the weight norms. */
+ * O(n h) otherwise, plus one O(h) pass over the current and initial weights
+ * for the norms and the regime diagnostics. Measures undefined for the net
+ * or the data (zero weights, singular Sxx, linear-only ones on relu/tanh)
+ * are NaN. */
 void rl_metrics_compute(const struct rl_net *net, const struct rl_data *train,
                         const struct rl_data *test, struct rl_metrics *m);
 
-/* CSV header of the metric columns, after "step,net," (no newline). */
+/* Per-unit balance of unit i (0 <= i < h), for the balance scatter:
+ * |W2_i| and ||W1_i||. Gradient flow keeps W2_i^2 - ||W1_i||^2 constant
+ * (linear and relu nets); weight decay drives it to 0. */
+void rl_metrics_unit_balance(const struct rl_net *net, int i, double *w2_abs,
+                             double *w1_norm);
+
+/* CSV header of the metric columns, after "step,net," (no newline): the
+ * core columns first (loss ... test_accuracy), then the diagnostics in the
+ * struct's order. */
 const char *rl_metrics_csv_header(void);
 
 /* Write the metric columns of m, comma separated, %.9g (no newline).

@@ -6,14 +6,18 @@
  * over the n samples of (out - y)^2. A step is one full-batch gradient
  * descent step with PyTorch SGD weight decay: W <- W - lr (dL/dW + lambda W).
  *
- * Storage is float32; reductions accumulate in double. The plain path does
- * its matrix work through OpenBLAS; the linear fast path uses that the
- * gradient depends on the data only through Sxx and Sxy (see rl_data.h).
+ * Storage is float32; reductions accumulate in double except inside the
+ * plain path's matrix work (float, as BLAS does). The plain path runs the
+ * fused kernels of rl_net_kernel.h; its OpenBLAS version
+ * (rl_net_grad_plain, force_blas) is kept as the reference the tests
+ * compare against. The linear fast path uses that the gradient depends on
+ * the data only through Sxx and Sxy (see rl_data.h).
  */
 #ifndef RL_NET_H
 #define RL_NET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "rl_data.h"
 #include "rl_rng.h"
@@ -40,6 +44,8 @@ struct rl_net {
     double init_w1;         /* scale s1 the weights were drawn with */
     double init_w2;         /* scale s2 */
     bool force_plain;       /* tests/bench: never take the linear fast path */
+    bool force_blas;        /* tests/bench: plain path through OpenBLAS
+                               (the reference) instead of the fused kernels */
 
     /* plain-path scratch, sized for up to cap_n samples */
     int cap_n;
@@ -48,6 +54,13 @@ struct rl_net {
     float *out;             /* (cap_n) outputs, then dL/dout in place */
     float *dw1;             /* (h, 2) gradient of the last step */
     float *dw2;             /* (h) */
+
+    /* fused-kernel scratch (rl_net_kernel.h), 64-byte aligned blocks */
+    float *fa0, *fa1;       /* (h) columns of w1 */
+    float *fg0, *fg1, *fg2; /* (h) backward sums */
+    float *fx0, *fx1;       /* (cap_n) columns of the samples */
+    float *fe, *fex0, *fex1;/* (cap_n) dL/dout, and times x0, x1 */
+    float *fout;            /* (cap_n) outputs */
 };
 
 /* Allocate a net of h hidden units able to train on up to max_n samples.
@@ -86,15 +99,29 @@ void rl_net_evaluate(const struct rl_net *net, const struct rl_data *d,
 double rl_net_grad_plain(struct rl_net *net, const struct rl_data *d,
                          float *dw1, float *dw2);
 
+/* The same gradient by the fused kernels (rl_net_kernel.h): what
+ * rl_net_step uses unless force_blas. Float sums, so it equals
+ * rl_net_grad_plain to float rounding, not bit for bit. d->n <= cap_n;
+ * no allocation. */
+double rl_net_grad_fused(struct rl_net *net, const struct rl_data *d,
+                         float *dw1, float *dw2);
+
 /* The same gradient for a linear net from d's moments in O(h); returns the
  * loss. */
 double rl_net_grad_fast(const struct rl_net *net, const struct rl_data *d,
                         float *dw1, float *dw2);
 
-/* One gradient-descent step with weight decay, fast path when linear and
- * not force_plain. Returns the loss at the weights before the step. */
+/* One gradient-descent step with weight decay: the fast path when linear
+ * and not force_plain, else the plain path (fused kernels, or OpenBLAS when
+ * force_blas). Returns the loss at the weights before the step. No
+ * allocation. */
 double rl_net_step(struct rl_net *net, const struct rl_data *d, double lr,
                    double lambda);
+
+/* Bytes of memory one rl_net_step at n samples touches (weights, gradient,
+ * scratch and the data it reads), for the path the step takes: what has to
+ * stay in cache for the step to run at full speed. */
+size_t rl_net_step_bytes(const struct rl_net *net, int n);
 
 /* True when every weight is finite. */
 bool rl_net_finite(const struct rl_net *net);

@@ -7,11 +7,41 @@
 #ifndef RL_RUN_H
 #define RL_RUN_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* Run with the flags in argv[0..argc) (after "run"). Summary and progress go
  * to out and errors to errf (one line each). Returns the exit code: 0 done,
  * 1 failed while writing, 2 bad flags or data. */
 int rl_run_main(int argc, char **argv, FILE *out, FILE *errf);
+
+struct rl_trainer;
+struct rl_config;
+
+/* Rendered frames and scripted keys in a headless run (--frames-every,
+ * --script) come from the app layer, which links SDL_ttf; it passes these
+ * hooks, which replace the plain one-step loop. */
+struct rl_run_hooks {
+    void *ctx;
+    /* Once the trainer is built, metrics are logged and dir exists. */
+    bool (*start)(void *ctx, struct rl_trainer *tr,
+                  const struct rl_config *cfg, const char *dir, char *err,
+                  size_t errlen);
+    /* Advance one frame of at most `left` steps; returns the steps the
+     * frame counts for (>= 1), or -1 with err on a failure. */
+    long (*frame)(void *ctx, struct rl_trainer *tr, long left, char *err,
+                  size_t errlen);
+    /* After the last frame (e.g. write the final picture). */
+    bool (*finish)(void *ctx, struct rl_trainer *tr, char *err,
+                   size_t errlen);
+    /* Always called last, also after failures. */
+    void (*destroy)(void *ctx);
+};
+
+/* rl_run_main with hooks (NULL: plain; then --frames-every and --script
+ * are refused with a message). */
+int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
+                       const struct rl_run_hooks *hooks);
 
 #endif

@@ -453,7 +453,7 @@ void rl_canvas_heatmap(struct rl_canvas *c, int x, int y, int w, int h,
 static bool has_fonts(const char *dir)
 {
     char p[4200];
-    snprintf(p, sizeof(p), "%s/fonts/DejaVuSans.ttf", dir);
+    snprintf(p, sizeof(p), "%.4090s/fonts/DejaVuSans.ttf", dir);
     return access(p, R_OK) == 0;
 }
 
@@ -468,7 +468,7 @@ bool rl_assets_find(char *dir, size_t len, char *err, size_t errlen)
     int n = 0;
     const char *env = getenv("RICHLAZY_ASSETS");
     if (env && *env)
-        snprintf(cand[n++], sizeof(cand[0]), "%s", env);
+        snprintf(cand[n++], sizeof(cand[0]), "%.4090s", env);
     if (RL_SOURCE_ASSETS[0])
         snprintf(cand[n++], sizeof(cand[0]), "%s", RL_SOURCE_ASSETS);
     if (RL_INSTALL_ASSETS[0])
@@ -487,7 +487,7 @@ bool rl_assets_find(char *dir, size_t len, char *err, size_t errlen)
     }
     for (int i = 0; i < n; i++) {
         if (has_fonts(cand[i])) {
-            snprintf(cached, sizeof(cached), "%s", cand[i]);
+            snprintf(cached, sizeof(cached), "%.4090s", cand[i]);
             snprintf(dir, len, "%s", cached);
             return true;
         }
@@ -503,27 +503,35 @@ bool rl_assets_find(char *dir, size_t len, char *err, size_t errlen)
     return false;
 }
 
-/* glyph slots 0..31 hold these symbols; 32..126 are ASCII */
-static const uint32_t extra_cp[32] = {
+/* glyph slots 0..31 and 128..159 hold these symbols; 32..126 are ASCII */
+static const uint32_t extra_cp[64] = {
     0x03BB, 0x00D7, 0x00F7, 0x2192, 0x2190, 0x2191, 0x2193, 0x00B7,
     0x2212, 0x2016, 0x2248, 0x2026, 0x2070, 0x00B9, 0x00B2, 0x00B3,
     0x2074, 0x2075, 0x2076, 0x2077, 0x2078, 0x2079, 0x207B, 0x03B7,
     0x25B6, 0x25CF, 0x00B1, 0x2264, 0x2265, 0x221E, 0x25B2, 0x25A0,
+    0x0394, 0x03B1, 0x03B2, 0x03B3, 0x03B4, 0x03B5, 0x03B8, 0x03BC,
+    0x03C0, 0x03C3, 0x03C4, 0x03C6, 0x03C9, 0x03A3, 0x2202, 0x2207,
+    0x221A, 0x2211, 0x25C0, 0x25BC, 0x2022, 0x2013, 0x2014, 0x00B0,
+    0x00E9, 0x2081, 0x2082, 0x1D62, 0x2080, 0x2260, 0x00A0, 0x2713,
 };
 
 static int slot_of(uint32_t cp)
 {
     if (cp >= 32 && cp < 127)
         return (int)cp;
-    for (int i = 0; i < 32; i++)
+    for (int i = 0; i < 64; i++)
         if (extra_cp[i] == cp)
-            return i;
+            return i < 32 ? i : 128 + (i - 32);
     return '?';
 }
 
 static uint32_t cp_of(int slot)
 {
-    return slot < 32 ? extra_cp[slot] : (uint32_t)slot;
+    if (slot < 32)
+        return extra_cp[slot];
+    if (slot >= 128)
+        return extra_cp[32 + slot - 128];
+    return (uint32_t)slot;
 }
 
 static int ttf_users;

@@ -53,6 +53,15 @@ const struct rl_opt rl_run_opts[] = {
      0, false},
     {"--quiet", RL_OPT_FLAG, CFG(quiet), NULL,
      "print nothing but errors", 0, 0, false},
+    {"--frames-every", RL_OPT_LONG, CFG(frames_every), "K",
+     "render a PNG frame every K steps into OUT/frames (0: none)", 0, 1e15,
+     false},
+    {"--width", RL_OPT_INT, CFG(width), "W", "width of rendered frames",
+     16, 16384, false},
+    {"--height", RL_OPT_INT, CFG(height), "H", "height of rendered frames",
+     16, 16384, false},
+    {"--script", RL_OPT_STRING, CFG(script_path), "FILE",
+     "scripted key presses, lines 'FRAME KEY' (see README)", 0, 0, false},
 };
 const int rl_run_nopts = (int)(sizeof(rl_run_opts) / sizeof(rl_run_opts[0]));
 

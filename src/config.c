@@ -20,6 +20,10 @@ const struct rl_config rl_config_default = {
     .log_every = 1,
     .out_dir = NULL,
     .quiet = false,
+    .frames_every = 0,
+    .width = 1280,
+    .height = 800,
+    .script_path = NULL,
 };
 
 const char *rl_net_label(int which)

@@ -4,7 +4,11 @@
 
 #include <cblas.h>
 
+#include "rl_bench.h"
+#include "rl_exp_cmd.h"
+#include "rl_headless.h"
 #include "rl_run.h"
+#include "rl_window.h"
 
 typedef int (*command_fn)(int argc, char **argv, FILE *out, FILE *errf);
 
@@ -13,7 +17,19 @@ static const struct {
     command_fn fn;
     const char *summary;
 } commands[] = {
-    {"run", rl_run_main, "train headless; write metrics.csv, data.csv, weights"},
+    {"run", rl_headless_main,
+     "train headless; write metrics.csv, data.csv, weights (and frames)"},
+    {"window", rl_window_main,
+     "the live window (the default when a display is available)"},
+    {"sweep", rl_sweep_main,
+     "weight-decay sweep: many runs per lambda, mean and sd, sweep.png"},
+    {"phase", rl_phase_main,
+     "rich vs lazy phase diagram over init scale x lambda (or lr)"},
+    {"retrain", rl_retrain_main,
+     "continue a checkpoint's nets on new data, track the original task"},
+    {"merge", rl_merge_main,
+     "combine --shard I/N outputs into the unsharded CSV and PNG"},
+    {"bench", rl_bench_main, "time training vs PyTorch and the fp32 peak"},
 };
 
 static void usage(FILE *f)
@@ -35,7 +51,7 @@ int main(int argc, char **argv)
      * over runs instead */
     openblas_set_num_threads(1);
     if (argc < 2)
-        return rl_run_main(0, argv + 1, stdout, stderr);
+        return rl_main_default(stdout, stderr);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         usage(stdout);

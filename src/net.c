@@ -1,6 +1,7 @@
 /* net.c: the two-layer network, its gradient (plain and linear fast path)
  * and the SGD step with PyTorch-style weight decay. See rl_net.h. */
 #include "rl_net.h"
+#include "rl_net_kernel.h"
 
 #include <assert.h>
 #include <cblas.h>
@@ -27,6 +28,27 @@ bool rl_activation_parse(const char *name, enum rl_activation *act)
     return false;
 }
 
+/* Floats rounded up to a whole 64-byte line, so arrays carved from one
+ * aligned block stay aligned. */
+static size_t line_floats(int count)
+{
+    return ((size_t)count + 15) / 16 * 16;
+}
+
+/* One 64-byte aligned block of `arrays` arrays of `count` floats each, the
+ * start of every array written to parts[]. NULL on out of memory. */
+static float *alloc_lines(int count, int arrays, float **parts[])
+{
+    size_t stride = line_floats(count > 0 ? count : 1);
+    float *block = aligned_alloc(64, stride * (size_t)arrays * sizeof(float));
+    if (!block)
+        return NULL;
+    memset(block, 0, stride * (size_t)arrays * sizeof(float));
+    for (int a = 0; a < arrays; a++)
+        *parts[a] = block + stride * (size_t)a;
+    return block;
+}
+
 bool rl_net_init(struct rl_net *net, int h, int max_n)
 {
     assert(h > 0 && max_n >= 0);
@@ -40,6 +62,9 @@ bool rl_net_init(struct rl_net *net, int h, int max_n)
     net->dw2 = calloc((size_t)h, sizeof(float));
     if (!net->w1 || !net->w2 || !net->w1_0 || !net->w2_0 || !net->dw1 ||
         !net->dw2)
+        goto fail;
+    float **units[] = {&net->fa0, &net->fa1, &net->fg0, &net->fg1, &net->fg2};
+    if (!alloc_lines(h, 5, units))
         goto fail;
     if (!rl_net_reserve(net, max_n))
         goto fail;
@@ -60,6 +85,8 @@ void rl_net_destroy(struct rl_net *net)
     free(net->pre);
     free(net->post);
     free(net->out);
+    free(net->fa0);  /* the start of its block */
+    free(net->fx0);  /* likewise */
     memset(net, 0, sizeof(*net));
 }
 
@@ -72,12 +99,23 @@ bool rl_net_reserve(struct rl_net *net, int n)
     float *pre = malloc(cells * sizeof(float));
     float *post = malloc(cells * sizeof(float));
     float *out = malloc((size_t)n * 2 * sizeof(float));
-    if (!pre || !post || !out) {
+    float *fx0, *fx1, *fe, *fex0, *fex1, *fout;
+    float **parts[] = {&fx0, &fx1, &fe, &fex0, &fex1, &fout};
+    float *block = alloc_lines(n, 6, parts);
+    if (!pre || !post || !out || !block) {
         free(pre);
         free(post);
         free(out);
+        free(block);
         return false;
     }
+    free(net->fx0);
+    net->fx0 = fx0;
+    net->fx1 = fx1;
+    net->fe = fe;
+    net->fex0 = fex0;
+    net->fex1 = fex1;
+    net->fout = fout;
     free(net->pre);
     free(net->post);
     free(net->out);
@@ -276,6 +314,49 @@ double rl_net_grad_plain(struct rl_net *net, const struct rl_data *d,
     return n ? sse / n : NAN;
 }
 
+double rl_net_grad_fused(struct rl_net *net, const struct rl_data *d,
+                         float *dw1, float *dw2)
+{
+    const int n = d->n, h = net->h;
+    assert(n <= net->cap_n);
+    const float *w1 = net->w1, *w2 = net->w2;
+    float *a0 = net->fa0, *a1 = net->fa1;
+    for (int i = 0; i < h; i++) {
+        a0[i] = w1[2 * i];
+        a1[i] = w1[2 * i + 1];
+    }
+    float *x0 = net->fx0, *x1 = net->fx1;
+    for (int k = 0; k < n; k++) {
+        x0[k] = d->x[2 * k];
+        x1[k] = d->x[2 * k + 1];
+    }
+    float *post = net->act == RL_ACT_TANH ? net->post : NULL;
+    rl_kernel_forward(net->act, h, n, a0, a1, w2, x0, x1, net->fout, post);
+
+    /* MSE: L = mean (out - y)^2, dL/dout = 2 (out - y) / n */
+    double sse = 0.0;
+    for (int k = 0; k < n; k++) {
+        double e = (double)net->fout[k] - d->y[k];
+        sse += e * e;
+        float g = (float)(2.0 * e / n);
+        net->fe[k] = g;
+        net->fex0[k] = g * x0[k];
+        net->fex1[k] = g * x1[k];
+    }
+
+    float *g0 = net->fg0, *g1 = net->fg1, *g2 = net->fg2;
+    rl_kernel_backward(net->act, h, n, a0, a1, x0, x1, net->fex0, net->fex1,
+                       net->fe, post, g0, g1, g2);
+    for (int i = 0; i < h; i++) {
+        dw1[2 * i] = w2[i] * g0[i];
+        dw1[2 * i + 1] = w2[i] * g1[i];
+        /* relu, linear: dL/dw2 = sum_k e act(z) = a0 g0 + a1 g1 */
+        dw2[i] = net->act == RL_ACT_TANH ? g2[i]
+                                         : a0[i] * g0[i] + a1[i] * g1[i];
+    }
+    return n ? sse / n : NAN;
+}
+
 /* dL/dbeta for the linear net: g = 2 (Sxx beta - Sxy); and the loss
  * beta^T Sxx beta - 2 beta.Sxy + syy. */
 static double linear_beta_grad(const struct rl_data *d, const double beta[2],
@@ -327,7 +408,9 @@ double rl_net_step(struct rl_net *net, const struct rl_data *d, double lr,
         }
         return loss;
     }
-    double loss = rl_net_grad_plain(net, d, net->dw1, net->dw2);
+    double loss = net->force_blas
+                      ? rl_net_grad_plain(net, d, net->dw1, net->dw2)
+                      : rl_net_grad_fused(net, d, net->dw1, net->dw2);
     /* W <- W - lr (dL/dW + lambda W), torch.optim.SGD with weight_decay */
     const float flr = (float)lr, flam = (float)lambda;
     for (int c = 0; c < 2 * h; c++)
@@ -335,6 +418,23 @@ double rl_net_step(struct rl_net *net, const struct rl_data *d, double lr,
     for (int i = 0; i < h; i++)
         w2[i] -= flr * (net->dw2[i] + flam * w2[i]);
     return loss;
+}
+
+size_t rl_net_step_bytes(const struct rl_net *net, int n)
+{
+    const size_t h = (size_t)net->h, f = sizeof(float);
+    size_t data = (size_t)n * 3 * f;            /* x (n, 2), y (n) */
+    size_t weights = h * 3 * f;                 /* w1, w2 */
+    if (net->act == RL_ACT_LINEAR && !net->force_plain)
+        return weights;                         /* moments only, O(h) */
+    size_t grads = h * 3 * f;                   /* dw1, dw2 */
+    if (net->force_blas)                        /* pre, post (n, h), out */
+        return data + weights + grads + (h * 2 + 2) * (size_t)n * f;
+    /* a0 a1 g0 g1, and g2 for tanh */
+    size_t units = h * (net->act == RL_ACT_TANH ? 5 : 4) * f;
+    size_t samples = (size_t)n * 6 * f;         /* x0 x1 e ex0 ex1 out */
+    size_t post = net->act == RL_ACT_TANH ? h * (size_t)n * f : 0;
+    return data + weights + grads + units + samples + post;
 }
 
 bool rl_net_finite(const struct rl_net *net)

@@ -181,7 +181,7 @@ void rl_ticks_log(double lo, double hi, int target, struct rl_ticks *t)
         format_pow10(t->label[t->n], sizeof(t->label[0]), k);
         t->n++;
     }
-    if (every == 1 && lhi - llo <= 6.0) {
+    if (every == 1 && lhi - llo <= 7.0) {
         for (int k = (int)floor(llo); k <= k1; k++)
             for (int m = 2; m <= 9; m++) {
                 double v = m * pow(10.0, k);
@@ -189,17 +189,28 @@ void rl_ticks_log(double lo, double hi, int target, struct rl_ticks *t)
                     t->minor[t->nminor++] = v;
             }
     }
-    if (t->n == 1 && lhi - llo < 1.5) {
-        /* one decade mark only: add linear labels for orientation */
-        struct rl_ticks lin;
-        rl_ticks_linear(lo, hi, 3, &lin);
-        for (int i = 0; i < lin.n && t->n < RL_TICKS_MAX; i++) {
-            if (lin.v[i] <= 0.0 || fabs(lin.v[i] / t->v[0] - 1.0) < 0.2)
-                continue;
-            t->v[t->n] = lin.v[i];
-            rl_format_num(t->label[t->n], sizeof(t->label[0]), lin.v[i], 2);
-            t->n++;
-        }
+    if (t->n <= 2 && lhi - llo < 2.5) {
+        /* few decade marks: also label 2 and 5 x 10^k, as plain numbers */
+        for (int k = (int)floor(llo); k <= (int)ceil(lhi); k++)
+            for (int m = 2; m <= 5; m += 3) {
+                double v = m * pow(10.0, k);
+                if (v < lo || v > hi || t->n >= RL_TICKS_MAX)
+                    continue;
+                t->v[t->n] = v;
+                rl_format_num(t->label[t->n], sizeof(t->label[0]), v, 2);
+                t->n++;
+            }
+        /* keep them sorted for the callers that thin labels */
+        for (int i = 1; i < t->n; i++)
+            for (int j = i; j > 0 && t->v[j] < t->v[j - 1]; j--) {
+                double tv = t->v[j];
+                char tl[24];
+                memcpy(tl, t->label[j], sizeof(tl));
+                t->v[j] = t->v[j - 1];
+                memcpy(t->label[j], t->label[j - 1], sizeof(tl));
+                t->v[j - 1] = tv;
+                memcpy(t->label[j - 1], tl, sizeof(tl));
+            }
     }
 }
 

@@ -11,6 +11,7 @@
 
 #include "rl_checkpoint.h"
 #include "rl_cli.h"
+#include "rl_interrupt.h"
 #include "rl_config.h"
 #include "rl_npy.h"
 #include "rl_output.h"
@@ -128,6 +129,12 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
 
 int rl_run_main(int argc, char **argv, FILE *out, FILE *errf)
 {
+    return rl_run_main_hooked(argc, argv, out, errf, NULL);
+}
+
+int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
+                       const struct rl_run_hooks *hooks)
+{
     struct rl_config cfg = rl_config_default;
     char err[8192];
     uint64_t seen;
@@ -148,6 +155,12 @@ int rl_run_main(int argc, char **argv, FILE *out, FILE *errf)
                                             "--dataset")))) {
         fprintf(errf, "richlazy run: error: give either --data or "
                 "--dataset, not both\n");
+        return 2;
+    }
+
+    if (!hooks && (cfg.frames_every > 0 || cfg.script_path)) {
+        fprintf(errf, "richlazy run: error: --frames-every and --script "
+                "need the renderer (use the richlazy program)\n");
         return 2;
     }
 
@@ -174,6 +187,8 @@ int rl_run_main(int argc, char **argv, FILE *out, FILE *errf)
     struct rl_outfile metrics, data;
     memset(&data, 0, sizeof(data));
     int code = 1;
+    struct rl_interrupt intr;
+    bool catching = false;
     if (!rl_outfile_open(&metrics, dir, "metrics.csv", err, sizeof(err)))
         goto fail;
     fprintf(metrics.f, "step,net,%s\n", rl_metrics_csv_header());
@@ -183,18 +198,48 @@ int rl_run_main(int argc, char **argv, FILE *out, FILE *errf)
     tr.on_metrics = write_row;
     tr.on_metrics_ctx = &log;
 
+    if (hooks && !hooks->start(hooks->ctx, &tr, &cfg, dir, err,
+                               sizeof(err))) {
+        code = 2; /* a bad script, font or frame folder: nothing trained */
+        goto fail;
+    }
+    /* Ctrl-C / SIGTERM: stop at the next step, keep only complete files */
+    catching = rl_interrupt_init(&intr);
     bool show_progress = !cfg.quiet && isatty(fileno(errf)) &&
                          cfg.steps >= 20000;
     double t0 = now_seconds(), last_print = 0.0;
-    for (long s = 0; s < cfg.steps; s++) {
-        rl_trainer_step(&tr, 1);
+    for (long s = 0; s < cfg.steps && !rl_interrupt_caught();) {
+        long k = 1;
+        if (hooks) {
+            k = hooks->frame(hooks->ctx, &tr, cfg.steps - s, err,
+                             sizeof(err));
+            if (k < 0)
+                goto fail;
+        } else {
+            rl_trainer_step(&tr, 1);
+        }
+        s += k > 0 ? k : 1;
         if (ferror(metrics.f))
             break; /* disk full: stop early, reported at commit */
-        if (show_progress && (s & 1023) == 0)
+        if (show_progress && (hooks || (s & 1023) == 0))
             progress(errf, s, cfg.steps, t0, &last_print);
+    }
+    int sig = rl_interrupt_caught();
+    if (sig) {
+        if (show_progress)
+            fputc('\n', errf);
+        snprintf(err, sizeof(err), "interrupted by %s at step %ld of %ld; "
+                 "metrics and weights not written", rl_interrupt_name(sig),
+                 tr.step[RL_RICH] > tr.step[RL_LAZY] ? tr.step[RL_RICH]
+                                                     : tr.step[RL_LAZY],
+                 cfg.steps);
+        code = rl_interrupt_exit_code(sig);
+        goto fail;
     }
     if (show_progress)
         progress(errf, cfg.steps, cfg.steps, t0, &last_print);
+    if (hooks && !hooks->finish(hooks->ctx, &tr, err, sizeof(err)))
+        goto fail;
     /* the final step always gets a row */
     for (int w = 0; w < RL_NETS; w++)
         if (!tr.diverged[w] && tr.step[w] % tr.log_every != 0)
@@ -214,14 +259,22 @@ int rl_run_main(int argc, char **argv, FILE *out, FILE *errf)
         goto fail;
     if (!cfg.quiet)
         print_summary(out, &tr, dir);
+    if (hooks)
+        hooks->destroy(hooks->ctx);
+    if (catching)
+        rl_interrupt_destroy(&intr);
     rl_trainer_destroy(&tr);
     return 0;
 
 fail:
-    fprintf(errf, "richlazy run: error: %s\n", err);
+    fprintf(errf, "richlazy run: %s%s\n", code == 1 ? "error: " : "", err);
+    if (hooks)
+        hooks->destroy(hooks->ctx);
     rl_outfile_abort(&metrics);
     if (created)
         rmdir(dir); /* only succeeds when nothing complete was written */
+    if (catching)
+        rl_interrupt_destroy(&intr);
     rl_trainer_destroy(&tr);
     return code;
 }

@@ -1,6 +1,8 @@
 /* trainer.c: the rich/lazy pair, its data, steps and logging. */
 #include "rl_trainer.h"
 
+#include "rl_memory.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -55,7 +57,15 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
     memset(tr, 0, sizeof(*tr));
     tr->cfg = *cfg;
     tr->log_every = cfg->log_every > 0 ? cfg->log_every : 1;
+    /* refuse sizes that would not fit before allocating them (overcommit
+     * would let the allocations succeed and the process be killed later);
+     * a CSV's size is known once it is read */
+    if (!cfg->data_path && !rl_memory_check(cfg->hidden, cfg->samples, err,
+                                            errlen))
+        goto fail;
     if (!build_data(tr, err, errlen))
+        goto fail;
+    if (!rl_memory_check(cfg->hidden, tr->train.n + tr->test.n, err, errlen))
         goto fail;
     for (int w = 0; w < RL_NETS; w++) {
         if (!rl_net_init(&tr->net[w], cfg->hidden, tr->train.n) ||

@@ -7,6 +7,7 @@
 #include "rl_config.h"
 #include "rl_metrics.h"
 #include "rl_net.h"
+#include "rl_net_kernel.h"
 
 /* Loss in double straight from the definition, for finite differences. */
 static double loss_double(const struct rl_net *net, const struct rl_data *d,
@@ -30,8 +31,21 @@ static double loss_double(const struct rl_net *net, const struct rl_data *d,
     return sse / d->n;
 }
 
+typedef double (*grad_fn)(struct rl_net *net, const struct rl_data *d,
+                         float *dw1, float *dw2);
+
+/* Both plain-path gradients: OpenBLAS (the reference) and fused kernels. */
+static const struct {
+    const char *name;
+    grad_fn fn;
+} grads[] = {
+    {"blas", rl_net_grad_plain},
+    {"fused", rl_net_grad_fused},
+};
+
 static void test_gradient_vs_finite_differences(void)
 {
+    for (size_t gi = 0; gi < sizeof(grads) / sizeof(grads[0]); gi++)
     for (int act = 0; act < RL_ACT_COUNT; act++) {
         struct rl_data d;
         CHECK(rl_data_generate(&d, RL_DATASET_XOR, 40, 0.3, 5));
@@ -42,7 +56,7 @@ static void test_gradient_vs_finite_differences(void)
         rl_rng_seed(&rng, 3, 1);
         rl_net_reset(&net, (enum rl_activation)act, 0.8, 0.5, &rng);
         float dw1[32], dw2[16];
-        double loss = rl_net_grad_plain(&net, &d, dw1, dw2);
+        double loss = grads[gi].fn(&net, &d, dw1, dw2);
 
         double w1[32], w2[16];
         for (int i = 0; i < 2 * h; i++)
@@ -78,7 +92,8 @@ static void test_gradient_vs_finite_differences(void)
         }
         double rel = sqrt(num / den);
         if (!(rel <= 1e-2))
-            fprintf(stderr, "activation %s: relative gradient error %g\n",
+            fprintf(stderr, "%s, activation %s: relative gradient error %g\n",
+                    grads[gi].name,
                     rl_activation_name((enum rl_activation)act), rel);
         CHECK(rel <= 1e-2);
         rl_net_destroy(&net);
@@ -124,7 +139,119 @@ static double max_rel_diff(const float *a, const float *b, int n)
         m = fmax(m, fabs(b[i]));
         diff = fmax(diff, fabs((double)a[i] - b[i]));
     }
-    return diff / m;
+    return m > 0 ? diff / m : diff; /* an all-zero b: absolute */
+}
+
+static void test_fused_gradient_equals_blas(void)
+{
+    /* odd sizes: h not a multiple of the forward's 8-unit block, n not a
+     * multiple of the backward's 4-sample block, and the single-pair case */
+    const int sizes[][2] = {{1, 1}, {3, 7}, {8, 4}, {17, 5}, {33, 66},
+                            {500, 200}, {37, 2001}};
+    for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+        const int h = sizes[s][0], n = sizes[s][1];
+        struct rl_data d;
+        CHECK(rl_data_generate(&d, RL_DATASET_CIRCLES, n, 0.2, 11 + s));
+        for (int act = 0; act < RL_ACT_COUNT; act++) {
+            struct rl_net net;
+            CHECK(rl_net_init(&net, h, n));
+            struct rl_rng rng;
+            rl_rng_seed(&rng, 7, s);
+            rl_net_reset(&net, (enum rl_activation)act, 0.7, 0.3, &rng);
+            float *a1 = malloc(sizeof(float) * 2 * h);
+            float *a2 = malloc(sizeof(float) * h);
+            float *b1 = malloc(sizeof(float) * 2 * h);
+            float *b2 = malloc(sizeof(float) * h);
+            CHECK(a1 && a2 && b1 && b2);
+            double la = rl_net_grad_plain(&net, &d, a1, a2);
+            double lb = rl_net_grad_fused(&net, &d, b1, b2);
+            double r1 = max_rel_diff(b1, a1, 2 * h);
+            double r2 = max_rel_diff(b2, a2, h);
+            if (!(r1 <= 1e-4 && r2 <= 1e-4))
+                fprintf(stderr, "h %d n %d %s: fused vs blas rel diff dw1 "
+                        "%g dw2 %g\n", h, n,
+                        rl_activation_name((enum rl_activation)act), r1, r2);
+            CHECK_NEAR(lb, la, 1e-5 * la);
+            CHECK(r1 <= 1e-4);
+            CHECK(r2 <= 1e-4);
+            /* the outputs too: the forward pass alone */
+            for (int k = 0; k < n; k++)
+                CHECK_NEAR(net.fout[k], net.out[k],
+                           1e-5 * (1.0 + fabs(net.out[k])));
+            free(a1);
+            free(a2);
+            free(b1);
+            free(b2);
+            rl_net_destroy(&net);
+        }
+        rl_data_destroy(&d);
+    }
+    const char *isa = rl_kernel_isa();
+    printf("fused kernels run with %s\n", isa);
+    CHECK(isa && isa[0]);
+}
+
+static void test_kernel_tanh(void)
+{
+    /* relative error against tanh in double over [-12, 12] and tiny
+     * arguments: a few float ulps, as libm's tanhf */
+    double worst = 0.0;
+    for (int j = -120000; j <= 120000; j++) {
+        float x = (float)(j * 1e-4);
+        if (j % 1000 == 0)
+            x = ldexpf(1.0f, -(abs(j) / 1000) % 120) * (j < 0 ? -1 : 1);
+        double t = tanh((double)x);
+        float f = rl_kernel_tanh(x);
+        double rel = t != 0 ? fabs(f - t) / fabs(t) : fabs(f);
+        worst = fmax(worst, rel);
+        CHECK(rl_kernel_tanh(-x) == -f); /* odd */
+    }
+    printf("kernel tanh: max relative error %.3g\n", worst);
+    CHECK(worst <= 3e-7);
+    CHECK(rl_kernel_tanh(0.0f) == 0.0f);
+    CHECK(rl_kernel_tanh(20.0f) == 1.0f);
+    CHECK(rl_kernel_tanh(-INFINITY) == -1.0f);
+    CHECK(isnan(rl_kernel_tanh(NAN)));
+}
+
+static void test_fused_steps_match_blas(void)
+{
+    /* 1000 steps of relu and tanh nets, rich and lazy: the fused plain
+     * path stays with the OpenBLAS one */
+    struct rl_data d;
+    CHECK(rl_data_generate(&d, RL_DATASET_XOR, 203, 0.3, 2));
+    const double scales[2] = {0.001, 0.25};
+    for (int act = RL_ACT_RELU; act <= RL_ACT_TANH; act++) {
+        for (int s = 0; s < 2; s++) {
+            struct rl_net a, b;
+            CHECK(rl_net_init(&a, 101, d.n));
+            CHECK(rl_net_init(&b, 101, d.n));
+            struct rl_rng r1, r2;
+            rl_rng_seed(&r1, 9, 1);
+            rl_rng_seed(&r2, 9, 1);
+            rl_net_reset(&a, (enum rl_activation)act, scales[s], 0.01, &r1);
+            rl_net_reset(&b, (enum rl_activation)act, scales[s], 0.01, &r2);
+            a.force_blas = true;
+            double la = 0, lb = 0;
+            for (int t = 0; t < 1000; t++) {
+                la = rl_net_step(&a, &d, 0.05, 0.01);
+                lb = rl_net_step(&b, &d, 0.05, 0.01);
+            }
+            double r_w1 = max_rel_diff(b.w1, a.w1, 202);
+            double r_w2 = max_rel_diff(b.w2, a.w2, 101);
+            printf("fused vs blas, %s init %g: loss %.6g vs %.6g, max rel "
+                   "diff w1 %.3g, w2 %.3g\n",
+                   rl_activation_name((enum rl_activation)act), scales[s],
+                   lb, la, r_w1, r_w2);
+            CHECK(r_w1 <= 1e-3);
+            CHECK(r_w2 <= 1e-3);
+            CHECK_NEAR(lb, la, 1e-4 * la);
+            CHECK(max_rel_diff(b.w2, b.w2_0, 101) > 1e-3);
+            rl_net_destroy(&a);
+            rl_net_destroy(&b);
+        }
+    }
+    rl_data_destroy(&d);
 }
 
 static void test_fast_path_matches_plain_after_1000_steps(void)
@@ -280,6 +407,9 @@ int main(void)
     openblas_set_num_threads(1);
     test_gradient_vs_finite_differences();
     test_fast_gradient_equals_plain();
+    test_fused_gradient_equals_blas();
+    test_kernel_tanh();
+    test_fused_steps_match_blas();
     test_fast_path_matches_plain_after_1000_steps();
     test_weight_decay_closed_form();
     test_predict_matches_forward();

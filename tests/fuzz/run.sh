@@ -19,16 +19,6 @@ if ! command -v "$cc" >/dev/null 2>&1; then
     exit 1
 fi
 
-# core sources each target needs (no SDL, no main)
-declare -A sources=(
-    [data_csv]="src/data.c src/rng.c"
-    [npy]="src/npy.c"
-    [cli]="src/cli.c src/config.c src/data.c src/net.c src/rng.c"
-)
-if [ -f src/script.c ]; then
-    sources[script]="src/script.c"
-fi
-
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     for f in tests/fuzz/fuzz_*.c; do
@@ -37,32 +27,33 @@ if [ ${#targets[@]} -eq 0 ]; then
     done
 fi
 
-mkdir -p "$out"
-flags="-g -O1 -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L
-       -D_DEFAULT_SOURCE -Iinclude -fsanitize=fuzzer,address,undefined
-       -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+# the whole core built with coverage for libFuzzer, ASan and UBSan
+setup_log="${TMPDIR:-/tmp}/richlazy-fuzz-setup.log"
+if [ ! -f "$out/build.ninja" ]; then
+    CC="$cc" meson setup "$out" --buildtype=debugoptimized -Dfuzz=true \
+        -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dc_args=-fsanitize=fuzzer-no-link >"$setup_log" 2>&1 || {
+        echo "fuzz: error: meson setup failed, see $setup_log" >&2
+        exit 1
+    }
+fi
+build=()
+for t in "${targets[@]}"; do
+    build+=("tests/fuzz/fuzz_$t")
+done
+if ! ninja -C "$out" -j2 "${build[@]}" >"$out/fuzz-build.log" 2>&1; then
+    echo "fuzz: error: build failed:" >&2
+    tail -30 "$out/fuzz-build.log" >&2
+    exit 1
+fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export OPENBLAS_NUM_THREADS=1
 
 status=0
 total=0
 for t in "${targets[@]}"; do
-    src="${sources[$t]:-}"
-    if [ -z "$src" ]; then
-        echo "fuzz $t: error: no source list for this target in $0" >&2
-        status=1
-        continue
-    fi
-    exe="$out/fuzz_$t"
-    # shellcheck disable=SC2086
-    if ! "$cc" $flags -o "$exe" "tests/fuzz/fuzz_$t.c" $src -lopenblas -lm \
-            2>"$out/$t-build.log"; then
-        echo "fuzz $t: error: build failed:" >&2
-        cat "$out/$t-build.log" >&2
-        status=1
-        continue
-    fi
+    exe="$out/tests/fuzz/fuzz_$t"
     work="$out/$t-corpus"
     crashes="$out/$t-crashes"
     mkdir -p "$work" "$crashes"

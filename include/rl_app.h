@@ -1,0 +1,226 @@
+/* rl_app.h: the live app as a pure state machine (no SDL).
+ *
+ * All state of the window lives in struct rl_app: the trainer (both nets),
+ * the selected net, speed, pause, the highlighted subsample and its trails,
+ * autoscaled axes, hyperparameter markers, on-screen messages and hover.
+ * Input arrives as named actions; one call advances one frame:
+ *
+ *   rl_app_frame(app, actions, n): apply each action -> step both nets
+ *   steps_per_frame times (within the time budget) -> update trails, axes,
+ *   output grids.
+ *
+ * The window, the headless renderer and the tests all drive this same
+ * function, so a scripted key press has exactly the window's effect.
+ * Drawing is render.c's job (rl_render.h); keys are mapped to actions by
+ * name (rl_keymap below), so scripts and the window share one table.
+ */
+#ifndef RL_APP_H
+#define RL_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rl_config.h"
+#include "rl_plot.h"
+#include "rl_trainer.h"
+
+enum rl_action {
+    RL_ACTION_NONE = 0,
+    RL_ACTION_INIT_UP,      /* selected net's init scale x2, re-initialise it */
+    RL_ACTION_INIT_DOWN,    /* selected net's init scale /2, re-initialise it */
+    RL_ACTION_SELECT,       /* select the other net */
+    RL_ACTION_LR_UP,        /* learning rate x2 (both nets, no reset) */
+    RL_ACTION_LR_DOWN,      /* learning rate /2 */
+    RL_ACTION_LAMBDA_UP,    /* weight decay: 0 -> 1e-4, else x2 */
+    RL_ACTION_LAMBDA_DOWN,  /* weight decay /2; below 1e-4 -> exactly 0 */
+    RL_ACTION_SPEED_UP,     /* steps per frame x2 */
+    RL_ACTION_SPEED_DOWN,   /* steps per frame /2 (at least 1) */
+    RL_ACTION_PAUSE,        /* pause / resume both nets */
+    RL_ACTION_STEP,         /* pause, then one step of each live net */
+    RL_ACTION_RESET,        /* new seed: new data and both nets */
+    RL_ACTION_RESTART,      /* same seed: both nets from their start */
+    RL_ACTION_DATASET,      /* next built-in dataset (re-initialises) */
+    RL_ACTION_ACTIVATION,   /* next activation (re-initialises) */
+    RL_ACTION_SUBSAMPLE,    /* draw a new highlighted subsample */
+    RL_ACTION_LOG_X,        /* toggle log x on the curves */
+    RL_ACTION_LOCK_AXES,    /* freeze / release the scatter autoscaling */
+    RL_ACTION_SCREENSHOT,   /* ask the shell for a PNG of this frame */
+    RL_ACTION_HELP,         /* toggle the help overlay */
+    RL_ACTION_QUIT,
+    RL_ACTION_COUNT,
+};
+
+/* Short stable name, e.g. "lr_up". */
+const char *rl_action_name(enum rl_action a);
+
+/* One key binding. Key names: letters as typed ("l"; with Shift "L"),
+ * "Up", "Down", "Left", "Right", "Tab", "Space", "Escape", "F1", "+",
+ * "-", "=". */
+struct rl_key_binding {
+    const char *key;
+    enum rl_action action;
+    const char *help;       /* one line for the help overlay and README */
+};
+
+extern const struct rl_key_binding rl_keymap[];
+extern const int rl_keymap_n;
+
+/* Action bound to a key name; RL_ACTION_NONE when unbound. */
+enum rl_action rl_action_for_key(const char *key);
+
+#define RL_SUBSAMPLE_MAX 32
+#define RL_TRAIL_LEN 96
+#define RL_MARKERS_MAX 64
+#define RL_OVERLAYS_MAX 16
+#define RL_GRID 48          /* output heatmap resolution (RL_GRID^2 points) */
+
+/* A labelled marker on the curves: a key changed a hyperparameter. */
+struct rl_marker {
+    long step;              /* the net's step when it happened */
+    int net;                /* RL_RICH or RL_LAZY */
+    char label[32];         /* e.g. "lr 4e-3" */
+};
+
+/* Which curve plot an overlay belongs to. */
+enum rl_curve_plot {
+    RL_PLOT_LOSS,
+    RL_PLOT_REL_W1,
+    RL_PLOT_REL_W2,
+    RL_PLOT_COUNT,
+};
+
+/* An extra dashed (or solid) series drawn on a curve plot, e.g. a theory
+ * prediction. The arrays are owned by whoever adds the overlay and must
+ * stay valid while it is registered. */
+struct rl_overlay {
+    enum rl_curve_plot plot;
+    int net;                /* colour of this net; -1: neutral grey */
+    const char *label;      /* legend text, or NULL */
+    bool dashed;
+    int n;
+    const double *step;     /* (n) x values */
+    const double *value;    /* (n) y values; non-finite break the line */
+};
+
+/* Where a scatter was drawn last frame, for hover hit-testing. */
+enum rl_scatter_kind { RL_SCATTER_IN_HID, RL_SCATTER_HID_OUT, RL_SCATTER_COUNT };
+struct rl_scatter_area {
+    bool valid;
+    float x, y, w, h;           /* plot area in canvas pixels */
+    struct rl_axis ax, ay;      /* the axes as drawn */
+};
+
+struct rl_canvas;
+struct rl_font;
+struct rl_app;
+
+/* Hook for an extra panel: draw into the rectangle (x, y, w, h) of c. */
+typedef void (*rl_panel_fn)(void *ctx, struct rl_canvas *c,
+                            const struct rl_app *app, float x, float y,
+                            float w, float h);
+
+struct rl_app {
+    struct rl_trainer *tr;          /* own (below) or attached */
+    struct rl_trainer own;
+    bool owns_trainer;
+
+    int selected;                   /* RL_RICH or RL_LAZY: target of init keys */
+    long steps_per_frame;           /* the speed dial */
+    bool paused;
+    bool log_x;                     /* curves with log x */
+    bool help;                      /* help overlay shown */
+    bool axes_locked;
+    bool quit;
+    bool screenshot_requested;      /* set by the key; the shell clears it */
+    long frame;                     /* frames so far */
+    long clock;                     /* nominal steps: frames x steps_per_frame */
+    long last_steps;                /* steps each live net took last frame */
+    long frame_step_cap;            /* > 0: at most this many steps next
+                                     * frame (end of a headless run) */
+    bool capped;                    /* last frame hit the time budget */
+
+    /* time budget for training per frame (0: none, deterministic) */
+    double budget_s;
+    double (*now)(void);            /* seconds, monotonic; for the budget */
+    double fps, steps_per_s;        /* measured by the shell, for the status */
+
+    /* highlighted subsample, the same units in every panel of a net */
+    int sub_n;
+    int sub[RL_SUBSAMPLE_MAX];
+    long sub_draws;                 /* how many times it was drawn */
+
+    /* trails of the subsample in the in->hid plane: ring of positions */
+    float trail[RL_NETS][RL_TRAIL_LEN][RL_SUBSAMPLE_MAX][2];
+    int trail_n[RL_NETS];
+    int trail_head[RL_NETS];        /* next slot to write */
+    long trail_step[RL_NETS];       /* step of the last stored position */
+
+    /* axes, updated every frame from the weights */
+    struct rl_autoscale in_x[RL_NETS], in_y[RL_NETS];   /* in->hid plane */
+    struct rl_autoscale out_y[RL_NETS];                 /* W2 values */
+
+    /* the network outputs over the data's plane */
+    float grid_bounds[4];           /* xmin, xmax, ymin, ymax */
+    float *grid_x;                  /* (RL_GRID^2, 2) sample points */
+    float *grid_out[RL_NETS];       /* (RL_GRID, RL_GRID), row 0 at the top */
+    long grid_step[RL_NETS];        /* step the grid was computed at; -1 stale */
+
+    struct rl_marker markers[RL_MARKERS_MAX];
+    int nmarkers;
+
+    char message[160];              /* on-screen notice of the last key */
+    long message_until;             /* frame when it disappears */
+
+    int hover_net, hover_unit;      /* -1: none */
+    bool hover_pinned;              /* clicked: stays until the next click */
+
+    struct rl_scatter_area area[RL_NETS][RL_SCATTER_COUNT];
+
+    struct rl_overlay overlays[RL_OVERLAYS_MAX];
+    int noverlays;
+
+    rl_panel_fn extra_panel;        /* optional panel beside the curves */
+    void *extra_ctx;
+    const char *extra_title;
+};
+
+/* Build the app with its own trainer from cfg (see rl_trainer_init).
+ * steps_per_frame 10, nothing paused. False with one line in err. */
+bool rl_app_init(struct rl_app *app, const struct rl_config *cfg, char *err,
+                 size_t errlen);
+
+/* Build the app around a trainer someone else owns (the headless run). */
+bool rl_app_init_attached(struct rl_app *app, struct rl_trainer *tr,
+                          char *err, size_t errlen);
+
+void rl_app_destroy(struct rl_app *app);
+
+/* Apply one action now (outside a frame); see enum rl_action. */
+void rl_app_apply(struct rl_app *app, enum rl_action a);
+
+/* One frame: apply the n actions in order, then (unless paused) step both
+ * nets steps_per_frame times, stopping early only when budget_s > 0 and the
+ * time is up, then update trails, axes and output grids. */
+void rl_app_frame(struct rl_app *app, const enum rl_action *actions, int n);
+
+/* Refresh trails, axes and grids from the current weights (rl_app_frame
+ * does this; call after changing the trainer directly). */
+void rl_app_update(struct rl_app *app);
+
+/* Pointer at canvas pixel (x, y): hovers the nearest unit within a few
+ * pixels in any scatter drawn last frame; click pins (or unpins) it. */
+void rl_app_pointer(struct rl_app *app, float x, float y, bool click);
+
+/* Register a dashed overlay series; false when the table is full. */
+bool rl_app_add_overlay(struct rl_app *app, const struct rl_overlay *ov);
+
+/* The step shown for the pair (the larger of the two nets' steps). */
+long rl_app_step(const struct rl_app *app);
+
+/* Status as "key=value" lines (frame, selected, paused, spf, lr, lambda,
+ * act, dataset, seed, per net: init, step, loss, diverged ...), for tests
+ * and the window's state dump. Returns the length written. */
+size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,56 @@
+/* rl_net_kernel.h: the fused kernels of the network's plain path.
+ *
+ * At the seed's sizes (H = 500, N = 200..2000, inner dimension 2) the
+ * matrix products are memory-bound and BLAS call overhead dominates, so the
+ * plain path does forward and backward in two fused passes over the
+ * (sample, unit) pairs with everything in L1/L2:
+ *
+ *   forward   out[k] = sum_i w2[i] act(a0[i] x0[k] + a1[i] x1[k])
+ *   backward  for relu and linear, act(z) = act'(z) z, so with
+ *             g0[i] = sum_k e[k] act'(z_ik) x0[k]  (likewise g1 with x1)
+ *             dL/dw1[i,:] = w2[i] (g0[i], g1[i])
+ *             dL/dw2[i]   = a0[i] g0[i] + a1[i] g1[i]
+ *             for tanh, with t = tanh(z) kept by the forward pass,
+ *             g0[i] = sum_k e[k] (1 - t^2) x0[k], g2[i] = sum_k e[k] t
+ *
+ * where e[k] = dL/dout[k]. tanh is rl_kernel_tanh, not libm's tanhf. Layouts are structure-of-arrays: w1 split into
+ * its columns a0, a1 (h), the samples into x0, x1 (n). The forward pass
+ * runs units outside and samples inside, the backward pass samples outside
+ * and units inside, so each inner loop is element-wise (no reduction) and
+ * the compiler vectorises it without reassociating sums: results do not
+ * depend on the vector width. On x86-64 each kernel is built for AVX-512,
+ * AVX2+FMA and baseline SSE2 and picked at load time. No allocation.
+ */
+#ifndef RL_NET_KERNEL_H
+#define RL_NET_KERNEL_H
+
+#include "rl_net.h"
+
+/* out (n) = the network's outputs; for tanh also post (n, h) row k =
+ * tanh(z_k,:), which the backward pass reads. post may be NULL otherwise.
+ * Pointers must not alias. */
+void rl_kernel_forward(enum rl_activation act, int h, int n,
+                       const float *a0, const float *a1, const float *w2,
+                       const float *x0, const float *x1, float *out,
+                       float *post);
+
+/* g0, g1 (h) as in the header comment, from ex0[k] = e[k] x0[k],
+ * ex1[k] = e[k] x1[k] (n); for tanh also e (n), post from the forward
+ * pass and g2 (h); e, post and g2 are unused (may be NULL) otherwise.
+ * Overwrites g0, g1 (and g2). Pointers must not alias. */
+void rl_kernel_backward(enum rl_activation act, int h, int n,
+                        const float *a0, const float *a1, const float *x0,
+                        const float *x1, const float *ex0, const float *ex1,
+                        const float *e, const float *post, float *g0,
+                        float *g1, float *g2);
+
+/* The kernels' tanh: vectorisable (expm1 through exponent bits and a
+ * polynomial), within a few float ulps of tanh; odd, +-1 beyond |x| = 10,
+ * NaN for NaN. */
+float rl_kernel_tanh(float x);
+
+/* Which instruction set the kernels run with on this machine: "avx512",
+ * "avx2", "sse2" or "portable". */
+const char *rl_kernel_isa(void);
+
+#endif

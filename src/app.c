@@ -1,0 +1,644 @@
+/* app.c: the live app's state machine (see rl_app.h). Pure: no SDL. */
+#include "rl_app.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rl_rng.h"
+
+static const char *const action_names[RL_ACTION_COUNT] = {
+    [RL_ACTION_NONE] = "none",
+    [RL_ACTION_INIT_UP] = "init_up",
+    [RL_ACTION_INIT_DOWN] = "init_down",
+    [RL_ACTION_SELECT] = "select",
+    [RL_ACTION_LR_UP] = "lr_up",
+    [RL_ACTION_LR_DOWN] = "lr_down",
+    [RL_ACTION_LAMBDA_UP] = "lambda_up",
+    [RL_ACTION_LAMBDA_DOWN] = "lambda_down",
+    [RL_ACTION_SPEED_UP] = "speed_up",
+    [RL_ACTION_SPEED_DOWN] = "speed_down",
+    [RL_ACTION_PAUSE] = "pause",
+    [RL_ACTION_STEP] = "step",
+    [RL_ACTION_RESET] = "reset",
+    [RL_ACTION_RESTART] = "restart",
+    [RL_ACTION_DATASET] = "dataset",
+    [RL_ACTION_ACTIVATION] = "activation",
+    [RL_ACTION_SUBSAMPLE] = "subsample",
+    [RL_ACTION_LOG_X] = "log_x",
+    [RL_ACTION_LOCK_AXES] = "lock_axes",
+    [RL_ACTION_SCREENSHOT] = "screenshot",
+    [RL_ACTION_HELP] = "help",
+    [RL_ACTION_QUIT] = "quit",
+};
+
+const char *rl_action_name(enum rl_action a)
+{
+    return (a >= 0 && a < RL_ACTION_COUNT) ? action_names[a] : "none";
+}
+
+const struct rl_key_binding rl_keymap[] = {
+    {"Tab", RL_ACTION_SELECT, "select the other net (rich / lazy)"},
+    {"Up", RL_ACTION_INIT_UP, "init scale of the selected net x2 (re-initialises it)"},
+    {"Down", RL_ACTION_INIT_DOWN, "init scale of the selected net /2 (re-initialises it)"},
+    {"L", RL_ACTION_LR_UP, "learning rate x2 (Shift+L)"},
+    {"l", RL_ACTION_LR_DOWN, "learning rate /2"},
+    {"W", RL_ACTION_LAMBDA_UP, "weight decay λ up: 0 → 1e-4, then x2 (Shift+W)"},
+    {"w", RL_ACTION_LAMBDA_DOWN, "weight decay λ /2; below 1e-4 back to 0"},
+    {"+", RL_ACTION_SPEED_UP, "steps per frame x2 (also = and Right)"},
+    {"=", RL_ACTION_SPEED_UP, NULL},
+    {"Right", RL_ACTION_SPEED_UP, NULL},
+    {"-", RL_ACTION_SPEED_DOWN, "steps per frame /2 (also Left)"},
+    {"Left", RL_ACTION_SPEED_DOWN, NULL},
+    {"Space", RL_ACTION_PAUSE, "pause / resume"},
+    {"n", RL_ACTION_STEP, "single step (pauses first)"},
+    {"R", RL_ACTION_RESET, "reset both nets with a new seed (Shift+R)"},
+    {"r", RL_ACTION_RESTART, "restart both nets, same seed"},
+    {"d", RL_ACTION_DATASET, "next dataset (re-initialises)"},
+    {"a", RL_ACTION_ACTIVATION, "next activation (re-initialises)"},
+    {"u", RL_ACTION_SUBSAMPLE, "redraw the highlighted units"},
+    {"x", RL_ACTION_LOG_X, "log / linear x on the curves"},
+    {"z", RL_ACTION_LOCK_AXES, "lock / unlock the scatter axes"},
+    {"s", RL_ACTION_SCREENSHOT, "screenshot to PNG"},
+    {"h", RL_ACTION_HELP, "this help (also F1)"},
+    {"F1", RL_ACTION_HELP, NULL},
+    {"q", RL_ACTION_QUIT, "quit (also Esc)"},
+    {"Escape", RL_ACTION_QUIT, NULL},
+};
+const int rl_keymap_n = (int)(sizeof(rl_keymap) / sizeof(rl_keymap[0]));
+
+enum rl_action rl_action_for_key(const char *key)
+{
+    for (int i = 0; i < rl_keymap_n; i++)
+        if (!strcmp(rl_keymap[i].key, key))
+            return rl_keymap[i].action;
+    return RL_ACTION_NONE;
+}
+
+/* ---- helpers ---- */
+
+static void say(struct rl_app *app, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void say(struct rl_app *app, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(app->message, sizeof(app->message), fmt, ap);
+    va_end(ap);
+    app->message_until = app->frame + 240; /* about 4 s at 60 fps */
+}
+
+/* Compact number for labels: 4e-3, 0.25, 1e-4. */
+static void fmt_short(char *buf, size_t len, double v)
+{
+    if (v == 0.0) {
+        snprintf(buf, len, "0");
+        return;
+    }
+    double av = fabs(v);
+    if (av >= 0.01 && av < 1000) {
+        snprintf(buf, len, "%.3g", v);
+        return;
+    }
+    int e = (int)floor(log10(av));
+    double m = v / pow(10.0, e);
+    if (fabs(m - round(m)) < 1e-6)
+        snprintf(buf, len, "%.0fe%d", m, e);
+    else
+        snprintf(buf, len, "%.2ge%d", m, e);
+}
+
+static void add_marker(struct rl_app *app, int net, const char *label)
+{
+    if (app->nmarkers == RL_MARKERS_MAX) {
+        memmove(app->markers, app->markers + 1,
+                sizeof(app->markers[0]) * (RL_MARKERS_MAX - 1));
+        app->nmarkers--;
+    }
+    struct rl_marker *m = &app->markers[app->nmarkers++];
+    m->step = app->tr->step[net];
+    m->net = net;
+    snprintf(m->label, sizeof(m->label), "%s", label);
+}
+
+static void drop_markers(struct rl_app *app, int net)
+{
+    int k = 0;
+    for (int i = 0; i < app->nmarkers; i++)
+        if (app->markers[i].net != net)
+            app->markers[k++] = app->markers[i];
+    app->nmarkers = k;
+}
+
+static void clear_net_views(struct rl_app *app, int w)
+{
+    app->trail_n[w] = 0;
+    app->trail_head[w] = 0;
+    app->trail_step[w] = -1;
+    app->grid_step[w] = -1;
+    rl_autoscale_reset(&app->in_x[w]);
+    rl_autoscale_reset(&app->in_y[w]);
+    rl_autoscale_reset(&app->out_y[w]);
+    drop_markers(app, w);
+    if (app->hover_net == w && app->hover_unit >= app->tr->net[w].h) {
+        app->hover_net = -1;
+        app->hover_unit = -1;
+    }
+}
+
+static void draw_subsample(struct rl_app *app)
+{
+    int h = app->tr->cfg.hidden;
+    int want = h < 10 ? h : 10;
+    struct rl_rng rng;
+    rl_rng_seed(&rng, app->tr->cfg.seed + (uint64_t)app->sub_draws * 7919u,
+                RL_STREAM_SUBSAMPLE);
+    app->sub_n = 0;
+    /* distinct units, in draw order */
+    for (int tries = 0; app->sub_n < want && tries < 100000; tries++) {
+        int u = (int)rl_rng_below(&rng, (uint32_t)h);
+        bool dup = false;
+        for (int i = 0; i < app->sub_n; i++)
+            dup |= app->sub[i] == u;
+        if (!dup)
+            app->sub[app->sub_n++] = u;
+    }
+    for (int w = 0; w < RL_NETS; w++) {
+        app->trail_n[w] = 0;
+        app->trail_head[w] = 0;
+        app->trail_step[w] = -1;
+    }
+}
+
+static void set_grid_bounds(struct rl_app *app)
+{
+    float b[4];
+    rl_data_bounds(&app->tr->train, b);
+    /* a square view around the data, 12% margin */
+    float cx = 0.5f * (b[0] + b[1]), cy = 0.5f * (b[2] + b[3]);
+    float half = 0.5f * fmaxf(b[1] - b[0], b[3] - b[2]) * 1.12f;
+    if (!(half > 1e-6f))
+        half = 1.0f;
+    app->grid_bounds[0] = cx - half;
+    app->grid_bounds[1] = cx + half;
+    app->grid_bounds[2] = cy - half;
+    app->grid_bounds[3] = cy + half;
+    for (int r = 0; r < RL_GRID; r++) {
+        /* row 0 is the top: the largest y */
+        float y = app->grid_bounds[3] -
+                  (r + 0.5f) * (2 * half) / RL_GRID;
+        for (int c = 0; c < RL_GRID; c++) {
+            float x = app->grid_bounds[0] + (c + 0.5f) * (2 * half) / RL_GRID;
+            app->grid_x[2 * (r * RL_GRID + c)] = x;
+            app->grid_x[2 * (r * RL_GRID + c) + 1] = y;
+        }
+    }
+    app->grid_step[0] = app->grid_step[1] = -1;
+}
+
+/* After data or every net changed. */
+static void on_new_nets(struct rl_app *app)
+{
+    for (int w = 0; w < RL_NETS; w++)
+        clear_net_views(app, w);
+    set_grid_bounds(app);
+    app->hover_net = app->hover_unit = -1;
+    app->hover_pinned = false;
+    rl_app_update(app);
+}
+
+static bool setup(struct rl_app *app, char *err, size_t errlen)
+{
+    app->steps_per_frame = 10;
+    app->hover_net = app->hover_unit = -1;
+    for (int w = 0; w < RL_NETS; w++) {
+        rl_autoscale_init(&app->in_x[w], false, false);
+        rl_autoscale_init(&app->in_y[w], false, false);
+        rl_autoscale_init(&app->out_y[w], false, true);
+    }
+    app->grid_x = malloc(sizeof(float) * 2 * RL_GRID * RL_GRID);
+    for (int w = 0; w < RL_NETS; w++)
+        app->grid_out[w] = malloc(sizeof(float) * RL_GRID * RL_GRID);
+    if (!app->grid_x || !app->grid_out[0] || !app->grid_out[1]) {
+        snprintf(err, errlen, "out of memory for the output grids");
+        return false;
+    }
+    draw_subsample(app);
+    on_new_nets(app);
+    app->message[0] = '\0';
+    return true;
+}
+
+bool rl_app_init(struct rl_app *app, const struct rl_config *cfg, char *err,
+                 size_t errlen)
+{
+    memset(app, 0, sizeof(*app));
+    if (!rl_trainer_init(&app->own, cfg, 0, err, errlen))
+        return false;
+    app->tr = &app->own;
+    app->owns_trainer = true;
+    if (!setup(app, err, errlen)) {
+        rl_app_destroy(app);
+        return false;
+    }
+    return true;
+}
+
+bool rl_app_init_attached(struct rl_app *app, struct rl_trainer *tr,
+                          char *err, size_t errlen)
+{
+    memset(app, 0, sizeof(*app));
+    app->tr = tr;
+    if (!setup(app, err, errlen)) {
+        rl_app_destroy(app);
+        return false;
+    }
+    return true;
+}
+
+void rl_app_destroy(struct rl_app *app)
+{
+    free(app->grid_x);
+    free(app->grid_out[0]);
+    free(app->grid_out[1]);
+    if (app->owns_trainer)
+        rl_trainer_destroy(&app->own);
+    memset(app, 0, sizeof(*app));
+}
+
+long rl_app_step(const struct rl_app *app)
+{
+    const struct rl_trainer *tr = app->tr;
+    return tr->step[0] > tr->step[1] ? tr->step[0] : tr->step[1];
+}
+
+/* ---- actions ---- */
+
+static void set_paused(struct rl_app *app, bool paused)
+{
+    app->paused = paused;
+    for (int w = 0; w < RL_NETS; w++)
+        app->tr->paused[w] = paused;
+}
+
+void rl_app_apply(struct rl_app *app, enum rl_action a)
+{
+    struct rl_trainer *tr = app->tr;
+    struct rl_config *cfg = &tr->cfg;
+    char num[32], label[48], err[512];
+    int sel = app->selected;
+    switch (a) {
+    case RL_ACTION_NONE:
+    case RL_ACTION_COUNT:
+        break;
+    case RL_ACTION_INIT_UP:
+    case RL_ACTION_INIT_DOWN: {
+        double s = cfg->init[sel] * (a == RL_ACTION_INIT_UP ? 2.0 : 0.5);
+        if (s > 1e3 || s < 1e-12)
+            break;
+        cfg->init[sel] = s;
+        rl_trainer_reset_net(tr, sel);
+        tr->paused[sel] = app->paused;
+        clear_net_views(app, sel);
+        fmt_short(num, sizeof(num), s);
+        snprintf(label, sizeof(label), "init %s", num);
+        add_marker(app, sel, label);
+        say(app, "%s net re-initialised with init scale %s",
+            rl_net_label(sel), num);
+        break;
+    }
+    case RL_ACTION_SELECT:
+        app->selected = !sel;
+        say(app, "selected: %s net (Up/Down change its init scale)",
+            rl_net_label(app->selected));
+        break;
+    case RL_ACTION_LR_UP:
+    case RL_ACTION_LR_DOWN: {
+        double lr = cfg->lr * (a == RL_ACTION_LR_UP ? 2.0 : 0.5);
+        if (lr > 1e6 || lr < 1e-12)
+            break;
+        cfg->lr = lr;
+        fmt_short(num, sizeof(num), lr);
+        snprintf(label, sizeof(label), "lr %s", num);
+        for (int w = 0; w < RL_NETS; w++)
+            add_marker(app, w, label);
+        say(app, "learning rate %s (both nets)", num);
+        break;
+    }
+    case RL_ACTION_LAMBDA_UP:
+    case RL_ACTION_LAMBDA_DOWN: {
+        double l = cfg->lambda;
+        if (a == RL_ACTION_LAMBDA_UP)
+            l = l > 0.0 ? l * 2.0 : 1e-4;
+        else
+            l = (l * 0.5 < 1e-4 * (1.0 - 1e-9)) ? 0.0 : l * 0.5;
+        if (l > 1e6)
+            break;
+        cfg->lambda = l;
+        fmt_short(num, sizeof(num), l);
+        snprintf(label, sizeof(label), "λ %s", num);
+        for (int w = 0; w < RL_NETS; w++)
+            add_marker(app, w, label);
+        say(app, "weight decay λ = %s (both nets)", num);
+        break;
+    }
+    case RL_ACTION_SPEED_UP:
+        if (app->steps_per_frame < (1L << 20))
+            app->steps_per_frame *= 2;
+        say(app, "%ld steps per frame", app->steps_per_frame);
+        break;
+    case RL_ACTION_SPEED_DOWN:
+        if (app->steps_per_frame > 1)
+            app->steps_per_frame /= 2;
+        say(app, "%ld steps per frame", app->steps_per_frame);
+        break;
+    case RL_ACTION_PAUSE:
+        set_paused(app, !app->paused);
+        say(app, "%s", app->paused ? "paused (Space resumes, n steps)"
+                                   : "running");
+        break;
+    case RL_ACTION_STEP:
+        set_paused(app, true);
+        for (int w = 0; w < RL_NETS; w++)
+            if (!tr->diverged[w])
+                rl_trainer_step_net(tr, w, 1);
+        say(app, "one step (paused)");
+        break;
+    case RL_ACTION_RESET: {
+        uint64_t seed = cfg->seed + 1;
+        if (!rl_trainer_reseed(tr, seed, err, sizeof(err))) {
+            say(app, "reset failed: %s", err);
+            break;
+        }
+        set_paused(app, app->paused);
+        draw_subsample(app);
+        on_new_nets(app);
+        say(app, "reset: new seed %llu, new data and nets",
+            (unsigned long long)seed);
+        break;
+    }
+    case RL_ACTION_RESTART:
+        rl_trainer_restart(tr);
+        set_paused(app, app->paused);
+        on_new_nets(app);
+        say(app, "restart: both nets from their start (seed %llu)",
+            (unsigned long long)cfg->seed);
+        break;
+    case RL_ACTION_DATASET: {
+        enum rl_dataset next = cfg->data_path
+                                   ? RL_DATASET_BLOBS
+                                   : (enum rl_dataset)((cfg->dataset + 1) %
+                                                       RL_DATASET_COUNT);
+        if (!rl_trainer_set_dataset(tr, next, err, sizeof(err))) {
+            say(app, "dataset change failed: %s", err);
+            break;
+        }
+        set_paused(app, app->paused);
+        on_new_nets(app);
+        say(app, "dataset: %s (both nets re-initialised)",
+            rl_dataset_name(next));
+        break;
+    }
+    case RL_ACTION_ACTIVATION: {
+        enum rl_activation next =
+            (enum rl_activation)((cfg->act + 1) % RL_ACT_COUNT);
+        rl_trainer_set_activation(tr, next);
+        set_paused(app, app->paused);
+        on_new_nets(app);
+        say(app, "activation: %s (both nets re-initialised)",
+            rl_activation_name(next));
+        break;
+    }
+    case RL_ACTION_SUBSAMPLE:
+        app->sub_draws++;
+        draw_subsample(app);
+        say(app, "new highlighted units");
+        break;
+    case RL_ACTION_LOG_X:
+        app->log_x = !app->log_x;
+        say(app, "curves: %s x", app->log_x ? "log" : "linear");
+        break;
+    case RL_ACTION_LOCK_AXES:
+        app->axes_locked = !app->axes_locked;
+        for (int w = 0; w < RL_NETS; w++) {
+            app->in_x[w].locked = app->axes_locked;
+            app->in_y[w].locked = app->axes_locked;
+            app->out_y[w].locked = app->axes_locked;
+        }
+        say(app, "scatter axes %s", app->axes_locked ? "locked" : "autoscaled");
+        break;
+    case RL_ACTION_SCREENSHOT:
+        app->screenshot_requested = true;
+        break;
+    case RL_ACTION_HELP:
+        app->help = !app->help;
+        break;
+    case RL_ACTION_QUIT:
+        app->quit = true;
+        break;
+    }
+}
+
+/* ---- per-frame update ---- */
+
+static void update_trails(struct rl_app *app, int w)
+{
+    const struct rl_net *net = &app->tr->net[w];
+    if (app->trail_step[w] == app->tr->step[w] && app->trail_n[w] > 0)
+        return;
+    int slot = app->trail_head[w];
+    for (int i = 0; i < app->sub_n; i++) {
+        int u = app->sub[i];
+        app->trail[w][slot][i][0] = net->w1[2 * u];
+        app->trail[w][slot][i][1] = net->w1[2 * u + 1];
+    }
+    app->trail_head[w] = (slot + 1) % RL_TRAIL_LEN;
+    if (app->trail_n[w] < RL_TRAIL_LEN)
+        app->trail_n[w]++;
+    app->trail_step[w] = app->tr->step[w];
+}
+
+static void update_axes(struct rl_app *app, int w)
+{
+    const struct rl_net *net = &app->tr->net[w];
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    double o0 = INFINITY, o1 = -INFINITY;
+    for (int i = 0; i < net->h; i++) {
+        double a = net->w1[2 * i], b = net->w1[2 * i + 1], c = net->w2[i];
+        if (isfinite(a) && isfinite(b)) {
+            x0 = fmin(x0, a);
+            x1 = fmax(x1, a);
+            y0 = fmin(y0, b);
+            y1 = fmax(y1, b);
+        }
+        if (isfinite(c)) {
+            o0 = fmin(o0, c);
+            o1 = fmax(o1, c);
+        }
+    }
+    if (!(x1 >= x0))
+        return;
+    /* one shared span for x and y so the plane keeps its aspect */
+    double cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1);
+    double half = 0.5 * fmax(x1 - x0, y1 - y0);
+    rl_autoscale_update(&app->in_x[w], cx - half, cx + half);
+    rl_autoscale_update(&app->in_y[w], cy - half, cy + half);
+    if (o1 >= o0)
+        rl_autoscale_update(&app->out_y[w], o0, o1);
+}
+
+static void update_grid(struct rl_app *app, int w)
+{
+    if (app->grid_step[w] == app->tr->step[w])
+        return;
+    rl_net_predict(&app->tr->net[w], app->grid_x, RL_GRID * RL_GRID,
+                   app->grid_out[w]);
+    app->grid_step[w] = app->tr->step[w];
+}
+
+void rl_app_update(struct rl_app *app)
+{
+    for (int w = 0; w < RL_NETS; w++) {
+        update_trails(app, w);
+        update_axes(app, w);
+        update_grid(app, w);
+    }
+    if (app->hover_net >= 0 && app->hover_unit >= app->tr->net[app->hover_net].h)
+        app->hover_net = app->hover_unit = -1;
+}
+
+void rl_app_frame(struct rl_app *app, const enum rl_action *actions, int n)
+{
+    bool was_diverged[RL_NETS];
+    for (int i = 0; i < n; i++)
+        rl_app_apply(app, actions[i]);
+    for (int w = 0; w < RL_NETS; w++)
+        was_diverged[w] = app->tr->diverged[w];
+
+    app->last_steps = 0;
+    app->capped = false;
+    if (!app->paused) {
+        long k = app->steps_per_frame;
+        if (app->frame_step_cap > 0 && app->frame_step_cap < k)
+            k = app->frame_step_cap;
+        double t0 = (app->budget_s > 0 && app->now) ? app->now() : 0.0;
+        long chunk = k < 16 ? k : 16;
+        while (app->last_steps < k) {
+            long c = k - app->last_steps < chunk ? k - app->last_steps : chunk;
+            rl_trainer_step(app->tr, c);
+            app->last_steps += c;
+            if (app->budget_s > 0 && app->now && app->last_steps < k &&
+                app->now() - t0 > app->budget_s) {
+                app->capped = true;
+                break;
+            }
+        }
+    }
+    app->clock += app->steps_per_frame;
+    app->frame_step_cap = 0;
+    for (int w = 0; w < RL_NETS; w++) {
+        if (app->tr->diverged[w] && !was_diverged[w]) {
+            char num[32];
+            fmt_short(num, sizeof(num), app->tr->diverged_lr[w]);
+            say(app, "%s net diverged at step %ld (lr %s): paused; r or R "
+                "recovers", rl_net_label(w), app->tr->diverged_step[w], num);
+        }
+    }
+    rl_app_update(app);
+    app->frame++;
+}
+
+/* ---- pointer ---- */
+
+void rl_app_pointer(struct rl_app *app, float x, float y, bool click)
+{
+    int best_net = -1, best_unit = -1;
+    float best = 8.0f * 8.0f;
+    for (int w = 0; w < RL_NETS; w++) {
+        const struct rl_net *net = &app->tr->net[w];
+        for (int k = 0; k < RL_SCATTER_COUNT; k++) {
+            const struct rl_scatter_area *a = &app->area[w][k];
+            if (!a->valid || x < a->x - 6 || x > a->x + a->w + 6 ||
+                y < a->y - 6 || y > a->y + a->h + 6)
+                continue;
+            for (int i = 0; i < net->h; i++) {
+                float px, py;
+                if (k == RL_SCATTER_IN_HID) {
+                    px = rl_axis_map(&a->ax, net->w1[2 * i]);
+                    py = rl_axis_map(&a->ay, net->w1[2 * i + 1]);
+                } else {
+                    px = rl_axis_map(&a->ax, i);
+                    py = rl_axis_map(&a->ay, net->w2[i]);
+                }
+                float d = (px - x) * (px - x) + (py - y) * (py - y);
+                if (d < best) {
+                    best = d;
+                    best_net = w;
+                    best_unit = i;
+                }
+            }
+        }
+    }
+    if (click) {
+        if (best_net >= 0) {
+            app->hover_net = best_net;
+            app->hover_unit = best_unit;
+            app->hover_pinned = true;
+        } else {
+            app->hover_pinned = false;
+            app->hover_net = app->hover_unit = -1;
+        }
+        return;
+    }
+    if (app->hover_pinned)
+        return;
+    app->hover_net = best_net;
+    app->hover_unit = best_unit;
+}
+
+bool rl_app_add_overlay(struct rl_app *app, const struct rl_overlay *ov)
+{
+    if (app->noverlays >= RL_OVERLAYS_MAX)
+        return false;
+    app->overlays[app->noverlays++] = *ov;
+    return true;
+}
+
+size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
+{
+    const struct rl_trainer *tr = app->tr;
+    const struct rl_config *c = &tr->cfg;
+    size_t o = 0;
+#define PUT(...)                                                           \
+    do {                                                                   \
+        if (o < len)                                                       \
+            o += (size_t)snprintf(buf + o, len - o, __VA_ARGS__);          \
+    } while (0)
+    PUT("frame=%ld\nstep=%ld\nselected=%s\npaused=%d\nsteps_per_frame=%ld\n",
+        app->frame, rl_app_step(app), rl_net_label(app->selected),
+        app->paused, app->steps_per_frame);
+    PUT("lr=%.9g\nlambda=%.9g\nactivation=%s\ndataset=%s\nseed=%llu\n",
+        c->lr, c->lambda, rl_activation_name(c->act),
+        c->data_path ? c->data_path : rl_dataset_name(c->dataset),
+        (unsigned long long)c->seed);
+    PUT("hidden=%d\nsamples=%d\nlog_x=%d\nhelp=%d\naxes_locked=%d\n",
+        c->hidden, tr->train.n, app->log_x, app->help, app->axes_locked);
+    PUT("subsample_draws=%ld\nsubsample_first=%d\nmarkers=%d\nquit=%d\n",
+        app->sub_draws, app->sub_n ? app->sub[0] : -1, app->nmarkers,
+        app->quit);
+    for (int w = 0; w < RL_NETS; w++) {
+        const char *n = rl_net_label(w);
+        PUT("%s.init=%.9g\n%s.step=%ld\n%s.loss=%.9g\n%s.rel_w1=%.9g\n"
+            "%s.w1_0=%.9g\n%s.diverged=%d\n",
+            n, c->init[w], n, tr->step[w], n, tr->last[w].loss, n,
+            tr->last[w].rel_w1, n, (double)tr->net[w].w1[0], n,
+            tr->diverged[w]);
+    }
+    PUT("message=%s\n", app->frame < app->message_until ? app->message : "");
+#undef PUT
+    return o < len ? o : len;
+}

@@ -1,0 +1,465 @@
+/* bench.c: `richlazy bench`, a table of sections that each time one thing
+ * and print a titled block: the machine, training steps/s (fast, fused and
+ * OpenBLAS paths, GFLOP/s against the single-core peak), PyTorch side by
+ * side, the working set of a step, and the sections of the window,
+ * recording and experiment modules. See rl_bench.h.
+ *
+ * To add a section: write `static bool section_x(struct rl_bench *b)` and
+ * add one line to sections[] below.
+ */
+#include "rl_bench.h"
+#include "rl_bench_record.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rl_cli.h"
+#include "rl_config.h"
+#include "rl_data.h"
+#include "rl_exp_bench.h"
+#include "rl_net.h"
+#include "rl_net_kernel.h"
+#include "rl_render.h"
+
+#ifndef RL_SOURCE_DIR
+#define RL_SOURCE_DIR "."
+#endif
+
+/* ---- timing ---------------------------------------------------------- */
+
+typedef void (*work_fn)(void *ctx, long iters);
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static double time_it(work_fn fn, void *ctx, long iters)
+{
+    double t0 = now_s();
+    fn(ctx, iters);
+    return now_s() - t0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median over b->repeats of iterations per second, each repeat running at
+ * least about b->seconds after a calibration that doubles as warm-up. */
+static double median_rate(const struct rl_bench *b, work_fn fn, void *ctx)
+{
+    long iters = 1;
+    double t = time_it(fn, ctx, iters);
+    while (t < b->seconds / 8 && iters < (1L << 40)) {
+        iters *= 2;
+        t = time_it(fn, ctx, iters);
+    }
+    if (t > 0)
+        iters = (long)ceil((double)iters * b->seconds / t);
+    double rates[64];
+    int r = b->repeats < 64 ? b->repeats : 64;
+    for (int i = 0; i < r; i++) {
+        double ti = time_it(fn, ctx, iters);
+        rates[i] = ti > 0 ? (double)iters / ti : INFINITY;
+    }
+    qsort(rates, (size_t)r, sizeof(double), cmp_double);
+    return r % 2 ? rates[r / 2] : 0.5 * (rates[r / 2 - 1] + rates[r / 2]);
+}
+
+/* ---- training workloads ---------------------------------------------- */
+
+enum path { PATH_FAST, PATH_FUSED, PATH_BLAS };
+static const char *const path_names[] = {"fast (moments)", "plain (fused)",
+                                         "plain (OpenBLAS)"};
+
+/* Each workload at the seed's settings (H = 500, lr 2e-3, blobs, seed 1,
+ * the lazy net's init), one network. torch names the same network in
+ * bench/torch_bench.py. */
+static const struct workload {
+    enum rl_activation act;
+    int n;
+    enum path path;
+    const char *torch;
+} workloads[] = {
+    {RL_ACT_LINEAR, 200, PATH_FAST, "linear-200"},
+    {RL_ACT_LINEAR, 200, PATH_FUSED, "linear-200"},
+    {RL_ACT_LINEAR, 200, PATH_BLAS, "linear-200"},
+    {RL_ACT_RELU, 200, PATH_FUSED, "relu-200"},
+    {RL_ACT_RELU, 200, PATH_BLAS, "relu-200"},
+    {RL_ACT_RELU, 2000, PATH_FUSED, "relu-2000"},
+    {RL_ACT_RELU, 2000, PATH_BLAS, "relu-2000"},
+    {RL_ACT_TANH, 200, PATH_FUSED, "tanh-200"},
+};
+enum { N_WORKLOADS = sizeof(workloads) / sizeof(workloads[0]) };
+
+/* the fused path on relu at N = 2000: the figure the targets name */
+enum { W_LINEAR_FAST = 0, W_RELU_2000 = 5 };
+
+struct train_ctx {
+    struct rl_net net;
+    struct rl_data data;
+    double lr;
+};
+
+static void train_work(void *ctx, long iters)
+{
+    struct train_ctx *t = ctx;
+    for (long i = 0; i < iters; i++)
+        rl_net_step(&t->net, &t->data, t->lr, 0.0);
+}
+
+static bool train_setup(struct train_ctx *t, const struct workload *w)
+{
+    const struct rl_config *c = &rl_config_default;
+    memset(t, 0, sizeof(*t));
+    if (!rl_data_generate(&t->data, RL_DATASET_BLOBS, w->n,
+                          rl_config_noise(c), c->seed))
+        return false;
+    if (!rl_net_init(&t->net, c->hidden, w->n)) {
+        rl_data_destroy(&t->data);
+        return false;
+    }
+    struct rl_rng rng;
+    rl_rng_seed(&rng, c->seed, RL_STREAM_LAZY);
+    rl_net_reset(&t->net, w->act, c->init[RL_LAZY], 1.0 / c->hidden, &rng);
+    t->net.force_plain = w->path != PATH_FAST;
+    t->net.force_blas = w->path == PATH_BLAS;
+    t->lr = c->lr;
+    return true;
+}
+
+static void train_teardown(struct train_ctx *t)
+{
+    rl_net_destroy(&t->net);
+    rl_data_destroy(&t->data);
+}
+
+/* Flops of one plain-path step as BLAS counts them: the forward product
+ * X W1^T (2 n h multiply-adds), the output W2 . act (n h), the backward
+ * W2 gradient (n h) and dpre^T X (2 n h): 6 n h multiply-adds = 12 n h. */
+static double step_flops(int n, int h)
+{
+    return 12.0 * n * h;
+}
+
+/* ---- sections -------------------------------------------------------- */
+
+static bool section_machine(struct rl_bench *b)
+{
+    const struct rl_machine *m = &b->machine;
+    fprintf(b->out, "  cpu            %s\n", m->model);
+    fprintf(b->out, "  cores          %d (benchmarks use one)\n", m->cores);
+    fprintf(b->out, "  clock          %.0f MHz (/proc/cpuinfo \"cpu MHz\")\n",
+            m->mhz);
+    fprintf(b->out, "  vector units   %s%s%s -> %d float32 lanes; fused "
+            "kernels run with %s\n",
+            m->avx512f ? "avx512f " : "", m->avx2 ? "avx2 " : "",
+            m->fma ? "fma" : "no fma", m->lanes, rl_kernel_isa());
+    fprintf(b->out, "  fp32 peak      %.1f GFLOP/s single core = %.0f MHz x "
+            "%d flops/cycle (%s)\n",
+            m->peak_gflops, m->mhz, m->flops_per_cycle,
+            m->fma ? "2 FMA units x lanes x 2" : "add + mul unit x lanes");
+    fprintf(b->out, "  caches         L1d %ld KiB, L2 %ld KiB, L3 %ld KiB\n",
+            m->l1d / 1024, m->l2 / 1024, m->l3 / 1024);
+    return true;
+}
+
+static bool section_training(struct rl_bench *b)
+{
+    const int h = rl_config_default.hidden;
+    fprintf(b->out, "  H = %d, lr %g, one network; median of %d repeats of "
+            ">= %.2f s\n", h, rl_config_default.lr, b->repeats, b->seconds);
+    fprintf(b->out, "  %-8s %6s  %-17s %12s %9s %8s\n", "act", "N", "path",
+            "steps/s", "GFLOP/s", "of peak");
+    bool ok = true;
+    for (int i = 0; i < N_WORKLOADS; i++) {
+        const struct workload *w = &workloads[i];
+        struct train_ctx t;
+        if (!train_setup(&t, w)) {
+            fprintf(b->out, "  %-8s %6d  out of memory\n",
+                    rl_activation_name(w->act), w->n);
+            ok = false;
+            continue;
+        }
+        double rate = median_rate(b, train_work, &t);
+        b->steps_per_s[i] = rate;
+        fprintf(b->out, "  %-8s %6d  %-17s %12.0f", rl_activation_name(w->act),
+                w->n, path_names[w->path], rate);
+        if (w->path == PATH_FAST) {
+            fprintf(b->out, " %9s %8s\n", "-", "-");
+        } else {
+            double gf = rate * step_flops(w->n, h) / 1e9;
+            fprintf(b->out, " %9.1f", gf);
+            if (b->machine.peak_gflops > 0)
+                fprintf(b->out, " %7.0f%%\n",
+                        100.0 * gf / b->machine.peak_gflops);
+            else
+                fprintf(b->out, " %8s\n", "?");
+        }
+        train_teardown(&t);
+    }
+    fprintf(b->out, "  GFLOP/s counts 12 N H flops per step (the four matrix "
+            "products as BLAS does them);\n  the fused kernels reach the "
+            "same result with about 10 N H (see BENCHMARKS.md).\n");
+    return ok;
+}
+
+/* Run the PyTorch script and read its "result NAME STEPS_PER_S" lines. */
+static bool section_pytorch(struct rl_bench *b)
+{
+    if (!b->torch) {
+        fprintf(b->out, "  skipped (--no-torch)\n");
+        return true;
+    }
+    const char *script = b->torch_script;
+    if (access(script, R_OK) != 0) {
+        fprintf(b->out, "  skipped: %s not found (give --torch-script "
+                "PATH to bench/torch_bench.py of the source tree)\n", script);
+        return true;
+    }
+    if (strchr(script, '\'')) {
+        fprintf(b->out, "  skipped: script path %s contains a quote\n",
+                script);
+        return true;
+    }
+    char cmd[4400];
+    snprintf(cmd, sizeof(cmd),
+             "python3 '%s' --repeats %d --seconds %g 2>&1", script,
+             b->repeats, b->seconds);
+    fflush(b->out);
+    FILE *p = popen(cmd, "r");
+    if (!p) {
+        fprintf(b->out, "  skipped: could not start python3\n");
+        return true;
+    }
+    double torch_rate[N_WORKLOADS] = {0};
+    char line[512], version[64] = "?";
+    bool skipped = false;
+    while (fgets(line, sizeof(line), p)) {
+        char name[64];
+        double rate;
+        if (sscanf(line, "result %63s %lf", name, &rate) == 2) {
+            for (int i = 0; i < N_WORKLOADS; i++)
+                if (!strcmp(workloads[i].torch, name))
+                    torch_rate[i] = rate;
+        } else if (sscanf(line, "torch %63s", version) == 1) {
+            continue;
+        } else {
+            if (!strncmp(line, "skip", 4))
+                skipped = true;
+            fprintf(b->out, "  pytorch: %s", line);
+        }
+    }
+    int status = pclose(p);
+    if (status != 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+        fprintf(b->out, "  skipped: python3 not found\n");
+        return true;
+    }
+    if (skipped)
+        return true;
+    if (status != 0) {
+        fprintf(b->out, "  the PyTorch script failed (exit status %d)\n",
+                WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        return true;
+    }
+    fprintf(b->out, "  torch %s, torch.set_num_threads(1), float32, same "
+            "network, loss and SGD step\n", version);
+    fprintf(b->out, "  %-8s %6s  %-17s %12s %12s %9s\n", "act", "N",
+            "richlazy path", "richlazy/s", "pytorch/s", "ratio");
+    for (int i = 0; i < N_WORKLOADS; i++) {
+        const struct workload *w = &workloads[i];
+        double ours = b->steps_per_s[i], theirs = torch_rate[i];
+        fprintf(b->out, "  %-8s %6d  %-17s %12.0f %12.0f",
+                rl_activation_name(w->act), w->n, path_names[w->path], ours,
+                theirs);
+        if (ours > 0 && theirs > 0)
+            fprintf(b->out, " %8.1fx\n", ours / theirs);
+        else
+            fprintf(b->out, " %9s\n", "-");
+    }
+    double lin = torch_rate[W_LINEAR_FAST] > 0
+                     ? b->steps_per_s[W_LINEAR_FAST] / torch_rate[W_LINEAR_FAST]
+                     : 0;
+    double relu = torch_rate[W_RELU_2000] > 0
+                      ? b->steps_per_s[W_RELU_2000] / torch_rate[W_RELU_2000]
+                      : 0;
+    fprintf(b->out, "  target: seed settings (linear) >= 100x PyTorch: %.0fx "
+            "%s\n", lin, lin >= 100 ? "met" : "NOT met");
+    fprintf(b->out, "  target: relu N = 2000 >= 10x PyTorch: %.1fx %s\n",
+            relu, relu >= 10 ? "met" : "NOT met");
+    return true;
+}
+
+static bool section_cache(struct rl_bench *b)
+{
+    const struct rl_config *c = &rl_config_default;
+    const struct rl_machine *m = &b->machine;
+    static const struct {
+        enum rl_activation act;
+        int n;
+        enum path path;
+    } cases[] = {
+        {RL_ACT_LINEAR, 200, PATH_FAST},
+        {RL_ACT_RELU, 200, PATH_FUSED},
+        {RL_ACT_TANH, 200, PATH_FUSED},
+        {RL_ACT_RELU, 2000, PATH_FUSED},
+        {RL_ACT_RELU, 200, PATH_BLAS},
+    };
+    fprintf(b->out, "  bytes one step of the rich/lazy pair touches (H = %d; "
+            "both nets, the data counted once)\n", c->hidden);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct rl_net net;
+        if (!rl_net_init(&net, c->hidden, 0))
+            return false;
+        net.act = cases[i].act;
+        net.force_plain = cases[i].path != PATH_FAST;
+        net.force_blas = cases[i].path == PATH_BLAS;
+        size_t one = rl_net_step_bytes(&net, cases[i].n);
+        size_t data = net.force_plain ? (size_t)cases[i].n * 3 * sizeof(float)
+                                      : 0;
+        size_t pair = 2 * one - data;
+        rl_net_destroy(&net);
+        const char *fits = m->l1d && (long)pair <= m->l1d ? "fits L1"
+                           : m->l2 && (long)pair <= m->l2 ? "fits L2"
+                           : m->l3 && (long)pair <= m->l3 ? "fits L3"
+                                                          : "exceeds L3";
+        fprintf(b->out, "  %-8s N %5d  %-17s %9.1f KiB  %s\n",
+                rl_activation_name(cases[i].act), cases[i].n,
+                path_names[cases[i].path], (double)pair / 1024, fits);
+    }
+    fprintf(b->out, "  (L1d %ld KiB, L2 %ld KiB per core; no allocation in "
+            "the step: all scratch comes from rl_net_init/reserve)\n",
+            m->l1d / 1024, m->l2 / 1024);
+    return true;
+}
+
+/* Frames headless at 1280x800: training and drawing, as the window does
+ * (the window module's rl_render_bench_run). */
+static bool section_frames(struct rl_bench *b)
+{
+    struct rl_render_bench r;
+    char err[512];
+    int frames = b->quick ? 10 : 120;
+    if (!rl_render_bench_run(1280, 800, rl_config_default.hidden, frames,
+                             NULL, &r, err, sizeof(err))) {
+        fprintf(b->out, "  failed: %s\n", err);
+        return true;
+    }
+    fprintf(b->out, "  %d frames at %dx%d, H = %d: drawing %.2f ms median "
+            "(mean %.2f, p95 %.2f); %.1f frames/s with training\n",
+            r.frames, r.w, r.h, r.hidden, r.median_ms, r.mean_ms, r.p95_ms,
+            r.frames_per_s);
+    return true;
+}
+
+/* Recorded frames/s (the recording module's rl_bench_record_run). */
+static bool section_recording(struct rl_bench *b)
+{
+    struct rl_bench_record_options opt = {.frames = b->quick ? 10 : 120};
+    struct rl_bench_record r;
+    char err[512];
+    if (!rl_bench_record_rendered(&opt, &r, err, sizeof(err))) {
+        fprintf(b->out, "  failed: %s\n", err);
+        return true;
+    }
+    rl_bench_record_print(b->out, &r);
+    return true;
+}
+
+/* ---- the table ------------------------------------------------------- */
+
+/* fn NULL: the module is not in this build yet; the section says so */
+static const struct section {
+    const char *name;
+    const char *title;
+    bool (*fn)(struct rl_bench *b);
+} sections[] = {
+    {"machine", "the machine", section_machine},
+    {"training", "training steps/s per network", section_training},
+    {"pytorch", "PyTorch side by side (bench/torch_bench.py)",
+     section_pytorch},
+    {"cache", "working set of a training step", section_cache},
+    {"frames", "frame time headless at 1280x800 (window)", section_frames},
+    {"recording", "recorded frames/s (recording)", section_recording},
+    {"sweep", "sweep timing (experiments)", rl_exp_bench_sweep},
+};
+
+/* ---- command line ---------------------------------------------------- */
+
+struct bench_flags {
+    bool quick;
+    int repeats;
+    bool no_torch;
+    const char *torch_script;
+};
+
+#define BF(field) offsetof(struct bench_flags, field)
+static const struct rl_opt bench_opts[] = {
+    {"--quick", RL_OPT_FLAG, BF(quick), NULL,
+     "short, few repeats: a smoke test, figures rough", 0, 0, false},
+    {"--repeats", RL_OPT_INT, BF(repeats), "N",
+     "timed repeats per figure (the median is shown); 0: 7, quick 2", 0, 63,
+     false},
+    {"--no-torch", RL_OPT_FLAG, BF(no_torch), NULL,
+     "do not run the PyTorch side", 0, 0, false},
+    {"--torch-script", RL_OPT_STRING, BF(torch_script), "PATH",
+     "the PyTorch script", 0, 0, false},
+};
+static const struct bench_flags bench_defaults = {
+    .torch_script = RL_SOURCE_DIR "/bench/torch_bench.py",
+};
+
+static const char bench_usage[] =
+    "usage: richlazy bench [options]\n"
+    "\n"
+    "Time training (and, when built in, drawing, recording and sweeps) on\n"
+    "this machine; compare with PyTorch and the single-core fp32 peak.\n";
+
+int rl_bench_main(int argc, char **argv, FILE *out, FILE *errf)
+{
+    struct bench_flags fl = bench_defaults;
+    char err[512];
+    int nopts = (int)(sizeof(bench_opts) / sizeof(bench_opts[0]));
+    switch (rl_cli_parse(bench_opts, nopts, argc, argv, &fl, NULL, err,
+                         sizeof(err))) {
+    case RL_CLI_HELP:
+        rl_cli_print_help(out, bench_usage, bench_opts, nopts,
+                          &bench_defaults);
+        return 0;
+    case RL_CLI_ERROR:
+        fprintf(errf, "richlazy bench: error: %s\n", err);
+        return 2;
+    case RL_CLI_OK:
+        break;
+    }
+    struct rl_bench b = {
+        .out = out,
+        .quick = fl.quick,
+        .repeats = fl.repeats ? fl.repeats : fl.quick ? 2 : 7,
+        .seconds = fl.quick ? 0.01 : 0.15,
+        .torch = !fl.no_torch,
+        .torch_script = fl.torch_script,
+    };
+    rl_machine_probe(&b.machine, "");
+    double t0 = now_s();
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+        fprintf(out, "== %s: %s\n", sections[i].name, sections[i].title);
+        if (!sections[i].fn)
+            fprintf(out, "  not available in this build\n");
+        else if (!sections[i].fn(&b))
+            fprintf(out, "  (section incomplete: out of memory)\n");
+        fflush(out);
+    }
+    fprintf(out, "== done in %.1f s\n", now_s() - t0);
+    return 0;
+}

@@ -1,0 +1,542 @@
+/* experiment.c: independent training runs over threads, their aggregates
+ * and CSV files (see rl_experiment.h). */
+#include "rl_experiment.h"
+
+#include <assert.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rl_metrics.h"
+#include "rl_net.h"
+#include "rl_output.h"
+#include "rl_rng.h"
+
+static const char *const kind_names[RL_EXP_KINDS] = {"sweep", "phase",
+                                                     "retrain"};
+
+const char *rl_exp_kind_name(enum rl_exp_kind kind)
+{
+    assert(kind >= 0 && kind < RL_EXP_KINDS);
+    return kind_names[kind];
+}
+
+bool rl_exp_kind_parse(const char *name, enum rl_exp_kind *kind)
+{
+    for (int i = 0; i < RL_EXP_KINDS; i++) {
+        if (!strcmp(name, kind_names[i])) {
+            *kind = (enum rl_exp_kind)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+int rl_exp_nlog(const struct rl_exp *e)
+{
+    long k = e->cfg.log_every > 0 ? e->cfg.log_every : 1;
+    long n = e->cfg.steps / k + 1;
+    if (e->cfg.steps % k)
+        n++;
+    return (int)n;
+}
+
+long rl_exp_log_step(const struct rl_exp *e, int k)
+{
+    long every = e->cfg.log_every > 0 ? e->cfg.log_every : 1;
+    long s = (long)k * every;
+    return s < e->cfg.steps ? s : e->cfg.steps;
+}
+
+int rl_exp_total_runs(const struct rl_exp *e)
+{
+    return e->ncells * e->runs;
+}
+
+bool rl_exp_results_init(struct rl_exp_results *res, const struct rl_exp *e)
+{
+    memset(res, 0, sizeof(*res));
+    res->nruns = rl_exp_total_runs(e);
+    res->nlog = rl_exp_nlog(e);
+    size_t cells = (size_t)res->nruns * res->nlog * RL_EXP_METRICS;
+    res->values = malloc(cells * sizeof(double));
+    res->diverged_step = malloc((size_t)res->nruns * sizeof(long));
+    res->have = calloc((size_t)res->nruns, 1);
+    if (!res->values || !res->diverged_step || !res->have) {
+        rl_exp_results_destroy(res);
+        return false;
+    }
+    for (size_t i = 0; i < cells; i++)
+        res->values[i] = NAN;
+    for (int g = 0; g < res->nruns; g++)
+        res->diverged_step[g] = -1;
+    return true;
+}
+
+void rl_exp_results_destroy(struct rl_exp_results *res)
+{
+    free(res->values);
+    free(res->diverged_step);
+    free(res->have);
+    memset(res, 0, sizeof(*res));
+}
+
+double *rl_exp_value(const struct rl_exp_results *res, int g, int k, int m)
+{
+    assert(g >= 0 && g < res->nruns && k >= 0 && k < res->nlog);
+    return res->values + ((size_t)g * res->nlog + k) * RL_EXP_METRICS + m;
+}
+
+/* ---- data ---- */
+
+/* Generate or load data as a trainer would (the training part of a
+ * split), into d. */
+static bool build_data(struct rl_data *d, enum rl_dataset kind,
+                       const char *path, int samples, double noise,
+                       uint64_t seed, double test_fraction, char *err,
+                       size_t errlen)
+{
+    struct rl_data all = {0};
+    if (path && path[0]) {
+        if (!rl_data_load_csv(&all, path, err, errlen))
+            return false;
+    } else if (!rl_data_generate(&all, kind, samples, noise, seed)) {
+        snprintf(err, errlen, "out of memory generating %d samples",
+                 samples);
+        return false;
+    }
+    if (test_fraction > 0.0) {
+        struct rl_data test = {0};
+        bool ok = rl_data_split(&all, test_fraction, seed, d, &test, err,
+                                errlen);
+        rl_data_destroy(&all);
+        rl_data_destroy(&test);
+        return ok;
+    }
+    *d = all;
+    return true;
+}
+
+bool rl_exp_data_init(struct rl_exp_data *d, const struct rl_exp *e,
+                      const struct rl_checkpoint *ck, char *err,
+                      size_t errlen)
+{
+    memset(d, 0, sizeof(*d));
+    d->ck = ck;
+    const struct rl_config *c = &e->cfg;
+    if (!build_data(&d->train, c->dataset, c->data_path, c->samples,
+                    rl_config_noise(c), c->seed, 0.0, err, errlen))
+        goto fail;
+    if (e->kind == RL_EXP_RETRAIN) {
+        assert(ck);
+        if (!build_data(&d->data2, e->dataset2, e->data2_path, e->samples2,
+                        e->noise2, e->seed2, ck->cfg.test_fraction, err,
+                        errlen))
+            goto fail;
+    }
+    return true;
+fail:
+    rl_exp_data_destroy(d);
+    return false;
+}
+
+void rl_exp_data_destroy(struct rl_exp_data *d)
+{
+    rl_data_destroy(&d->train);
+    rl_data_destroy(&d->data2);
+    memset(d, 0, sizeof(*d));
+}
+
+/* Run r's own training data for a retrain with resampling: a fresh draw of
+ * the built-in data, or a bootstrap resample of the loaded rows. */
+static bool resample_data(const struct rl_exp *e, const struct rl_data *base,
+                          int r, struct rl_data *out)
+{
+    struct rl_rng rng;
+    rl_rng_seed(&rng, e->cfg.seed, RL_STREAM_RUN_BASE + (uint64_t)r);
+    if (!e->cfg.data_path)
+        return rl_data_generate(out, e->cfg.dataset, e->cfg.samples,
+                                rl_config_noise(&e->cfg), rl_rng_next(&rng));
+    if (!rl_data_init(out, base->n))
+        return false;
+    for (int i = 0; i < base->n; i++) {
+        uint32_t j = rl_rng_below(&rng, (uint32_t)base->n);
+        out->x[2 * i] = base->x[2 * j];
+        out->x[2 * i + 1] = base->x[2 * j + 1];
+        out->y[i] = base->y[j];
+    }
+    rl_data_update_moments(out);
+    return true;
+}
+
+/* ---- one run ---- */
+
+static void log_point(const struct rl_exp_data *d, const struct rl_net *net,
+                      const struct rl_data *train, double *v)
+{
+    struct rl_metrics m;
+    rl_metrics_compute(net, train, NULL, &m);
+    v[RL_EXP_LOSS] = m.loss;
+    v[RL_EXP_REL_W1] = m.rel_w1;
+    v[RL_EXP_REL_W2] = m.rel_w2;
+    if (d->data2.n > 0) {
+        double acc;
+        rl_net_evaluate(net, &d->data2, &v[RL_EXP_LOSS2], &acc);
+    } else {
+        v[RL_EXP_LOSS2] = NAN;
+    }
+    /* one NaN spelling, so shard files and merges agree byte for byte */
+    for (int m2 = 0; m2 < RL_EXP_METRICS; m2++)
+        if (isnan(v[m2]))
+            v[m2] = NAN;
+}
+
+bool rl_exp_run_one(const struct rl_exp *e, const struct rl_exp_data *d,
+                    int g, struct rl_exp_results *res)
+{
+    const int cell_i = g / e->runs, r = g % e->runs;
+    const struct rl_exp_cell *cell = &e->cells[cell_i];
+    struct rl_data own = {0};
+    const struct rl_data *train = &d->train;
+    if (e->kind == RL_EXP_RETRAIN && e->resample) {
+        if (!resample_data(e, &d->train, r, &own))
+            return false;
+        train = &own;
+    }
+    struct rl_net net;
+    int max_n = e->cfg.act == RL_ACT_LINEAR ? 0 : train->n;
+    if (!rl_net_init(&net, e->cfg.hidden, max_n)) {
+        rl_data_destroy(&own);
+        return false;
+    }
+    if (cell->from_net >= 0) {
+        rl_checkpoint_apply_net(d->ck, cell->from_net, &net);
+    } else {
+        struct rl_rng rng;
+        rl_rng_seed(&rng, e->cfg.seed, RL_STREAM_RUN_BASE + (uint64_t)r);
+        rl_net_reset(&net, e->cfg.act, cell->init,
+                     rl_config_out_init(&e->cfg), &rng);
+    }
+
+    const int nlog = rl_exp_nlog(e);
+    long diverged = -1;
+    long step = 0;
+    for (int k = 0; k < nlog; k++) {
+        long target = rl_exp_log_step(e, k);
+        while (step < target && diverged < 0) {
+            double loss = rl_net_step(&net, train, cell->lr, cell->lambda);
+            if (!isfinite(loss))
+                diverged = step; /* the loss before this step blew up */
+            step++;
+        }
+        double *v = rl_exp_value(res, g, k, 0);
+        if (diverged >= 0) {
+            for (int m = 0; m < RL_EXP_METRICS; m++)
+                v[m] = NAN;
+        } else {
+            log_point(d, &net, train, v);
+        }
+    }
+    if (diverged < 0 && !rl_net_finite(&net))
+        diverged = step;
+    res->diverged_step[g] = diverged;
+    res->have[g] = 1;
+    rl_net_destroy(&net);
+    rl_data_destroy(&own);
+    return true;
+}
+
+bool rl_exp_in_shard(int g, int shard, int count)
+{
+    if (count <= 1)
+        return true;
+    return g % count == shard - 1;
+}
+
+/* ---- threads ---- */
+
+struct pool {
+    const struct rl_exp *e;
+    const struct rl_exp_data *d;
+    struct rl_exp_results *res;
+    const int *todo;            /* global run indices of this shard */
+    int ntodo;
+    atomic_int next;            /* next index into todo */
+    atomic_int failed;
+    pthread_mutex_t lock;       /* serialises the progress callback */
+    int done;
+    rl_exp_progress_fn progress;
+    void *progress_ctx;
+};
+
+static void *worker(void *arg)
+{
+    struct pool *p = arg;
+    for (;;) {
+        int i = atomic_fetch_add(&p->next, 1);
+        if (i >= p->ntodo || atomic_load(&p->failed))
+            break;
+        if (!rl_exp_run_one(p->e, p->d, p->todo[i], p->res)) {
+            atomic_store(&p->failed, 1);
+            break;
+        }
+        pthread_mutex_lock(&p->lock);
+        p->done++;
+        if (p->progress)
+            p->progress(p->progress_ctx, p->done, p->ntodo);
+        pthread_mutex_unlock(&p->lock);
+    }
+    return NULL;
+}
+
+bool rl_exp_run(const struct rl_exp *e, const struct rl_exp_data *d,
+                int shard, int count, int threads,
+                struct rl_exp_results *res, rl_exp_progress_fn progress,
+                void *progress_ctx, char *err, size_t errlen)
+{
+    const int total = rl_exp_total_runs(e);
+    int *todo = malloc((size_t)total * sizeof(int));
+    if (!todo) {
+        snprintf(err, errlen, "out of memory for %d runs", total);
+        return false;
+    }
+    int ntodo = 0;
+    for (int g = 0; g < total; g++)
+        if (rl_exp_in_shard(g, shard, count))
+            todo[ntodo++] = g;
+
+    struct pool p = {.e = e, .d = d, .res = res, .todo = todo,
+                     .ntodo = ntodo, .progress = progress,
+                     .progress_ctx = progress_ctx};
+    atomic_init(&p.next, 0);
+    atomic_init(&p.failed, 0);
+    pthread_mutex_init(&p.lock, NULL);
+    if (threads < 1)
+        threads = 1;
+    if (threads > ntodo)
+        threads = ntodo > 0 ? ntodo : 1;
+
+    pthread_t tid[256];
+    int started = 0;
+    bool ok = true;
+    /* the calling thread is worker 0 */
+    for (int t = 1; t < threads && t < 256; t++) {
+        if (pthread_create(&tid[started], NULL, worker, &p) != 0) {
+            if (started == 0 && t == 1)
+                break; /* fall back to this thread alone */
+            break;
+        }
+        started++;
+    }
+    worker(&p);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&p.lock);
+    if (atomic_load(&p.failed)) {
+        snprintf(err, errlen, "out of memory for a run of %d hidden units",
+                 e->cfg.hidden);
+        ok = false;
+    }
+    free(todo);
+    return ok;
+}
+
+/* ---- aggregates ---- */
+
+void rl_exp_cell_stats(const struct rl_exp *e,
+                       const struct rl_exp_results *res, int cell, int k,
+                       int metric, double *mean, double *sd)
+{
+    const int n = e->runs;
+    double sum = 0.0;
+    for (int r = 0; r < n; r++)
+        sum += *rl_exp_value(res, cell * n + r, k, metric);
+    double mu = sum / n;
+    double ss = 0.0;
+    for (int r = 0; r < n; r++) {
+        double dlt = *rl_exp_value(res, cell * n + r, k, metric) - mu;
+        ss += dlt * dlt;
+    }
+    *mean = mu;
+    *sd = n > 1 ? sqrt(ss / (n - 1)) : 0.0;
+    if (isnan(*mean))
+        *mean = NAN;
+    if (isnan(*sd))
+        *sd = NAN;
+}
+
+int rl_exp_cell_diverged(const struct rl_exp *e,
+                         const struct rl_exp_results *res, int cell)
+{
+    int n = 0;
+    for (int r = 0; r < e->runs; r++)
+        n += res->diverged_step[cell * e->runs + r] >= 0;
+    return n;
+}
+
+/* %.9g, with one spelling of NaN. */
+static void put_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("nan", f);
+    else
+        fprintf(f, "%.9g", v);
+}
+
+static void put_stats(FILE *f, const struct rl_exp *e,
+                      const struct rl_exp_results *res, int cell, int k,
+                      int metric)
+{
+    double mean, sd;
+    rl_exp_cell_stats(e, res, cell, k, metric, &mean, &sd);
+    fputc(',', f);
+    put_num(f, mean);
+    fputc(',', f);
+    put_num(f, sd);
+}
+
+static const char *const metric_names[RL_EXP_METRICS] = {
+    "loss", "rel_w1", "rel_w2", "orig_loss"};
+
+/* The metrics a kind reports, in CSV order. */
+static int kind_metrics(const struct rl_exp *e, int *out)
+{
+    switch (e->kind) {
+    case RL_EXP_RETRAIN:
+        out[0] = RL_EXP_LOSS;
+        out[1] = RL_EXP_LOSS2;
+        out[2] = RL_EXP_REL_W1;
+        out[3] = RL_EXP_REL_W2;
+        return 4;
+    case RL_EXP_PHASE:
+        out[0] = RL_EXP_REL_W1;
+        out[1] = RL_EXP_LOSS;
+        out[2] = RL_EXP_REL_W2;
+        return 3;
+    default:
+        out[0] = RL_EXP_LOSS;
+        out[1] = RL_EXP_REL_W1;
+        out[2] = RL_EXP_REL_W2;
+        return 3;
+    }
+}
+
+/* The leading columns naming a cell. */
+static void cell_header(FILE *f, const struct rl_exp *e)
+{
+    switch (e->kind) {
+    case RL_EXP_SWEEP:
+        fputs("lambda", f);
+        break;
+    case RL_EXP_PHASE:
+        fputs("init,lr,lambda", f);
+        break;
+    case RL_EXP_RETRAIN:
+        fputs("net,lambda", f);
+        break;
+    default:
+        break;
+    }
+}
+
+static void cell_columns(FILE *f, const struct rl_exp *e, int c)
+{
+    const struct rl_exp_cell *cell = &e->cells[c];
+    switch (e->kind) {
+    case RL_EXP_SWEEP:
+        fprintf(f, "%.9g", cell->lambda);
+        break;
+    case RL_EXP_PHASE:
+        fprintf(f, "%.9g,%.9g,%.9g", cell->init, cell->lr, cell->lambda);
+        break;
+    case RL_EXP_RETRAIN:
+        fprintf(f, "%s,%.9g", rl_net_label(cell->from_net), cell->lambda);
+        break;
+    default:
+        break;
+    }
+}
+
+static bool write_main_csv(const struct rl_exp *e,
+                           const struct rl_exp_results *res, const char *dir,
+                           char *err, size_t errlen)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "%s.csv", rl_exp_kind_name(e->kind));
+    struct rl_outfile of;
+    if (!rl_outfile_open(&of, dir, name, err, errlen))
+        return false;
+    FILE *f = of.f;
+    int ms[RL_EXP_METRICS];
+    int nm = kind_metrics(e, ms);
+    const int nlog = rl_exp_nlog(e);
+
+    cell_header(f, e);
+    if (e->kind != RL_EXP_PHASE)
+        fputs(",step", f);
+    for (int i = 0; i < nm; i++)
+        fprintf(f, ",%s_mean,%s_sd", metric_names[ms[i]],
+                metric_names[ms[i]]);
+    fputs(e->kind == RL_EXP_PHASE ? ",runs,diverged\n" : "\n", f);
+    for (int c = 0; c < e->ncells; c++) {
+        if (e->kind == RL_EXP_PHASE) {
+            /* one row per cell: the final values */
+            cell_columns(f, e, c);
+            for (int i = 0; i < nm; i++)
+                put_stats(f, e, res, c, nlog - 1, ms[i]);
+            fprintf(f, ",%d,%d\n", e->runs, rl_exp_cell_diverged(e, res, c));
+            continue;
+        }
+        for (int k = 0; k < nlog; k++) {
+            cell_columns(f, e, c);
+            fprintf(f, ",%ld", rl_exp_log_step(e, k));
+            for (int i = 0; i < nm; i++)
+                put_stats(f, e, res, c, k, ms[i]);
+            fputc('\n', f);
+        }
+    }
+    return rl_outfile_commit(&of, err, errlen);
+}
+
+static bool write_runs_csv(const struct rl_exp *e,
+                           const struct rl_exp_results *res, const char *dir,
+                           char *err, size_t errlen)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "%s_runs.csv", rl_exp_kind_name(e->kind));
+    struct rl_outfile of;
+    if (!rl_outfile_open(&of, dir, name, err, errlen))
+        return false;
+    FILE *f = of.f;
+    int ms[RL_EXP_METRICS];
+    int nm = kind_metrics(e, ms);
+    const int last = rl_exp_nlog(e) - 1;
+    cell_header(f, e);
+    fputs(",run", f);
+    for (int i = 0; i < nm; i++)
+        fprintf(f, ",%s", metric_names[ms[i]]);
+    fputs(",diverged_step\n", f);
+    for (int c = 0; c < e->ncells; c++) {
+        for (int r = 0; r < e->runs; r++) {
+            int g = c * e->runs + r;
+            cell_columns(f, e, c);
+            fprintf(f, ",%d", r);
+            for (int i = 0; i < nm; i++) {
+                fputc(',', f);
+                put_num(f, *rl_exp_value(res, g, last, ms[i]));
+            }
+            fprintf(f, ",%ld\n", res->diverged_step[g]);
+        }
+    }
+    return rl_outfile_commit(&of, err, errlen);
+}
+
+bool rl_exp_write_csv(const struct rl_exp *e,
+                      const struct rl_exp_results *res, const char *dir,
+                      char *err, size_t errlen)
+{
+    return write_main_csv(e, res, dir, err, errlen) &&
+           write_runs_csv(e, res, dir, err, errlen);
+}

@@ -1,0 +1,213 @@
+/* headless.c: `richlazy run` with rendered frames and scripted keys.
+ *
+ * Plugs the app (rl_app.h), the renderer (rl_render.h) and the recorder
+ * (rl_recorder.h) into the headless run through rl_run_hooks: each frame
+ * applies the script's keys exactly as the window would, steps both nets
+ * through rl_app_frame and, every --frames-every steps, renders the frame
+ * offscreen at --width x --height and queues it as OUT/frames/frame_STEP.png.
+ */
+#include "rl_headless.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rl_app.h"
+#include "rl_canvas.h"
+#include "rl_recorder.h"
+#include "rl_render.h"
+#include "rl_run.h"
+#include "rl_script.h"
+#include "rl_trainer.h"
+
+struct headless {
+    struct rl_app app;
+    struct rl_render render;
+    struct rl_canvas canvas;
+    struct rl_recorder rec;
+    struct rl_script script;
+    bool app_ok, render_ok, canvas_ok, rec_ok, script_ok;
+    long every;             /* frames every K steps; 0: none */
+    long clock;             /* steps counted so far (the run's step) */
+    long next_frame;        /* clock at which the next PNG is due */
+    long last_written;      /* clock of the last PNG; -1: none */
+    char dir[4200];
+};
+
+static long gcd(long a, long b)
+{
+    while (b) {
+        long t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+static bool write_frame(struct headless *h, bool screenshot, char *err,
+                        size_t errlen)
+{
+    if (!rl_render_frame(&h->render, &h->app, &h->canvas, err, errlen))
+        return false;
+    struct rl_frame_meta meta;
+    rl_frame_meta_from_trainer(&meta, h->app.tr);
+    meta.step = h->clock;
+    char path[1024];
+    bool ok = screenshot
+                  ? rl_recorder_screenshot(&h->rec, h->canvas.px, h->canvas.w,
+                                           h->canvas.h, h->canvas.stride,
+                                           &meta, path, sizeof(path))
+                  : rl_recorder_frame(&h->rec, h->canvas.px, h->canvas.w,
+                                      h->canvas.h, h->canvas.stride, &meta);
+    if (!ok) {
+        struct rl_recorder_stats st;
+        rl_recorder_stats(&h->rec, &st);
+        snprintf(err, errlen, "cannot write frames: %s",
+                 st.error[0] ? st.error : "recorder stopped");
+        return false;
+    }
+    if (!screenshot)
+        h->last_written = h->clock;
+    return true;
+}
+
+static bool hook_start(void *ctx, struct rl_trainer *tr,
+                       const struct rl_config *cfg, const char *dir,
+                       char *err, size_t errlen)
+{
+    struct headless *h = ctx;
+    h->every = cfg->frames_every;
+    h->last_written = -1;
+    snprintf(h->dir, sizeof(h->dir), "%s/frames", dir);
+    if (cfg->script_path) {
+        if (!rl_script_load(&h->script, cfg->script_path, err, errlen))
+            return false;
+        h->script_ok = true;
+    }
+    if (!rl_app_init_attached(&h->app, tr, err, errlen))
+        return false;
+    h->app_ok = true;
+    /* frames land on multiples of K: pick a speed that divides it */
+    if (h->every > 0)
+        h->app.steps_per_frame = gcd(10, h->every);
+    if (h->every > 0 || cfg->script_path) {
+        if (!rl_render_init(&h->render, err, errlen))
+            return false;
+        h->render_ok = true;
+        if (!rl_canvas_init(&h->canvas, cfg->width, cfg->height)) {
+            snprintf(err, errlen, "out of memory for a %dx%d frame",
+                     cfg->width, cfg->height);
+            return false;
+        }
+        h->canvas_ok = true;
+        struct rl_recorder_options opt = {
+            .dir = h->dir,
+            .width = cfg->width,
+            .height = cfg->height,
+            .policy = RL_RECORD_WAIT,
+            .log = cfg->quiet ? NULL : stderr,
+        };
+        if (!rl_recorder_init(&h->rec, &opt, err, errlen))
+            return false;
+        h->rec_ok = true;
+    }
+    h->next_frame = 0;
+    if (h->every > 0) {
+        if (!write_frame(h, false, err, errlen))
+            return false;
+        h->next_frame = h->every;
+    }
+    return true;
+}
+
+static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
+                       size_t errlen)
+{
+    struct headless *h = ctx;
+    (void)tr;
+    enum rl_action acts[64];
+    int n = h->script_ok ? rl_script_take(&h->script, h->app.frame, acts, 64)
+                         : 0;
+    h->app.frame_step_cap = left;
+    rl_app_frame(&h->app, acts, n);
+    long k = h->app.steps_per_frame < left ? h->app.steps_per_frame : left;
+    h->clock += k;
+    if (h->app.screenshot_requested) {
+        h->app.screenshot_requested = false;
+        if (h->rec_ok && !write_frame(h, true, err, errlen))
+            return -1;
+    }
+    if (h->app.quit)
+        k = left; /* q ends the run early, like closing the window */
+    if (h->every > 0 && h->clock >= h->next_frame) {
+        if (!write_frame(h, false, err, errlen))
+            return -1;
+        h->next_frame = (h->clock / h->every + 1) * h->every;
+    }
+    return k > 0 ? k : 1;
+}
+
+static bool hook_finish(void *ctx, struct rl_trainer *tr, char *err,
+                        size_t errlen)
+{
+    struct headless *h = ctx;
+    (void)tr;
+    if (h->every > 0 && h->last_written != h->clock &&
+        !write_frame(h, false, err, errlen))
+        return false;
+    if (h->rec_ok) {
+        rl_recorder_flush(&h->rec);
+        struct rl_recorder_stats st;
+        rl_recorder_stats(&h->rec, &st);
+        if (st.failed) {
+            snprintf(err, errlen, "cannot write frames: %s", st.error);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void hook_destroy(void *ctx)
+{
+    struct headless *h = ctx;
+    if (h->rec_ok)
+        rl_recorder_destroy(&h->rec);
+    if (h->canvas_ok)
+        rl_canvas_destroy(&h->canvas);
+    if (h->render_ok)
+        rl_render_destroy(&h->render);
+    if (h->app_ok)
+        rl_app_destroy(&h->app);
+    if (h->script_ok)
+        rl_script_destroy(&h->script);
+    h->rec_ok = h->canvas_ok = h->render_ok = h->app_ok = h->script_ok =
+        false;
+}
+
+int rl_headless_main(int argc, char **argv, FILE *out, FILE *errf)
+{
+    struct headless *h = calloc(1, sizeof(*h));
+    if (!h) {
+        fprintf(errf, "richlazy run: error: out of memory\n");
+        return 1;
+    }
+    struct rl_run_hooks hooks = {
+        .ctx = h,
+        .start = hook_start,
+        .frame = hook_frame,
+        .finish = hook_finish,
+        .destroy = hook_destroy,
+    };
+    /* without frames or a script the plain loop is faster */
+    bool want = false;
+    for (int i = 0; i < argc; i++)
+        want |= !strncmp(argv[i], "--frames-every", 14) ||
+                !strncmp(argv[i], "--script", 8);
+    if (!want) {
+        free(h);
+        return rl_run_main(argc, argv, out, errf);
+    }
+    int code = rl_run_main_hooked(argc, argv, out, errf, &hooks);
+    hook_destroy(h); /* idempotent: run.c may have stopped before start */
+    free(h);
+    return code;
+}

@@ -1,0 +1,119 @@
+/* memory.c: up-front memory estimate and check (see rl_memory.h). */
+#include "rl_memory.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bookkeeping on top of the big arrays: histories, metrics, stacks. */
+#define RL_MEMORY_SLACK (32.0 * 1024 * 1024)
+
+double rl_memory_estimate(int h, int n)
+{
+    double H = h, N = n, f = sizeof(float);
+    /* data: x (n, 2) and y (n), plus a second copy while splitting */
+    double data = 2.0 * 3.0 * N * f;
+    /* per net: w1, w1_0, dw1 (h, 2); w2, w2_0, dw2 (h); 5 (h) columns;
+     * scratch pre, post (n, h); out (n, 2) and 6 (n) columns */
+    double net = (3.0 * 2.0 * H + 3.0 * H + 5.0 * H + 2.0 * N * H +
+                  2.0 * N + 6.0 * N) * f;
+    return data + 2.0 * net + RL_MEMORY_SLACK;
+}
+
+/* MemAvailable from /proc/meminfo in bytes, or -1. */
+static double meminfo_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f)
+        return -1.0;
+    char line[256];
+    double kib = -1.0;
+    while (fgets(line, sizeof(line), f)) {
+        if (!strncmp(line, "MemAvailable:", 13)) {
+            kib = strtod(line + 13, NULL);
+            break;
+        }
+    }
+    fclose(f);
+    return kib >= 0.0 ? kib * 1024.0 : -1.0;
+}
+
+bool rl_memory_parse_size(const char *text, double *bytes)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || !(v >= 0.0))
+        return false;
+    double unit = 1.0;
+    switch (toupper((unsigned char)*end)) {
+    case '\0':
+        break;
+    case 'K':
+        unit = 1024.0;
+        break;
+    case 'M':
+        unit = 1024.0 * 1024;
+        break;
+    case 'G':
+        unit = 1024.0 * 1024 * 1024;
+        break;
+    case 'T':
+        unit = 1024.0 * 1024 * 1024 * 1024;
+        break;
+    default:
+        return false;
+    }
+    if (*end) {
+        end++;
+        if (toupper((unsigned char)*end) == 'I') /* "GiB" */
+            end++;
+        if (toupper((unsigned char)*end) == 'B')
+            end++;
+        if (*end)
+            return false;
+    }
+    *bytes = v * unit;
+    return true;
+}
+
+double rl_memory_available(void)
+{
+    double avail = meminfo_available();
+    const char *limit = getenv("RICHLAZY_MEMORY_LIMIT");
+    double cap;
+    if (limit && *limit && rl_memory_parse_size(limit, &cap) &&
+        (avail < 0.0 || cap < avail))
+        avail = cap;
+    return avail;
+}
+
+void rl_memory_format(char *buf, size_t len, double bytes)
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB",
+                                        "PiB"};
+    int u = 0;
+    while (bytes >= 1024.0 && u < 5) {
+        bytes /= 1024.0;
+        u++;
+    }
+    snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+}
+
+bool rl_memory_check(int h, int n, char *err, size_t errlen)
+{
+    double need = rl_memory_estimate(h, n);
+    double avail = rl_memory_available();
+    if (avail < 0.0 || need <= avail)
+        return true;
+    char sneed[32], savail[32];
+    rl_memory_format(sneed, sizeof(sneed), need);
+    rl_memory_format(savail, sizeof(savail), avail);
+    const char *limit = getenv("RICHLAZY_MEMORY_LIMIT");
+    bool capped = limit && *limit;
+    snprintf(err, errlen, "not enough memory: %d hidden units x %d samples "
+             "need about %s for the two nets, %s available%s; lower "
+             "--hidden or --samples", h, n, sneed, savail,
+             capped ? " (RICHLAZY_MEMORY_LIMIT)" : "");
+    return false;
+}

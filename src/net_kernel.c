@@ -1,0 +1,266 @@
+/* net_kernel.c: the fused forward and backward passes of the plain path.
+ * See rl_net_kernel.h for the algebra and the layouts.
+ *
+ * Plain C loops written so the compiler vectorises them: every inner loop
+ * is element-wise over contiguous arrays, blocked over several units
+ * (forward) or samples (backward) per pass so each loaded value is used
+ * several times and the running sums make one trip to L1 per block. This
+ * file is built with -O3 and -ffp-contract=fast (a*b+c may become one
+ * fused multiply-add; never -ffast-math: no reassociation, NaN-honest).
+ */
+#include "rl_net_kernel.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* One copy of each kernel per instruction set, chosen at load time. */
+#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__)
+#if __has_attribute(target_clones)
+#define RL_KERNEL                                                          \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",        \
+                                 "default")))
+#define RL_KERNEL_CLONED 1
+#endif
+#endif
+#ifndef RL_KERNEL
+#define RL_KERNEL
+#endif
+
+enum {
+    UNITS_PER_PASS = 8,     /* forward: units sharing one sweep of out */
+    SAMPLES_PER_PASS = 4,   /* backward: samples sharing one sweep of g */
+};
+
+static inline float relu(float z)
+{
+    return z > 0.0f ? z : 0.0f;
+}
+
+/* tanh in a form the compiler vectorises (libm's tanhf is a call per
+ * element): tanh|x| = m / (m + 2) with m = expm1(2|x|), the sign put back.
+ * expm1(a): a = n ln2 + r with |r| <= ln2/2 (ln2 split in a short high part
+ * and a low part so n ln2 is exact), expm1(r) by its Taylor series to r^8
+ * (truncation below 1e-8 relative), then 2^n expm1(r) + (2^n - 1) with 2^n
+ * built from its exponent bits. |x| is capped at 10, where tanh is 1 in
+ * float; NaN stays NaN. Within a few float ulps of tanh (tested). */
+static inline float fast_tanh(float x)
+{
+    const float ln2_hi = 0.693145751953125f;      /* 2^-1 + ... exact */
+    const float ln2_lo = 1.428606765330187e-06f;  /* ln 2 - ln2_hi */
+    float ax = fabsf(x);
+    ax = ax > 10.0f ? 10.0f : ax;
+    float a = 2.0f * ax;
+    /* n = round(a / ln 2) without a float-to-int conversion (which keeps
+     * GCC from vectorising next to the cap): adding 1.5 * 2^23 rounds to
+     * an integer held in the low mantissa bits */
+    const float shift = 12582912.0f;
+    float k = a * 1.442695040888963f + shift;
+    float fn = k - shift;
+    uint32_t kb;
+    memcpy(&kb, &k, sizeof(kb));
+    uint32_t n = kb - 0x4B400000u;                /* 0 <= n <= 29 */
+    float r = (a - fn * ln2_hi) - fn * ln2_lo;
+    float p = 1.0f / 40320.0f;
+    p = p * r + 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    float em_r = r + r * r * p;                   /* expm1(r) */
+    uint32_t bits = (n + 127u) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof(scale));         /* 2^n */
+    float m = scale * em_r + (scale - 1.0f);
+    /* copysignf(m / (m + 2), x) by bits: GCC 12 does not vectorise the
+     * call here */
+    float t = m / (m + 2.0f);
+    uint32_t tb, xb;
+    memcpy(&tb, &t, sizeof(tb));
+    memcpy(&xb, &x, sizeof(xb));
+    tb |= xb & 0x80000000u;
+    memcpy(&t, &tb, sizeof(t));
+    return t;
+}
+
+float rl_kernel_tanh(float x)
+{
+    return fast_tanh(x);
+}
+
+/* sum_i a[i] b[i] in `LANES` running sums, one per lane, so the loop
+ * vectorises without reassociating (the order is fixed whatever the
+ * vector width), then the lanes in order and the tail. */
+static inline float dot_lanes(const float *restrict a, const float *restrict b,
+                              int len)
+{
+    enum { LANES = 16 };
+    float acc[LANES] = {0};
+    int i = 0;
+    for (; i + LANES <= len; i += LANES)
+        for (int l = 0; l < LANES; l++)
+            acc[l] += a[i + l] * b[i + l];
+    float s = 0.0f;
+    for (int l = 0; l < LANES; l++)
+        s += acc[l];
+    for (; i < len; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+RL_KERNEL
+void rl_kernel_forward(enum rl_activation act, int h, int n,
+                       const float *restrict a0, const float *restrict a1,
+                       const float *restrict w2, const float *restrict x0,
+                       const float *restrict x1, float *restrict out,
+                       float *restrict post)
+{
+    assert(h >= 0 && n >= 0);
+    if (act == RL_ACT_TANH) {
+        /* samples outside: post is written row by row for the backward
+         * pass, which reads it in the same order */
+        assert(post);
+        for (int k = 0; k < n; k++) {
+            float *t = post + (size_t)k * h;
+            const float x = x0[k], y = x1[k];
+            for (int i = 0; i < h; i++)
+                t[i] = fast_tanh(a0[i] * x + a1[i] * y);
+            out[k] = dot_lanes(w2, t, h);
+        }
+        return;
+    }
+    for (int k = 0; k < n; k++)
+        out[k] = 0.0f;
+    int i = 0;
+    if (act == RL_ACT_RELU) {
+        for (; i + UNITS_PER_PASS <= h; i += UNITS_PER_PASS) {
+            const float *p = a0 + i, *q = a1 + i, *w = w2 + i;
+            for (int k = 0; k < n; k++) {
+                float x = x0[k], y = x1[k];
+                float s0 = w[0] * relu(p[0] * x + q[0] * y);
+                float s1 = w[1] * relu(p[1] * x + q[1] * y);
+                float s2 = w[2] * relu(p[2] * x + q[2] * y);
+                float s3 = w[3] * relu(p[3] * x + q[3] * y);
+                s0 += w[4] * relu(p[4] * x + q[4] * y);
+                s1 += w[5] * relu(p[5] * x + q[5] * y);
+                s2 += w[6] * relu(p[6] * x + q[6] * y);
+                s3 += w[7] * relu(p[7] * x + q[7] * y);
+                out[k] += (s0 + s1) + (s2 + s3);
+            }
+        }
+        for (; i < h; i++)
+            for (int k = 0; k < n; k++)
+                out[k] += w2[i] * relu(a0[i] * x0[k] + a1[i] * x1[k]);
+    } else {
+        for (; i + UNITS_PER_PASS <= h; i += UNITS_PER_PASS) {
+            const float *p = a0 + i, *q = a1 + i, *w = w2 + i;
+            for (int k = 0; k < n; k++) {
+                float x = x0[k], y = x1[k];
+                float s0 = w[0] * (p[0] * x + q[0] * y);
+                float s1 = w[1] * (p[1] * x + q[1] * y);
+                float s2 = w[2] * (p[2] * x + q[2] * y);
+                float s3 = w[3] * (p[3] * x + q[3] * y);
+                s0 += w[4] * (p[4] * x + q[4] * y);
+                s1 += w[5] * (p[5] * x + q[5] * y);
+                s2 += w[6] * (p[6] * x + q[6] * y);
+                s3 += w[7] * (p[7] * x + q[7] * y);
+                out[k] += (s0 + s1) + (s2 + s3);
+            }
+        }
+        for (; i < h; i++)
+            for (int k = 0; k < n; k++)
+                out[k] += w2[i] * (a0[i] * x0[k] + a1[i] * x1[k]);
+    }
+}
+
+/* The mask of relu' (1 where z > 0) applied to v. */
+static inline float gate(float z, float v)
+{
+    return z > 0.0f ? v : 0.0f;
+}
+
+RL_KERNEL
+void rl_kernel_backward(enum rl_activation act, int h, int n,
+                        const float *restrict a0, const float *restrict a1,
+                        const float *restrict x0, const float *restrict x1,
+                        const float *restrict ex0, const float *restrict ex1,
+                        const float *restrict e, const float *restrict post,
+                        float *restrict g0, float *restrict g1,
+                        float *restrict g2)
+{
+    assert(h >= 0 && n >= 0);
+    for (int i = 0; i < h; i++) {
+        g0[i] = 0.0f;
+        g1[i] = 0.0f;
+    }
+    if (act == RL_ACT_TANH) {
+        assert(e && post && g2);
+        for (int i = 0; i < h; i++)
+            g2[i] = 0.0f;
+        for (int k = 0; k < n; k++) {
+            const float *t = post + (size_t)k * h;
+            float ek = e[k], xa = x0[k], xb = x1[k];
+            for (int i = 0; i < h; i++) {
+                float s = ek * (1.0f - t[i] * t[i]);
+                g0[i] += s * xa;
+                g1[i] += s * xb;
+                g2[i] += ek * t[i];
+            }
+        }
+        return;
+    }
+    int k = 0;
+    if (act == RL_ACT_RELU) {
+        for (; k + SAMPLES_PER_PASS <= n; k += SAMPLES_PER_PASS) {
+            const float xa = x0[k], xb = x0[k + 1], xc = x0[k + 2],
+                        xd = x0[k + 3];
+            const float ya = x1[k], yb = x1[k + 1], yc = x1[k + 2],
+                        yd = x1[k + 3];
+            const float ua = ex0[k], ub = ex0[k + 1], uc = ex0[k + 2],
+                        ud = ex0[k + 3];
+            const float va = ex1[k], vb = ex1[k + 1], vc = ex1[k + 2],
+                        vd = ex1[k + 3];
+            for (int i = 0; i < h; i++) {
+                float p = a0[i], q = a1[i];
+                float za = p * xa + q * ya, zb = p * xb + q * yb;
+                float zc = p * xc + q * yc, zd = p * xd + q * yd;
+                g0[i] += (gate(za, ua) + gate(zb, ub)) +
+                         (gate(zc, uc) + gate(zd, ud));
+                g1[i] += (gate(za, va) + gate(zb, vb)) +
+                         (gate(zc, vc) + gate(zd, vd));
+            }
+        }
+        for (; k < n; k++)
+            for (int i = 0; i < h; i++) {
+                float z = a0[i] * x0[k] + a1[i] * x1[k];
+                g0[i] += gate(z, ex0[k]);
+                g1[i] += gate(z, ex1[k]);
+            }
+    } else {
+        /* linear: act' = 1, the same sums for every unit; kept as the
+         * plain per-pair loop (the fast path is the O(h) shortcut) */
+        for (; k < n; k++)
+            for (int i = 0; i < h; i++) {
+                g0[i] += ex0[k];
+                g1[i] += ex1[k];
+            }
+    }
+}
+
+const char *rl_kernel_isa(void)
+{
+#ifdef RL_KERNEL_CLONED
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512dq"))
+        return "avx512";
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return "avx2";
+    return "sse2";
+#else
+    return "portable";
+#endif
+}

@@ -1,0 +1,667 @@
+/* recorder.c: frames to PNG on a background thread (see rl_recorder.h). */
+#include "rl_recorder.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rl_data.h"
+#include "rl_net.h"
+#include "rl_output.h"
+#include "rl_png.h"
+#include "rl_trainer.h"
+
+extern char **environ;
+
+enum { NTEXT = 19 };
+
+struct rl_recorder_slot {
+    uint32_t *px;               /* (h, w) pixels, rows packed */
+    int w, h;
+    bool screenshot;            /* not part of the video */
+    bool end_segment;           /* finish the video after this frame */
+    struct rl_frame_meta meta;
+    char data_path[1024];       /* copy of meta.cfg.data_path */
+    char name[64];              /* file name inside the folder */
+};
+
+/* snprintf for messages that may be cut short: a long folder name may
+ * truncate a message, which is fine, and says so to no compiler. */
+__attribute__((format(printf, 3, 4)))
+static void fmt(char *dst, size_t len, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(dst, len, format, ap);
+    va_end(ap);
+}
+
+void rl_frame_meta_from_trainer(struct rl_frame_meta *meta,
+                                const struct rl_trainer *tr)
+{
+    meta->cfg = tr->cfg;
+    meta->step = 0;
+    for (int w = 0; w < RL_NETS; w++) {
+        meta->net_step[w] = tr->step[w];
+        if (tr->step[w] > meta->step)
+            meta->step = tr->step[w];
+    }
+}
+
+/* Shortest of %.15g / %.17g that reads back as the same double, so a CSV
+ * value reproduces the setting exactly and stays readable (0.002). */
+static void format_double(char *buf, size_t len, double v)
+{
+    snprintf(buf, len, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, len, "%.17g", v);
+}
+
+/* The values of one frame, in RL_RECORDER_CSV_HEADER order. */
+struct frame_values {
+    char v[18][1100];
+};
+
+static const char *const value_names[18] = {
+    "file", "kind", "step", "rich_step", "lazy_step", "seed", "dataset",
+    "data", "samples", "noise", "test_split", "activation", "hidden", "lr",
+    "lambda", "rich_init", "lazy_init", "out_init",
+};
+
+static void frame_values(const struct rl_recorder_slot *s,
+                         struct frame_values *fv)
+{
+    const struct rl_config *c = &s->meta.cfg;
+    snprintf(fv->v[0], sizeof(fv->v[0]), "%s", s->name);
+    snprintf(fv->v[1], sizeof(fv->v[1]), "%s",
+             s->screenshot ? "screenshot" : "frame");
+    snprintf(fv->v[2], sizeof(fv->v[2]), "%ld", s->meta.step);
+    snprintf(fv->v[3], sizeof(fv->v[3]), "%ld", s->meta.net_step[RL_RICH]);
+    snprintf(fv->v[4], sizeof(fv->v[4]), "%ld", s->meta.net_step[RL_LAZY]);
+    snprintf(fv->v[5], sizeof(fv->v[5]), "%llu", (unsigned long long)c->seed);
+    snprintf(fv->v[6], sizeof(fv->v[6]), "%s",
+             s->data_path[0] ? "file" : rl_dataset_name(c->dataset));
+    snprintf(fv->v[7], sizeof(fv->v[7]), "%s", s->data_path);
+    snprintf(fv->v[8], sizeof(fv->v[8]), "%d", c->samples);
+    format_double(fv->v[9], sizeof(fv->v[9]), rl_config_noise(c));
+    format_double(fv->v[10], sizeof(fv->v[10]), c->test_fraction);
+    snprintf(fv->v[11], sizeof(fv->v[11]), "%s", rl_activation_name(c->act));
+    snprintf(fv->v[12], sizeof(fv->v[12]), "%d", c->hidden);
+    format_double(fv->v[13], sizeof(fv->v[13]), c->lr);
+    format_double(fv->v[14], sizeof(fv->v[14]), c->lambda);
+    format_double(fv->v[15], sizeof(fv->v[15]), c->init[RL_RICH]);
+    format_double(fv->v[16], sizeof(fv->v[16]), c->init[RL_LAZY]);
+    format_double(fv->v[17], sizeof(fv->v[17]), rl_config_out_init(c));
+}
+
+/* One CSV field, quoted when it holds a comma, quote or line break. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* Append the frame's row and flush it; on failure cut the file back to
+ * where it was, so frames.csv never ends in half a row. */
+static bool append_row(struct rl_recorder *r, const struct frame_values *fv,
+                       char *err, size_t errlen)
+{
+    struct stat st;
+    off_t size = fstat(fileno(r->csv), &st) == 0 ? st.st_size : -1;
+    for (int i = 0; i < 18; i++) {
+        if (i)
+            fputc(',', r->csv);
+        csv_field(r->csv, fv->v[i]);
+    }
+    fputc('\n', r->csv);
+    errno = 0;
+    if (fflush(r->csv) == 0 && !ferror(r->csv))
+        return true;
+    fmt(err, errlen, "cannot write '%s/frames.csv': %s", r->dir,
+             strerror(errno ? errno : EIO));
+    if (size >= 0 && ftruncate(fileno(r->csv), size) != 0) {
+        /* nothing better to do: the error above is reported */
+    }
+    clearerr(r->csv);
+    return false;
+}
+
+/* ---- video through ffmpeg ---------------------------------------------- */
+
+static bool ffmpeg_on_path(void)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return false;
+    char buf[4200];
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        if (n > 0 && n < 4000) {
+            snprintf(buf, sizeof(buf), "%.*s/ffmpeg", (int)n, path);
+            if (access(buf, X_OK) == 0)
+                return true;
+        }
+        path += n;
+        if (*path == ':')
+            path++;
+    }
+    return false;
+}
+
+static void set_notice(struct rl_recorder *r, const char *msg)
+{
+    pthread_mutex_lock(&r->lock);
+    fmt(r->stats.notice, sizeof(r->stats.notice), "%s", msg);
+    pthread_mutex_unlock(&r->lock);
+    if (r->log)
+        fprintf(r->log, "richlazy: %s\n", msg);
+}
+
+static void set_video(struct rl_recorder *r, bool on)
+{
+    pthread_mutex_lock(&r->lock);
+    r->stats.video = on;
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Finish the segment's video: close ffmpeg's input, wait for it, and
+ * rename the MP4 into place only when ffmpeg succeeded. */
+static void video_close(struct rl_recorder *r)
+{
+    if (r->video_fd < 0)
+        return;
+    close(r->video_fd);
+    r->video_fd = -1;
+    int status = 0;
+    pid_t pid = (pid_t)r->video_pid;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    char final[4200];
+    snprintf(final, sizeof(final), "%.*s", (int)(strlen(r->video_path) - 5),
+             r->video_path); /* without ".part" */
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+        rename(r->video_path, final) == 0) {
+        set_video(r, false);
+        return;
+    }
+    remove(r->video_path);
+    r->want_video = false; /* said once: no more attempts */
+    char msg[4400];
+    snprintf(msg, sizeof(msg), "video '%s' failed (ffmpeg exit status %d); "
+             "the PNG frames are kept", final,
+             WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    set_notice(r, msg);
+    set_video(r, false);
+}
+
+static void video_open(struct rl_recorder *r, const struct rl_recorder_slot *s)
+{
+    if (!r->ffmpeg_checked) {
+        r->ffmpeg_checked = true;
+        r->ffmpeg_found = ffmpeg_on_path();
+        if (!r->ffmpeg_found)
+            set_notice(r, "ffmpeg not found on PATH: no video, the PNG "
+                       "frames are kept (install ffmpeg for MP4)");
+    }
+    if (!r->ffmpeg_found)
+        return;
+    /* video_012345.mp4, never over an existing file */
+    char name[64];
+    for (int k = 0;; k++) {
+        if (k == 0)
+            snprintf(name, sizeof(name), "video_%06ld.mp4", s->meta.step);
+        else
+            snprintf(name, sizeof(name), "video_%06ld_%03d.mp4",
+                     s->meta.step, k);
+        snprintf(r->video_path, sizeof(r->video_path), "%s/%s", r->dir,
+                 name);
+        if (access(r->video_path, F_OK) != 0)
+            break;
+    }
+    strcat(r->video_path, ".part");
+
+    char size[32], fps[16];
+    snprintf(size, sizeof(size), "%dx%d", s->w, s->h);
+    snprintf(fps, sizeof(fps), "%d", r->fps);
+    const uint32_t one = 1;
+    const char *pix = *(const unsigned char *)&one ? "bgra" : "argb";
+    char *argv[] = {
+        "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+        "-f", "rawvideo", "-pix_fmt", (char *)pix, "-s", size, "-r", fps,
+        "-i", "pipe:0",
+        /* H.264 needs even sizes; yuv420p plays everywhere */
+        "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264",
+        "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+        "-f", "mp4", r->video_path, NULL,
+    };
+    int fds[2];
+    if (pipe(fds) != 0) {
+        set_notice(r, "cannot start ffmpeg (no pipe): no video, the PNG "
+                   "frames are kept");
+        return;
+    }
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "ffmpeg", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[0]);
+    if (rc != 0) {
+        close(fds[1]);
+        char msg[256];
+        snprintf(msg, sizeof(msg), "cannot start ffmpeg: %s; no video, the "
+                 "PNG frames are kept", strerror(rc));
+        set_notice(r, msg);
+        return;
+    }
+    r->video_fd = fds[1];
+    r->video_pid = pid;
+    r->video_w = s->w;
+    r->video_h = s->h;
+    set_video(r, true);
+}
+
+/* Pipe one frame to ffmpeg; a dead ffmpeg ends the video, not the PNGs. */
+static void video_frame(struct rl_recorder *r, const struct rl_recorder_slot *s)
+{
+    if (r->video_fd >= 0 && (s->w != r->video_w || s->h != r->video_h))
+        video_close(r); /* a new size starts a new video */
+    if (r->video_fd < 0)
+        video_open(r, s);
+    if (r->video_fd < 0)
+        return;
+    const char *p = (const char *)s->px;
+    size_t left = (size_t)s->w * s->h * 4;
+    while (left > 0) {
+        ssize_t n = write(r->video_fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            /* ffmpeg died: drop the SIGPIPE this thread has blocked */
+            sigset_t pipe_set;
+            sigemptyset(&pipe_set);
+            sigaddset(&pipe_set, SIGPIPE);
+            struct timespec zero = {0, 0};
+            sigtimedwait(&pipe_set, NULL, &zero);
+            video_close(r); /* reports it and gives up the video */
+            return;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+}
+
+/* ---- the writer thread ------------------------------------------------- */
+
+/* PNG, then its CSV row; on a failed row the PNG goes too, so the files
+ * and the rows always match. */
+static bool write_slot(struct rl_recorder *r, struct rl_recorder_slot *s,
+                       char *err, size_t errlen)
+{
+    struct frame_values fv;
+    frame_values(s, &fv);
+    struct rl_png_text text[NTEXT];
+    text[0].key = "Software";
+    text[0].value = "richlazy";
+    for (int i = 1; i < NTEXT; i++) {
+        text[i].key = value_names[i - 1];
+        text[i].value = fv.v[i - 1];
+    }
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/%s", r->dir, s->name);
+    if (!rl_png_write(path, s->px, s->w, s->h, s->w, text, NTEXT, err,
+                      errlen))
+        return false;
+    if (!append_row(r, &fv, err, errlen)) {
+        remove(path);
+        return false;
+    }
+    pthread_mutex_lock(&r->lock);
+    r->stats.written++;
+    fmt(r->stats.last_path, sizeof(r->stats.last_path), "%s", path);
+    pthread_mutex_unlock(&r->lock);
+    if (!s->screenshot && r->want_video)
+        video_frame(r, s);
+    return true;
+}
+
+static void *writer_main(void *arg)
+{
+    struct rl_recorder *r = arg;
+    /* a write to a dead ffmpeg must fail with EPIPE, not kill the app */
+    sigset_t pipe_set;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
+
+    char err[1024];
+    pthread_mutex_lock(&r->lock);
+    for (;;) {
+        while (r->count == 0 && !r->quit && !r->close_video)
+            pthread_cond_wait(&r->wake, &r->lock);
+        if (r->count == 0) {
+            if (r->close_video) {
+                r->close_video = false;
+                pthread_mutex_unlock(&r->lock);
+                video_close(r);
+                pthread_mutex_lock(&r->lock);
+                continue;
+            }
+            break; /* quit, nothing left */
+        }
+        struct rl_recorder_slot *s = &r->slots[r->head];
+        if (r->stats.failed) { /* queued while the failure happened */
+            r->head = (r->head + 1) % r->capacity;
+            r->count--;
+            pthread_cond_broadcast(&r->done);
+            continue;
+        }
+        r->busy = true;
+        pthread_mutex_unlock(&r->lock);
+        bool ok = write_slot(r, s, err, sizeof(err));
+        pthread_mutex_lock(&r->lock);
+        r->busy = false;
+        bool end = s->end_segment;
+        s->end_segment = false;
+        r->head = (r->head + 1) % r->capacity;
+        r->count--;
+        if (!ok) {
+            r->stats.failed = true;
+            fmt(r->stats.error, sizeof(r->stats.error),
+                "recording stopped: %s; the files written so far are "
+                "complete (fix the folder or free space, then record "
+                "again)", err);
+            if (r->log)
+                fprintf(r->log, "richlazy: %s\n", r->stats.error);
+            /* the queued frames are given up */
+            r->head = (r->head + r->count) % r->capacity;
+            r->count = 0;
+            end = true;
+        }
+        r->stats.queued = r->count;
+        pthread_cond_broadcast(&r->done);
+        if (end) {
+            pthread_mutex_unlock(&r->lock);
+            video_close(r);
+            pthread_mutex_lock(&r->lock);
+        }
+    }
+    pthread_mutex_unlock(&r->lock);
+    video_close(r);
+    return NULL;
+}
+
+/* ---- the caller's side ------------------------------------------------- */
+
+static bool alloc_slots(struct rl_recorder *r, size_t pixels)
+{
+    for (int i = 0; i < r->capacity; i++) {
+        uint32_t *px = realloc(r->slots[i].px, pixels * sizeof(uint32_t));
+        if (!px)
+            return false;
+        r->slots[i].px = px;
+    }
+    r->slot_pixels = pixels;
+    return true;
+}
+
+bool rl_recorder_init(struct rl_recorder *r,
+                      const struct rl_recorder_options *opt,
+                      char *err, size_t errlen)
+{
+    memset(r, 0, sizeof(*r));
+    r->video_fd = -1;
+    r->policy = opt->policy;
+    r->want_video = opt->video;
+    r->fps = opt->fps > 0 ? opt->fps : 30;
+    r->log = opt->log;
+    r->capacity = opt->capacity > 0 ? opt->capacity : 4;
+    if (opt->dir) {
+        if (strlen(opt->dir) >= sizeof(r->dir) - 64) {
+            snprintf(err, errlen, "recording folder name is too long");
+            return false;
+        }
+        snprintf(r->dir, sizeof(r->dir), "%s", opt->dir);
+    } else {
+        rl_output_default_name(r->dir, sizeof(r->dir), "richlazy-frames");
+    }
+    bool created;
+    if (!rl_output_prepare_dir(r->dir, &created, err, errlen))
+        return false;
+
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/frames.csv", r->dir);
+    r->csv = fopen(path, "a");
+    if (!r->csv) {
+        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        goto fail_dir;
+    }
+    struct stat st;
+    if (fstat(fileno(r->csv), &st) == 0 && st.st_size == 0) {
+        fputs(RL_RECORDER_CSV_HEADER "\n", r->csv);
+        if (fflush(r->csv) != 0) {
+            snprintf(err, errlen, "cannot write '%s': %s", path,
+                     strerror(errno));
+            goto fail_csv;
+        }
+    }
+
+    r->slots = calloc((size_t)r->capacity, sizeof(*r->slots));
+    size_t pixels = (size_t)(opt->width > 0 ? opt->width : 1) *
+                    (size_t)(opt->height > 0 ? opt->height : 1);
+    if (!r->slots || !alloc_slots(r, pixels)) {
+        snprintf(err, errlen, "out of memory for %d recording buffers of "
+                 "%dx%d", r->capacity, opt->width, opt->height);
+        goto fail_slots;
+    }
+    if (pthread_mutex_init(&r->lock, NULL) != 0)
+        goto fail_thread_res;
+    if (pthread_cond_init(&r->wake, NULL) != 0)
+        goto fail_mutex;
+    if (pthread_cond_init(&r->done, NULL) != 0)
+        goto fail_wake;
+    if (pthread_create(&r->thread, NULL, writer_main, r) != 0)
+        goto fail_done;
+    return true;
+
+fail_done:
+    pthread_cond_destroy(&r->done);
+fail_wake:
+    pthread_cond_destroy(&r->wake);
+fail_mutex:
+    pthread_mutex_destroy(&r->lock);
+fail_thread_res:
+    snprintf(err, errlen, "cannot start the recording thread");
+fail_slots:
+    if (r->slots)
+        for (int i = 0; i < r->capacity; i++)
+            free(r->slots[i].px);
+    free(r->slots);
+    r->slots = NULL;
+fail_csv:
+    fclose(r->csv);
+    r->csv = NULL;
+    if (created)
+        remove(path); /* only the header: the folder was ours */
+fail_dir:
+    if (created)
+        rmdir(r->dir);
+    return false;
+}
+
+void rl_recorder_destroy(struct rl_recorder *r)
+{
+    if (!r->slots)
+        return;
+    pthread_mutex_lock(&r->lock);
+    r->quit = true;
+    pthread_cond_signal(&r->wake);
+    pthread_mutex_unlock(&r->lock);
+    pthread_join(r->thread, NULL);
+    pthread_cond_destroy(&r->done);
+    pthread_cond_destroy(&r->wake);
+    pthread_mutex_destroy(&r->lock);
+    for (int i = 0; i < r->capacity; i++)
+        free(r->slots[i].px);
+    free(r->slots);
+    r->slots = NULL;
+    fclose(r->csv);
+    r->csv = NULL;
+}
+
+/* Is name used by a queued frame or an existing file? */
+static bool name_taken(const struct rl_recorder *r, const char *name)
+{
+    for (int i = 0; i < r->count; i++)
+        if (!strcmp(r->slots[(r->head + i) % r->capacity].name, name))
+            return true;
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+    return access(path, F_OK) == 0;
+}
+
+static void choose_name(const struct rl_recorder *r, long step, char *name,
+                        size_t len)
+{
+    snprintf(name, len, "frame_%06ld.png", step);
+    for (int k = 1; name_taken(r, name); k++)
+        snprintf(name, len, "frame_%06ld_%03d.png", step, k);
+}
+
+/* Take a free slot (waiting, or dropping under RL_RECORD_DROP), copy the
+ * frame in and queue it. */
+static bool submit(struct rl_recorder *r, const uint32_t *argb, int w, int h,
+                   int stride, const struct rl_frame_meta *meta,
+                   bool screenshot, char *path, size_t pathlen)
+{
+    assert(w > 0 && h > 0 && stride >= w);
+    pthread_mutex_lock(&r->lock);
+    if (r->stats.failed)
+        goto refuse;
+    size_t pixels = (size_t)w * h;
+    if (pixels > r->slot_pixels) {
+        /* a bigger window: regrow every slot once the writer is idle */
+        while (r->count > 0 && !r->stats.failed)
+            pthread_cond_wait(&r->done, &r->lock);
+        if (r->stats.failed)
+            goto refuse;
+        if (!alloc_slots(r, pixels)) {
+            r->stats.failed = true;
+            snprintf(r->stats.error, sizeof(r->stats.error),
+                     "recording stopped: out of memory for %dx%d frames",
+                     w, h);
+            if (r->log)
+                fprintf(r->log, "richlazy: %s\n", r->stats.error);
+            goto refuse;
+        }
+    }
+    while (r->count == r->capacity) {
+        if (!screenshot && r->policy == RL_RECORD_DROP) {
+            r->stats.dropped++;
+            goto refuse;
+        }
+        pthread_cond_wait(&r->done, &r->lock);
+        if (r->stats.failed)
+            goto refuse;
+    }
+    struct rl_recorder_slot *s =
+        &r->slots[(r->head + r->count) % r->capacity];
+    choose_name(r, meta->step, s->name, sizeof(s->name));
+    pthread_mutex_unlock(&r->lock);
+
+    /* the slot is ours until it is queued: copy without the lock */
+    for (int y = 0; y < h; y++)
+        memcpy(s->px + (size_t)y * w, argb + (size_t)y * stride,
+               (size_t)w * sizeof(uint32_t));
+    s->w = w;
+    s->h = h;
+    s->screenshot = screenshot;
+    s->end_segment = false;
+    s->meta = *meta;
+    snprintf(s->data_path, sizeof(s->data_path), "%s",
+             meta->cfg.data_path ? meta->cfg.data_path : "");
+    s->meta.cfg.data_path = NULL; /* the copy above is what is used */
+    if (path)
+        snprintf(path, pathlen, "%s/%s", r->dir, s->name);
+
+    pthread_mutex_lock(&r->lock);
+    if (r->stats.failed)
+        goto refuse; /* failed while we copied */
+    r->count++;
+    r->stats.queued = r->count;
+    if (!screenshot)
+        r->in_segment = true;
+    pthread_cond_signal(&r->wake);
+    pthread_mutex_unlock(&r->lock);
+    return true;
+
+refuse:
+    pthread_mutex_unlock(&r->lock);
+    return false;
+}
+
+bool rl_recorder_frame(struct rl_recorder *r, const uint32_t *argb, int w,
+                       int h, int stride, const struct rl_frame_meta *meta)
+{
+    return submit(r, argb, w, h, stride, meta, false, NULL, 0);
+}
+
+bool rl_recorder_screenshot(struct rl_recorder *r, const uint32_t *argb,
+                            int w, int h, int stride,
+                            const struct rl_frame_meta *meta, char *path,
+                            size_t pathlen)
+{
+    return submit(r, argb, w, h, stride, meta, true, path, pathlen);
+}
+
+void rl_recorder_stop(struct rl_recorder *r)
+{
+    pthread_mutex_lock(&r->lock);
+    if (r->in_segment) {
+        r->in_segment = false;
+        if (r->count > 0)
+            r->slots[(r->head + r->count - 1) % r->capacity].end_segment =
+                true;
+        else
+            r->close_video = true;
+        pthread_cond_signal(&r->wake);
+    }
+    pthread_mutex_unlock(&r->lock);
+}
+
+void rl_recorder_flush(struct rl_recorder *r)
+{
+    pthread_mutex_lock(&r->lock);
+    while (r->count > 0)
+        pthread_cond_wait(&r->done, &r->lock);
+    pthread_mutex_unlock(&r->lock);
+}
+
+void rl_recorder_stats(struct rl_recorder *r, struct rl_recorder_stats *s)
+{
+    pthread_mutex_lock(&r->lock);
+    *s = r->stats;
+    pthread_mutex_unlock(&r->lock);
+}

@@ -1,0 +1,392 @@
+/* window.c: the live window (see rl_window.h). SDL2 only here and in
+ * canvas.c / input.c: events in, rl_app_frame, rl_render_frame into our own
+ * canvas, uploaded to a streaming texture. */
+#include "rl_window.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <SDL.h>
+
+#include "rl_app.h"
+#include "rl_canvas.h"
+#include "rl_cli.h"
+#include "rl_headless.h"
+#include "rl_input.h"
+#include "rl_output.h"
+#include "rl_png.h"
+#include "rl_recorder.h"
+#include "rl_render.h"
+#include "rl_script.h"
+
+/* window flags: the run flags that make sense live, plus a few of its own */
+struct window_opts {
+    struct rl_config cfg;       /* first: the run options' offsets apply */
+    const char *state_dump;
+    const char *frame_dump;
+    long max_frames;
+};
+
+static const char window_usage[] =
+    "usage: richlazy window [options]\n"
+    "\n"
+    "Open the live window: the rich and the lazy network learning side by\n"
+    "side, steered from the keyboard (press h in the window for the keys).\n";
+
+static const char *const skipped_run_opts[] = {
+    "--steps", "--log-every", "--quiet", "--frames-every", "--checkpoint",
+};
+
+#define WOPT(field) offsetof(struct window_opts, field)
+static const struct rl_opt window_extra[] = {
+    {"--state-dump", RL_OPT_STRING, WOPT(state_dump), "FILE",
+     "on quit, write the app state as key=value lines (tests)", 0, 0, false},
+    {"--frame-dump", RL_OPT_STRING, WOPT(frame_dump), "FILE.png",
+     "on quit, write the last frame as PNG (tests)", 0, 0, false},
+    {"--max-frames", RL_OPT_LONG, WOPT(max_frames), "N",
+     "quit after N frames (0: never)", 0, 1e15, false},
+};
+
+static int build_opts(struct rl_opt *opts, int cap)
+{
+    int n = 0;
+    for (int i = 0; i < rl_run_nopts && n < cap; i++) {
+        bool skip = false;
+        for (size_t k = 0; k < sizeof(skipped_run_opts) / sizeof(char *); k++)
+            skip |= !strcmp(rl_run_opts[i].name, skipped_run_opts[k]);
+        if (!skip)
+            opts[n++] = rl_run_opts[i];
+    }
+    for (size_t i = 0; i < sizeof(window_extra) / sizeof(window_extra[0]) &&
+                       n < cap;
+         i++)
+        opts[n++] = window_extra[i];
+    return n;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static bool write_text_file(const char *path, const char *text, FILE *errf)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof(tmp), "%s.part", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, path)) {
+        fprintf(errf, "richlazy window: error: cannot write '%s'\n", path);
+        remove(tmp);
+        return false;
+    }
+    return true;
+}
+
+struct window {
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    SDL_Texture *tex;
+    int tex_w, tex_h;
+    struct rl_canvas canvas;
+    struct rl_render render;
+    struct rl_app app;
+    struct rl_script script;
+    bool has_script;
+    struct rl_recorder rec;
+    bool rec_ok;
+    const char *shot_dir;
+};
+
+static void take_screenshot(struct window *w, FILE *errf)
+{
+    char err[1024];
+    if (!w->rec_ok) {
+        struct rl_recorder_options opt = {
+            .dir = w->shot_dir,
+            .width = w->canvas.w,
+            .height = w->canvas.h,
+            .policy = RL_RECORD_DROP,
+            .log = errf,
+        };
+        if (!rl_recorder_init(&w->rec, &opt, err, sizeof(err))) {
+            snprintf(w->app.message, sizeof(w->app.message),
+                     "screenshot failed: %.120s", err);
+            w->app.message_until = w->app.frame + 300;
+            return;
+        }
+        w->rec_ok = true;
+    }
+    struct rl_frame_meta meta;
+    rl_frame_meta_from_trainer(&meta, w->app.tr);
+    char path[1024];
+    if (rl_recorder_screenshot(&w->rec, w->canvas.px, w->canvas.w,
+                               w->canvas.h, w->canvas.stride, &meta, path,
+                               sizeof(path)))
+        snprintf(w->app.message, sizeof(w->app.message), "screenshot: %.140s",
+                 path);
+    else
+        snprintf(w->app.message, sizeof(w->app.message),
+                 "screenshot failed (see the terminal)");
+    w->app.message_until = w->app.frame + 300;
+}
+
+/* Bring the texture and canvas to the drawable size (HiDPI aware). */
+static bool fit_size(struct window *w, FILE *errf)
+{
+    int dw, dh;
+    if (SDL_GetRendererOutputSize(w->ren, &dw, &dh) != 0) {
+        SDL_GL_GetDrawableSize(w->win, &dw, &dh);
+    }
+    if (dw < 1)
+        dw = 1;
+    if (dh < 1)
+        dh = 1;
+    if (w->tex && dw == w->tex_w && dh == w->tex_h)
+        return true;
+    if (w->tex)
+        SDL_DestroyTexture(w->tex);
+    w->tex = SDL_CreateTexture(w->ren, SDL_PIXELFORMAT_ARGB8888,
+                               SDL_TEXTUREACCESS_STREAMING, dw, dh);
+    if (!w->tex || !rl_canvas_resize(&w->canvas, dw, dh)) {
+        fprintf(errf, "richlazy window: error: cannot make a %dx%d frame: "
+                "%s\n", dw, dh, SDL_GetError());
+        return false;
+    }
+    w->tex_w = dw;
+    w->tex_h = dh;
+    return true;
+}
+
+static int run_window(struct window_opts *o, FILE *out, FILE *errf)
+{
+    char err[8192];
+    struct window w;
+    memset(&w, 0, sizeof(w));
+    int code = 1;
+    w.shot_dir = o->cfg.out_dir;
+    if (!rl_app_init(&w.app, &o->cfg, err, sizeof(err))) {
+        fprintf(errf, "richlazy window: error: %s\n", err);
+        return 2;
+    }
+    if (o->cfg.script_path) {
+        if (!rl_script_load(&w.script, o->cfg.script_path, err,
+                            sizeof(err))) {
+            fprintf(errf, "richlazy window: error: %s\n", err);
+            code = 2;
+            goto out_app;
+        }
+        w.has_script = true;
+    }
+    if (!rl_render_init(&w.render, err, sizeof(err))) {
+        fprintf(errf, "richlazy window: error: %s\n", err);
+        goto out_script;
+    }
+    if (!rl_canvas_init(&w.canvas, 1280, 800)) {
+        fprintf(errf, "richlazy window: error: out of memory\n");
+        goto out_render;
+    }
+    w.win = SDL_CreateWindow("richlazy: rich vs lazy", SDL_WINDOWPOS_CENTERED,
+                             SDL_WINDOWPOS_CENTERED, o->cfg.width,
+                             o->cfg.height,
+                             SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (!w.win) {
+        fprintf(errf, "richlazy window: error: cannot open a window: %s\n",
+                SDL_GetError());
+        goto out_canvas;
+    }
+    SDL_SetWindowMinimumSize(w.win, 1, 1);
+    w.ren = SDL_CreateRenderer(w.win, -1, SDL_RENDERER_PRESENTVSYNC);
+    if (!w.ren)
+        w.ren = SDL_CreateRenderer(w.win, -1, SDL_RENDERER_SOFTWARE);
+    if (!w.ren) {
+        fprintf(errf, "richlazy window: error: no renderer: %s\n",
+                SDL_GetError());
+        goto out_win;
+    }
+    SDL_RendererInfo info;
+    bool vsync = SDL_GetRendererInfo(w.ren, &info) == 0 &&
+                 (info.flags & SDL_RENDERER_PRESENTVSYNC);
+    if (!fit_size(&w, errf))
+        goto out_ren;
+
+    /* training gets at most ~10 ms of each 16.7 ms frame */
+    w.app.budget_s = 0.010;
+    w.app.now = now_s;
+    double t_rate = now_s(), t_frame = t_rate;
+    long frames_rate = 0, step_rate = rl_app_step(&w.app);
+    if (!o->cfg.quiet)
+        fprintf(out, "richlazy: window open; press h for the keys, q to "
+                "quit\n");
+    while (!w.app.quit) {
+        enum rl_action acts[64];
+        int n = 0;
+        if (w.has_script)
+            n = rl_script_take(&w.script, w.app.frame, acts, 32);
+        SDL_Event ev;
+        int ww, wh;
+        SDL_GetWindowSize(w.win, &ww, &wh);
+        float sx = ww > 0 ? (float)w.tex_w / ww : 1.0f;
+        float sy = wh > 0 ? (float)w.tex_h / wh : 1.0f;
+        while (SDL_PollEvent(&ev)) {
+            switch (ev.type) {
+            case SDL_QUIT:
+                w.app.quit = true;
+                break;
+            case SDL_KEYDOWN: {
+                enum rl_action a = rl_input_action(&ev.key);
+                if (a != RL_ACTION_NONE && n < 64)
+                    acts[n++] = a;
+                break;
+            }
+            case SDL_MOUSEMOTION:
+                rl_app_pointer(&w.app, ev.motion.x * sx, ev.motion.y * sy,
+                               false);
+                break;
+            case SDL_MOUSEBUTTONDOWN:
+                if (ev.button.button == SDL_BUTTON_LEFT)
+                    rl_app_pointer(&w.app, ev.button.x * sx,
+                                   ev.button.y * sy, true);
+                break;
+            default:
+                break;
+            }
+        }
+        rl_app_frame(&w.app, acts, n);
+        if (!fit_size(&w, errf))
+            goto out_tex;
+        if (!rl_render_frame(&w.render, &w.app, &w.canvas, err,
+                             sizeof(err))) {
+            fprintf(errf, "richlazy window: error: %s\n", err);
+            goto out_tex;
+        }
+        if (w.app.screenshot_requested) {
+            w.app.screenshot_requested = false;
+            take_screenshot(&w, errf);
+        }
+        SDL_UpdateTexture(w.tex, NULL, w.canvas.px,
+                          w.canvas.stride * (int)sizeof(uint32_t));
+        SDL_RenderClear(w.ren);
+        SDL_RenderCopy(w.ren, w.tex, NULL, NULL);
+        SDL_RenderPresent(w.ren);
+
+        /* rates for the status line, over half-second windows */
+        frames_rate++;
+        double t = now_s();
+        if (t - t_rate >= 0.5) {
+            w.app.fps = frames_rate / (t - t_rate);
+            w.app.steps_per_s = (rl_app_step(&w.app) - step_rate) /
+                                (t - t_rate);
+            if (w.app.steps_per_s < 0)
+                w.app.steps_per_s = 0;
+            t_rate = t;
+            frames_rate = 0;
+            step_rate = rl_app_step(&w.app);
+        }
+        if (!vsync) {
+            /* no vsync (e.g. a virtual display): pace at about 60 fps */
+            double left = 1.0 / 60.0 - (now_s() - t_frame);
+            if (left > 0.001)
+                SDL_Delay((Uint32)(left * 1000.0));
+        }
+        t_frame = now_s();
+        if (o->max_frames > 0 && w.app.frame >= o->max_frames)
+            w.app.quit = true;
+    }
+    code = 0;
+    if (o->state_dump) {
+        rl_app_dump(&w.app, err, sizeof(err));
+        if (!write_text_file(o->state_dump, err, errf))
+            code = 1;
+    }
+    if (o->frame_dump &&
+        !rl_png_write(o->frame_dump, w.canvas.px, w.canvas.w, w.canvas.h,
+                      w.canvas.stride, NULL, 0, err, sizeof(err))) {
+        fprintf(errf, "richlazy window: error: %s\n", err);
+        code = 1;
+    }
+out_tex:
+    if (w.rec_ok)
+        rl_recorder_destroy(&w.rec);
+    SDL_DestroyTexture(w.tex);
+out_ren:
+    SDL_DestroyRenderer(w.ren);
+out_win:
+    SDL_DestroyWindow(w.win);
+out_canvas:
+    rl_canvas_destroy(&w.canvas);
+out_render:
+    rl_render_destroy(&w.render);
+out_script:
+    if (w.has_script)
+        rl_script_destroy(&w.script);
+out_app:
+    rl_app_destroy(&w.app);
+    return code;
+}
+
+static bool have_display(void)
+{
+    const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+    return (x && *x) || (wl && *wl);
+}
+
+int rl_window_main(int argc, char **argv, FILE *out, FILE *errf)
+{
+    struct rl_opt opts[64];
+    int nopts = build_opts(opts, 64);
+    struct window_opts o = {.cfg = rl_config_default};
+    struct window_opts defaults = o;
+    char err[1024];
+    switch (rl_cli_parse(opts, nopts, argc, argv, &o, NULL, err,
+                         sizeof(err))) {
+    case RL_CLI_HELP:
+        rl_cli_print_help(out, window_usage, opts, nopts, &defaults);
+        return 0;
+    case RL_CLI_ERROR:
+        fprintf(errf, "richlazy window: error: %s\n", err);
+        return 2;
+    case RL_CLI_OK:
+        break;
+    }
+    if (!have_display()) {
+        fprintf(errf, "richlazy window: error: no display (DISPLAY and "
+                "WAYLAND_DISPLAY are unset); for pictures without one use "
+                "'richlazy run --frames-every 200'\n");
+        return 1;
+    }
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        fprintf(errf, "richlazy window: error: cannot start the display: "
+                "%s\n", SDL_GetError());
+        return 1;
+    }
+    int code = run_window(&o, out, errf);
+    SDL_Quit();
+    return code;
+}
+
+int rl_main_default(FILE *out, FILE *errf)
+{
+    bool display = have_display();
+    if (display && SDL_Init(SDL_INIT_VIDEO) == 0) {
+        struct window_opts o = {.cfg = rl_config_default};
+        int code = run_window(&o, out, errf);
+        SDL_Quit();
+        return code;
+    }
+    char dir[256];
+    rl_output_default_name(dir, sizeof(dir), "richlazy-run");
+    fprintf(errf, "richlazy: no display (%s); training headless instead, "
+            "5000 steps with a frame every 200 steps\n",
+            display ? SDL_GetError() : "DISPLAY and WAYLAND_DISPLAY unset");
+    char *args[] = {"--frames-every", "200", "--steps", "5000", "--out", dir};
+    int code = rl_headless_main(6, args, out, errf);
+    if (code == 0)
+        fprintf(out, "richlazy: the frames are in %s/frames/ (frame_000000.png"
+                " ... frame_005000.png)\n", dir);
+    return code;
+}

@@ -1,0 +1,427 @@
+/* test_app.c: every key of the live app does what its help says, through
+ * the same key names and frame function the window and scripts use. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "rl_app.h"
+
+static struct rl_config small_config(void)
+{
+    struct rl_config cfg = rl_config_default;
+    cfg.hidden = 64;
+    cfg.samples = 60;
+    return cfg;
+}
+
+static void init_app(struct rl_app *app)
+{
+    struct rl_config cfg = small_config();
+    char err[512];
+    bool ok = rl_app_init(app, &cfg, err, sizeof(err));
+    CHECK(ok);
+    if (!ok) {
+        fprintf(stderr, "%s\n", err);
+        exit(1);
+    }
+}
+
+/* One frame with the named key pressed (as the window does). */
+static void press(struct rl_app *app, const char *key)
+{
+    enum rl_action a = rl_action_for_key(key);
+    CHECK(a != RL_ACTION_NONE);
+    rl_app_frame(app, &a, 1);
+}
+
+static void idle(struct rl_app *app, int frames)
+{
+    for (int i = 0; i < frames; i++)
+        rl_app_frame(app, NULL, 0);
+}
+
+static const char *message(const struct rl_app *app)
+{
+    return app->frame < app->message_until ? app->message : "";
+}
+
+static void test_every_bound_key_is_known(void)
+{
+    for (int i = 0; i < rl_keymap_n; i++) {
+        CHECK(rl_keymap[i].action > RL_ACTION_NONE &&
+              rl_keymap[i].action < RL_ACTION_COUNT);
+        CHECK(rl_action_for_key(rl_keymap[i].key) == rl_keymap[i].action);
+    }
+    /* every action except NONE has a key */
+    for (int a = 1; a < RL_ACTION_COUNT; a++) {
+        bool found = false;
+        for (int i = 0; i < rl_keymap_n; i++)
+            found |= (int)rl_keymap[i].action == a;
+        CHECK(found);
+    }
+    CHECK(rl_action_for_key("nope") == RL_ACTION_NONE);
+    CHECK(!strcmp(rl_action_name(RL_ACTION_LR_UP), "lr_up"));
+}
+
+static void test_running_advances_steps_per_frame(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    CHECK(app.steps_per_frame == 10);
+    idle(&app, 3);
+    CHECK(app.tr->step[RL_RICH] == 30);
+    CHECK(app.tr->step[RL_LAZY] == 30);
+    CHECK(app.frame == 3);
+    rl_app_destroy(&app);
+}
+
+static void test_tab_selects_and_init_keys_reinit_selected(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 5);
+    CHECK(app.selected == RL_RICH);
+    double lazy_w1_0 = app.tr->net[RL_LAZY].w1_0[0];
+    double rich_w1_0 = app.tr->net[RL_RICH].w1_0[0];
+
+    press(&app, "Up"); /* rich x2 */
+    CHECK_NEAR(app.tr->cfg.init[RL_RICH], 0.002, 1e-15);
+    CHECK(app.tr->step[RL_RICH] == 10); /* re-initialised, then one frame */
+    CHECK(app.tr->step[RL_LAZY] == 60); /* untouched */
+    CHECK_NEAR(app.tr->net[RL_RICH].w1_0[0], 2 * rich_w1_0, 1e-9);
+    CHECK_CONTAINS(message(&app), "rich net re-initialised");
+    CHECK(app.nmarkers == 1);
+    CHECK_CONTAINS(app.markers[0].label, "init 2e-3");
+
+    press(&app, "Down");
+    press(&app, "Down"); /* rich: 0.002 -> 0.001 -> 0.0005 */
+    CHECK_NEAR(app.tr->cfg.init[RL_RICH], 0.0005, 1e-15);
+
+    press(&app, "Tab");
+    CHECK(app.selected == RL_LAZY);
+    CHECK_CONTAINS(message(&app), "selected: lazy");
+    press(&app, "Down");
+    CHECK_NEAR(app.tr->cfg.init[RL_LAZY], 0.125, 1e-15);
+    CHECK_NEAR(app.tr->net[RL_LAZY].w1_0[0], 0.5 * lazy_w1_0, 1e-9);
+    CHECK_NEAR(app.tr->cfg.init[RL_RICH], 0.0005, 1e-15);
+    press(&app, "Tab");
+    CHECK(app.selected == RL_RICH);
+    rl_app_destroy(&app);
+}
+
+static void test_lr_keys(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 2);
+    press(&app, "L");
+    CHECK_NEAR(app.tr->cfg.lr, 4e-3, 1e-15);
+    CHECK(app.tr->step[RL_RICH] == 30); /* no reset */
+    CHECK_CONTAINS(message(&app), "learning rate 4e-3");
+    CHECK(app.nmarkers == 2); /* one per net */
+    CHECK(!strcmp(app.markers[0].label, "lr 4e-3"));
+    CHECK(app.markers[0].step == 20);
+    press(&app, "l");
+    press(&app, "l");
+    CHECK_NEAR(app.tr->cfg.lr, 1e-3, 1e-15);
+    rl_app_destroy(&app);
+}
+
+static void test_lambda_keys_reach_exactly_zero(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    CHECK(app.tr->cfg.lambda == 0.0);
+    press(&app, "w"); /* down from 0 stays 0 */
+    CHECK(app.tr->cfg.lambda == 0.0);
+    press(&app, "W");
+    CHECK_NEAR(app.tr->cfg.lambda, 1e-4, 1e-18);
+    CHECK_CONTAINS(message(&app), "λ = 1e-4");
+    press(&app, "W");
+    CHECK_NEAR(app.tr->cfg.lambda, 2e-4, 1e-18);
+    press(&app, "w");
+    CHECK_NEAR(app.tr->cfg.lambda, 1e-4, 1e-18);
+    press(&app, "w");
+    CHECK(app.tr->cfg.lambda == 0.0); /* exactly */
+    CHECK_CONTAINS(message(&app), "λ = 0");
+    rl_app_destroy(&app);
+}
+
+static void test_speed_keys(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    press(&app, "+");
+    CHECK(app.steps_per_frame == 20);
+    CHECK(app.tr->step[RL_RICH] == 20); /* the frame already used it */
+    press(&app, "=");
+    press(&app, "Right");
+    CHECK(app.steps_per_frame == 80);
+    press(&app, "-");
+    CHECK(app.steps_per_frame == 40);
+    press(&app, "Left");
+    CHECK(app.steps_per_frame == 20);
+    for (int i = 0; i < 10; i++)
+        press(&app, "-");
+    CHECK(app.steps_per_frame == 1);
+    CHECK_CONTAINS(message(&app), "1 steps per frame");
+    rl_app_destroy(&app);
+}
+
+static void test_pause_and_single_step(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 1);
+    press(&app, "Space");
+    CHECK(app.paused);
+    CHECK(app.tr->paused[RL_RICH] && app.tr->paused[RL_LAZY]);
+    long s = app.tr->step[RL_RICH];
+    idle(&app, 3);
+    CHECK(app.tr->step[RL_RICH] == s);
+    press(&app, "n");
+    CHECK(app.tr->step[RL_RICH] == s + 1);
+    CHECK(app.tr->step[RL_LAZY] == s + 1);
+    CHECK(app.paused);
+    press(&app, "Space");
+    CHECK(!app.paused);
+    CHECK(app.tr->step[RL_RICH] == s + 11);
+    /* n while running pauses first, then steps once */
+    press(&app, "n");
+    CHECK(app.paused);
+    CHECK(app.tr->step[RL_RICH] == s + 12);
+    rl_app_destroy(&app);
+}
+
+static void test_reset_and_restart(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    float x0 = app.tr->train.x[0];
+    float w0 = app.tr->net[RL_RICH].w1[0];
+    idle(&app, 4);
+    CHECK(app.tr->net[RL_RICH].w1[0] != w0);
+    press(&app, "Space"); /* restart/reset keep the pause state */
+    press(&app, "r");
+    CHECK(app.tr->step[RL_RICH] == 0);
+    CHECK(app.tr->net[RL_RICH].w1[0] == w0); /* same seed, same start */
+    CHECK(app.tr->cfg.seed == 1);
+    CHECK_CONTAINS(message(&app), "restart");
+    press(&app, "R");
+    CHECK(app.tr->cfg.seed == 2);
+    CHECK(app.tr->step[RL_RICH] == 0);
+    CHECK(app.tr->train.x[0] != x0);
+    CHECK(app.tr->net[RL_RICH].w1[0] != w0);
+    CHECK_CONTAINS(message(&app), "new seed 2");
+    rl_app_destroy(&app);
+}
+
+static void test_dataset_and_activation_cycle(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 2);
+    press(&app, "d");
+    CHECK(app.tr->cfg.dataset == RL_DATASET_XOR);
+    CHECK(app.tr->step[RL_RICH] == 10);
+    CHECK_CONTAINS(message(&app), "dataset: xor");
+    press(&app, "d");
+    press(&app, "d");
+    press(&app, "d");
+    CHECK(app.tr->cfg.dataset == RL_DATASET_BLOBS);
+    press(&app, "a");
+    CHECK(app.tr->cfg.act == RL_ACT_RELU);
+    CHECK(app.tr->step[RL_LAZY] == 10);
+    CHECK_CONTAINS(message(&app), "activation: relu");
+    press(&app, "a");
+    CHECK(app.tr->cfg.act == RL_ACT_TANH);
+    press(&app, "a");
+    CHECK(app.tr->cfg.act == RL_ACT_LINEAR);
+    rl_app_destroy(&app);
+}
+
+static void test_subsample_logx_lock_help_shot_quit(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 3);
+    CHECK(app.sub_n == 10);
+    int before[RL_SUBSAMPLE_MAX];
+    memcpy(before, app.sub, sizeof(before));
+    press(&app, "u");
+    CHECK(app.sub_draws == 1);
+    CHECK(memcmp(before, app.sub, sizeof(int) * 10) != 0);
+    CHECK(app.trail_n[RL_RICH] == 1); /* trails restart with the units */
+
+    press(&app, "x");
+    CHECK(app.log_x);
+    press(&app, "x");
+    CHECK(!app.log_x);
+
+    press(&app, "z");
+    CHECK(app.axes_locked && app.in_x[RL_RICH].locked);
+    double lo = app.in_x[RL_RICH].lo, hi = app.in_x[RL_RICH].hi;
+    idle(&app, 100); /* the rich cloud grows a lot; axes stay */
+    CHECK(app.in_x[RL_RICH].lo == lo && app.in_x[RL_RICH].hi == hi);
+    press(&app, "z");
+    CHECK(!app.axes_locked);
+    idle(&app, 2);
+    CHECK(app.in_x[RL_RICH].hi != hi);
+
+    press(&app, "h");
+    CHECK(app.help);
+    press(&app, "F1");
+    CHECK(!app.help);
+
+    press(&app, "s");
+    CHECK(app.screenshot_requested);
+
+    CHECK(!app.quit);
+    press(&app, "q");
+    CHECK(app.quit);
+    app.quit = false;
+    press(&app, "Escape");
+    CHECK(app.quit);
+    rl_app_destroy(&app);
+}
+
+static void test_divergence_pauses_one_net_and_reset_recovers(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    press(&app, "Tab");
+    press(&app, "Up"); /* lazy init 0.5 */
+    /* raise lr until the lazy net (the larger kernel) blows up */
+    int presses = 0;
+    while (!app.tr->diverged[RL_LAZY] && presses < 16) {
+        press(&app, "L");
+        presses++;
+        idle(&app, 4);
+    }
+    CHECK(app.tr->diverged[RL_LAZY]);
+    CHECK_CONTAINS(message(&app), "lazy net diverged at step");
+    CHECK(!app.tr->diverged[RL_RICH]);
+    long rich = app.tr->step[RL_RICH], lazy = app.tr->step[RL_LAZY];
+    idle(&app, 2);
+    CHECK(app.tr->step[RL_RICH] == rich + 20); /* the other keeps going */
+    CHECK(app.tr->step[RL_LAZY] == lazy);
+    char dump[4096];
+    rl_app_dump(&app, dump, sizeof(dump));
+    CHECK_CONTAINS(dump, "lazy.diverged=1");
+    for (int i = 0; i < presses; i++)
+        press(&app, "l");
+    press(&app, "r");
+    CHECK(!app.tr->diverged[RL_LAZY]);
+    idle(&app, 5);
+    CHECK(!app.tr->diverged[RL_LAZY]);
+    CHECK(app.tr->step[RL_LAZY] == 60);
+    rl_app_destroy(&app);
+}
+
+static double fake_time;
+static double fake_now(void)
+{
+    fake_time += 0.004; /* every look at the clock costs 4 ms */
+    return fake_time;
+}
+
+static void test_time_budget_caps_training(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    app.steps_per_frame = 1024;
+    app.budget_s = 0.010;
+    app.now = fake_now;
+    idle(&app, 1);
+    CHECK(app.capped);
+    CHECK(app.last_steps < 1024);
+    CHECK(app.last_steps >= 16);
+    CHECK(app.tr->step[RL_RICH] == app.last_steps);
+    /* no budget: deterministic, all of it */
+    app.budget_s = 0.0;
+    idle(&app, 1);
+    CHECK(!app.capped);
+    CHECK(app.last_steps == 1024);
+    rl_app_destroy(&app);
+}
+
+static void test_hover_finds_unit_in_scatter(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    struct rl_scatter_area *a = &app.area[RL_LAZY][RL_SCATTER_HID_OUT];
+    a->valid = true;
+    a->x = 100;
+    a->y = 100;
+    a->w = 640;
+    a->h = 200;
+    rl_axis_set(&a->ax, -0.5, 63.5, false, 100, 740);
+    rl_axis_set(&a->ay, -0.5, 0.5, false, 300, 100);
+    int unit = 17;
+    float px = rl_axis_map(&a->ax, unit);
+    float py = rl_axis_map(&a->ay, app.tr->net[RL_LAZY].w2[unit]);
+    rl_app_pointer(&app, px + 1, py, false);
+    CHECK(app.hover_net == RL_LAZY);
+    CHECK(app.hover_unit == unit);
+    rl_app_pointer(&app, 5, 5, false);
+    CHECK(app.hover_net == -1);
+    rl_app_pointer(&app, px, py, true); /* click pins */
+    rl_app_pointer(&app, 5, 5, false);
+    CHECK(app.hover_unit == unit && app.hover_pinned);
+    rl_app_pointer(&app, 5, 5, true); /* click elsewhere releases */
+    CHECK(app.hover_net == -1 && !app.hover_pinned);
+    rl_app_destroy(&app);
+}
+
+static void test_same_keys_same_state(void)
+{
+    static const char *const keys[] = {"L", "Tab", "Up", "W", "+", "u", "d"};
+    char d1[4096], d2[4096];
+    for (int run = 0; run < 2; run++) {
+        struct rl_app app;
+        init_app(&app);
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+            press(&app, keys[i]);
+            idle(&app, 3);
+        }
+        rl_app_dump(&app, run ? d2 : d1, sizeof(d1));
+        rl_app_destroy(&app);
+    }
+    CHECK(!strcmp(d1, d2));
+    CHECK_CONTAINS(d1, "lr=0.004");
+    CHECK_CONTAINS(d1, "selected=lazy");
+    CHECK_CONTAINS(d1, "dataset=xor");
+}
+
+static void test_overlay_table(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    double xs[2] = {0, 100}, ys[2] = {1, 0.1};
+    struct rl_overlay ov = {RL_PLOT_LOSS, RL_RICH, "theory", true, 2, xs, ys};
+    for (int i = 0; i < RL_OVERLAYS_MAX; i++)
+        CHECK(rl_app_add_overlay(&app, &ov));
+    CHECK(!rl_app_add_overlay(&app, &ov));
+    rl_app_destroy(&app);
+}
+
+int main(void)
+{
+    test_every_bound_key_is_known();
+    test_running_advances_steps_per_frame();
+    test_tab_selects_and_init_keys_reinit_selected();
+    test_lr_keys();
+    test_lambda_keys_reach_exactly_zero();
+    test_speed_keys();
+    test_pause_and_single_step();
+    test_reset_and_restart();
+    test_dataset_and_activation_cycle();
+    test_subsample_logx_lock_help_shot_quit();
+    test_divergence_pauses_one_net_and_reset_recovers();
+    test_time_budget_caps_training();
+    test_hover_finds_unit_in_scatter();
+    test_same_keys_same_state();
+    test_overlay_table();
+    return check_summary("app");
+}

@@ -1,0 +1,534 @@
+/* test_recorder.c: the background frame writer: files, sidecar rows,
+ * numbering across start/stop, the WAIT and DROP policies, and the errors
+ * of the world (folder unwritable or removed, full disk). */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "rl_png.h"
+#include "rl_recorder.h"
+
+#ifndef RL_TEST_BUILD_DIR
+#define RL_TEST_BUILD_DIR "."
+#endif
+#define SCRATCH RL_TEST_BUILD_DIR "/recorder_scratch"
+
+enum { W = 48, H = 32 };
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* A frame whose pixels encode its step, so files can be told apart. */
+static void make_frame(uint32_t *px, long step)
+{
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            px[y * W + x] = 0xFF000000u | (uint32_t)((step * 7919 + x * 31 +
+                                                      y * 131) & 0xFFFFFF);
+}
+
+static struct rl_frame_meta meta_at(long step)
+{
+    struct rl_frame_meta m;
+    m.cfg = rl_config_default;
+    m.cfg.lr = 0.002 + step * 1e-6;
+    m.step = step;
+    m.net_step[RL_RICH] = step;
+    m.net_step[RL_LAZY] = step;
+    return m;
+}
+
+static bool record(struct rl_recorder *r, long step)
+{
+    uint32_t px[W * H];
+    make_frame(px, step);
+    struct rl_frame_meta m = meta_at(step);
+    return rl_recorder_frame(r, px, W, H, W, &m);
+}
+
+static bool open_rec(struct rl_recorder *r, const char *dir, int capacity,
+                     enum rl_record_policy policy, FILE *log)
+{
+    struct rl_recorder_options o = {
+        .dir = dir, .width = W, .height = H, .capacity = capacity,
+        .policy = policy, .log = log,
+    };
+    char err[1024] = "";
+    bool ok = rl_recorder_init(r, &o, err, sizeof(err));
+    if (!ok)
+        fprintf(stderr, "rl_recorder_init: %s\n", err);
+    return ok;
+}
+
+/* The rows of dir/frames.csv after the header: file names in rows[i]. */
+static int csv_rows(const char *dir, char rows[][64], int max, bool *header)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/frames.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char line[4096];
+    int n = 0, headers = 0;
+    while (fgets(line, sizeof(line), f)) {
+        if (!strncmp(line, "file,", 5)) {
+            headers++;
+            CHECK(!strcmp(line, RL_RECORDER_CSV_HEADER "\n"));
+            continue;
+        }
+        CHECK(strchr(line, '\n') != NULL); /* whole rows only */
+        if (n < max)
+            sscanf(line, "%63[^,]", rows[n]);
+        n++;
+    }
+    fclose(f);
+    *header = headers == 1;
+    return n;
+}
+
+/* The PNG dir/name holds exactly the frame of `step`. */
+static bool png_is_frame(const char *dir, const char *name, long step)
+{
+    char path[512], err[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    uint32_t *px = NULL, want[W * H];
+    int w, h;
+    if (!rl_png_read(path, &px, &w, &h, err, sizeof(err)))
+        return false;
+    make_frame(want, step);
+    bool same = w == W && h == H && !memcmp(px, want, sizeof(want));
+    free(px);
+    return same;
+}
+
+static void test_frames_and_sidecar(void)
+{
+    const char *dir = SCRATCH "/basic";
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 3, RL_RECORD_WAIT, NULL));
+    for (long s = 0; s < 50; s += 10)
+        CHECK(record(&r, s));
+    rl_recorder_flush(&r);
+    struct rl_recorder_stats st;
+    rl_recorder_stats(&r, &st);
+    CHECK(st.written == 5 && st.dropped == 0 && !st.failed);
+    CHECK_CONTAINS(st.last_path, "frame_000040.png");
+    rl_recorder_destroy(&r);
+
+    char rows[8][64];
+    bool header;
+    CHECK(csv_rows(dir, rows, 8, &header) == 5);
+    CHECK(header);
+    for (int i = 0; i < 5; i++) {
+        char name[64];
+        snprintf(name, sizeof(name), "frame_%06d.png", i * 10);
+        CHECK(!strcmp(rows[i], name));
+        CHECK(png_is_frame(dir, name, i * 10));
+    }
+    /* the tEXt chunks carry the step and the hyperparameters */
+    char value[128];
+    CHECK(rl_png_read_text(SCRATCH "/basic/frame_000030.png", "step", value,
+                           sizeof(value)));
+    CHECK(!strcmp(value, "30"));
+    CHECK(rl_png_read_text(SCRATCH "/basic/frame_000030.png", "lr", value,
+                           sizeof(value)));
+    CHECK(strtod(value, NULL) == 0.002 + 30 * 1e-6);
+    CHECK(rl_png_read_text(SCRATCH "/basic/frame_000030.png", "seed", value,
+                           sizeof(value)));
+    CHECK(!strcmp(value, "1"));
+    CHECK(rl_png_read_text(SCRATCH "/basic/frame_000030.png", "lazy_init",
+                           value, sizeof(value)));
+    CHECK(!strcmp(value, "0.25"));
+}
+
+/* Two segments in one recorder, then a second recorder in the same
+ * folder: repeated steps get new names, nothing is overwritten. */
+static void test_start_stop_start(void)
+{
+    const char *dir = SCRATCH "/segments";
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 2, RL_RECORD_WAIT, NULL));
+    CHECK(record(&r, 0));
+    CHECK(record(&r, 1));
+    CHECK(record(&r, 2));
+    rl_recorder_stop(&r);
+    CHECK(record(&r, 2)); /* paused training: the same step again */
+    CHECK(record(&r, 3));
+    rl_recorder_stop(&r);
+    rl_recorder_destroy(&r);
+
+    CHECK(open_rec(&r, dir, 2, RL_RECORD_WAIT, NULL));
+    CHECK(record(&r, 0)); /* training restarted from 0 */
+    CHECK(record(&r, 3));
+    CHECK(record(&r, 2));
+    rl_recorder_destroy(&r);
+
+    const char *names[] = {
+        "frame_000000.png", "frame_000001.png", "frame_000002.png",
+        "frame_000002_001.png", "frame_000003.png", "frame_000000_001.png",
+        "frame_000003_001.png", "frame_000002_002.png",
+    };
+    const long steps[] = {0, 1, 2, 2, 3, 0, 3, 2};
+    char rows[16][64];
+    bool header;
+    CHECK(csv_rows(dir, rows, 16, &header) == 8);
+    CHECK(header); /* appended, not restarted */
+    for (int i = 0; i < 8; i++) {
+        CHECK(!strcmp(rows[i], names[i]));
+        CHECK(png_is_frame(dir, names[i], steps[i]));
+    }
+}
+
+static void test_wait_loses_nothing(void)
+{
+    const char *dir = SCRATCH "/wait";
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 2, RL_RECORD_WAIT, NULL));
+    int accepted = 0;
+    for (long s = 0; s < 200; s++)
+        accepted += record(&r, s);
+    rl_recorder_destroy(&r); /* writes what is queued */
+    CHECK(accepted == 200);
+    char rows[1][64];
+    bool header;
+    CHECK(csv_rows(dir, rows, 0, &header) == 200);
+    CHECK(png_is_frame(dir, "frame_000199.png", 199));
+}
+
+/* The writer is held inside the first frame's file (a FIFO nobody reads
+ * yet), so the queue is full for certain: further frames are dropped and
+ * counted, screenshots still wait. */
+static void test_drop_counts(void)
+{
+    const char *dir = SCRATCH "/drop";
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 2, RL_RECORD_DROP, NULL));
+    CHECK(mkfifo(SCRATCH "/drop/frame_000000.png.part", 0600) == 0);
+    CHECK(record(&r, 0)); /* the writer blocks opening the FIFO */
+    CHECK(record(&r, 1)); /* queued: the two slots are now busy */
+    int refused = 0;
+    for (long s = 2; s < 7; s++)
+        refused += !record(&r, s);
+    CHECK(refused == 5);
+    struct rl_recorder_stats st;
+    rl_recorder_stats(&r, &st);
+    CHECK(st.dropped == 5 && st.written == 0);
+
+    /* let the writer go: read the first PNG out of the FIFO */
+    int fd = open(SCRATCH "/drop/frame_000000.png.part", O_RDONLY);
+    CHECK(fd >= 0);
+    unsigned char buf[4096], sig[8] = {0};
+    ssize_t n, total = 0;
+    while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0) {
+        if (total == 0 && n >= 8)
+            memcpy(sig, buf, 8);
+        total += n;
+    }
+    if (fd >= 0)
+        close(fd);
+    CHECK(total > 8 && !memcmp(sig, "\x89PNG\r\n\x1a\n", 8));
+    rl_recorder_flush(&r);
+    rl_recorder_stats(&r, &st);
+    CHECK(st.written == 2 && st.dropped == 5 && !st.failed);
+    rl_recorder_destroy(&r);
+    char rows[4][64];
+    bool header;
+    CHECK(csv_rows(dir, rows, 4, &header) == 2);
+    CHECK(!strcmp(rows[1], "frame_000001.png"));
+    CHECK(png_is_frame(dir, "frame_000001.png", 1));
+}
+
+static void test_screenshot_path(void)
+{
+    const char *dir = SCRATCH "/shot";
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 1, RL_RECORD_DROP, NULL));
+    uint32_t px[W * H];
+    make_frame(px, 12345);
+    struct rl_frame_meta m = meta_at(12345);
+    char path[512] = "";
+    CHECK(rl_recorder_screenshot(&r, px, W, H, W, &m, path, sizeof(path)));
+    CHECK_CONTAINS(path, "shot/frame_012345.png");
+    /* a second screenshot waits for the single slot instead of dropping */
+    CHECK(rl_recorder_screenshot(&r, px, W, H, W, &m, path, sizeof(path)));
+    CHECK_CONTAINS(path, "shot/frame_012345_001.png");
+    rl_recorder_destroy(&r);
+    CHECK(png_is_frame(dir, "frame_012345.png", 12345));
+    CHECK(png_is_frame(dir, "frame_012345_001.png", 12345));
+    FILE *f = fopen(SCRATCH "/shot/frames.csv", "r");
+    char line[4096] = "";
+    CHECK(f && fgets(line, sizeof(line), f) && fgets(line, sizeof(line), f));
+    CHECK_CONTAINS(line, "frame_012345.png,screenshot,12345,");
+    if (f)
+        fclose(f);
+}
+
+/* Frames bigger than the slots (a resized window) and rows stride apart. */
+static void test_bigger_frame(void)
+{
+    const char *dir = SCRATCH "/grow";
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 2, RL_RECORD_WAIT, NULL));
+    CHECK(record(&r, 1));
+    enum { BW = 2 * W + 3, BH = H + 5, STRIDE = BW + 7 };
+    static uint32_t big[BH * STRIDE];
+    for (int i = 0; i < BH * STRIDE; i++)
+        big[i] = 0xFF000000u | (uint32_t)(i * 2654435761u >> 8);
+    struct rl_frame_meta m = meta_at(2);
+    CHECK(rl_recorder_frame(&r, big, BW, BH, STRIDE, &m));
+    rl_recorder_destroy(&r);
+    CHECK(png_is_frame(dir, "frame_000001.png", 1));
+    uint32_t *px = NULL;
+    int w = 0, h = 0;
+    char err[512];
+    CHECK(rl_png_read(SCRATCH "/grow/frame_000002.png", &px, &w, &h, err,
+                      sizeof(err)));
+    CHECK(w == BW && h == BH);
+    int wrong = 0;
+    for (int y = 0; px && y < BH; y++)
+        for (int x = 0; x < BW; x++)
+            wrong += px[y * BW + x] != big[y * STRIDE + x];
+    CHECK(wrong == 0);
+    free(px);
+}
+
+static void test_unwritable_folder(void)
+{
+    FILE *f = fopen(SCRATCH "/plainfile", "w");
+    fclose(f);
+    struct rl_recorder r;
+    struct rl_recorder_options o = {.dir = SCRATCH "/plainfile/frames",
+                                    .width = W, .height = H};
+    char err[1024] = "";
+    CHECK(!rl_recorder_init(&r, &o, err, sizeof(err)));
+    CHECK_CONTAINS(err, "plainfile");
+    CHECK_CONTAINS(err, "is not a folder");
+}
+
+/* The folder vanishes while recording: one message, then nothing more. */
+static void test_folder_removed(void)
+{
+    const char *dir = SCRATCH "/vanish";
+    FILE *log = tmpfile();
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 2, RL_RECORD_WAIT, log));
+    CHECK(record(&r, 0));
+    rl_recorder_flush(&r);
+    CHECK(system("rm -rf " SCRATCH "/vanish") == 0);
+    CHECK(record(&r, 1));
+    rl_recorder_flush(&r);
+    struct rl_recorder_stats st;
+    rl_recorder_stats(&r, &st);
+    CHECK(st.failed && st.written == 1);
+    CHECK_CONTAINS(st.error, "recording stopped: cannot create");
+    CHECK_CONTAINS(st.error, "vanish/frame_000001.png");
+    CHECK_CONTAINS(st.error, "No such file or directory");
+    CHECK(!record(&r, 2)); /* stopped: refused, the app goes on */
+    rl_recorder_destroy(&r);
+    char text[4096] = "";
+    rewind(log);
+    size_t n = fread(text, 1, sizeof(text) - 1, log);
+    text[n] = '\0';
+    fclose(log);
+    const char *first = strstr(text, "recording stopped");
+    CHECK(first && !strstr(first + 1, "recording stopped")); /* said once */
+}
+
+/* A full disk under the third frame: its temporary file is a link to
+ * /dev/full. The first two frames and their rows stay; nothing else. */
+static void test_full_disk(void)
+{
+    if (!exists("/dev/full")) {
+        printf("test_full_disk: skipped, no /dev/full\n");
+        return;
+    }
+    const char *dir = SCRATCH "/full";
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 4, RL_RECORD_WAIT, NULL));
+    CHECK(record(&r, 0));
+    CHECK(record(&r, 1));
+    rl_recorder_flush(&r);
+    CHECK(symlink("/dev/full", SCRATCH "/full/frame_000002.png.part") == 0);
+    CHECK(record(&r, 2));
+    record(&r, 3); /* queued or refused: either way never written */
+    rl_recorder_flush(&r);
+    struct rl_recorder_stats st;
+    rl_recorder_stats(&r, &st);
+    CHECK(st.failed && st.written == 2);
+    CHECK_CONTAINS(st.error, "frame_000002.png");
+    CHECK_CONTAINS(st.error, "No space left on device");
+    rl_recorder_destroy(&r);
+    CHECK(!exists(SCRATCH "/full/frame_000002.png"));
+    CHECK(!exists(SCRATCH "/full/frame_000002.png.part"));
+    CHECK(!exists(SCRATCH "/full/frame_000003.png"));
+    char rows[4][64];
+    bool header;
+    CHECK(csv_rows(dir, rows, 4, &header) == 2);
+    CHECK(png_is_frame(dir, rows[0], 0));
+    CHECK(png_is_frame(dir, rows[1], 1));
+}
+
+/* The sidecar itself on a full disk: refused at init, with the reason. */
+static void test_full_disk_sidecar(void)
+{
+    if (!exists("/dev/full"))
+        return;
+    CHECK(system("mkdir -p " SCRATCH "/fullcsv") == 0);
+    CHECK(symlink("/dev/full", SCRATCH "/fullcsv/frames.csv") == 0);
+    struct rl_recorder r;
+    struct rl_recorder_options o = {.dir = SCRATCH "/fullcsv", .width = W,
+                                    .height = H};
+    char err[1024] = "";
+    CHECK(!rl_recorder_init(&r, &o, err, sizeof(err)));
+    CHECK_CONTAINS(err, "frames.csv");
+    CHECK_CONTAINS(err, "No space left on device");
+}
+
+/* No ffmpeg on the PATH: said once, PNGs kept. */
+static void test_video_without_ffmpeg(void)
+{
+    char *old = getenv("PATH");
+    char saved[8192];
+    snprintf(saved, sizeof(saved), "%s", old ? old : "");
+    CHECK(system("mkdir -p " SCRATCH "/emptybin") == 0);
+    setenv("PATH", SCRATCH "/emptybin", 1);
+    FILE *log = tmpfile();
+    struct rl_recorder r;
+    struct rl_recorder_options o = {.dir = SCRATCH "/novideo", .width = W,
+                                    .height = H, .video = true, .log = log};
+    char err[1024];
+    CHECK(rl_recorder_init(&r, &o, err, sizeof(err)));
+    for (long s = 0; s < 3; s++)
+        CHECK(record(&r, s));
+    rl_recorder_stop(&r);
+    CHECK(record(&r, 3)); /* a second segment does not say it again */
+    rl_recorder_flush(&r);
+    struct rl_recorder_stats st;
+    rl_recorder_stats(&r, &st);
+    CHECK(st.written == 4 && !st.failed && !st.video);
+    CHECK_CONTAINS(st.notice, "ffmpeg not found");
+    rl_recorder_destroy(&r);
+    setenv("PATH", saved, 1);
+    char text[4096] = "";
+    rewind(log);
+    size_t n = fread(text, 1, sizeof(text) - 1, log);
+    text[n] = '\0';
+    fclose(log);
+    const char *first = strstr(text, "ffmpeg not found");
+    CHECK(first && !strstr(first + 1, "ffmpeg not found"));
+    CHECK(png_is_frame(SCRATCH "/novideo", "frame_000003.png", 3));
+}
+
+/* Put a stand-in `ffmpeg` (a shell script) first on the PATH. */
+static void fake_ffmpeg(const char *body, char *saved, size_t len)
+{
+    const char *old = getenv("PATH");
+    snprintf(saved, len, "%s", old ? old : "");
+    CHECK(system("mkdir -p " SCRATCH "/fakebin") == 0);
+    FILE *f = fopen(SCRATCH "/fakebin/ffmpeg", "w");
+    CHECK(f != NULL);
+    if (f) {
+        fprintf(f, "#!/bin/sh\n%s\n", body);
+        fclose(f);
+    }
+    CHECK(chmod(SCRATCH "/fakebin/ffmpeg", 0755) == 0);
+    char path[8400];
+    snprintf(path, sizeof(path), "%s:%s", SCRATCH "/fakebin", saved);
+    setenv("PATH", path, 1);
+}
+
+static long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Frames reach ffmpeg raw (W x H x 4 bytes each), one video per segment,
+ * renamed into place when ffmpeg succeeds. The stand-in copies its input
+ * to the output file (its last argument). */
+static void test_video_segments(void)
+{
+    char saved[8192];
+    fake_ffmpeg("for a; do out=$a; done; cat > \"$out\"", saved,
+                sizeof(saved));
+    struct rl_recorder r;
+    struct rl_recorder_options o = {.dir = SCRATCH "/video", .width = W,
+                                    .height = H, .video = true};
+    char err[1024];
+    CHECK(rl_recorder_init(&r, &o, err, sizeof(err)));
+    for (long s = 0; s < 3; s++)
+        CHECK(record(&r, s));
+    rl_recorder_stop(&r);
+    rl_recorder_flush(&r);
+    for (long s = 10; s < 15; s++)
+        CHECK(record(&r, s));
+    uint32_t px[W * H];
+    make_frame(px, 99);
+    struct rl_frame_meta m = meta_at(99);
+    CHECK(rl_recorder_screenshot(&r, px, W, H, W, &m, NULL, 0));
+    rl_recorder_destroy(&r); /* ends the second segment */
+    setenv("PATH", saved, 1);
+    CHECK(file_size(SCRATCH "/video/video_000000.mp4") == 3L * W * H * 4);
+    CHECK(file_size(SCRATCH "/video/video_000010.mp4") == 5L * W * H * 4);
+    CHECK(!exists(SCRATCH "/video/video_000000.mp4.part"));
+    CHECK(png_is_frame(SCRATCH "/video", "frame_000099.png", 99));
+}
+
+/* ffmpeg fails: one notice, no video file, the PNGs go on. */
+static void test_video_ffmpeg_fails(void)
+{
+    char saved[8192];
+    fake_ffmpeg("exec 0<&-; exit 3", saved, sizeof(saved));
+    FILE *log = tmpfile();
+    struct rl_recorder r;
+    struct rl_recorder_options o = {.dir = SCRATCH "/badvideo", .width = W,
+                                    .height = H, .video = true, .log = log};
+    char err[1024];
+    CHECK(rl_recorder_init(&r, &o, err, sizeof(err)));
+    for (long s = 0; s < 20; s++)
+        CHECK(record(&r, s));
+    rl_recorder_flush(&r);
+    rl_recorder_stop(&r);
+    for (long s = 20; s < 25; s++)
+        CHECK(record(&r, s));
+    rl_recorder_destroy(&r);
+    setenv("PATH", saved, 1);
+    char rows[1][64];
+    bool header;
+    CHECK(csv_rows(SCRATCH "/badvideo", rows, 0, &header) == 25);
+    CHECK(png_is_frame(SCRATCH "/badvideo", "frame_000024.png", 24));
+    CHECK(!exists(SCRATCH "/badvideo/video_000000.mp4"));
+    CHECK(!exists(SCRATCH "/badvideo/video_000000.mp4.part"));
+    char text[4096] = "";
+    rewind(log);
+    size_t n = fread(text, 1, sizeof(text) - 1, log);
+    text[n] = '\0';
+    fclose(log);
+    const char *first = strstr(text, "ffmpeg exit status 3");
+    CHECK(first && !strstr(first + 1, "ffmpeg")); /* said once */
+}
+
+int main(void)
+{
+    CHECK(system("rm -rf " SCRATCH " && mkdir -p " SCRATCH) == 0);
+    test_frames_and_sidecar();
+    test_start_stop_start();
+    test_wait_loses_nothing();
+    test_drop_counts();
+    test_screenshot_path();
+    test_bigger_frame();
+    test_unwritable_folder();
+    test_folder_removed();
+    test_full_disk();
+    test_full_disk_sidecar();
+    test_video_without_ffmpeg();
+    test_video_segments();
+    test_video_ffmpeg_fails();
+    return check_summary("recorder");
+}

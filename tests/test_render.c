@@ -1,0 +1,325 @@
+/* test_render.c: the frame drawn headless: not blank, rich and lazy panels
+ * differ after training, any size works, headless frames and scripts end to
+ * end, canvas primitives respect the clip. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "rl_app.h"
+#include "rl_canvas.h"
+#include "rl_headless.h"
+#include "rl_png.h"
+#include "rl_render.h"
+
+#ifndef RL_TEST_BUILD_DIR
+#define RL_TEST_BUILD_DIR "."
+#endif
+#define SCRATCH RL_TEST_BUILD_DIR "/render_scratch"
+
+static struct rl_config small_config(void)
+{
+    struct rl_config cfg = rl_config_default;
+    cfg.hidden = 200;
+    return cfg;
+}
+
+static int distinct_colors(const struct rl_canvas *c, int x0, int y0, int w,
+                           int h)
+{
+    /* crude: count colour changes along rows, capped */
+    int changes = 0;
+    for (int y = y0; y < y0 + h && y < c->h; y++)
+        for (int x = x0 + 1; x < x0 + w && x < c->w; x++)
+            changes += c->px[y * c->stride + x] != c->px[y * c->stride + x - 1];
+    return changes;
+}
+
+static long count_near(const struct rl_canvas *c, int x0, int y0, int w,
+                       int h, uint32_t color)
+{
+    long n = 0;
+    for (int y = y0; y < y0 + h && y < c->h; y++)
+        for (int x = x0; x < x0 + w && x < c->w; x++) {
+            uint32_t p = c->px[y * c->stride + x];
+            int dr = (int)((p >> 16) & 255) - (int)((color >> 16) & 255);
+            int dg = (int)((p >> 8) & 255) - (int)((color >> 8) & 255);
+            int db = (int)(p & 255) - (int)(color & 255);
+            n += abs(dr) + abs(dg) + abs(db) < 60;
+            /* or the colour half blended over white (point clouds) */
+            int hr = (int)((p >> 16) & 255) - (255 + (int)((color >> 16) & 255)) / 2;
+            int hg = (int)((p >> 8) & 255) - (255 + (int)((color >> 8) & 255)) / 2;
+            int hb = (int)(p & 255) - (255 + (int)(color & 255)) / 2;
+            n += abs(dr) + abs(dg) + abs(db) >= 60 &&
+                 abs(hr) + abs(hg) + abs(hb) < 30;
+        }
+    return n;
+}
+
+static int extra_calls;
+static void extra_panel(void *ctx, struct rl_canvas *c,
+                        const struct rl_app *app, float x, float y, float w,
+                        float h)
+{
+    (void)ctx;
+    (void)app;
+    extra_calls++;
+    rl_canvas_fill_rect(c, x, y, w, h, 0xFF00FF00u);
+}
+
+static void test_frame_not_blank_and_nets_differ(void)
+{
+    struct rl_config cfg = small_config();
+    struct rl_app app;
+    struct rl_render r;
+    struct rl_canvas c;
+    char err[1024];
+    CHECK(rl_app_init(&app, &cfg, err, sizeof(err)));
+    bool ok = rl_render_init(&r, err, sizeof(err));
+    CHECK(ok);
+    if (!ok) {
+        fprintf(stderr, "%s\n", err);
+        rl_app_destroy(&app);
+        return;
+    }
+    CHECK(rl_canvas_init(&c, 1280, 800));
+    CHECK(rl_render_frame(&r, &app, &c, err, sizeof(err)));
+    CHECK(distinct_colors(&c, 0, 0, c.w, c.h) > 5000);
+    CHECK(count_near(&c, 0, 0, c.w, c.h, r.theme->bg) < (long)c.w * c.h);
+
+    for (int i = 0; i < 300; i++)
+        rl_app_frame(&app, NULL, 0);
+    CHECK(rl_render_frame(&r, &app, &c, err, sizeof(err)));
+    const struct rl_scatter_area *rich = &app.area[RL_RICH][RL_SCATTER_IN_HID];
+    const struct rl_scatter_area *lazy = &app.area[RL_LAZY][RL_SCATTER_IN_HID];
+    CHECK(rich->valid && lazy->valid);
+    CHECK(rich->x < lazy->x);
+    CHECK((int)rich->w == (int)lazy->w);
+    /* the same-size plane of each net: pixel by pixel different */
+    long differ = 0;
+    int w = (int)rich->w, h = (int)rich->h;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            differ += c.px[((int)rich->y + y) * c.stride + (int)rich->x + x] !=
+                      c.px[((int)lazy->y + y) * c.stride + (int)lazy->x + x];
+    CHECK(differ > w * h / 50);
+    /* each plane shows its own net's colour, not the other's */
+    long rich_in_rich = count_near(&c, (int)rich->x, (int)rich->y, w, h,
+                                   r.theme->net[RL_RICH]);
+    long lazy_in_rich = count_near(&c, (int)rich->x, (int)rich->y, w, h,
+                                   r.theme->net[RL_LAZY]);
+    long lazy_in_lazy = count_near(&c, (int)lazy->x, (int)lazy->y, w, h,
+                                   r.theme->net[RL_LAZY]);
+    CHECK(rich_in_rich > 50);
+    CHECK(lazy_in_lazy > 50);
+    CHECK(lazy_in_rich < rich_in_rich / 10);
+    /* the rich cloud has grown far more than the lazy one, relative to
+     * where it started: its axes range moved out by orders of magnitude */
+    CHECK(app.in_x[RL_RICH].hi > 10 * 0.001 * 3);
+
+    /* the extra panel hook gets a rectangle */
+    app.extra_panel = extra_panel;
+    CHECK(rl_render_frame(&r, &app, &c, err, sizeof(err)));
+    CHECK(extra_calls == 1);
+    CHECK(count_near(&c, 0, 0, c.w, c.h, 0xFF00FF00u) > 1000);
+    app.extra_panel = NULL;
+
+    /* overlays and help draw without trouble */
+    double xs[3] = {0, 100, 3000}, ys[3] = {0.5, 0.1, 0.04};
+    struct rl_overlay ov = {RL_PLOT_LOSS, RL_RICH, "theory", true, 3, xs, ys};
+    CHECK(rl_app_add_overlay(&app, &ov));
+    app.help = true;
+    CHECK(rl_render_frame(&r, &app, &c, err, sizeof(err)));
+
+    rl_canvas_destroy(&c);
+    rl_render_destroy(&r);
+    rl_app_destroy(&app);
+}
+
+static void test_any_size(void)
+{
+    struct rl_config cfg = small_config();
+    struct rl_app app;
+    struct rl_render r;
+    struct rl_canvas c;
+    char err[1024];
+    CHECK(rl_app_init(&app, &cfg, err, sizeof(err)));
+    CHECK(rl_render_init(&r, err, sizeof(err)));
+    CHECK(rl_canvas_init(&c, 1, 1));
+    static const int sizes[][2] = {{1, 1}, {7, 5}, {50, 30}, {300, 200},
+                                   {200, 900}, {2560, 1600}, {640, 400}};
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        CHECK(rl_canvas_resize(&c, sizes[i][0], sizes[i][1]));
+        rl_app_frame(&app, NULL, 0);
+        app.help = i % 2;
+        CHECK(rl_render_frame(&r, &app, &c, err, sizeof(err)));
+        if (sizes[i][0] == 2560)
+            CHECK(r.scale == 2.0f); /* HiDPI: twice the text */
+    }
+    rl_canvas_destroy(&c);
+    rl_render_destroy(&r);
+    rl_app_destroy(&app);
+}
+
+static void test_canvas_clip_and_text(void)
+{
+    struct rl_canvas c;
+    CHECK(rl_canvas_init(&c, 100, 60));
+    rl_canvas_clear(&c, 0xFFFFFFFFu);
+    rl_canvas_clip(&c, 10, 10, 30, 20);
+    rl_canvas_circle(&c, 25, 20, 40, 0xFF000000u);
+    rl_canvas_line(&c, -50, -50, 500, 300, 3, 0xFF000000u);
+    rl_canvas_unclip(&c);
+    long dark_out = 0, dark_in = 0;
+    for (int y = 0; y < 60; y++)
+        for (int x = 0; x < 100; x++) {
+            bool in = x >= 10 && x < 40 && y >= 10 && y < 30;
+            bool dark = c.px[y * 100 + x] != 0xFFFFFFFFu;
+            dark_in += in && dark;
+            dark_out += !in && dark;
+        }
+    CHECK(dark_in == 30 * 20);
+    CHECK(dark_out == 0);
+    /* anti-aliased edge: a partial pixel somewhere on a diagonal */
+    rl_canvas_clear(&c, 0xFFFFFFFFu);
+    rl_canvas_line(&c, 5, 5, 90, 40, 1.5f, 0xFF000000u);
+    bool partial = false;
+    for (int i = 0; i < 6000; i++) {
+        uint32_t g = c.px[i] & 0xFF;
+        partial |= g > 0 && g < 255;
+    }
+    CHECK(partial);
+    /* NaN coordinates draw nothing and do not crash */
+    rl_canvas_clear(&c, 0xFFFFFFFFu);
+    rl_canvas_line(&c, NAN, 0, 10, 10, 1, 0xFF000000u);
+    rl_canvas_circle(&c, 10, NAN, 3, 0xFF000000u);
+    CHECK(c.px[0] == 0xFFFFFFFFu);
+
+    struct rl_font f;
+    char err[1024];
+    CHECK(rl_font_init(&f, "DejaVuSans.ttf", 14, err, sizeof(err)));
+    CHECK(rl_text_width(&f, "lr 4e-3") > 20);
+    CHECK(rl_text_width(&f, "λ") > 0);
+    rl_canvas_clear(&c, 0xFFFFFFFFu);
+    rl_canvas_text(&c, &f, 5, 5, "Hello λ→", 0xFF000000u, RL_ALIGN_TOP);
+    CHECK(distinct_colors(&c, 0, 0, 100, 60) > 20);
+    rl_font_destroy(&f);
+    CHECK(!rl_font_init(&f, "NoSuchFont.ttf", 14, err, sizeof(err)));
+    CHECK_CONTAINS(err, "NoSuchFont.ttf");
+    rl_canvas_destroy(&c);
+}
+
+static int headless(const char *first, ...)
+{
+    char *argv[40];
+    int argc = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && argc < 39; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    FILE *out = tmpfile(), *errf = tmpfile();
+    int code = rl_headless_main(argc, argv, out, errf);
+    char buf[2048];
+    rewind(errf);
+    size_t n = fread(buf, 1, sizeof(buf) - 1, errf);
+    buf[n] = '\0';
+    if (code != 0)
+        fprintf(stderr, "headless: %s", buf);
+    static char last_err[2048];
+    memcpy(last_err, buf, n + 1);
+    fclose(out);
+    fclose(errf);
+    return code;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    *len = fread(buf, 1, (size_t)n, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void test_headless_frames_and_script(void)
+{
+    mkdir(SCRATCH, 0777);
+    const char *keys = SCRATCH "/keys.txt";
+    FILE *f = fopen(keys, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("# lr up at frame 5, then select lazy and halve its init\n"
+          "5 L\n8 Tab\n8 Down\n", f);
+    fclose(f);
+    for (int run = 0; run < 2; run++) {
+        const char *dir = run ? SCRATCH "/b" : SCRATCH "/a";
+        int code = headless("--steps", "300", "--frames-every", "100",
+                            "--width", "320", "--height", "200", "--hidden",
+                            "100", "--out", dir, "--script", keys, "--quiet",
+                            NULL);
+        CHECK(code == 0);
+    }
+    uint32_t *px = NULL;
+    int w = 0, h = 0;
+    char err[1024];
+    CHECK(rl_png_read(SCRATCH "/a/frames/frame_000300.png", &px, &w, &h, err,
+                      sizeof(err)));
+    CHECK(w == 320 && h == 200);
+    free(px);
+    size_t la, lb, lc;
+    char *a = slurp(SCRATCH "/a/frames/frame_000200.png", &la);
+    char *b = slurp(SCRATCH "/b/frames/frame_000200.png", &lb);
+    CHECK(a && b && la == lb && !memcmp(a, b, la)); /* byte-identical */
+    free(a);
+    free(b);
+    char *csv = slurp(SCRATCH "/a/frames/frames.csv", &lc);
+    CHECK(csv != NULL);
+    if (csv) {
+        CHECK_CONTAINS(csv, "frame_000000.png");
+        CHECK_CONTAINS(csv, "frame_000100.png");
+        /* the scripted keys took effect: lr doubled, lazy init halved */
+        CHECK_CONTAINS(strstr(csv, "frame_000100.png"), ",0.004,");
+        CHECK_CONTAINS(strstr(csv, "frame_000100.png"), ",0.125,");
+        free(csv);
+    }
+    char *metrics = slurp(SCRATCH "/a/metrics.csv", &lc);
+    CHECK(metrics != NULL);
+    if (metrics) {
+        /* lazy was re-initialised at frame 8: its steps restart */
+        CHECK_CONTAINS(metrics, "\n0,lazy,");
+        free(metrics);
+    }
+
+    f = fopen(keys, "w");
+    fputs("5 L\n7 Bogus\n", f);
+    fclose(f);
+    CHECK(headless("--steps", "50", "--script", keys, "--out",
+                   SCRATCH "/c", "--quiet", NULL) == 2);
+}
+
+static void test_bench_runs(void)
+{
+    struct rl_render_bench b;
+    char err[512];
+    CHECK(rl_render_bench_run(640, 400, 100, 5, NULL, &b, err, sizeof(err)));
+    CHECK(b.frames == 5 && b.median_ms > 0 && b.allocations == -1);
+}
+
+int main(void)
+{
+    test_frame_not_blank_and_nets_differ();
+    test_any_size();
+    test_canvas_clip_and_text();
+    test_headless_frames_and_script();
+    test_bench_runs();
+    return check_summary("render");
+}

@@ -1,0 +1,96 @@
+#!/bin/sh
+# test_window.sh: the real window under a private Xvfb, driven by real key
+# presses (xdotool); checks their effect in the state the window dumps when
+# it quits. Usage: test_window.sh RICHLAZY BUILD_DIR
+# Exit 77 (skipped) only when Xvfb or xdotool is not installed.
+set -u
+exe="$1"
+scratch="$2/window_scratch"
+
+if ! command -v Xvfb >/dev/null 2>&1 || ! command -v xdotool >/dev/null 2>&1; then
+    echo "skipped: Xvfb or xdotool not installed (scripts/deps --test installs them)"
+    exit 77
+fi
+
+# a display number nobody uses
+n=73
+while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do
+    n=$((n + 1))
+done
+Xvfb ":$n" -screen 0 1280x860x24 -nolisten tcp >/dev/null 2>&1 &
+xpid=$!
+apid=""
+cleanup() {
+    [ -n "$apid" ] && kill "$apid" 2>/dev/null
+    kill "$xpid" 2>/dev/null
+    wait "$xpid" 2>/dev/null
+}
+trap cleanup EXIT
+export DISPLAY=":$n"
+unset WAYLAND_DISPLAY
+
+fail() {
+    echo "FAIL: $*"
+    [ -f "$scratch/stderr.txt" ] && cat "$scratch/stderr.txt"
+    exit 1
+}
+
+# wait for the server (up to 10 s)
+i=0
+until xdotool getdisplaygeometry >/dev/null 2>&1; do
+    i=$((i + 1))
+    [ "$i" -gt 100 ] && fail "Xvfb :$n did not start"
+    sleep 0.1
+done
+
+rm -rf "$scratch"
+mkdir -p "$scratch"
+"$exe" window --hidden 200 --max-frames 5000 \
+    --state-dump "$scratch/state.txt" --frame-dump "$scratch/frame.png" \
+    --out "$scratch/shots" >"$scratch/stdout.txt" 2>"$scratch/stderr.txt" &
+apid=$!
+
+wid=$(timeout 20 xdotool search --sync --name '^richlazy' 2>/dev/null | head -n 1)
+[ -n "$wid" ] || fail "the window did not appear"
+xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
+sleep 0.5
+
+# real key presses: lr up, select lazy, its init /2, lambda up, faster,
+# log x, help, screenshot
+for k in shift+l Tab Down shift+w plus x h s; do
+    xdotool key --delay 60 "$k"
+done
+sleep 1
+xdotool key q
+
+i=0
+while kill -0 "$apid" 2>/dev/null; do
+    i=$((i + 1))
+    [ "$i" -gt 200 ] && fail "the window did not quit on q"
+    sleep 0.1
+done
+wait "$apid"
+code=$?
+apid=""
+[ "$code" -eq 0 ] || fail "richlazy window exited with $code"
+
+state="$scratch/state.txt"
+[ -f "$state" ] || fail "no state dump"
+check() {
+    grep -qx "$1" "$state" || fail "expected '$1' in the state dump, got: $(tr '\n' ' ' <"$state")"
+}
+check "lr=0.004"
+check "selected=lazy"
+check "lazy.init=0.125"
+check "rich.init=0.001"
+check "lambda=0.0001"
+check "steps_per_frame=20"
+check "log_x=1"
+check "help=1"
+check "quit=1"
+step=$(sed -n 's/^rich.step=//p' "$state")
+[ "${step:-0}" -gt 0 ] || fail "the rich net did not train (step $step)"
+[ -s "$scratch/frame.png" ] || fail "no frame dump"
+ls "$scratch"/shots/*.png >/dev/null 2>&1 || fail "the screenshot key wrote no PNG"
+echo "window: keys took effect (rich step $step)"
+exit 0
