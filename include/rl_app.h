@@ -24,6 +24,7 @@
 #include "rl_config.h"
 #include "rl_plot.h"
 #include "rl_trainer.h"
+#include "rl_diag.h"
 
 enum rl_action {
     RL_ACTION_NONE = 0,
@@ -46,7 +47,10 @@ enum rl_action {
     RL_ACTION_LOG_X,        /* toggle log x on the curves */
     RL_ACTION_LOCK_AXES,    /* freeze / release the scatter autoscaling */
     RL_ACTION_SCREENSHOT,   /* ask the shell for a PNG of this frame */
+    RL_ACTION_RECORD,       /* start / stop recording frames (the shell records) */
     RL_ACTION_HELP,         /* toggle the help overlay */
+    RL_ACTION_DIAG,         /* diagnostics panel on / off (rl_render_diag.h) */
+    RL_ACTION_THEORY,       /* theory overlays on / off */
     RL_ACTION_QUIT,
     RL_ACTION_COUNT,
 };
@@ -133,6 +137,10 @@ struct rl_app {
     bool axes_locked;
     bool quit;
     bool screenshot_requested;      /* set by the key; the shell clears it */
+    bool recording;                 /* record toggle; the shell writes frames */
+    char record_status[96];         /* recording indicator for the header;
+                                     * set only around rl_render_header, so
+                                     * recorded frames do not show it */
     long frame;                     /* frames so far */
     long clock;                     /* nominal steps: frames x steps_per_frame */
     long last_steps;                /* steps each live net took last frame */
@@ -183,6 +191,8 @@ struct rl_app {
     rl_panel_fn extra_panel;        /* optional panel beside the curves */
     void *extra_ctx;
     const char *extra_title;
+
+    struct rl_diag diag;            /* diagnostics panel and theory overlays (g, t) */
 };
 
 /* Build the app with its own trainer from cfg (see rl_trainer_init).

@@ -40,6 +40,7 @@ struct rl_config {
     const char *out_dir;        /* output folder; NULL: timestamped default */
     bool quiet;                 /* no summary or progress on stdout/stderr */
     long frames_every;          /* headless: a PNG frame every K steps (0: none) */
+    bool video;                 /* recorded frames also to an MP4 (ffmpeg) */
     int width, height;          /* size of rendered frames (1280 x 800) */
     const char *script_path;    /* scripted key presses "FRAME KEY" */
     const char *checkpoint_dir; /* save a checkpoint here at the end; NULL: none */

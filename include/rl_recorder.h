@@ -55,11 +55,14 @@ struct rl_recorder_options {
                              * richlazy-frames-DATE-TIME in the current one */
     int width, height;      /* expected frame size; larger frames grow the
                              * slots (a rare, waiting reallocation) */
-    int capacity;           /* frame slots; 0: 4 */
+    int capacity;           /* frame slots; 0: 8 (at 1280x800, 32 MB: about
+                             * 130 ms of frames at 60 frames/s) */
     enum rl_record_policy policy;
     bool video;             /* also pipe recorded frames to ffmpeg (MP4) */
     int fps;                /* video frame rate; 0: 30 */
     FILE *log;              /* errors and notices, one line each; NULL: none */
+    bool quiet_errors;      /* errors only in the stats: the caller reports
+                             * them (e.g. a headless run's exit message) */
 };
 
 /* Which step and settings a frame shows. */
@@ -97,6 +100,7 @@ struct rl_recorder {
     bool want_video;
     int fps;
     FILE *log;
+    bool quiet_errors;
 
     struct rl_recorder_slot *slots;     /* (capacity) ring, FIFO */
     int capacity;

@@ -57,12 +57,19 @@ void rl_render_destroy(struct rl_render *r);
 bool rl_render_frame(struct rl_render *r, struct rl_app *app,
                      struct rl_canvas *c, char *err, size_t errlen);
 
+/* Redraw only the header strip of a frame rl_render_frame just drew on c
+ * (same size), e.g. with app->record_status set after the frame went to the
+ * recorder: the screen shows the indicator, the recorded PNG does not. */
+void rl_render_header(struct rl_render *r, const struct rl_app *app,
+                      struct rl_canvas *c);
+
 /* Frame benchmark: render `frames` frames of a fresh app (H = hidden,
  * blobs, training 10 steps per frame) at w x h after a warm-up. Fills the
  * median and mean drawing time per frame (ms, rendering only), the whole
  * frames per second (training + drawing), and the heap allocations seen in
  * the measured loop through count_allocs (a function returning a running
- * count, or NULL: allocations reported as -1). */
+ * count; NULL: rl_alloc_count, see rl_alloc_count.h; -1 when the build
+ * cannot count, e.g. under AddressSanitizer). */
 struct rl_render_bench {
     double median_ms, mean_ms, p95_ms;
     double frames_per_s;

@@ -31,7 +31,10 @@ static const char *const action_names[RL_ACTION_COUNT] = {
     [RL_ACTION_LOG_X] = "log_x",
     [RL_ACTION_LOCK_AXES] = "lock_axes",
     [RL_ACTION_SCREENSHOT] = "screenshot",
+    [RL_ACTION_RECORD] = "record",
     [RL_ACTION_HELP] = "help",
+    [RL_ACTION_DIAG] = "diag",
+    [RL_ACTION_THEORY] = "theory",
     [RL_ACTION_QUIT] = "quit",
 };
 
@@ -63,6 +66,9 @@ const struct rl_key_binding rl_keymap[] = {
     {"x", RL_ACTION_LOG_X, "log / linear x on the curves"},
     {"z", RL_ACTION_LOCK_AXES, "lock / unlock the scatter axes"},
     {"s", RL_ACTION_SCREENSHOT, "screenshot to PNG"},
+    {"c", RL_ACTION_RECORD, "record frames to PNG: start / stop"},
+    {"g", RL_ACTION_DIAG, "diagnostics panel: rank, alignment, kernel distance, Q, balance"},
+    {"t", RL_ACTION_THEORY, "theory overlays (dashed): Saxe / linearised loss, Q, strength"},
     {"h", RL_ACTION_HELP, "this help (also F1)"},
     {"F1", RL_ACTION_HELP, NULL},
     {"q", RL_ACTION_QUIT, "quit (also Esc)"},
@@ -227,6 +233,10 @@ static bool setup(struct rl_app *app, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory for the output grids");
         return false;
     }
+    if (!rl_diag_init(&app->diag, app->tr->hist[0].cap + 1)) {
+        snprintf(err, errlen, "out of memory for the diagnostics");
+        return false;
+    }
     draw_subsample(app);
     on_new_nets(app);
     app->message[0] = '\0';
@@ -265,6 +275,7 @@ void rl_app_destroy(struct rl_app *app)
     free(app->grid_x);
     free(app->grid_out[0]);
     free(app->grid_out[1]);
+    rl_diag_destroy(&app->diag);
     if (app->owns_trainer)
         rl_trainer_destroy(&app->own);
     memset(app, 0, sizeof(*app));
@@ -434,8 +445,22 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
     case RL_ACTION_SCREENSHOT:
         app->screenshot_requested = true;
         break;
+    case RL_ACTION_RECORD:
+        app->recording = !app->recording;
+        break;
     case RL_ACTION_HELP:
         app->help = !app->help;
+        break;
+    case RL_ACTION_DIAG:
+        app->diag.panel = !app->diag.panel;
+        rl_diag_update(&app->diag, tr);
+        say(app, "diagnostics panel %s (g)", app->diag.panel ? "on" : "off");
+        break;
+    case RL_ACTION_THEORY:
+        app->diag.theory = !app->diag.theory;
+        rl_diag_update(&app->diag, tr);
+        say(app, "theory overlays %s (t)%s", app->diag.theory ? "on" : "off",
+            cfg->act != RL_ACT_LINEAR ? ": linear nets only" : "");
         break;
     case RL_ACTION_QUIT:
         app->quit = true;
@@ -507,6 +532,7 @@ void rl_app_update(struct rl_app *app)
         update_axes(app, w);
         update_grid(app, w);
     }
+    rl_diag_update(&app->diag, app->tr);
     if (app->hover_net >= 0 && app->hover_unit >= app->tr->net[app->hover_net].h)
         app->hover_net = app->hover_unit = -1;
 }
@@ -630,6 +656,8 @@ size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
     PUT("subsample_draws=%ld\nsubsample_first=%d\nmarkers=%d\nquit=%d\n",
         app->sub_draws, app->sub_n ? app->sub[0] : -1, app->nmarkers,
         app->quit);
+    PUT("screenshot_requested=%d\nrecording=%d\n",
+        app->screenshot_requested, app->recording);
     for (int w = 0; w < RL_NETS; w++) {
         const char *n = rl_net_label(w);
         PUT("%s.init=%.9g\n%s.step=%ld\n%s.loss=%.9g\n%s.rel_w1=%.9g\n"
@@ -638,6 +666,7 @@ size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
             tr->last[w].rel_w1, n, (double)tr->net[w].w1[0], n,
             tr->diverged[w]);
     }
+    PUT("diag=%d\ntheory=%d\n", app->diag.panel, app->diag.theory);
     PUT("message=%s\n", app->frame < app->message_until ? app->message : "");
 #undef PUT
     return o < len ? o : len;

@@ -1,6 +1,8 @@
 /* bench_frame.c: the frame benchmark (see rl_render_bench_run). */
 #include "rl_render.h"
 
+#include "rl_alloc_count.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +26,9 @@ bool rl_render_bench_run(int w, int h, int hidden, int frames,
                          size_t errlen)
 {
     memset(out, 0, sizeof(*out));
+    if (!count_allocs)
+        count_allocs = rl_alloc_count;
+    bool counting = count_allocs() >= 0;
     if (frames < 1)
         frames = 1;
     struct rl_config cfg = rl_config_default;
@@ -58,7 +63,7 @@ bool rl_render_bench_run(int w, int h, int hidden, int frames,
         rl_app_frame(&app, NULL, 0);
         ok = rl_render_frame(&r, &app, &c, err, errlen);
     }
-    long a0 = count_allocs ? count_allocs() : 0;
+    long a0 = counting ? count_allocs() : 0;
     double t0 = now_s();
     for (int i = 0; i < frames && ok; i++) {
         rl_app_frame(&app, NULL, 0);
@@ -67,7 +72,7 @@ bool rl_render_bench_run(int w, int h, int hidden, int frames,
         ms[i] = (now_s() - t1) * 1e3;
     }
     double total = now_s() - t0;
-    long a1 = count_allocs ? count_allocs() : 0;
+    long a1 = counting ? count_allocs() : 0;
     if (ok) {
         double sum = 0;
         for (int i = 0; i < frames; i++)
@@ -78,7 +83,7 @@ bool rl_render_bench_run(int w, int h, int hidden, int frames,
                                                        : frames - 1];
         out->mean_ms = sum / frames;
         out->frames_per_s = total > 0 ? frames / total : 0;
-        out->allocations = count_allocs ? a1 - a0 : -1;
+        out->allocations = counting ? a1 - a0 : -1;
         out->frames = frames;
         out->w = w;
         out->h = h;

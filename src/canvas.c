@@ -153,6 +153,13 @@ void rl_canvas_clear(struct rl_canvas *c, uint32_t color)
     }
 }
 
+/* t / 255 rounded, for t in 0..255*255 */
+static inline unsigned div255(unsigned t)
+{
+    t += 128;
+    return (t + (t >> 8)) >> 8;
+}
+
 /* Blend color over *p with extra coverage cov in 0..256. */
 static inline void blend(uint32_t *p, uint32_t color, unsigned cov)
 {
@@ -165,11 +172,10 @@ static inline void blend(uint32_t *p, uint32_t color, unsigned cov)
     }
     uint32_t d = *p;
     unsigned ia = 255 - a;
-    unsigned r = (((color >> 16) & 0xFF) * a + ((d >> 16) & 0xFF) * ia) / 255;
-    unsigned g = (((color >> 8) & 0xFF) * a + ((d >> 8) & 0xFF) * ia) / 255;
-    unsigned b = ((color & 0xFF) * a + (d & 0xFF) * ia) / 255;
-    unsigned da = d >> 24;
-    unsigned oa = a + (da * ia) / 255;
+    unsigned r = div255(((color >> 16) & 0xFF) * a + ((d >> 16) & 0xFF) * ia);
+    unsigned g = div255(((color >> 8) & 0xFF) * a + ((d >> 8) & 0xFF) * ia);
+    unsigned b = div255((color & 0xFF) * a + (d & 0xFF) * ia);
+    unsigned oa = a + div255((d >> 24) * ia);
     *p = ((uint32_t)oa << 24) | (r << 16) | (g << 8) | b;
 }
 
@@ -194,25 +200,40 @@ static float overlap(float a0, float a1, float p)
 void rl_canvas_fill_rect(struct rl_canvas *c, float x, float y, float w,
                          float h, uint32_t color)
 {
-    if (!(w > 0.0f) || !(h > 0.0f))
+    if (!(w > 0.0f) || !(h > 0.0f) || !isfinite(x) || !isfinite(y))
         return;
     float x1 = x + w, y1 = y + h;
     int ix0 = clampi(flo(x), c->clip_x0, c->clip_x1);
     int ix1 = clampi(flo(x1) + 1, c->clip_x0, c->clip_x1);
     int iy0 = clampi(flo(y), c->clip_y0, c->clip_y1);
     int iy1 = clampi(flo(y1) + 1, c->clip_y0, c->clip_y1);
+    if (ix0 >= ix1 || iy0 >= iy1)
+        return;
+    /* only the first and last column can be partly covered */
+    float cx_first = overlap(x, x1, (float)ix0);
+    float cx_last = overlap(x, x1, (float)(ix1 - 1));
+    bool opaque = (color >> 24) == 0xFF;
     for (int py = iy0; py < iy1; py++) {
         float cy = overlap(y, y1, (float)py);
         if (cy <= 0.0f)
             continue;
         uint32_t *row = c->px + (size_t)py * c->stride;
-        for (int px = ix0; px < ix1; px++) {
-            float cx = overlap(x, x1, (float)px);
-            float cov = cx * cy;
-            if (cov >= 0.999f && (color >> 24) == 0xFF)
+        int a = ix0, b = ix1;
+        if (cx_first < 0.999f) {
+            blend(row + a, color, (unsigned)(cx_first * cy * 256.0f));
+            a++;
+        }
+        if (b > a && cx_last < 0.999f) {
+            b--;
+            blend(row + b, color, (unsigned)(cx_last * cy * 256.0f));
+        }
+        if (cy >= 0.999f && opaque) {
+            for (int px = a; px < b; px++)
                 row[px] = color;
-            else if (cov > 0.0f)
-                blend(row + px, color, (unsigned)(cov * 256.0f));
+        } else {
+            unsigned cov = (unsigned)(cy * 256.0f);
+            for (int px = a; px < b; px++)
+                blend(row + px, color, cov);
         }
     }
 }
@@ -356,13 +377,21 @@ void rl_canvas_circle(struct rl_canvas *c, float cx, float cy, float r,
     int x1 = clampi(flo(cx + r + 1) + 1, c->clip_x0, c->clip_x1);
     int y0 = clampi(flo(cy - r - 1), c->clip_y0, c->clip_y1);
     int y1 = clampi(flo(cy + r + 1) + 1, c->clip_y0, c->clip_y1);
+    float outer = (r + 0.5f) * (r + 0.5f);
+    float inner = r > 0.5f ? (r - 0.5f) * (r - 0.5f) : 0.0f;
     for (int y = y0; y < y1; y++) {
         float ey = y + 0.5f - cy;
+        uint32_t *row = c->px + (size_t)y * c->stride;
         for (int x = x0; x < x1; x++) {
             float ex = x + 0.5f - cx;
-            float cov = r + 0.5f - sqrtf(ex * ex + ey * ey);
-            if (cov > 0.0f)
-                plot(c, x, y, color, cov);
+            float d2 = ex * ex + ey * ey;
+            if (d2 >= outer)
+                continue;
+            if (d2 <= inner)
+                blend(row + x, color, 256);
+            else
+                blend(row + x, color,
+                      (unsigned)((r + 0.5f - sqrtf(d2)) * 256.0f));
         }
     }
 }

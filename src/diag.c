@@ -102,6 +102,8 @@ static void fill(struct rl_diag *d, const struct rl_trainer *tr, int w)
 
 void rl_diag_update(struct rl_diag *d, const struct rl_trainer *tr)
 {
+    if (!d->cap)
+        return; /* not initialised yet */
     for (int w = 0; w < RL_NETS; w++) {
         track(d, tr, w);
         if (d->panel || d->theory)

@@ -353,6 +353,16 @@ static int execute(const char *cmd, struct rl_exp *e,
         fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
         return 2;
     }
+    /* every logged value is kept until the end: refuse what cannot fit */
+    long every = e->cfg.log_every > 0 ? e->cfg.log_every : 1;
+    double bytes = ((double)e->cfg.steps / every + 2) *
+                   rl_exp_total_runs(e) * RL_EXP_METRICS * sizeof(double);
+    if (bytes > 4e9) {
+        fprintf(errf, "richlazy %s: error: %d runs logged every %ld of %ld "
+                "steps would keep %.1f GB of results; raise --log-every\n",
+                cmd, rl_exp_total_runs(e), every, e->cfg.steps, bytes / 1e9);
+        return 2;
+    }
     struct rl_exp_data data;
     if (!rl_exp_data_init(&data, e, ck, err, sizeof(err))) {
         fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
@@ -547,6 +557,7 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
     def.cfg = rl_config_default;
     def.cfg.lambda = 0.125;
     def.cfg.log_every = 10;
+    def.cfg.lr = 0.0; /* the checkpoint's, unless given */
     int rc = parse("retrain", retrain_usage, retrain_opts,
                    NOPTS(retrain_opts), &def, argc, argv, &o, &seen, out,
                    errf);

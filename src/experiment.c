@@ -323,11 +323,8 @@ bool rl_exp_run(const struct rl_exp *e, const struct rl_exp_data *d,
     bool ok = true;
     /* the calling thread is worker 0 */
     for (int t = 1; t < threads && t < 256; t++) {
-        if (pthread_create(&tid[started], NULL, worker, &p) != 0) {
-            if (started == 0 && t == 1)
-                break; /* fall back to this thread alone */
-            break;
-        }
+        if (pthread_create(&tid[started], NULL, worker, &p) != 0)
+            break; /* carry on with the threads we have */
         started++;
     }
     worker(&p);

@@ -360,8 +360,7 @@ static bool draw_sweep(struct fig *f, const struct rl_exp *e,
 
 /* ---- phase ---- */
 
-/* Two significant digits in at most about six characters: "0.36", "19",
- * "2.2e-3". */
+/* A cell label of at most about five characters: "0.36", "19", "2e-3". */
 static void compact_num(char *buf, size_t len, double v)
 {
     if (v == 0.0 || (fabs(v) >= 0.01 && fabs(v) < 100)) {
@@ -369,7 +368,7 @@ static void compact_num(char *buf, size_t len, double v)
         return;
     }
     char tmp[32];
-    snprintf(tmp, sizeof(tmp), "%.1e", v); /* "2.2e-03" */
+    snprintf(tmp, sizeof(tmp), "%.0e", v); /* "2e-03": one digit, short */
     char *e = strchr(tmp, 'e');
     if (!e) {
         snprintf(buf, len, "%.8s", tmp);
@@ -380,7 +379,16 @@ static void compact_num(char *buf, size_t len, double v)
     snprintf(buf, len, "%.8se%d", tmp, ex);
 }
 
-/* Draw one heatmap of metric m per cell, colour log10(value). */
+/* Position of v on the colour scale [lo, hi], 0..1. */
+static double color_t(double v, double lo, double hi, bool logc)
+{
+    if (logc)
+        return v > 0 ? (log10(v) - log10(lo)) / (log10(hi) - log10(lo)) : 0.0;
+    return (v - lo) / (hi - lo);
+}
+
+/* Draw one heatmap of metric m per cell: colour log10(value), or value
+ * when the values span less than a decade. */
 static void draw_heatmap(struct fig *f, const struct rl_exp *e,
                          const struct rl_exp_results *res, int m, float x0,
                          float y0, float w, float h, const char *title,
@@ -402,8 +410,17 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
         lo = 1e-3;
         hi = 1;
     }
-    lo = pow(10, floor(log10(lo) + 1e-9));
-    hi = pow(10, ceil(log10(hi) - 1e-9));
+    /* log colour over whole decades when the values span a decade or
+     * more (rel_w1 always does across regimes); a narrow range (a loss
+     * that barely varies) gets a linear scale over exactly its values */
+    const bool logc = hi >= 10 * lo;
+    if (logc) {
+        lo = pow(10, floor(log10(lo) + 1e-9));
+        hi = pow(10, ceil(log10(hi) - 1e-9));
+    } else if (hi - lo < 1e-12 * hi) {
+        lo *= 0.9;
+        hi *= 1.1;
+    }
     if (hi <= lo)
         hi = lo * 10;
 
@@ -425,9 +442,7 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
             if (div) {
                 col = C_DIVERGED;
             } else {
-                double t = mean > 0 ? (log10(mean) - log10(lo)) /
-                                          (log10(hi) - log10(lo))
-                                    : 0.0;
+                double t = color_t(mean, lo, hi, logc);
                 col = rl_colormap_viridis(t);
             }
             rl_canvas_fill_rect(cv, cx, cy, cw + 0.5f, ch + 0.5f, col);
@@ -442,7 +457,7 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
             compact_num(num, sizeof(num), mean);
             if (rl_text_width(&f->small, num) + 4 < cw &&
                 f->small.height + 2 < ch) {
-                double t = (log10(mean) - log10(lo)) / (log10(hi) - log10(lo));
+                double t = color_t(mean, lo, hi, logc);
                 rl_canvas_text(cv, &f->small, cx + cw / 2, cy + ch / 2, num,
                                t > 0.6 ? C_INK : 0xFFFFFFFFu,
                                RL_ALIGN_CENTER | RL_ALIGN_MIDDLE);
@@ -493,7 +508,7 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
     }
     rl_canvas_rect(cv, bx, y0, bw, h, 1, C_AXIS);
     struct rl_axis ab;
-    rl_axis_set(&ab, lo, hi, true, y0 + h, y0);
+    rl_axis_set(&ab, lo, hi, logc, y0 + h, y0);
     struct rl_ticks tb;
     rl_ticks_for(&ab, 8, &tb);
     for (int i = 0; i < tb.n; i++) {
@@ -504,8 +519,10 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
         rl_canvas_text(cv, &f->tick, bx + bw + 8, py, tb.label[i], C_INK,
                        RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
     }
-    rl_canvas_text_up(cv, &f->label, bx + bw + 70, y0 + h / 2, cbar_label,
-                      C_INK);
+    char cb[160];
+    snprintf(cb, sizeof(cb), "%s (%s colour)", cbar_label,
+             logc ? "log" : "linear");
+    rl_canvas_text_up(cv, &f->label, bx + bw + 70, y0 + h / 2, cb, C_INK);
 }
 
 static bool draw_phase(struct fig *f, const struct rl_exp *e,
@@ -534,9 +551,9 @@ static bool draw_phase(struct fig *f, const struct rl_exp *e,
                    C_MUTED, RL_ALIGN_LEFT | RL_ALIGN_TOP);
     draw_heatmap(f, e, res, RL_EXP_REL_W1, 110, 110, 640, 470,
                  "Final relative change of W1",
-                 "‖W1 − W1(0)‖ / ‖W1(0)‖ (log colour)");
+                 "‖W1 − W1(0)‖ / ‖W1(0)‖");
     draw_heatmap(f, e, res, RL_EXP_LOSS, 1000, 110, 640, 470,
-                 "Final training loss", "MSE loss (log colour)");
+                 "Final training loss", "MSE loss");
     return true;
 }
 

@@ -104,7 +104,9 @@ static bool hook_start(void *ctx, struct rl_trainer *tr,
             .width = cfg->width,
             .height = cfg->height,
             .policy = RL_RECORD_WAIT,
+            .video = cfg->video,
             .log = cfg->quiet ? NULL : stderr,
+            .quiet_errors = true, /* the run's error line says it */
         };
         if (!rl_recorder_init(&h->rec, &opt, err, errlen))
             return false;

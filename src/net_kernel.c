@@ -15,8 +15,11 @@
 #include <stdint.h>
 #include <string.h>
 
-/* One copy of each kernel per instruction set, chosen at load time. */
-#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__)
+/* One copy of each kernel per instruction set, chosen at load time
+ * (RL_KERNEL_NO_CLONES: one copy for the build's target, which the tests
+ * use to check the baseline code on machines with wider units). */
+#if defined(__x86_64__) && defined(__has_attribute) &&                     \
+    !defined(__clang__) && !defined(RL_KERNEL_NO_CLONES)
 #if __has_attribute(target_clones)
 #define RL_KERNEL                                                          \
     __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",        \

@@ -389,12 +389,13 @@ static void *writer_main(void *arg)
         r->count--;
         if (!ok) {
             r->stats.failed = true;
+            /* short for the status line; the log also says what to do */
             fmt(r->stats.error, sizeof(r->stats.error),
-                "recording stopped: %s; the files written so far are "
-                "complete (fix the folder or free space, then record "
-                "again)", err);
-            if (r->log)
-                fprintf(r->log, "richlazy: %s\n", r->stats.error);
+                "recording stopped: %s", err);
+            if (r->log && !r->quiet_errors)
+                fprintf(r->log, "richlazy: %s; the frames written so far "
+                        "are complete (free some space or choose another "
+                        "folder, then record again)\n", r->stats.error);
             /* the queued frames are given up */
             r->head = (r->head + r->count) % r->capacity;
             r->count = 0;
@@ -437,7 +438,8 @@ bool rl_recorder_init(struct rl_recorder *r,
     r->want_video = opt->video;
     r->fps = opt->fps > 0 ? opt->fps : 30;
     r->log = opt->log;
-    r->capacity = opt->capacity > 0 ? opt->capacity : 4;
+    r->quiet_errors = opt->quiet_errors;
+    r->capacity = opt->capacity > 0 ? opt->capacity : 8;
     if (opt->dir) {
         if (strlen(opt->dir) >= sizeof(r->dir) - 64) {
             snprintf(err, errlen, "recording folder name is too long");
@@ -572,7 +574,7 @@ static bool submit(struct rl_recorder *r, const uint32_t *argb, int w, int h,
             snprintf(r->stats.error, sizeof(r->stats.error),
                      "recording stopped: out of memory for %dx%d frames",
                      w, h);
-            if (r->log)
+            if (r->log && !r->quiet_errors)
                 fprintf(r->log, "richlazy: %s\n", r->stats.error);
             goto refuse;
         }

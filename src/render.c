@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rl_plot.h"
+#include "rl_render_diag.h"
 
 /* Okabe-Ito colours: distinguishable with colour-blindness, fine on a
  * projector. Rich = vermillion, lazy = blue; classes green and purple. */
@@ -214,7 +215,7 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     area->w = in.w;
     area->h = in.h;
     area->valid = side > 8;
-    axes_draw(r, c, in, &area->ax, &area->ay, 4, 4);
+    axes_draw(r, c, in, &area->ax, &area->ay, 5, 5);
     rl_canvas_clip(c, in.x, in.y, in.w, in.h);
     /* the origin */
     float ox = rl_axis_map(&area->ax, 0.0), oy = rl_axis_map(&area->ay, 0.0);
@@ -640,24 +641,27 @@ static void draw_header(struct rl_render *r, struct rl_canvas *c,
     float s = r->scale;
     char line[512], lr[24], lam[24], sps[24];
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
-    char right[96];
+    fmt(sps, sizeof(sps), app->steps_per_s);
+    char right[96], shown[200];
     if (app->fps > 0)
         snprintf(right, sizeof(right), "%s steps/s  %.0f fps%s", sps,
                  app->fps, app->paused ? "   PAUSED" : "");
     else
         snprintf(right, sizeof(right), "%s", app->paused ? "PAUSED" : "");
-    rl_canvas_text(c, &r->font, b.x + b.w, b.y + b.h * 0.5f, right,
-                   app->paused ? th->warn : th->text_dim,
+    snprintf(shown, sizeof(shown), "%s%s%s", app->record_status,
+             app->record_status[0] && right[0] ? "   " : "", right);
+    rl_canvas_text(c, &r->font, b.x + b.w, b.y + b.h * 0.5f, shown,
+                   app->paused || app->record_status[0] ? th->warn
+                                                        : th->text_dim,
                    RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
     /* the settings get what the rates leave */
     rl_canvas_clip(c, b.x, b.y,
-                   b.w - rl_text_width(&r->font, right) - 12 * s, b.h);
+                   b.w - rl_text_width(&r->font, shown) - 12 * s, b.h);
     float x = rl_canvas_text(c, &r->title, b.x, b.y + b.h * 0.5f,
                              "richlazy", th->text,
                              RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
     fmt(lr, sizeof(lr), cfg->lr);
     fmt(lam, sizeof(lam), cfg->lambda);
-    fmt(sps, sizeof(sps), app->steps_per_s);
     snprintf(line, sizeof(line),
              "   step %ld   ·   lr %s   λ %s   ·   %s   ·   %s N=%d   ·   "
              "H=%d   ·   seed %llu   ·   %ld steps/frame%s",
@@ -798,6 +802,10 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
     rl_canvas_line(c, m + colw + gap, top, m + colw + gap, top + nets_h, 1.0f,
                    th->frame);
 
+    /* diagnostics panel over the nets (key g), theory overlays (key t) */
+    rl_render_diag_panel(r, c, app, m, top, W - 2 * m, nets_h);
+    rl_render_diag_prepare(app);
+
     float cy = top + nets_h + gap;
     if (curves_h > 30) {
         int npan = app->extra_panel ? 4 : 3;
@@ -819,4 +827,17 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
         draw_help(r, c);
     rl_canvas_unclip(c);
     return true;
+}
+
+void rl_render_header(struct rl_render *r, const struct rl_app *app,
+                      struct rl_canvas *c)
+{
+    /* the header box of rl_render_frame */
+    float s = r->scale, m = 10 * s;
+    struct box header = {m, 2 * s, (float)c->w - 2 * m,
+                         r->title.height + 10 * s};
+    rl_canvas_unclip(c);
+    rl_canvas_fill_rect(c, header.x, header.y, header.w, header.h,
+                        r->theme->bg);
+    draw_header(r, c, app, header);
 }

@@ -158,6 +158,11 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
         return 2;
     }
 
+    if (cfg.video && cfg.frames_every <= 0) {
+        fprintf(errf, "richlazy run: error: --video needs --frames-every K "
+                "(the video is made of those frames)\n");
+        return 2;
+    }
     if (!hooks && (cfg.frames_every > 0 || cfg.script_path)) {
         fprintf(errf, "richlazy run: error: --frames-every and --script "
                 "need the renderer (use the richlazy program)\n");

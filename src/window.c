@@ -28,6 +28,7 @@ struct window_opts {
     const char *state_dump;
     const char *frame_dump;
     long max_frames;
+    long record_every;          /* record key: every K-th step; 0: every frame */
 };
 
 static const char window_usage[] =
@@ -48,6 +49,9 @@ static const struct rl_opt window_extra[] = {
      "on quit, write the last frame as PNG (tests)", 0, 0, false},
     {"--max-frames", RL_OPT_LONG, WOPT(max_frames), "N",
      "quit after N frames (0: never)", 0, 1e15, false},
+    {"--record-every", RL_OPT_LONG, WOPT(record_every), "K",
+     "recording (key c) keeps a frame every K training steps (0: every "
+     "frame)", 0, 1e15, false},
 };
 
 static int build_opts(struct rl_opt *opts, int cap)
@@ -100,27 +104,107 @@ struct window {
     struct rl_recorder rec;
     bool rec_ok;
     const char *shot_dir;
+    long record_every;          /* --record-every */
+    bool video;                 /* --video */
+    bool rec_on;                /* recording, as far as the recorder knows */
+    long rec_written0, rec_dropped0; /* counters when it started */
+    long rec_last_step;         /* step of the last recorded frame; -1 */
 };
+
+/* The recorder, made on first use (screenshot or record key) in --out or
+ * a new richlazy-frames-DATE-TIME folder; drops frames rather than stall
+ * the window, and counts them. */
+static bool ensure_recorder(struct window *w, FILE *errf)
+{
+    if (w->rec_ok)
+        return true;
+    char err[1024];
+    struct rl_recorder_options opt = {
+        .dir = w->shot_dir,
+        .width = w->canvas.w,
+        .height = w->canvas.h,
+        .policy = RL_RECORD_DROP,
+        .video = w->video,
+        .log = errf,
+    };
+    if (!rl_recorder_init(&w->rec, &opt, err, sizeof(err))) {
+        fprintf(errf, "richlazy window: error: %s\n", err);
+        snprintf(w->app.message, sizeof(w->app.message),
+                 "cannot record: %.140s", err);
+        w->app.message_until = w->app.frame + 300;
+        return false;
+    }
+    w->rec_ok = true;
+    return true;
+}
+
+/* The record key's work once the frame is drawn: start or stop, queue this
+ * frame (every frame, or one per --record-every K steps), then show the
+ * indicator in the header on screen only (the PNG is already queued). */
+static void record_frame(struct window *w, FILE *errf)
+{
+    struct rl_app *app = &w->app;
+    struct rl_recorder_stats st;
+    if (app->recording && !w->rec_on) {
+        if (!ensure_recorder(w, errf)) {
+            app->recording = false;
+            return;
+        }
+        rl_recorder_stats(&w->rec, &st);
+        if (st.failed) {
+            snprintf(app->message, sizeof(app->message), "%.159s", st.error);
+            app->message_until = app->frame + 600;
+            app->recording = false;
+            return;
+        }
+        w->rec_on = true;
+        w->rec_written0 = st.written;
+        w->rec_dropped0 = st.dropped;
+        w->rec_last_step = -1;
+        snprintf(app->message, sizeof(app->message),
+                 "recording into %.120s/  (c stops)", w->rec.dir);
+        app->message_until = app->frame + 240;
+    } else if (!app->recording && w->rec_on) {
+        w->rec_on = false;
+        rl_recorder_stop(&w->rec);
+        rl_recorder_stats(&w->rec, &st);
+        snprintf(app->message, sizeof(app->message),
+                 "recording stopped: %ld frames, %ld dropped, in %.90s/",
+                 st.written - w->rec_written0, st.dropped - w->rec_dropped0,
+                 w->rec.dir);
+        app->message_until = app->frame + 300;
+        return;
+    }
+    if (!w->rec_on)
+        return;
+    long step = rl_app_step(app), k = w->record_every;
+    if (k <= 0 || w->rec_last_step < 0 || step / k != w->rec_last_step / k) {
+        struct rl_frame_meta meta;
+        rl_frame_meta_from_trainer(&meta, app->tr);
+        if (rl_recorder_frame(&w->rec, w->canvas.px, w->canvas.w,
+                              w->canvas.h, w->canvas.stride, &meta))
+            w->rec_last_step = step;
+    }
+    rl_recorder_stats(&w->rec, &st);
+    if (st.failed) {
+        /* the recorder said it on stderr; say it on screen, keep going */
+        w->rec_on = false;
+        app->recording = false;
+        snprintf(app->message, sizeof(app->message), "%.159s", st.error);
+        app->message_until = app->frame + 600;
+        return;
+    }
+    snprintf(app->record_status, sizeof(app->record_status),
+             "● REC %ld frames, %ld dropped%s", st.written - w->rec_written0,
+             st.dropped - w->rec_dropped0, st.video ? ", video" : "");
+    rl_render_header(&w->render, app, &w->canvas);
+    app->record_status[0] = '\0';
+}
 
 static void take_screenshot(struct window *w, FILE *errf)
 {
-    char err[1024];
-    if (!w->rec_ok) {
-        struct rl_recorder_options opt = {
-            .dir = w->shot_dir,
-            .width = w->canvas.w,
-            .height = w->canvas.h,
-            .policy = RL_RECORD_DROP,
-            .log = errf,
-        };
-        if (!rl_recorder_init(&w->rec, &opt, err, sizeof(err))) {
-            snprintf(w->app.message, sizeof(w->app.message),
-                     "screenshot failed: %.120s", err);
-            w->app.message_until = w->app.frame + 300;
-            return;
-        }
-        w->rec_ok = true;
-    }
+    if (!ensure_recorder(w, errf))
+        return;
     struct rl_frame_meta meta;
     rl_frame_meta_from_trainer(&meta, w->app.tr);
     char path[1024];
@@ -169,6 +253,8 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     memset(&w, 0, sizeof(w));
     int code = 1;
     w.shot_dir = o->cfg.out_dir;
+    w.record_every = o->record_every;
+    w.video = o->cfg.video;
     if (!rl_app_init(&w.app, &o->cfg, err, sizeof(err))) {
         fprintf(errf, "richlazy window: error: %s\n", err);
         return 2;
@@ -268,6 +354,7 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
             w.app.screenshot_requested = false;
             take_screenshot(&w, errf);
         }
+        record_frame(&w, errf);
         SDL_UpdateTexture(w.tex, NULL, w.canvas.px,
                           w.canvas.stride * (int)sizeof(uint32_t));
         SDL_RenderClear(w.ren);

@@ -311,7 +311,11 @@ static void test_bench_runs(void)
     struct rl_render_bench b;
     char err[512];
     CHECK(rl_render_bench_run(640, 400, 100, 5, NULL, &b, err, sizeof(err)));
-    CHECK(b.frames == 5 && b.median_ms > 0 && b.allocations == -1);
+    CHECK(b.frames == 5 && b.median_ms > 0);
+    /* no heap allocation in the steady-state frame loop (when the build
+     * can count: not under AddressSanitizer) */
+    if (b.allocations != -1)
+        CHECK(b.allocations == 0);
 }
 
 int main(void)
