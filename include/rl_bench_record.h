@@ -25,7 +25,8 @@ struct rl_bench_record_options {
     int frames;                 /* frames per run; 0: 300 */
     double paced_fps;           /* rate of the DROP run; 0: 60 */
     int capacity;               /* recorder slots; 0: the recorder default */
-    const char *scratch;        /* parent of the scratch folder; NULL: $TMPDIR or /tmp */
+    const char *scratch;        /* parent of the scratch folder; NULL:
+                                 * $TMPDIR, else /tmp */
     rl_bench_frame_fn frame;    /* NULL: built-in training + synthetic plot */
     void *frame_ctx;
 };

@@ -110,6 +110,8 @@ struct rl_recorder {
     bool quit;
     bool close_video;                   /* end the video segment when idle */
     bool in_segment;                    /* a frame since the last stop */
+    long name_step;                     /* step and suffix of the last */
+    int name_k;                         /* name chosen (caller's side) */
 
     pthread_t thread;
     pthread_mutex_t lock;

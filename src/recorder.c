@@ -284,7 +284,8 @@ static void video_open(struct rl_recorder *r, const struct rl_recorder_slot *s)
 }
 
 /* Pipe one frame to ffmpeg; a dead ffmpeg ends the video, not the PNGs. */
-static void video_frame(struct rl_recorder *r, const struct rl_recorder_slot *s)
+static void video_frame(struct rl_recorder *r,
+                        const struct rl_recorder_slot *s)
 {
     if (r->video_fd >= 0 && (s->w != r->video_w || s->h != r->video_h))
         video_close(r); /* a new size starts a new video */
@@ -434,6 +435,7 @@ bool rl_recorder_init(struct rl_recorder *r,
 {
     memset(r, 0, sizeof(*r));
     r->video_fd = -1;
+    r->name_step = -1;
     r->policy = opt->policy;
     r->want_video = opt->video;
     r->fps = opt->fps > 0 ? opt->fps : 30;
@@ -544,12 +546,23 @@ static bool name_taken(const struct rl_recorder *r, const char *name)
     return access(path, F_OK) == 0;
 }
 
-static void choose_name(const struct rl_recorder *r, long step, char *name,
+/* frame_STEP.png, else the first free frame_STEP_NNN.png; repeated
+ * frames at one step (recording while paused) resume from the last
+ * suffix instead of probing every earlier name again. */
+static void choose_name(struct rl_recorder *r, long step, char *name,
                         size_t len)
 {
-    snprintf(name, len, "frame_%06ld.png", step);
-    for (int k = 1; name_taken(r, name); k++)
-        snprintf(name, len, "frame_%06ld_%03d.png", step, k);
+    int k = step == r->name_step ? r->name_k + 1 : 0;
+    for (;; k++) {
+        if (k == 0)
+            snprintf(name, len, "frame_%06ld.png", step);
+        else
+            snprintf(name, len, "frame_%06ld_%03d.png", step, k);
+        if (!name_taken(r, name))
+            break;
+    }
+    r->name_step = step;
+    r->name_k = k;
 }
 
 /* Take a free slot (waiting, or dropping under RL_RECORD_DROP), copy the

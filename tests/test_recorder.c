@@ -201,6 +201,25 @@ static void test_wait_loses_nothing(void)
     CHECK(png_is_frame(dir, "frame_000199.png", 199));
 }
 
+/* Recording while paused: many frames at one step, each under a new
+ * name, past the three-digit suffixes. */
+static void test_same_step_many(void)
+{
+    const char *dir = SCRATCH "/paused";
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 8, RL_RECORD_WAIT, NULL));
+    for (int i = 0; i < 1002; i++)
+        CHECK(record(&r, 7));
+    rl_recorder_destroy(&r);
+    char rows[1][64];
+    bool header;
+    CHECK(csv_rows(dir, rows, 0, &header) == 1002);
+    CHECK(exists(SCRATCH "/paused/frame_000007.png"));
+    CHECK(exists(SCRATCH "/paused/frame_000007_999.png"));
+    CHECK(exists(SCRATCH "/paused/frame_000007_1001.png"));
+    CHECK(!exists(SCRATCH "/paused/frame_000007_1002.png"));
+}
+
 /* The writer is held inside the first frame's file (a FIFO nobody reads
  * yet), so the queue is full for certain: further frames are dropped and
  * counted, screenshots still wait. */
@@ -520,6 +539,7 @@ int main(void)
     test_frames_and_sidecar();
     test_start_stop_start();
     test_wait_loses_nothing();
+    test_same_step_many();
     test_drop_counts();
     test_screenshot_path();
     test_bigger_frame();
