@@ -13,6 +13,7 @@
 
 #include "rl_app.h"
 #include "rl_canvas.h"
+#include "rl_checkpoint.h"
 #include "rl_cli.h"
 #include "rl_headless.h"
 #include "rl_input.h"
@@ -29,6 +30,7 @@ struct window_opts {
     const char *frame_dump;
     long max_frames;
     long record_every;          /* record key: every K-th step; 0: every frame */
+    const char *from;           /* start from this checkpoint folder */
 };
 
 static const char window_usage[] =
@@ -49,6 +51,9 @@ static const struct rl_opt window_extra[] = {
      "on quit, write the last frame as PNG (tests)", 0, 0, false},
     {"--max-frames", RL_OPT_LONG, WOPT(max_frames), "N",
      "quit after N frames (0: never)", 0, 1e15, false},
+    {"--from", RL_OPT_STRING, WOPT(from), "CHECKPOINT",
+     "start from a checkpoint (richlazy run --checkpoint DIR); its "
+     "settings replace the net and data flags", 0, 0, false},
     {"--record-every", RL_OPT_LONG, WOPT(record_every), "K",
      "recording (key c) keeps a frame every K training steps (0: every "
      "frame)", 0, 1e15, false},
@@ -246,6 +251,42 @@ static bool fit_size(struct window *w, FILE *errf)
     return true;
 }
 
+/* The checkpoint a window started from (--from) and the trainer built
+ * from it: they outlive the app attached to that trainer. */
+static struct rl_checkpoint from_ck;
+static struct rl_trainer from_tr;
+static bool from_used;
+
+static bool app_start(struct rl_app *app, const struct window_opts *o,
+                      char *err, size_t errlen)
+{
+    if (!o->from)
+        return rl_app_init(app, &o->cfg, err, errlen);
+    if (!rl_checkpoint_load(&from_ck, o->from, err, errlen))
+        return false;
+    if (!rl_checkpoint_trainer_init(&from_tr, &from_ck, 0, err, errlen)) {
+        rl_checkpoint_destroy(&from_ck);
+        return false;
+    }
+    if (!rl_app_init_attached(app, &from_tr, err, errlen)) {
+        rl_trainer_destroy(&from_tr);
+        rl_checkpoint_destroy(&from_ck);
+        return false;
+    }
+    from_used = true;
+    return true;
+}
+
+static void app_stop(struct rl_app *app)
+{
+    rl_app_destroy(app);
+    if (from_used) {
+        rl_trainer_destroy(&from_tr);
+        rl_checkpoint_destroy(&from_ck);
+        from_used = false;
+    }
+}
+
 static int run_window(struct window_opts *o, FILE *out, FILE *errf)
 {
     char err[8192];
@@ -255,7 +296,7 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     w.shot_dir = o->cfg.out_dir;
     w.record_every = o->record_every;
     w.video = o->cfg.video;
-    if (!rl_app_init(&w.app, &o->cfg, err, sizeof(err))) {
+    if (!app_start(&w.app, o, err, sizeof(err))) {
         fprintf(errf, "richlazy window: error: %s\n", err);
         return 2;
     }
@@ -412,7 +453,7 @@ out_script:
     if (w.has_script)
         rl_script_destroy(&w.script);
 out_app:
-    rl_app_destroy(&w.app);
+    app_stop(&w.app);
     return code;
 }
 
