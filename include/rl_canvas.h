@@ -147,9 +147,10 @@ struct rl_font {
     uint8_t *atlas;         /* alpha masks of every glyph */
 };
 
-/* Where the shipped assets were found (a folder holding fonts/), searched
- * in order: $RICHLAZY_ASSETS, the source tree's assets/, the installed data
- * folder, then ../assets and ../share/richlazy next to the executable.
+/* Where the shipped assets were found (a folder holding fonts/): only
+ * $RICHLAZY_ASSETS when it is set, else, in order, the source tree's
+ * assets/, the installed data folder, then ../assets and ../share/richlazy
+ * next to the executable.
  * False with err listing every path tried. The result is cached. */
 bool rl_assets_find(char *dir, size_t len, char *err, size_t errlen);
 

@@ -496,14 +496,16 @@ bool rl_assets_find(char *dir, size_t len, char *err, size_t errlen)
     char cand[5][4096];
     int n = 0;
     const char *env = getenv("RICHLAZY_ASSETS");
-    if (env && *env)
+    bool only_env = env && *env; /* the user's choice is the only place */
+    if (only_env)
         snprintf(cand[n++], sizeof(cand[0]), "%.4090s", env);
-    if (RL_SOURCE_ASSETS[0])
+    if (!only_env && RL_SOURCE_ASSETS[0])
         snprintf(cand[n++], sizeof(cand[0]), "%s", RL_SOURCE_ASSETS);
-    if (RL_INSTALL_ASSETS[0])
+    if (!only_env && RL_INSTALL_ASSETS[0])
         snprintf(cand[n++], sizeof(cand[0]), "%s", RL_INSTALL_ASSETS);
     char exe[4096];
-    ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    ssize_t k = only_env ? -1 : readlink("/proc/self/exe", exe,
+                                         sizeof(exe) - 1);
     if (k > 0) {
         exe[k] = '\0';
         char *slash = strrchr(exe, '/');
@@ -527,8 +529,9 @@ bool rl_assets_find(char *dir, size_t len, char *err, size_t errlen)
         o += (size_t)snprintf(err + o, errlen - o, "%s %s", i ? "," : "",
                               cand[i]);
     if (o < errlen)
-        snprintf(err + o, errlen - o,
-                 " (set RICHLAZY_ASSETS to the folder holding fonts/)");
+        snprintf(err + o, errlen - o, only_env
+                 ? " (RICHLAZY_ASSETS must be the folder holding fonts/)"
+                 : " (set RICHLAZY_ASSETS to the folder holding fonts/)");
     return false;
 }
 

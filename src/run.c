@@ -272,7 +272,7 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
     return 0;
 
 fail:
-    fprintf(errf, "richlazy run: %s%s\n", code == 1 ? "error: " : "", err);
+    fprintf(errf, "richlazy run: %s%s\n", code < 128 ? "error: " : "", err);
     if (hooks)
         hooks->destroy(hooks->ctx);
     rl_outfile_abort(&metrics);

@@ -463,6 +463,27 @@ static bool have_display(void)
     return (x && *x) || (wl && *wl);
 }
 
+/* SDL_Init(SDL_INIT_VIDEO), where a display that cannot be opened is a
+ * failure: SDL would otherwise fall back to its invisible offscreen driver
+ * and run a window nobody sees, forever (unless SDL_VIDEODRIVER asks for
+ * that driver). */
+static bool init_video(void)
+{
+    if (SDL_Init(SDL_INIT_VIDEO) != 0)
+        return false;
+    const char *drv = SDL_GetCurrentVideoDriver();
+    const char *want = getenv("SDL_VIDEODRIVER");
+    if (drv && !(want && *want) &&
+        (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy"))) {
+        SDL_Quit();
+        const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+        SDL_SetError("cannot open display '%s'",
+                     x && *x ? x : wl && *wl ? wl : "");
+        return false;
+    }
+    return true;
+}
+
 int rl_window_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     struct rl_opt opts[64];
@@ -487,7 +508,7 @@ int rl_window_main(int argc, char **argv, FILE *out, FILE *errf)
                 "'richlazy run --frames-every 200'\n");
         return 1;
     }
-    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+    if (!init_video()) {
         fprintf(errf, "richlazy window: error: cannot start the display: "
                 "%s\n", SDL_GetError());
         return 1;
@@ -500,7 +521,7 @@ int rl_window_main(int argc, char **argv, FILE *out, FILE *errf)
 int rl_main_default(FILE *out, FILE *errf)
 {
     bool display = have_display();
-    if (display && SDL_Init(SDL_INIT_VIDEO) == 0) {
+    if (display && init_video()) {
         struct window_opts o = {.cfg = rl_config_default};
         int code = run_window(&o, out, errf);
         SDL_Quit();
