@@ -29,7 +29,8 @@ struct rl_run_hooks {
                   const struct rl_config *cfg, const char *dir, char *err,
                   size_t errlen);
     /* Advance one frame of at most `left` steps; returns the steps the
-     * frame counts for (>= 1), or -1 with err on a failure. */
+     * frame counts for (>= 1), 0 when the user quit (the run ends there
+     * and its results are written), or -1 with err on a failure. */
     long (*frame)(void *ctx, struct rl_trainer *tr, long left, char *err,
                   size_t errlen);
     /* After the last frame (e.g. write the final picture). */

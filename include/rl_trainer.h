@@ -30,7 +30,7 @@ struct rl_trainer {
     long step[RL_NETS];             /* steps taken since the net's reset */
     bool paused[RL_NETS];           /* held by the user */
     bool diverged[RL_NETS];         /* loss or weights became NaN/Inf */
-    long diverged_step[RL_NETS];    /* first step with a non-finite loss */
+    long diverged_step[RL_NETS];    /* first step whose loss is NaN/Inf */
     double diverged_lr[RL_NETS];    /* the lr in force then */
     struct rl_metrics last[RL_NETS];/* metrics at the latest logged step */
     struct rl_history hist[RL_NETS];
@@ -77,5 +77,8 @@ void rl_trainer_step_net(struct rl_trainer *tr, int which, long k);
 /* Compute, store and emit the metrics of net `which` at its current step
  * (also when it is not a multiple of log_every: the final row of a run). */
 void rl_trainer_log(struct rl_trainer *tr, int which);
+
+/* True when net `which` has a logged row at its current step. */
+bool rl_trainer_logged_now(const struct rl_trainer *tr, int which);
 
 #endif

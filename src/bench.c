@@ -215,6 +215,13 @@ static bool section_training(struct rl_bench *b)
             "backward sums do not\n"
             "  depend on the unit and the compiler hoists them, so its "
             "figure overstates the work.\n");
+    double relu_gf = b->steps_per_s[W_RELU_2000] *
+                     step_flops(workloads[W_RELU_2000].n, h) / 1e9;
+    if (b->machine.peak_gflops > 0 && relu_gf > 0)
+        fprintf(b->out, "  target: relu N = 2000 plain path >= 50%% of the "
+                "fp32 peak: %.0f%% %s\n",
+                100.0 * relu_gf / b->machine.peak_gflops,
+                relu_gf >= 0.5 * b->machine.peak_gflops ? "met" : "NOT met");
     return ok;
 }
 

@@ -54,7 +54,10 @@ static void track(struct rl_diag *d, const struct rl_trainer *tr, int w)
                    step < d->last_step[w];
     bool changed = d->built[w] && (tr->cfg.lr != d->th[w].lr ||
                                    tr->cfg.lambda != d->th[w].lambda);
-    if (renewed || (changed && step == 0)) {
+    /* a change seen while the net was still at step 0 at the last look
+     * came before its first step (the app applies keys before stepping) */
+    bool from_start = step == 0 || d->last_step[w] == 0;
+    if (renewed || (changed && from_start)) {
         rl_theory_init(&d->th[w], &tr->train, &tr->net[w], tr->cfg.lr,
                        tr->cfg.lambda);
         rl_theory_decay_beta(&d->th[w].task, tr->cfg.lambda,

@@ -139,7 +139,7 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
             return -1;
     }
     if (h->app.quit)
-        k = left; /* q ends the run early, like closing the window */
+        return 0; /* q ends the run early, like closing the window */
     if (h->every > 0 && h->clock >= h->next_frame) {
         if (!write_frame(h, false, err, errlen))
             return -1;

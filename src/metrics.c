@@ -115,6 +115,18 @@ static double lazy_scale(const struct rl_theory_task *t,
     return df2 > 0.0 ? resid * d2f / df2 : NAN;
 }
 
+/* A NaN from inf - inf carries a sign bit and prints as "-nan"; make every
+ * NaN the same positive one so CSVs and summaries say "nan". */
+static void canonical_nan(struct rl_metrics *m)
+{
+    _Static_assert(sizeof(*m) % sizeof(double) == 0,
+                   "struct rl_metrics holds doubles only");
+    double *v = (double *)m;
+    for (size_t i = 0; i < sizeof(*m) / sizeof(double); i++)
+        if (isnan(v[i]))
+            v[i] = NAN;
+}
+
 void rl_metrics_compute(const struct rl_net *net, const struct rl_data *train,
                         const struct rl_data *test, struct rl_metrics *m)
 {
@@ -153,6 +165,7 @@ void rl_metrics_compute(const struct rl_net *net, const struct rl_data *train,
     } else {
         m->ntk_dist = m->strength = m->lazy_scale = NAN;
     }
+    canonical_nan(m);
 }
 
 void rl_metrics_unit_balance(const struct rl_net *net, int i, double *w2_abs,

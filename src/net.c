@@ -369,7 +369,7 @@ static double linear_beta_grad(const struct rl_data *d, const double beta[2],
     g[1] = 2.0 * (sb1 - d->sxy[1]);
     double loss = beta[0] * sb0 + beta[1] * sb1 -
                   2.0 * (beta[0] * d->sxy[0] + beta[1] * d->sxy[1]) + d->syy;
-    return loss > 0.0 ? loss : 0.0; /* rounding can dip below 0 at the optimum */
+    return loss < 0.0 ? 0.0 : loss; /* rounding can dip below 0 at the optimum; NaN stays NaN */
 }
 
 double rl_net_grad_fast(const struct rl_net *net, const struct rl_data *d,

@@ -25,6 +25,7 @@ static const char run_usage[] =
 
 struct run_log {
     FILE *csv;
+    int write_errno;    /* errno of the first failed write (disk full) */
 };
 
 static void write_row(void *ctx, int which, long step,
@@ -34,6 +35,8 @@ static void write_row(void *ctx, int which, long step,
     fprintf(log->csv, "%ld,%s,", step, rl_net_label(which));
     rl_metrics_csv_row(log->csv, m);
     fputc('\n', log->csv);
+    if (ferror(log->csv) && !log->write_errno)
+        log->write_errno = errno ? errno : EIO;
 }
 
 static double now_seconds(void)
@@ -94,12 +97,15 @@ static bool write_weights(const struct rl_trainer *tr, const char *dir,
 }
 
 static void print_summary(FILE *out, const struct rl_trainer *tr,
-                          const char *dir)
+                          const char *dir, long done)
 {
     const struct rl_config *c = &tr->cfg;
+    if (done < c->steps)
+        fprintf(out, "richlazy run: stopped after %ld of %ld steps (quit "
+                "by the script)\n", done, c->steps);
     fprintf(out, "richlazy run: %ld steps, H=%d, N=%d (%s), %s, lr %g, "
             "lambda %g, seed %llu\n",
-            c->steps, c->hidden, tr->train.n,
+            done, c->hidden, tr->train.n,
             c->data_path ? c->data_path : rl_dataset_name(c->dataset),
             rl_activation_name(c->act), c->lr, c->lambda,
             (unsigned long long)c->seed);
@@ -213,17 +219,20 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
     bool show_progress = !cfg.quiet && isatty(fileno(errf)) &&
                          cfg.steps >= 20000;
     double t0 = now_seconds(), last_print = 0.0;
-    for (long s = 0; s < cfg.steps && !rl_interrupt_caught();) {
+    long s = 0;
+    for (; s < cfg.steps && !rl_interrupt_caught();) {
         long k = 1;
         if (hooks) {
             k = hooks->frame(hooks->ctx, &tr, cfg.steps - s, err,
                              sizeof(err));
             if (k < 0)
                 goto fail;
+            if (k == 0)
+                break; /* the script pressed q: stop here, keep results */
         } else {
             rl_trainer_step(&tr, 1);
         }
-        s += k > 0 ? k : 1;
+        s += k;
         if (ferror(metrics.f))
             break; /* disk full: stop early, reported at commit */
         if (show_progress && (hooks || (s & 1023) == 0))
@@ -247,9 +256,11 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
         goto fail;
     /* the final step always gets a row */
     for (int w = 0; w < RL_NETS; w++)
-        if (!tr.diverged[w] && tr.step[w] % tr.log_every != 0)
+        if (!rl_trainer_logged_now(&tr, w))
             rl_trainer_log(&tr, w);
 
+    if (log.write_errno)
+        errno = log.write_errno; /* commit names errno as the cause */
     if (!rl_outfile_commit(&metrics, err, sizeof(err)))
         goto fail;
     char path[4200];
@@ -263,7 +274,7 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
         !rl_checkpoint_save(cfg.checkpoint_dir, &tr, err, sizeof(err)))
         goto fail;
     if (!cfg.quiet)
-        print_summary(out, &tr, dir);
+        print_summary(out, &tr, dir, s < cfg.steps ? s : cfg.steps);
     if (hooks)
         hooks->destroy(hooks->ctx);
     if (catching)

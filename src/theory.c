@@ -274,7 +274,9 @@ void rl_theory_rich_curve(const struct rl_theory *th, const double *steps,
             at++;
             double nb0 = b * a[0], nb1 = b * a[1];
             double moved = fabs(nb0 - beta_prev[0]) + fabs(nb1 - beta_prev[1]);
-            still = moved <= 1e-15 * (fabs(nb0) + fabs(nb1)) && at > 1;
+            /* converged, or diverged (nothing more to learn by stepping) */
+            still = (moved <= 1e-15 * (fabs(nb0) + fabs(nb1)) && at > 1) ||
+                    !isfinite(moved);
             beta_prev[0] = nb0;
             beta_prev[1] = nb1;
         }

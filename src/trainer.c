@@ -97,14 +97,33 @@ void rl_trainer_destroy(struct rl_trainer *tr)
     memset(tr, 0, sizeof(*tr));
 }
 
+/* Mark net `which` diverged at its current step, with the lr in force. */
+static void mark_diverged(struct rl_trainer *tr, int which)
+{
+    tr->diverged[which] = true;
+    tr->diverged_step[which] = tr->step[which];
+    tr->diverged_lr[which] = tr->cfg.lr;
+}
+
 void rl_trainer_log(struct rl_trainer *tr, int which)
 {
     struct rl_metrics *m = &tr->last[which];
     rl_metrics_compute(&tr->net[which], &tr->train,
                        tr->test.n ? &tr->test : NULL, m);
+    /* the first non-finite loss is the divergence, whether a step or a
+     * log finds it first: the step reported does not depend on how the
+     * steps were chunked or how often metrics are logged */
+    if (!tr->diverged[which] && !isfinite(m->loss))
+        mark_diverged(tr, which);
     rl_history_push(&tr->hist[which], tr->step[which], m);
     if (tr->on_metrics)
         tr->on_metrics(tr->on_metrics_ctx, which, tr->step[which], m);
+}
+
+bool rl_trainer_logged_now(const struct rl_trainer *tr, int which)
+{
+    const struct rl_history *h = &tr->hist[which];
+    return h->has_latest && h->latest.step == tr->step[which];
 }
 
 void rl_trainer_reset_net(struct rl_trainer *tr, int which)
@@ -170,22 +189,16 @@ void rl_trainer_step_net(struct rl_trainer *tr, int which, long k)
         double loss = rl_net_step(net, &tr->train, tr->cfg.lr,
                                   tr->cfg.lambda);
         if (!isfinite(loss)) {
-            /* the loss at the weights before this step already blew up:
-             * keep the weights for inspection, stop this net */
-            tr->diverged[which] = true;
-            tr->diverged_step[which] = tr->step[which];
-            tr->diverged_lr[which] = tr->cfg.lr;
-            rl_trainer_log(tr, which);
+            /* the loss at the weights of this step is NaN/Inf: stop this
+             * net here and log the state that shows it */
+            mark_diverged(tr, which);
+            if (!rl_trainer_logged_now(tr, which))
+                rl_trainer_log(tr, which);
             return;
         }
         tr->step[which]++;
         if (tr->step[which] % tr->log_every == 0)
             rl_trainer_log(tr, which);
-    }
-    if (!tr->diverged[which] && !rl_net_finite(net)) {
-        tr->diverged[which] = true;
-        tr->diverged_step[which] = tr->step[which];
-        tr->diverged_lr[which] = tr->cfg.lr;
     }
 }
 

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "rl_app.h"
+#include "rl_diag.h"
 #include "rl_metrics.h"
 #include "rl_rng.h"
 #include "rl_trainer.h"
@@ -239,6 +241,61 @@ static void test_csv_columns(void)
     CHECK_CONTAINS(buf, ",nan,");
 }
 
+/* The keys g and t through the app, and the theory series they show. */
+static void test_app_keys_and_series(void)
+{
+    CHECK(rl_action_for_key("g") == RL_ACTION_DIAG);
+    CHECK(rl_action_for_key("t") == RL_ACTION_THEORY);
+    struct rl_config c = rl_config_default;
+    c.hidden = 100;
+    struct rl_app app;
+    char err[256];
+    CHECK(rl_app_init(&app, &c, err, sizeof(err)));
+    CHECK(!app.diag.panel && !app.diag.theory);
+    CHECK(app.diag.n[RL_RICH] == 0);
+    enum rl_action keys[2] = {RL_ACTION_DIAG, RL_ACTION_THEORY};
+    rl_app_frame(&app, keys, 2);
+    CHECK(app.diag.panel && app.diag.theory);
+    for (int f = 0; f < 50; f++)
+        rl_app_frame(&app, NULL, 0);
+    char dump[2048];
+    rl_app_dump(&app, dump, sizeof(dump));
+    CHECK_CONTAINS(dump, "diag=1\ntheory=1\n");
+    /* one prediction per history point, at the same steps */
+    for (int w = 0; w < RL_NETS; w++) {
+        const struct rl_history *h = &app.tr->hist[w];
+        CHECK(app.diag.n[w] == h->n + (h->latest.step != h->pts[h->n - 1].step));
+        CHECK(app.diag.step[w][app.diag.n[w] - 1] == (double)app.tr->step[w]);
+        bool finite = true;
+        for (int k = 0; k < app.diag.n[w]; k++)
+            finite &= isfinite(app.diag.loss[w][k]) && isfinite(app.diag.q[w][k]);
+        CHECK(finite);
+    }
+    /* the rich net gets the rich theory, the lazy net the lazy one */
+    CHECK(!app.diag.lazy_kind[RL_RICH] && app.diag.lazy_kind[RL_LAZY]);
+    CHECK_NEAR(app.diag.loss[RL_LAZY][app.diag.n[RL_LAZY] - 1],
+               app.tr->last[RL_LAZY].loss, 1e-3);
+
+    /* lr changed mid-run: the predictions no longer apply */
+    rl_app_frame(&app, (enum rl_action[]){RL_ACTION_LR_UP}, 1);
+    CHECK(app.diag.stale[RL_RICH] && app.diag.stale[RL_LAZY]);
+    CHECK(app.diag.n[RL_RICH] == 0);
+    /* a restart uses the new lr from step 0: fresh theory */
+    rl_app_frame(&app, (enum rl_action[]){RL_ACTION_RESTART}, 1);
+    CHECK(!app.diag.stale[RL_RICH] && app.diag.n[RL_RICH] > 0);
+    CHECK_NEAR(app.diag.th[RL_RICH].lr, 2.0 * c.lr, 1e-15);
+    /* weight decay turned on at step 0 is part of the theory */
+    rl_app_apply(&app, RL_ACTION_RESTART);
+    rl_app_frame(&app, (enum rl_action[]){RL_ACTION_LAMBDA_UP}, 1);
+    CHECK(!app.diag.stale[RL_LAZY]);
+    CHECK(app.diag.th[RL_LAZY].lambda > 0.0);
+
+    /* both off: nothing to show */
+    rl_app_frame(&app, keys, 2);
+    CHECK(!app.diag.panel && !app.diag.theory && app.diag.n[RL_RICH] == 0);
+    rl_app_destroy(&app);
+}
+
 int main(void)
 {
     test_rank_one_and_isotropic();
@@ -247,5 +304,6 @@ int main(void)
     test_linear_only_measures();
     test_seed_pair();
     test_csv_columns();
+    test_app_keys_and_series();
     return check_summary("diagnostics");
 }

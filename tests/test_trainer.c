@@ -87,6 +87,34 @@ static void test_divergence_pauses_only_that_net(void)
     rl_trainer_destroy(&tr);
 }
 
+/* The step reported for a divergence and the last metrics must not depend
+ * on how often metrics are logged or how steps are chunked. */
+static void test_divergence_step_independent_of_logging(void)
+{
+    long at[3];
+    const long every[3] = {1, 100, 7};
+    const long chunk[3] = {1, 50, 3};
+    for (int i = 0; i < 3; i++) {
+        struct rl_config c = small_config();
+        c.init[RL_LAZY] = 3.0;
+        c.lr = 0.05;
+        c.log_every = every[i];
+        struct rl_trainer tr;
+        char err[256];
+        CHECK(rl_trainer_init(&tr, &c, 64, err, sizeof(err)));
+        for (int k = 0; k < 40; k++)
+            rl_trainer_step(&tr, chunk[i]);
+        CHECK(tr.diverged[RL_LAZY]);
+        at[i] = tr.diverged_step[RL_LAZY];
+        CHECK(!isfinite(tr.last[RL_LAZY].loss));
+        CHECK(rl_trainer_logged_now(&tr, RL_LAZY));
+        rl_trainer_destroy(&tr);
+    }
+    CHECK(at[0] > 0);
+    CHECK(at[0] == at[1]);
+    CHECK(at[0] == at[2]);
+}
+
 static void test_test_split_tracked(void)
 {
     struct rl_config c = small_config();
@@ -135,6 +163,7 @@ int main(void)
     test_init_logs_step_zero();
     test_restart_is_exact();
     test_divergence_pauses_only_that_net();
+    test_divergence_step_independent_of_logging();
     test_test_split_tracked();
     test_switch_dataset_and_activation();
     test_bad_data_file_fails_cleanly();
