@@ -44,6 +44,13 @@ void rl_kernel_backward(enum rl_activation act, int h, int n,
                         const float *e, const float *post, float *g0,
                         float *g1, float *g2);
 
+/* out (n) = outputs of a relu or tanh net at n points x (n, 2) with w1
+ * (h, 2) interleaved as in rl_net; no scratch, eight partial sums per
+ * point added in double (same result whatever the vector width). */
+void rl_kernel_predict(enum rl_activation act, int h, int n,
+                       const float *w1, const float *w2, const float *x,
+                       float *out);
+
 /* The kernels' tanh: vectorisable (expm1 through exponent bits and a
  * polynomial), within a few float ulps of tanh; odd, +-1 beyond |x| = 10,
  * NaN for NaN. */

@@ -30,6 +30,9 @@ struct headless {
     long clock;             /* steps counted so far (the run's step) */
     long next_frame;        /* clock at which the next PNG is due */
     long last_written;      /* clock of the last PNG; -1: none */
+    bool rec_on;            /* the record key's segment is open */
+    int width, height;
+    bool video, quiet;
     char dir[4200];
 };
 
@@ -43,11 +46,51 @@ static long gcd(long a, long b)
     return a;
 }
 
-static bool write_frame(struct headless *h, bool screenshot, char *err,
-                        size_t errlen)
+/* Renderer, canvas and recorder, made on first need: at start with
+ * --frames-every, else when the script first presses c or s (so a script
+ * without them leaves no empty frames/ folder). */
+static bool ensure_output(struct headless *h, char *err, size_t errlen)
 {
-    if (!rl_render_frame(&h->render, &h->app, &h->canvas, err, errlen))
-        return false;
+    if (!h->render_ok) {
+        if (!rl_render_init(&h->render, err, errlen))
+            return false;
+        h->render_ok = true;
+    }
+    if (!h->canvas_ok) {
+        if (!rl_canvas_init(&h->canvas, h->width, h->height)) {
+            snprintf(err, errlen, "out of memory for a %dx%d frame",
+                     h->width, h->height);
+            return false;
+        }
+        h->canvas_ok = true;
+    }
+    if (!h->rec_ok) {
+        struct rl_recorder_options opt = {
+            .dir = h->dir,
+            .width = h->width,
+            .height = h->height,
+            .policy = RL_RECORD_WAIT,
+            .video = h->video,
+            .log = h->quiet ? NULL : stderr,
+            .quiet_errors = true, /* the run's error line says it */
+        };
+        if (!rl_recorder_init(&h->rec, &opt, err, errlen))
+            return false;
+        h->rec_ok = true;
+    }
+    return true;
+}
+
+static bool render(struct headless *h, char *err, size_t errlen)
+{
+    return ensure_output(h, err, errlen) &&
+           rl_render_frame(&h->render, &h->app, &h->canvas, err, errlen);
+}
+
+/* Queue the frame rendered last as a recorded frame or a screenshot. */
+static bool emit(struct headless *h, bool screenshot, char *err,
+                 size_t errlen)
+{
     struct rl_frame_meta meta;
     rl_frame_meta_from_trainer(&meta, h->app.tr);
     meta.step = h->clock;
@@ -70,6 +113,12 @@ static bool write_frame(struct headless *h, bool screenshot, char *err,
     return true;
 }
 
+static bool write_frame(struct headless *h, bool screenshot, char *err,
+                        size_t errlen)
+{
+    return render(h, err, errlen) && emit(h, screenshot, err, errlen);
+}
+
 static bool hook_start(void *ctx, struct rl_trainer *tr,
                        const struct rl_config *cfg, const char *dir,
                        char *err, size_t errlen)
@@ -77,6 +126,10 @@ static bool hook_start(void *ctx, struct rl_trainer *tr,
     struct headless *h = ctx;
     h->every = cfg->frames_every;
     h->last_written = -1;
+    h->width = cfg->width;
+    h->height = cfg->height;
+    h->video = cfg->video;
+    h->quiet = cfg->quiet;
     snprintf(h->dir, sizeof(h->dir), "%s/frames", dir);
     if (cfg->script_path) {
         if (!rl_script_load(&h->script, cfg->script_path, err, errlen))
@@ -90,27 +143,10 @@ static bool hook_start(void *ctx, struct rl_trainer *tr,
     if (h->every > 0)
         h->app.steps_per_frame = gcd(10, h->every);
     if (h->every > 0 || cfg->script_path) {
+        /* a bad font fails now, before anything is trained */
         if (!rl_render_init(&h->render, err, errlen))
             return false;
         h->render_ok = true;
-        if (!rl_canvas_init(&h->canvas, cfg->width, cfg->height)) {
-            snprintf(err, errlen, "out of memory for a %dx%d frame",
-                     cfg->width, cfg->height);
-            return false;
-        }
-        h->canvas_ok = true;
-        struct rl_recorder_options opt = {
-            .dir = h->dir,
-            .width = cfg->width,
-            .height = cfg->height,
-            .policy = RL_RECORD_WAIT,
-            .video = cfg->video,
-            .log = cfg->quiet ? NULL : stderr,
-            .quiet_errors = true, /* the run's error line says it */
-        };
-        if (!rl_recorder_init(&h->rec, &opt, err, errlen))
-            return false;
-        h->rec_ok = true;
     }
     h->next_frame = 0;
     if (h->every > 0) {
@@ -133,18 +169,31 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
     rl_app_frame(&h->app, acts, n);
     long k = h->app.steps_per_frame < left ? h->app.steps_per_frame : left;
     h->clock += k;
-    if (h->app.screenshot_requested) {
-        h->app.screenshot_requested = false;
-        if (h->rec_ok && !write_frame(h, true, err, errlen))
-            return -1;
+    /* what this frame must produce, as the window would (record_frame):
+     * the record key keeps every frame while on; --frames-every adds one
+     * per K steps; a frame due twice is written once */
+    bool due = h->every > 0 && h->clock >= h->next_frame;
+    bool recorded = h->app.recording;
+    bool shot = h->app.screenshot_requested;
+    h->app.screenshot_requested = false;
+    if (!h->app.recording && h->rec_on) {
+        rl_recorder_stop(&h->rec); /* ends this segment (and its video) */
+        h->rec_on = false;
     }
+    if (due || recorded || shot) {
+        if (!render(h, err, errlen))
+            return -1;
+        if (shot && !emit(h, true, err, errlen))
+            return -1;
+        if ((due || recorded) && h->last_written != h->clock &&
+            !emit(h, false, err, errlen))
+            return -1;
+        h->rec_on |= recorded;
+    }
+    if (due)
+        h->next_frame = (h->clock / h->every + 1) * h->every;
     if (h->app.quit)
         return 0; /* q ends the run early, like closing the window */
-    if (h->every > 0 && h->clock >= h->next_frame) {
-        if (!write_frame(h, false, err, errlen))
-            return -1;
-        h->next_frame = (h->clock / h->every + 1) * h->every;
-    }
     return k > 0 ? k : 1;
 }
 

@@ -189,15 +189,7 @@ void rl_net_predict(const struct rl_net *net, const float *x, int n,
             out[k] = (float)(beta[0] * x[2 * k] + beta[1] * x[2 * k + 1]);
         return;
     }
-    for (int k = 0; k < n; k++) {
-        float x0 = x[2 * k], x1 = x[2 * k + 1];
-        double acc = 0.0;
-        for (int i = 0; i < net->h; i++) {
-            float z = net->w1[2 * i] * x0 + net->w1[2 * i + 1] * x1;
-            acc += (double)net->w2[i] * activate(net->act, z);
-        }
-        out[k] = (float)acc;
-    }
+    rl_kernel_predict(net->act, net->h, n, net->w1, net->w2, x, out);
 }
 
 /* Loss and accuracy from outputs; labels are exactly 0 or 1. */

@@ -93,6 +93,37 @@ float rl_kernel_tanh(float x)
     return fast_tanh(x);
 }
 
+RL_KERNEL
+void rl_kernel_predict(enum rl_activation act, int h, int n,
+                       const float *restrict w1, const float *restrict w2,
+                       const float *restrict x, float *restrict out)
+{
+    enum { LANES = 8 };
+    const int hb = h - h % LANES;
+    const bool is_tanh = act == RL_ACT_TANH;
+    for (int k = 0; k < n; k++) {
+        const float x0 = x[2 * k], x1 = x[2 * k + 1];
+        float lane[LANES] = {0};
+        for (int i0 = 0; i0 < hb; i0 += LANES) {
+            for (int j = 0; j < LANES; j++) {
+                const int i = i0 + j;
+                float z = w1[2 * i] * x0 + w1[2 * i + 1] * x1;
+                float a = is_tanh ? fast_tanh(z) : (z > 0.0f ? z : 0.0f);
+                lane[j] += w2[i] * a;
+            }
+        }
+        double acc = 0.0;
+        for (int j = 0; j < LANES; j++)
+            acc += lane[j];
+        for (int i = hb; i < h; i++) {
+            float z = w1[2 * i] * x0 + w1[2 * i + 1] * x1;
+            acc += (double)w2[i] *
+                   (is_tanh ? fast_tanh(z) : (z > 0.0f ? z : 0.0f));
+        }
+        out[k] = (float)acc;
+    }
+}
+
 /* sum_i a[i] b[i] in `LANES` running sums, one per lane, so the loop
  * vectorises without reassociating (the order is fixed whatever the
  * vector width), then the lanes in order and the tail. */
