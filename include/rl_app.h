@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "rl_config.h"
 #include "rl_plot.h"
@@ -59,8 +60,8 @@ enum rl_action {
 const char *rl_action_name(enum rl_action a);
 
 /* One key binding. Key names: letters as typed ("l"; with Shift "L"),
- * "Up", "Down", "Left", "Right", "Tab", "Space", "Escape", "F1", "+",
- * "-", "=". */
+ * "Up", "Down", "Left", "Right", "Tab", "Space", "Esc" (or "Escape"),
+ * "F1", "+", "-", "=". */
 struct rl_key_binding {
     const char *key;
     enum rl_action action;
@@ -69,6 +70,10 @@ struct rl_key_binding {
 
 extern const struct rl_key_binding rl_keymap[];
 extern const int rl_keymap_n;
+
+/* Print the key table for --help: one line per action with every key
+ * name bound to it (the names scripts use), generated from rl_keymap. */
+void rl_keymap_print(FILE *f);
 
 /* Action bound to a key name; RL_ACTION_NONE when unbound. */
 enum rl_action rl_action_for_key(const char *key);

@@ -123,6 +123,12 @@ double rl_net_step(struct rl_net *net, const struct rl_data *d, double lr,
  * stay in cache for the step to run at full speed. */
 size_t rl_net_step_bytes(const struct rl_net *net, int n);
 
+/* The largest learning rate for which gradient descent is stable near the
+ * current weights of a linear net (1 / lambda_max(K Sxx), K the tangent
+ * kernel W1^T W1 + |W2|^2 I); NaN for relu/tanh. Above it, the net
+ * diverges: a large H * init^2 makes the lazy net's limit small. */
+double rl_net_lr_limit(const struct rl_net *net, const struct rl_data *d);
+
 /* True when every weight is finite. */
 bool rl_net_finite(const struct rl_net *net);
 

@@ -72,6 +72,7 @@ const struct rl_key_binding rl_keymap[] = {
     {"h", RL_ACTION_HELP, "this help (also F1)"},
     {"F1", RL_ACTION_HELP, NULL},
     {"q", RL_ACTION_QUIT, "quit (also Esc)"},
+    {"Esc", RL_ACTION_QUIT, NULL},
     {"Escape", RL_ACTION_QUIT, NULL},
 };
 const int rl_keymap_n = (int)(sizeof(rl_keymap) / sizeof(rl_keymap[0]));
@@ -82,6 +83,28 @@ enum rl_action rl_action_for_key(const char *key)
         if (!strcmp(rl_keymap[i].key, key))
             return rl_keymap[i].action;
     return RL_ACTION_NONE;
+}
+
+void rl_keymap_print(FILE *f)
+{
+    fputs("\nKeys (the window's keys; in --script FILE, lines 'FRAME KEY' "
+          "with these names,\ncase-sensitive: L and l differ):\n", f);
+    for (int i = 0; i < rl_keymap_n; i++) {
+        if (!rl_keymap[i].help)
+            continue;
+        char keys[64];
+        int len = snprintf(keys, sizeof(keys), "%s", rl_keymap[i].key);
+        for (int j = 0; j < rl_keymap_n; j++)
+            if (j != i && !rl_keymap[j].help &&
+                rl_keymap[j].action == rl_keymap[i].action &&
+                len < (int)sizeof(keys))
+                len += snprintf(keys + len, sizeof(keys) - (size_t)len,
+                                " %s", rl_keymap[j].key);
+        /* the names are listed: drop the help's own "(also ...)" */
+        const char *help = rl_keymap[i].help, *also = strstr(help, " (also");
+        int hl = also ? (int)(also - help) : (int)strlen(help);
+        fprintf(f, "  %-14s %.*s\n", keys, hl, help);
+    }
 }
 
 /* ---- helpers ---- */

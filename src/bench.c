@@ -370,6 +370,12 @@ static bool section_frames(struct rl_bench *b)
             "(mean %.2f, p95 %.2f); %.1f frames/s with training\n",
             r.frames, r.w, r.h, r.hidden, r.median_ms, r.mean_ms, r.p95_ms,
             r.frames_per_s);
+    if (r.allocations >= 0)
+        fprintf(b->out, "  heap allocations in the steady-state frame loop: "
+                "%ld (%d frames)\n", r.allocations, r.frames);
+    else
+        fprintf(b->out, "  heap allocations in the steady-state frame loop: "
+                "not counted in this build (sanitizers)\n");
     return true;
 }
 

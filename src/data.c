@@ -231,8 +231,8 @@ static char *trim(char *s)
  * (strtod follows LC_NUMERIC; the program stays in the "C" locale.) */
 static bool parse_number(const char *s, double *v)
 {
-    if (!*s)
-        return false;
+    if (!*s || strpbrk(s, "xX"))
+        return false; /* decimal only: strtod would also take hex "0x10" */
     char *end;
     *v = strtod(s, &end);
     return *end == '\0';
@@ -268,8 +268,8 @@ static int split_fields(char *line, char **fields, int nmax)
     }
 }
 
-/* The header is the first non-blank line when none of its fields is a
- * number ("x,y,label"); a line mixing numbers and text is a data row with
+/* The header is the first non-blank line when it has three fields and none
+ * of them is a number ("x,y,label"); a line mixing numbers and text is a data row with
  * a bad field, and is reported as such. */
 static bool is_header(char *const *fields, int count)
 {
@@ -351,13 +351,16 @@ static bool csv_line(struct csv_reader *rd, char *line, char *err,
     int count = split_fields(line, fields, 3);
     bool first = !rd->seen_line;
     rd->seen_line = true;
-    if (first && is_header(fields, count < 3 ? count : 3)) {
+    if (first && count == 3 && is_header(fields, 3)) {
         rd->had_header = true;
         return true;
     }
     if (count != 3) {
+        /* a semicolon or tab separated file is a common slip: say so */
+        bool other_sep = count == 1 && strpbrk(fields[0], ";\t");
         set_err(err, errlen, "%s:%ld: expected 3 columns (x,y,label), "
-                "found %d", rd->path, rd->line, count);
+                "found %d%s", rd->path, rd->line, count,
+                other_sep ? " (columns must be separated by commas)" : "");
         return false;
     }
     float v[3];

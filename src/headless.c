@@ -5,6 +5,9 @@
  * applies the script's keys exactly as the window would, steps both nets
  * through rl_app_frame and, every --frames-every steps, renders the frame
  * offscreen at --width x --height and queues it as OUT/frames/frame_STEP.png.
+ * The script's c (record) keeps every frame while on and s (screenshot)
+ * one frame, into the same OUT/frames/ (made on first use) with their
+ * frames.csv rows, as the window does.
  */
 #include "rl_headless.h"
 
@@ -249,10 +252,19 @@ int rl_headless_main(int argc, char **argv, FILE *out, FILE *errf)
         .destroy = hook_destroy,
     };
     /* without frames or a script the plain loop is faster */
-    bool want = false;
-    for (int i = 0; i < argc; i++)
+    bool want = false, help = false;
+    for (int i = 0; i < argc; i++) {
         want |= !strncmp(argv[i], "--frames-every", 14) ||
                 !strncmp(argv[i], "--script", 8);
+        help |= !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
+    }
+    if (help) {
+        free(h);
+        int code = rl_run_main(argc, argv, out, errf);
+        if (code == 0)
+            rl_keymap_print(out); /* the names --script takes */
+        return code;
+    }
     if (!want) {
         free(h);
         return rl_run_main(argc, argv, out, errf);

@@ -439,3 +439,30 @@ bool rl_net_finite(const struct rl_net *net)
             return false;
     return true;
 }
+
+double rl_net_lr_limit(const struct rl_net *net, const struct rl_data *d)
+{
+    if (net->act != RL_ACT_LINEAR)
+        return NAN;
+    /* near the current weights beta moves as beta <- beta - lr K g with
+     * K = W1^T W1 + |W2|^2 I and g = 2 (Sxx beta - Sxy): stable while
+     * lr * 2 * lambda_max(K Sxx) < 2. K Sxx is similar to a symmetric
+     * matrix, so its eigenvalues are real. */
+    double k00 = 0.0, k01 = 0.0, k11 = 0.0, w22 = 0.0;
+    for (int i = 0; i < net->h; i++) {
+        double a = net->w1[2 * i], b = net->w1[2 * i + 1], c = net->w2[i];
+        k00 += a * a;
+        k01 += a * b;
+        k11 += b * b;
+        w22 += c * c;
+    }
+    k00 += w22;
+    k11 += w22;
+    const double *s = d->sxx;
+    double m00 = k00 * s[0] + k01 * s[2], m01 = k00 * s[1] + k01 * s[3];
+    double m10 = k01 * s[0] + k11 * s[2], m11 = k01 * s[1] + k11 * s[3];
+    double tr = m00 + m11, det = m00 * m11 - m01 * m10;
+    double disc = tr * tr / 4.0 - det;
+    double top = tr / 2.0 + sqrt(disc > 0.0 ? disc : 0.0);
+    return top > 0.0 ? 1.0 / top : INFINITY;
+}

@@ -182,6 +182,17 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
         return 2;
     }
 
+    /* warn before training when the lr cannot be stable for a net */
+    for (int w = 0; w < RL_NETS && !cfg.quiet; w++) {
+        double limit = rl_net_lr_limit(&tr.net[w], &tr.train);
+        if (isfinite(limit) && cfg.lr > limit)
+            fprintf(errf, "richlazy run: warning: lr %g is above the %s "
+                    "net's stability limit %.3g at its init (H x init^2 "
+                    "is large): expect divergence or a jump out of the "
+                    "lazy regime; lower --lr or --%s-init\n",
+                    cfg.lr, rl_net_label(w), limit, rl_net_label(w));
+    }
+
     char dirbuf[256];
     const char *dir = cfg.out_dir;
     if (!dir) {

@@ -66,8 +66,14 @@ static int build_opts(struct rl_opt *opts, int cap)
         bool skip = false;
         for (size_t k = 0; k < sizeof(skipped_run_opts) / sizeof(char *); k++)
             skip |= !strcmp(rl_run_opts[i].name, skipped_run_opts[k]);
-        if (!skip)
-            opts[n++] = rl_run_opts[i];
+        if (skip)
+            continue;
+        opts[n] = rl_run_opts[i];
+        if (!strcmp(opts[n].name, "--out"))
+            opts[n].help = "folder for screenshots and recordings (default: "
+                           "richlazy-frames-DATE-TIME in the current folder, "
+                           "made on first use)";
+        n++;
     }
     for (size_t i = 0; i < sizeof(window_extra) / sizeof(window_extra[0]) &&
                        n < cap;
@@ -495,6 +501,7 @@ int rl_window_main(int argc, char **argv, FILE *out, FILE *errf)
                          sizeof(err))) {
     case RL_CLI_HELP:
         rl_cli_print_help(out, window_usage, opts, nopts, &defaults);
+        rl_keymap_print(out);
         return 0;
     case RL_CLI_ERROR:
         fprintf(errf, "richlazy window: error: %s\n", err);

@@ -440,8 +440,44 @@ static void test_every_key_by_script_changes_state(void)
     }
 }
 
+/* Scripts take the key names exactly as the README's keys table and
+ * --help write them, letters case-sensitive; --help lists every name. */
+static void test_key_names_as_documented(void)
+{
+    const char *names[] = {"Esc", "Escape", "Tab", "Up", "Down", "Left",
+                           "Right", "Space", "F1", "+", "-", "=", "L", "l",
+                           "W", "w", "R", "r", "g", "t", "c"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (rl_action_for_key(names[i]) == RL_ACTION_NONE)
+            fprintf(stderr, "key name '%s' refused\n", names[i]);
+        CHECK(rl_action_for_key(names[i]) != RL_ACTION_NONE);
+    }
+    CHECK(rl_action_for_key("Esc") == RL_ACTION_QUIT);
+    CHECK(rl_action_for_key("L") == RL_ACTION_LR_UP);
+    CHECK(rl_action_for_key("l") == RL_ACTION_LR_DOWN);
+    CHECK(rl_action_for_key("esc") == RL_ACTION_NONE);
+
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    rl_keymap_print(f);
+    rewind(f);
+    static char text[8192];
+    size_t n = fread(text, 1, sizeof(text) - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    for (int i = 0; i < rl_keymap_n; i++) {
+        char word[32];
+        snprintf(word, sizeof(word), " %s ", rl_keymap[i].key);
+        CHECK_CONTAINS(text, word);
+    }
+    CHECK_CONTAINS(text, "FRAME KEY");
+}
+
 int main(void)
 {
+    test_key_names_as_documented();
     test_every_key_by_script_changes_state();
     test_every_bound_key_is_known();
     test_running_advances_steps_per_frame();

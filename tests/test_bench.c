@@ -130,6 +130,7 @@ static void test_quick_bench_prints_every_section(void)
     CHECK_CONTAINS(text, "fp32 peak");
     CHECK_CONTAINS(text, "plain (fused)");
     CHECK_CONTAINS(text, "plain (OpenBLAS)");
+    CHECK_CONTAINS(text, "heap allocations in the steady-state frame loop");
 
     /* a bad flag: one line, exit code 2 */
     snprintf(cmd, sizeof(cmd), "'%s' bench --repeats 0x 2>&1", exe_path);

@@ -322,6 +322,14 @@ static void test_csv_errors(void)
     /* a line mixing numbers and text is a bad row, not a header */
     expect_load_error(p, "1,y,label\n1,2,0\n", ":1: ",
                       "column 2 ('y') is not a number");
+    /* semicolon-separated files are not taken for a header line */
+    expect_load_error(p, "1;2;0\n3;4;1\n", ":1: ",
+                      "found 1 (columns must be separated by commas)");
+    expect_load_error(p, "x;y;label\n1;2;0\n", ":1: ",
+                      "expected 3 columns (x,y,label), found 1");
+    /* decimal numbers only: no hex */
+    expect_load_error(p, "1,2,0\n0x10,2,1\n", ":2: ",
+                      "column 1 ('0x10') is not a number");
     /* long fields are shortened and control bytes hidden */
     expect_load_error(p, "1,2,0\n1,\x01zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
                       "zzzz,1\n", ":2: ", "column 2 ('?zzzz");

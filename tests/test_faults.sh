@@ -112,7 +112,7 @@ fi
 case="unreadable font (a folder where the font should be)"
 mkdir -p "$scratch/dirfont/fonts/DejaVuSans.ttf"
 RICHLAZY_ASSETS="$scratch/dirfont" run run --steps 20 --frames-every 10 $small --out "$scratch/o-dirfont"
-if expect 2 "richlazy run: error: cannot open font '$scratch/dirfont/fonts/DejaVuSans.ttf'"; then
+if expect 2 "richlazy run: error: cannot open font '$scratch/dirfont/fonts/DejaVuSans.ttf': Couldn't load font file"; then
     if [ -e "$scratch/o-dirfont" ]; then fail "output folder left behind"; else ok; fi
 fi
 

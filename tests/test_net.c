@@ -370,6 +370,39 @@ static void test_predict_matches_forward(void)
     rl_data_destroy(&d);
 }
 
+static void test_lr_limit(void)
+{
+    /* below the limit GD is stable; at 3x the limit the linear net blows up */
+    struct rl_data d;
+    CHECK(rl_data_generate(&d, RL_DATASET_BLOBS, 200, 0.5, 1));
+    const double factor[2] = {0.9, 3.0};
+    for (int f = 0; f < 2; f++) {
+        struct rl_net net;
+        CHECK(rl_net_init(&net, 2000, d.n));
+        struct rl_rng rng;
+        rl_rng_seed(&rng, 1, 2);
+        rl_net_reset(&net, RL_ACT_LINEAR, 0.25, 1.0 / 2000, &rng);
+        double limit = rl_net_lr_limit(&net, &d);
+        CHECK(limit > 1e-4 && limit < 1e-2);
+        double loss = 0;
+        for (int t = 0; t < 2000 && isfinite(loss); t++)
+            loss = rl_net_step(&net, &d, factor[f] * limit, 0.0);
+        if (f == 0)
+            CHECK(isfinite(loss) && loss < 0.1);
+        else
+            CHECK(!isfinite(loss) || loss > 1e3);
+        rl_net_destroy(&net);
+    }
+    struct rl_net relu;
+    CHECK(rl_net_init(&relu, 8, d.n));
+    struct rl_rng rng;
+    rl_rng_seed(&rng, 1, 2);
+    rl_net_reset(&relu, RL_ACT_RELU, 0.25, 0.1, &rng);
+    CHECK(isnan(rl_net_lr_limit(&relu, &d)));
+    rl_net_destroy(&relu);
+    rl_data_destroy(&d);
+}
+
 static void test_rich_and_lazy_at_seed_settings(void)
 {
     /* the phenomenon: H = 500, lr 2e-3, 5000 steps, default data */
@@ -413,6 +446,7 @@ int main(void)
     test_fast_path_matches_plain_after_1000_steps();
     test_weight_decay_closed_form();
     test_predict_matches_forward();
+    test_lr_limit();
     test_rich_and_lazy_at_seed_settings();
     return check_summary("net");
 }

@@ -306,6 +306,76 @@ static void test_headless_frames_and_script(void)
                    SCRATCH "/c", "--quiet", NULL) == 2);
 }
 
+static int count_rows(const char *csv, const char *needle)
+{
+    int n = 0;
+    for (const char *p = csv; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
+/* The script's c and s act as in the window, with or without
+ * --frames-every: c records every frame while on, s takes one screenshot,
+ * each with its frames.csv row. */
+static void test_headless_record_and_screenshot_keys(void)
+{
+    mkdir(SCRATCH, 0777);
+    /* fresh folders: the recorder appends to what is there */
+    CHECK(system("rm -rf '" SCRATCH "/r' '" SCRATCH "/r2' '" SCRATCH
+                 "/r3'") == 0);
+    const char *keys = SCRATCH "/rec.txt";
+    FILE *f = fopen(keys, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    /* speed 10: c on at frame 2 (step 30), off at frame 6: 4 frames */
+    fputs("2 c\n6 c\n8 s\n", f);
+    fclose(f);
+    size_t lc;
+    CHECK(headless("--steps", "200", "--width", "160", "--height", "120",
+                   "--hidden", "50", "--out", SCRATCH "/r", "--script", keys,
+                   "--quiet", NULL) == 0);
+    char *csv = slurp(SCRATCH "/r/frames/frames.csv", &lc);
+    CHECK(csv != NULL);
+    if (csv) {
+        CHECK(count_rows(csv, ",frame,") == 4);
+        CHECK(count_rows(csv, ",screenshot,") == 1);
+        CHECK_CONTAINS(csv, "frame_000030.png");
+        CHECK_CONTAINS(csv, "frame_000060.png");
+        free(csv);
+    }
+    uint32_t *px = NULL;
+    int w = 0, h = 0;
+    char err[1024];
+    CHECK(rl_png_read(SCRATCH "/r/frames/frame_000030.png", &px, &w, &h, err,
+                      sizeof(err)));
+    CHECK(w == 160 && h == 120);
+    free(px);
+
+    /* with --frames-every 100 the record key adds its frames; a step due
+     * twice is written once */
+    CHECK(headless("--steps", "200", "--frames-every", "100", "--width",
+                   "160", "--height", "120", "--hidden", "50", "--out",
+                   SCRATCH "/r2", "--script", keys, "--quiet", NULL) == 0);
+    csv = slurp(SCRATCH "/r2/frames/frames.csv", &lc);
+    CHECK(csv != NULL);
+    if (csv) {
+        /* 0, 100, 200 from --frames-every; 30..60 by c (speed 10) */
+        CHECK(count_rows(csv, ",frame,") == 3 + 4);
+        CHECK(count_rows(csv, "frame_000100") == 1);
+        free(csv);
+    }
+
+    /* a script without c or s makes no frames folder */
+    f = fopen(keys, "w");
+    fputs("2 L\n", f);
+    fclose(f);
+    CHECK(headless("--steps", "50", "--out", SCRATCH "/r3", "--script", keys,
+                   "--quiet", NULL) == 0);
+    struct stat sb;
+    CHECK(stat(SCRATCH "/r3/frames", &sb) != 0);
+}
+
 static void test_bench_runs(void)
 {
     struct rl_render_bench b;
@@ -324,6 +394,7 @@ int main(void)
     test_any_size();
     test_canvas_clip_and_text();
     test_headless_frames_and_script();
+    test_headless_record_and_screenshot_keys();
     test_bench_runs();
     return check_summary("render");
 }

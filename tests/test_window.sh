@@ -7,6 +7,19 @@ set -u
 exe="$1"
 scratch="$2/window_scratch"
 
+# --help tells the truth about the window (no display needed): its own
+# --out default, and the key names scripts take
+help=$("$exe" window --help) || { echo "FAIL: window --help"; exit 1; }
+for want in "richlazy-frames-DATE-TIME" "FRAME KEY" " Esc " " Space "; do
+    case "$help" in
+    *"$want"*) ;;
+    *) echo "FAIL: window --help lacks '$want'"; exit 1 ;;
+    esac
+done
+case "$help" in
+*richlazy-run-DATE*) echo "FAIL: window --help names the run's folder"; exit 1 ;;
+esac
+
 if ! command -v Xvfb >/dev/null 2>&1 || ! command -v xdotool >/dev/null 2>&1; then
     echo "skipped: Xvfb or xdotool not installed (scripts/deps --test installs them)"
     exit 77
