@@ -85,10 +85,12 @@ enum rl_action rl_action_for_key(const char *key);
 #define RL_GRID 48          /* output heatmap resolution (RL_GRID^2 points) */
 
 /* A labelled marker on the curves: a key changed a hyperparameter. */
+#define RL_MARKER_BOTH (-1)
 struct rl_marker {
-    long step;              /* the net's step when it happened */
-    int net;                /* RL_RICH or RL_LAZY */
-    char label[32];         /* e.g. "lr 4e-3" */
+    long step;              /* session step (rl_app_step) when it happened */
+    int net;                /* RL_RICH or RL_LAZY (init keys), or
+                             * RL_MARKER_BOTH (lr, λ, dataset, activation) */
+    char label[32];         /* e.g. "lr 4e-3", "rich init 2e-3" */
 };
 
 /* Which curve plot an overlay belongs to. */
@@ -110,6 +112,9 @@ struct rl_overlay {
     int n;
     const double *step;     /* (n) x values */
     const double *value;    /* (n) y values; non-finite break the line */
+    bool own_steps;         /* x values are net steps_net's own steps:
+                             * drawn shifted by its step_offset */
+    int steps_net;
 };
 
 /* Where a scatter was drawn last frame, for hover hit-testing. */
@@ -147,6 +152,10 @@ struct rl_app {
                                      * set only around rl_render_header, so
                                      * recorded frames do not show it */
     long frame;                     /* frames so far */
+    long step_offset[RL_NETS];      /* session step at which each net's
+                                     * own step 0 lies (> 0 after Up/Down
+                                     * re-initialised it); the curves draw
+                                     * both nets on this one session axis */
     long clock;                     /* nominal steps: frames x steps_per_frame */
     long last_steps;                /* steps each live net took last frame */
     long frame_step_cap;            /* > 0: at most this many steps next
@@ -230,7 +239,9 @@ void rl_app_pointer(struct rl_app *app, float x, float y, bool click);
 /* Register a dashed overlay series; false when the table is full. */
 bool rl_app_add_overlay(struct rl_app *app, const struct rl_overlay *ov);
 
-/* The step shown for the pair (the larger of the two nets' steps). */
+/* The session step: steps since the session started or both nets were
+ * reset (r, R, d, a), the x axis of the curves; a net re-initialised alone
+ * (Up/Down) keeps counting it (max over nets of step_offset + own step). */
 long rl_app_step(const struct rl_app *app);
 
 /* Status as "key=value" lines (frame, selected, paused, spf, lr, lambda,

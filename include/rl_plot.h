@@ -57,6 +57,9 @@ void rl_ticks_for(const struct rl_axis *a, int target, struct rl_ticks *t);
  * "2.5e-4", "1200", "0"); the same style as the status line. */
 void rl_format_num(char *buf, size_t len, double v, int digits);
 
+/* A rate for people: "2110", "21.1k", "1.3M" (no exponents). */
+void rl_format_rate(char *buf, size_t len, double v);
+
 /* Smooth autoscaling of one axis range.
  *
  * Each update is given the data's current [min, max]. The range grows at
@@ -83,5 +86,19 @@ void rl_autoscale_update(struct rl_autoscale *s, double dmin, double dmax);
 
 /* Jump straight to the data (next update starts from there). */
 void rl_autoscale_reset(struct rl_autoscale *s);
+
+/* Label placement for marker lines, so labels never overprint.
+ *
+ * Label i (width w[i], height h pixels) belongs to a vertical line at
+ * x[i]. It goes just right of its line, or left of it when it would leave
+ * [xmin, xmax], in the first of `rows` rows (row k at y0 + k * row_h)
+ * where it keeps `gap` pixels from every label placed before it and from
+ * the box `avoid` (x0, y0, x1, y1; e.g. the legend; NULL: none). Fills
+ * out_x[i], out_y[i] (top-left corner) and returns how many were placed;
+ * a label with no free row gets out_x[i] = NAN (leave it out). */
+int rl_place_labels(int n, const float *x, const float *w, float h,
+                    float xmin, float xmax, float y0, float row_h, int rows,
+                    const float *avoid, float gap, float *out_x,
+                    float *out_y);
 
 #endif

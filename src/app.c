@@ -149,18 +149,9 @@ static void add_marker(struct rl_app *app, int net, const char *label)
         app->nmarkers--;
     }
     struct rl_marker *m = &app->markers[app->nmarkers++];
-    m->step = app->tr->step[net];
+    m->step = rl_app_step(app);
     m->net = net;
     snprintf(m->label, sizeof(m->label), "%s", label);
-}
-
-static void drop_markers(struct rl_app *app, int net)
-{
-    int k = 0;
-    for (int i = 0; i < app->nmarkers; i++)
-        if (app->markers[i].net != net)
-            app->markers[k++] = app->markers[i];
-    app->nmarkers = k;
 }
 
 static void clear_net_views(struct rl_app *app, int w)
@@ -172,7 +163,6 @@ static void clear_net_views(struct rl_app *app, int w)
     rl_autoscale_reset(&app->in_x[w]);
     rl_autoscale_reset(&app->in_y[w]);
     rl_autoscale_reset(&app->out_y[w]);
-    drop_markers(app, w);
     if (app->hover_net == w && app->hover_unit >= app->tr->net[w].h) {
         app->hover_net = -1;
         app->hover_unit = -1;
@@ -230,10 +220,14 @@ static void set_grid_bounds(struct rl_app *app)
 }
 
 /* After data or every net changed. */
+/* Both nets start over: the session's step axis and its markers too. */
 static void on_new_nets(struct rl_app *app)
 {
-    for (int w = 0; w < RL_NETS; w++)
+    app->nmarkers = 0;
+    for (int w = 0; w < RL_NETS; w++) {
+        app->step_offset[w] = 0;
         clear_net_views(app, w);
+    }
     set_grid_bounds(app);
     app->hover_net = app->hover_unit = -1;
     app->hover_pinned = false;
@@ -307,7 +301,9 @@ void rl_app_destroy(struct rl_app *app)
 long rl_app_step(const struct rl_app *app)
 {
     const struct rl_trainer *tr = app->tr;
-    return tr->step[0] > tr->step[1] ? tr->step[0] : tr->step[1];
+    long a = app->step_offset[0] + tr->step[0];
+    long b = app->step_offset[1] + tr->step[1];
+    return a > b ? a : b;
 }
 
 /* ---- actions ---- */
@@ -335,11 +331,13 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         if (s > 1e3 || s < 1e-12)
             break;
         cfg->init[sel] = s;
+        /* its new history starts at the session's step now */
+        app->step_offset[sel] = rl_app_step(app);
         rl_trainer_reset_net(tr, sel);
         tr->paused[sel] = app->paused;
         clear_net_views(app, sel);
         fmt_short(num, sizeof(num), s);
-        snprintf(label, sizeof(label), "init %s", num);
+        snprintf(label, sizeof(label), "%s init %s", rl_net_label(sel), num);
         add_marker(app, sel, label);
         say(app, "%s net re-initialised with init scale %s",
             rl_net_label(sel), num);
@@ -358,8 +356,7 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         cfg->lr = lr;
         fmt_short(num, sizeof(num), lr);
         snprintf(label, sizeof(label), "lr %s", num);
-        for (int w = 0; w < RL_NETS; w++)
-            add_marker(app, w, label);
+        add_marker(app, RL_MARKER_BOTH, label);
         say(app, "learning rate %s (both nets)", num);
         break;
     }
@@ -375,8 +372,7 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         cfg->lambda = l;
         fmt_short(num, sizeof(num), l);
         snprintf(label, sizeof(label), "λ %s", num);
-        for (int w = 0; w < RL_NETS; w++)
-            add_marker(app, w, label);
+        add_marker(app, RL_MARKER_BOTH, label);
         say(app, "weight decay λ = %s (both nets)", num);
         break;
     }
@@ -433,6 +429,8 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         }
         set_paused(app, app->paused);
         on_new_nets(app);
+        /* the curves start over: mark what they start with */
+        add_marker(app, RL_MARKER_BOTH, rl_dataset_name(next));
         say(app, "dataset: %s (both nets re-initialised)",
             rl_dataset_name(next));
         break;
@@ -443,6 +441,7 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         rl_trainer_set_activation(tr, next);
         set_paused(app, app->paused);
         on_new_nets(app);
+        add_marker(app, RL_MARKER_BOTH, rl_activation_name(next));
         say(app, "activation: %s (both nets re-initialised)",
             rl_activation_name(next));
         break;

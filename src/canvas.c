@@ -259,28 +259,43 @@ static bool finite4(float a, float b, float c, float d)
            fabsf(d) < 1e6f;
 }
 
-void rl_canvas_line(struct rl_canvas *c, float x0, float y0, float x1,
-                    float y1, float width, uint32_t color)
+/* One thick anti-aliased segment. In a polyline, interior joints must be
+ * covered once (twice looks like beads on the curve): `prev` (or NULL) is
+ * the previous vertex; then pixels before (x0, y0) are drawn only where the
+ * previous segment's body does not reach them (the outer wedge of a bend),
+ * and with end_cap false nothing beyond (x1, y1) is drawn (the next
+ * segment does it). */
+static void segment(struct rl_canvas *c, float x0, float y0, float x1,
+                    float y1, float width, uint32_t color, const float *prev,
+                    bool end_cap)
 {
     if (!finite4(x0, y0, x1, y1))
         return;
     if (width < 0.5f)
         width = 0.5f;
     float hw = width * 0.5f;
-    /* axis-aligned lines are rectangles */
-    if (y0 == y1) {
+    /* axis-aligned lines alone are rectangles */
+    if (!prev && end_cap && y0 == y1) {
         rl_canvas_fill_rect(c, fminf(x0, x1), y0 - hw, fabsf(x1 - x0), width,
                             color);
         return;
     }
-    if (x0 == x1) {
+    if (!prev && end_cap && x0 == x1) {
         rl_canvas_fill_rect(c, x0 - hw, fminf(y0, y1), width, fabsf(y1 - y0),
                             color);
         return;
     }
     float dx = x1 - x0, dy = y1 - y0;
     float len2 = dx * dx + dy * dy;
+    if (len2 <= 0.0f)
+        return;
     float len = sqrtf(len2);
+    float pdx = 0, pdy = 0, plen2 = 0;
+    if (prev) {
+        pdx = x0 - prev[0];
+        pdy = y0 - prev[1];
+        plen2 = pdx * pdx + pdy * pdy;
+    }
     bool steep = fabsf(dy) > fabsf(dx);
     /* walk the major axis; on each row/column cover the band crossing it */
     float a0 = steep ? fminf(y0, y1) : fminf(x0, x1);
@@ -299,6 +314,14 @@ void rl_canvas_line(struct rl_canvas *c, float x0, float y0, float x1,
         for (int j = j0; j <= j1; j++) {
             float px = steep ? j + 0.5f : ac, py = steep ? ac : j + 0.5f;
             float t = ((px - x0) * dx + (py - y0) * dy) / len2;
+            if (t > 1.0f && !end_cap)
+                continue;
+            if (t < 0.0f && prev && plen2 > 0.0f) {
+                float tp = ((px - prev[0]) * pdx + (py - prev[1]) * pdy) /
+                           plen2;
+                if (tp >= 0.0f && tp <= 1.0f)
+                    continue; /* the previous segment's body has it */
+            }
             if (t < 0.0f)
                 t = 0.0f;
             if (t > 1.0f)
@@ -306,18 +329,31 @@ void rl_canvas_line(struct rl_canvas *c, float x0, float y0, float x1,
             float ex = x0 + t * dx - px, ey = y0 + t * dy - py;
             float d = sqrtf(ex * ex + ey * ey);
             float cov = hw + 0.5f - d;
+            if (cov > 1.0f)
+                cov = 1.0f;
             if (cov > 0.0f)
                 plot(c, steep ? j : i, steep ? i : j, color, cov);
         }
     }
 }
 
+void rl_canvas_line(struct rl_canvas *c, float x0, float y0, float x1,
+                    float y1, float width, uint32_t color)
+{
+    segment(c, x0, y0, x1, y1, width, color, NULL, true);
+}
+
 void rl_canvas_polyline(struct rl_canvas *c, const float *xy, int n,
                         float width, uint32_t color)
 {
-    for (int i = 0; i + 1 < n; i++)
-        rl_canvas_line(c, xy[2 * i], xy[2 * i + 1], xy[2 * i + 2],
-                       xy[2 * i + 3], width, color);
+    for (int i = 0; i + 1 < n; i++) {
+        bool joined = i > 0 && finite4(xy[2 * i - 2], xy[2 * i - 1],
+                                       xy[2 * i], xy[2 * i + 1]);
+        segment(c, xy[2 * i], xy[2 * i + 1], xy[2 * i + 2], xy[2 * i + 3],
+                width, color, joined ? &xy[2 * i - 2] : NULL,
+                i + 2 == n || !finite4(xy[2 * i + 2], xy[2 * i + 3],
+                                       xy[2 * i + 4], xy[2 * i + 5]));
+    }
 }
 
 /* Dashes along one segment, continuing the pattern at *phase. */

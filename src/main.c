@@ -42,7 +42,9 @@ static void usage(FILE *f)
           "Commands:\n", f);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fputs("\n  richlazy COMMAND --help   shows a command's options.\n", f);
+    fputs("\n  richlazy COMMAND --help   shows a command's options.\n"
+          "  richlazy --hidden 100 ...   (flags alone) opens the window with "
+          "them.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -60,6 +62,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (!strcmp(cmd, commands[i].name))
             return commands[i].fn(argc - 2, argv + 2, stdout, stderr);
+    /* flags without a command: the default command, the window */
+    if (cmd[0] == '-' && cmd[1] == '-')
+        return rl_window_main(argc - 1, argv + 1, stdout, stderr);
     fprintf(stderr, "richlazy: error: unknown command '%s' (see richlazy "
             "--help)\n", cmd);
     return 2;

@@ -211,6 +211,23 @@ void rl_ticks_log(double lo, double hi, int target, struct rl_ticks *t)
                 t->v[j - 1] = tv;
                 memcpy(t->label[j - 1], tl, sizeof(tl));
             }
+        /* one style per axis, never a mix: plain decimals where they are
+         * short (0.05 0.1 0.2 0.5), else m×10^k throughout */
+        bool plain = t->v[0] >= 1e-3 && t->v[t->n - 1] <= 1e4;
+        for (int i = 0; i < t->n; i++) {
+            if (plain) {
+                rl_format_num(t->label[i], sizeof(t->label[0]), t->v[i], 2);
+                continue;
+            }
+            int k = (int)floor(log10(t->v[i]) + 1e-9);
+            int m = (int)lround(t->v[i] / pow(10.0, k));
+            char p10[20];
+            format_pow10(p10, sizeof(p10), k);
+            if (m == 1)
+                snprintf(t->label[i], sizeof(t->label[0]), "%s", p10);
+            else
+                snprintf(t->label[i], sizeof(t->label[0]), "%d×%s", m, p10);
+        }
     }
 }
 
@@ -292,4 +309,60 @@ void rl_autoscale_update(struct rl_autoscale *s, double dmin, double dmax)
         s->lo = lo;
         s->hi = hi;
     }
+}
+
+static bool boxes_meet(const float *a, const float *b, float gap)
+{
+    return a[0] < b[2] + gap && b[0] < a[2] + gap && a[1] < b[3] + gap &&
+           b[1] < a[3] + gap;
+}
+
+int rl_place_labels(int n, const float *x, const float *w, float h,
+                    float xmin, float xmax, float y0, float row_h, int rows,
+                    const float *avoid, float gap, float *out_x,
+                    float *out_y)
+{
+    int placed = 0;
+    for (int i = 0; i < n; i++) {
+        out_x[i] = NAN;
+        out_y[i] = NAN;
+        float tx = x[i] + gap;
+        if (tx + w[i] > xmax)
+            tx = x[i] - w[i] - gap;
+        if (tx < xmin)
+            tx = xmin;
+        for (int row = 0; row < rows; row++) {
+            float ty = y0 + row * row_h;
+            float q[4] = {tx, ty, tx + w[i], ty + h};
+            bool free = !(avoid && boxes_meet(q, avoid, gap));
+            for (int k = 0; k < i && free; k++) {
+                if (!isfinite(out_x[k]))
+                    continue;
+                float o[4] = {out_x[k], out_y[k], out_x[k] + w[k],
+                              out_y[k] + h};
+                free = !boxes_meet(q, o, gap);
+            }
+            if (free) {
+                out_x[i] = tx;
+                out_y[i] = ty;
+                placed++;
+                break;
+            }
+        }
+    }
+    return placed;
+}
+
+void rl_format_rate(char *buf, size_t len, double v)
+{
+    if (!isfinite(v) || v < 0)
+        snprintf(buf, len, "–");
+    else if (v < 1e4)
+        snprintf(buf, len, "%.0f", v);
+    else if (v < 1e6)
+        snprintf(buf, len, "%.1fk", v / 1e3);
+    else if (v < 1e9)
+        snprintf(buf, len, "%.1fM", v / 1e6);
+    else
+        snprintf(buf, len, "%.1fG", v / 1e9);
 }

@@ -103,6 +103,26 @@ static void fmt(char *buf, size_t len, double v)
     rl_format_num(buf, len, v, 3);
 }
 
+/* Join text items into buf while they fit in `avail` pixels of font f:
+ * a narrow frame drops whole items from the end (least important last)
+ * rather than cutting one in half. */
+static void fit_items(const struct rl_font *f, const char *const *items,
+                      int n, float avail, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        if (!items[i] || !items[i][0])
+            continue;
+        size_t keep = used;
+        used += (size_t)snprintf(buf + used, len - used, "%s", items[i]);
+        if (used >= len || rl_text_width(f, buf) > avail) {
+            buf[keep] = '\0';
+            return;
+        }
+    }
+}
+
 /* A panel: white card with a title; returns the inner plot area, leaving
  * room for tick labels (left, bottom) when axes are wanted. */
 static struct box panel(struct rl_render *r, struct rl_canvas *c,
@@ -131,10 +151,12 @@ static struct box panel(struct rl_render *r, struct rl_canvas *c,
     return in;
 }
 
-/* Grid lines, ticks and labels of both axes around area a. */
-static void axes_draw(struct rl_render *r, struct rl_canvas *c, struct box a,
-                      const struct rl_axis *ax, const struct rl_axis *ay,
-                      int xt, int yt)
+/* Grid lines, ticks and labels of both axes around area a; x tick labels
+ * that would reach into [skip0, skip1] (an axis title) are left out. */
+static void axes_draw_skip(struct rl_render *r, struct rl_canvas *c,
+                           struct box a, const struct rl_axis *ax,
+                           const struct rl_axis *ay, int xt, int yt,
+                           float skip0, float skip1)
 {
     const struct rl_theme *th = r->theme;
     float s = r->scale;
@@ -153,7 +175,9 @@ static void axes_draw(struct rl_render *r, struct rl_canvas *c, struct box a,
             continue;
         rl_canvas_line(c, px, a.y, px, a.y + a.h, 1.0f, th->grid);
         int tw = rl_text_width(&r->small, t.label[i]);
-        if (px - tw * 0.5f > lastx + 4 * s) {
+        bool clear = px + tw * 0.5f + 4 * s < skip0 ||
+                     px - tw * 0.5f - 4 * s > skip1;
+        if (clear && px - tw * 0.5f > lastx + 4 * s) {
             rl_canvas_text(c, &r->small, px, a.y + a.h + 3 * s, t.label[i],
                            th->text_dim, RL_ALIGN_CENTER | RL_ALIGN_TOP);
             lastx = px + tw * 0.5f;
@@ -179,6 +203,13 @@ static void axes_draw(struct rl_render *r, struct rl_canvas *c, struct box a,
         }
     }
     rl_canvas_rect(c, a.x, a.y, a.w, a.h, 1.0f, th->frame);
+}
+
+static void axes_draw(struct rl_render *r, struct rl_canvas *c, struct box a,
+                      const struct rl_axis *ax, const struct rl_axis *ay,
+                      int xt, int yt)
+{
+    axes_draw_skip(r, c, a, ax, ay, xt, yt, 1e9f, 1e9f);
 }
 
 /* Viridis colour of the k-th highlighted unit out of n. */
@@ -274,7 +305,10 @@ static void draw_hid_out(struct rl_render *r, struct rl_canvas *c,
     float s = r->scale;
     struct box in = panel(r, c, b, "hid→out: W2 by unit", th->text, true);
     struct rl_scatter_area *area = &app->area[w][RL_SCATTER_HID_OUT];
-    rl_axis_set(&area->ax, -0.5, net->h - 0.5, false, in.x, in.x + in.w);
+    /* a unit's width of room each side: the big markers of units 0 and
+     * H-1 stay whole */
+    double pad = 0.5 + 5.0 * s * net->h / fmax(in.w, 1.0);
+    rl_axis_set(&area->ax, -pad, net->h - 1 + pad, false, in.x, in.x + in.w);
     rl_axis_set(&area->ay, app->out_y[w].lo, app->out_y[w].hi, false,
                 in.y + in.h, in.y);
     area->x = in.x;
@@ -321,9 +355,14 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
     in.x += (in.w - side) * 0.5f;
     in.y += (in.h - side) * 0.5f;
     in.w = in.h = side;
-    rl_canvas_heatmap(c, (int)in.x, (int)in.y, (int)side, (int)side,
-                      app->grid_out[w], RL_GRID, RL_GRID, -0.25f, 1.25f,
-                      r->heat_lut, 256);
+    bool diverged = app->tr->diverged[w];
+    if (diverged)
+        /* NaN outputs would paint a meaningless staircase: grey it out */
+        rl_canvas_fill_rect(c, in.x, in.y, side, side, 0xFFE4E2DCu);
+    else
+        rl_canvas_heatmap(c, (int)in.x, (int)in.y, (int)side, (int)side,
+                          app->grid_out[w], RL_GRID, RL_GRID, -0.25f, 1.25f,
+                          r->heat_lut, 256);
     struct rl_axis ax, ay;
     rl_axis_set(&ax, app->grid_bounds[0], app->grid_bounds[1], false, in.x,
                 in.x + (int)side);
@@ -336,6 +375,15 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
         rl_canvas_marker(c, rl_axis_map(&ax, d->x[2 * i]),
                          rl_axis_map(&ay, d->x[2 * i + 1]), pr,
                          th->class_color[d->y[i] > 0.5f], 0xC0FFFFFFu);
+    if (diverged) {
+        const char *t = "diverged";
+        float tw = rl_text_width(&r->font, t) + 12 * s;
+        float cx = in.x + side * 0.5f, cy = in.y + side * 0.5f;
+        rl_canvas_fill_rect(c, cx - tw * 0.5f, cy - r->font.height * 0.6f, tw,
+                            r->font.height * 1.2f, th->warn);
+        rl_canvas_text(c, &r->font, cx, cy, t, 0xFFFFFFFFu,
+                       RL_ALIGN_CENTER | RL_ALIGN_MIDDLE);
+    }
     rl_canvas_unclip(c);
     rl_canvas_rect(c, in.x, in.y, (int)side, (int)side, 1.0f, th->frame);
 }
@@ -354,26 +402,54 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
         rl_canvas_fill_rect(c, b.x, b.y, b.w, b.h,
                             rl_with_alpha(th->net[w], 0x22));
     rl_canvas_fill_rect(c, b.x, b.y, 5 * s, b.h, th->net[w]);
-    /* right to left: selection mark, then the state badge */
-    float right = b.x + b.w - 8 * s;
-    if (app->selected == w) {
-        const char *sel = "● selected (Tab)";
-        rl_canvas_text(c, &r->small, right, mid, sel, th->net[w],
-                       RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
-        right -= rl_text_width(&r->small, sel) + 10 * s;
-    }
-    const char *badge = NULL;
+    fmt(a, sizeof(a), tr->cfg.init[w]);
+    fmt(l, sizeof(l), tr->last[w].loss);
+    fmt(rel, sizeof(rel), tr->last[w].rel_w1);
+    char items[4][64];
+    snprintf(items[0], sizeof(items[0]), "  init %s", a);
+    snprintf(items[1], sizeof(items[1]), "   step %ld", tr->step[w]);
+    snprintf(items[2], sizeof(items[2]), "   loss %s", l);
+    snprintf(items[3], sizeof(items[3]), "   rel ΔW1 %s", rel);
+    snprintf(line, sizeof(line), "%s%s%s%s", items[0], items[1], items[2],
+             items[3]);
+    const char *name = w == RL_RICH ? "RICH" : "LAZY";
+    float need = 12 * s + rl_text_width(&r->title, name) +
+                 rl_text_width(&r->font, line) + 10 * s;
+    /* right to left: selection mark, then the state badge; each in its
+     * long form only while the numbers keep their room */
+    const char *badge = NULL, *badge_short = NULL;
     char dbuf[96];
     if (tr->diverged[w]) {
         fmt(a, sizeof(a), tr->diverged_lr[w]);
         snprintf(dbuf, sizeof(dbuf), "diverged at step %ld (lr %s)",
                  tr->diverged_step[w], a);
         badge = dbuf;
+        badge_short = "diverged";
     } else if (tr->paused[w]) {
-        badge = "paused";
+        badge = badge_short = "paused";
+    }
+    const char *sel = app->selected == w ? "● selected (Tab)" : NULL;
+    const char *sel_short = "●";
+    float bpad = 12 * s;
+    for (int form = 0; form < 3; form++) {
+        const char *sl = form == 0 ? sel : sel ? sel_short : NULL;
+        const char *bd = form < 2 ? badge : badge_short;
+        float used = (sl ? rl_text_width(&r->small, sl) + 10 * s : 0) +
+                     (bd ? rl_text_width(&r->font, bd) + bpad + 8 * s : 0);
+        if (need + used <= b.w || form == 2) {
+            sel = sl;
+            badge = bd;
+            break;
+        }
+    }
+    float right = b.x + b.w - 8 * s;
+    if (sel) {
+        rl_canvas_text(c, &r->small, right, mid, sel, th->net[w],
+                       RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
+        right -= rl_text_width(&r->small, sel) + 10 * s;
     }
     if (badge) {
-        int bw = rl_text_width(&r->font, badge) + (int)(12 * s);
+        int bw = rl_text_width(&r->font, badge) + (int)bpad;
         float bx = right - bw;
         rl_canvas_fill_rect(c, bx, b.y + 3 * s, bw, b.h - 6 * s,
                             tr->diverged[w] ? th->warn : th->text_dim);
@@ -382,14 +458,10 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
         right = bx - 8 * s;
     }
     rl_canvas_clip(c, b.x, b.y, right - b.x, b.h);
-    float x = rl_canvas_text(c, &r->title, b.x + 12 * s, mid,
-                             w == RL_RICH ? "RICH" : "LAZY", th->net[w],
-                             RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
-    fmt(a, sizeof(a), tr->cfg.init[w]);
-    fmt(l, sizeof(l), tr->last[w].loss);
-    fmt(rel, sizeof(rel), tr->last[w].rel_w1);
-    snprintf(line, sizeof(line), "  init %s   step %ld   loss %s   rel ΔW1 %s",
-             a, tr->step[w], l, rel);
+    float x = rl_canvas_text(c, &r->title, b.x + 12 * s, mid, name,
+                             th->net[w], RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+    const char *const parts[4] = {items[0], items[1], items[2], items[3]};
+    fit_items(&r->font, parts, 4, right - x, line, sizeof(line));
     rl_canvas_text(c, &r->font, x, mid, line, th->text,
                    RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
     rl_canvas_unclip(c);
@@ -407,7 +479,7 @@ static double metric_of(const struct rl_metrics *m, int which)
 
 /* Draw one history as a polyline in chunks of the scratch buffer. */
 static void draw_history(struct rl_render *r, struct rl_canvas *c,
-                         const struct rl_history *h, int which,
+                         const struct rl_history *h, int which, double x0,
                          const struct rl_axis *ax, const struct rl_axis *ay,
                          float width, uint32_t color)
 {
@@ -419,7 +491,7 @@ static void draw_history(struct rl_render *r, struct rl_canvas *c,
             i < h->n ? &h->pts[i] : &h->latest;
         if (i == h->n && h->n > 0 && h->pts[h->n - 1].step == p->step)
             continue;
-        float x = rl_axis_map(ax, (double)p->step);
+        float x = rl_axis_map(ax, x0 + (double)p->step);
         float y = rl_axis_map(ay, metric_of(&p->m, which));
         if (!isfinite(x) || !isfinite(y)) {
             rl_canvas_polyline(c, r->xy, k, width, color);
@@ -427,9 +499,10 @@ static void draw_history(struct rl_render *r, struct rl_canvas *c,
             lx = ly = NAN;
             continue;
         }
-        /* skip points closer than a pixel to the last one drawn */
-        if (k > 0 && fabsf(x - lx) < 0.7f && fabsf(y - ly) < 0.7f &&
-            i + 1 < total)
+        /* skip points closer than a pixel to the last one drawn (the
+         * polyline covers each joint once, so dense and thinned stretches
+         * look the same) */
+        if (k > 0 && hypotf(x - lx, y - ly) < 1.0f && i + 1 < total)
             continue;
         r->xy[2 * k] = x;
         r->xy[2 * k + 1] = y;
@@ -444,6 +517,14 @@ static void draw_history(struct rl_render *r, struct rl_canvas *c,
         }
     }
     rl_canvas_polyline(c, r->xy, k, width, color);
+}
+
+/* Where an overlay's x values start on the session axis. */
+static double overlay_x0(const struct rl_app *app, const struct rl_overlay *o)
+{
+    return o->own_steps && o->steps_net >= 0 && o->steps_net < RL_NETS
+               ? (double)app->step_offset[o->steps_net]
+               : 0.0;
 }
 
 static void curve_range(const struct rl_app *app, int which, double *lo,
@@ -468,17 +549,18 @@ static void curve_range(const struct rl_app *app, int which, double *lo,
                 *lo = fmin(*lo, v);
                 *hi = fmax(*hi, v);
             }
-            if (p->step > *maxstep)
-                *maxstep = p->step;
+            if (app->step_offset[w] + p->step > *maxstep)
+                *maxstep = app->step_offset[w] + p->step;
         }
     }
     for (int i = 0; i < app->noverlays; i++) {
         const struct rl_overlay *o = &app->overlays[i];
         if ((int)o->plot != which)
             continue;
+        double x0 = overlay_x0(app, o);
         for (int j = 0; j < o->n; j++)
             if (isfinite(o->value[j]) && o->value[j] > 0.0 &&
-                o->step[j] <= *maxstep) {
+                x0 + o->step[j] <= *maxstep) {
                 *lo = fmin(*lo, o->value[j]);
                 *hi = fmax(*hi, o->value[j]);
             }
@@ -498,6 +580,161 @@ static void curve_range(const struct rl_app *app, int which, double *lo,
     *hi = pow(10.0, lhi + 0.05 * (lhi - llo));
 }
 
+/* A rectangle on the canvas, for keeping labels apart. */
+struct rect {
+    float x0, y0, x1, y1;
+};
+
+/* Does the segment (x0,y0)-(x1,y1) cross rectangle q (Liang-Barsky)? */
+static bool segment_meets(float x0, float y0, float x1, float y1,
+                          struct rect q)
+{
+    float t0 = 0.0f, t1 = 1.0f, dx = x1 - x0, dy = y1 - y0;
+    const float p[4] = {-dx, dx, -dy, dy};
+    const float d[4] = {x0 - q.x0, q.x1 - x0, y0 - q.y0, q.y1 - y0};
+    for (int i = 0; i < 4; i++) {
+        if (p[i] == 0.0f) {
+            if (d[i] < 0.0f)
+                return false;
+            continue;
+        }
+        float t = d[i] / p[i];
+        if (p[i] < 0.0f)
+            t0 = fmaxf(t0, t);
+        else
+            t1 = fminf(t1, t);
+        if (t0 > t1)
+            return false;
+    }
+    return true;
+}
+
+/* How many pieces of this plot's curves cross rectangle q. */
+static int points_in(const struct rl_app *app, int which,
+                     const struct rl_axis *ax, const struct rl_axis *ay,
+                     struct rect q)
+{
+    int n = 0;
+    for (int w = 0; w < RL_NETS; w++) {
+        const struct rl_history *h = &app->tr->hist[w];
+        float lx = NAN, ly = NAN;
+        for (int i = 0; i < h->n; i++) {
+            float x = rl_axis_map(ax, (double)app->step_offset[w] +
+                                          (double)h->pts[i].step);
+            float y = rl_axis_map(ay, metric_of(&h->pts[i].m, which));
+            if (isfinite(x) && isfinite(y) && isfinite(lx) && isfinite(ly))
+                n += segment_meets(lx, ly, x, y, q);
+            lx = x;
+            ly = y;
+        }
+    }
+    for (int i = 0; i < app->noverlays; i++) {
+        const struct rl_overlay *o = &app->overlays[i];
+        if ((int)o->plot != which)
+            continue;
+        double x0 = overlay_x0(app, o);
+        float lx = NAN, ly = NAN;
+        for (int j = 0; j < o->n; j++) {
+            float x = rl_axis_map(ax, x0 + o->step[j]);
+            float y = rl_axis_map(ay, o->value[j]);
+            if (isfinite(x) && isfinite(y) && isfinite(lx) && isfinite(ly))
+                n += segment_meets(lx, ly, x, y, q);
+            lx = x;
+            ly = y;
+        }
+    }
+    return n;
+}
+
+/* One legend entry: a line sample, then the text. */
+static float legend_entry(struct rl_render *r, struct rl_canvas *c, float x,
+                          float y, const char *text, uint32_t col,
+                          bool dashed)
+{
+    float s = r->scale, mid = y + r->small.height * 0.5f;
+    if (dashed)
+        rl_canvas_dashed_line(c, x, mid, x + 18 * s, mid, 1.6f * s, 5 * s,
+                              3 * s, col);
+    else
+        rl_canvas_line(c, x, mid, x + 18 * s, mid, 2.0f * s, col);
+    rl_canvas_text(c, &r->small, x + 22 * s, y, text, col,
+                   RL_ALIGN_LEFT | RL_ALIGN_TOP);
+    return 22 * s + rl_text_width(&r->small, text);
+}
+
+/* The marker labels of the loss plot: a run of changes of one kind too
+ * close to label apart merges into its last value and a count ("lr 0.032
+ * (4)"); rl_place_labels keeps the labels apart and off the legend; one
+ * with no free row is left out (its dashed line stays). */
+static void draw_marker_labels(struct rl_render *r, struct rl_canvas *c,
+                               const struct rl_app *app,
+                               const struct rl_axis *ax, struct box in,
+                               struct rect legend)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    float rowh = r->small.height + 2 * s;
+    int rows = (int)((in.h * 0.6f) / rowh);
+    if (rows < 1)
+        return;
+    if (rows > 8)
+        rows = 8;
+    char text[RL_MARKERS_MAX][48];
+    float lx[RL_MARKERS_MAX], lw[RL_MARKERS_MAX], px[RL_MARKERS_MAX],
+        py[RL_MARKERS_MAX];
+    uint32_t col[RL_MARKERS_MAX];
+    int n = 0;
+    for (int i = 0; i < app->nmarkers; i++) {
+        const struct rl_marker *m = &app->markers[i];
+        /* kind: the label without its value ("lr", "rich init") */
+        const char *sp = strrchr(m->label, ' ');
+        size_t kind = sp ? (size_t)(sp - m->label) : strlen(m->label);
+        float x = rl_axis_map(ax, app->log_x && m->step < 1 ? 1.0
+                                                            : (double)m->step);
+        if (!isfinite(x))
+            continue;
+        /* merge with the following markers of the same kind and net that
+         * sit within a label's width */
+        int count = 1, last = i;
+        while (last + 1 < app->nmarkers) {
+            const struct rl_marker *o = &app->markers[last + 1];
+            float ox = rl_axis_map(ax, app->log_x && o->step < 1
+                                           ? 1.0
+                                           : (double)o->step);
+            if (o->net != m->net || strncmp(o->label, m->label, kind) ||
+                (o->label[kind] != ' ' && o->label[kind] != '\0') ||
+                !isfinite(ox) || ox - x > 40 * s)
+                break;
+            last++;
+            count++;
+        }
+        if (count > 1)
+            snprintf(text[n], sizeof(text[n]), "%s (%d)",
+                     app->markers[last].label, count);
+        else
+            snprintf(text[n], sizeof(text[n]), "%s", m->label);
+        i = last;
+        col[n] = m->net >= 0 && m->net < RL_NETS ? th->net[m->net]
+                                                 : th->text_dim;
+        lx[n] = x;
+        lw[n] = (float)rl_text_width(&r->small, text[n]) + 4 * s;
+        n++;
+    }
+    if (n == 0)
+        return;
+    const float avoid[4] = {legend.x0, legend.y0, legend.x1, legend.y1};
+    rl_place_labels(n, lx, lw, r->small.height, in.x, in.x + in.w,
+                    in.y + 2 * s, rowh, rows, avoid, 2 * s, px, py);
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(px[i]))
+            continue;
+        rl_canvas_fill_rect(c, px[i], py[i], lw[i], r->small.height,
+                            0xD8FFFFFFu);
+        rl_canvas_text(c, &r->small, px[i] + 2 * s, py[i], text[i], col[i],
+                       RL_ALIGN_LEFT | RL_ALIGN_TOP);
+    }
+}
+
 static void draw_curves(struct rl_render *r, struct rl_canvas *c,
                         const struct rl_app *app, int which, struct box b)
 {
@@ -505,8 +742,8 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
     float s = r->scale;
     static const char *const titles[] = {
         "training loss (MSE, log)",
-        "rel. change of W1  ‖W1−W1(0)‖/‖W1(0)‖",
-        "rel. change of W2  ‖W2−W2(0)‖/‖W2(0)‖",
+        "rel. change of W1 (log)  ‖W1−W1(0)‖/‖W1(0)‖",
+        "rel. change of W2 (log)  ‖W2−W2(0)‖/‖W2(0)‖",
     };
     struct box in = panel(r, c, b, titles[which], th->text, true);
     double lo, hi;
@@ -519,58 +756,83 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
     else
         rl_axis_set(&ax, 0.0, xmax, false, in.x, in.x + in.w);
     rl_axis_set(&ay, lo, hi, true, in.y + in.h, in.y);
-    axes_draw(r, c, in, &ax, &ay, in.w > 300 * s ? 6 : 4, 4);
-    rl_canvas_text(c, &r->small, b.x + 6 * s, b.y + b.h - 3 * s,
-                   app->log_x ? "step (log)" : "step", th->text_dim,
-                   RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
-    rl_canvas_clip(c, in.x, in.y, in.w, in.h);
-    /* hyperparameter markers */
-    /* labels stack downwards while they would overlap the previous one */
-    float lab_y = in.y + 2 * s, lab_end = -1e9f;
-    for (int i = 0; i < app->nmarkers; i++) {
-        const struct rl_marker *m = &app->markers[i];
-        /* a change to both nets at the same step: one neutral marker */
-        bool twin_before = false, twin_after = false;
-        for (int j = 0; j < app->nmarkers; j++) {
-            const struct rl_marker *o = &app->markers[j];
-            if (j != i && o->net != m->net && o->step == m->step &&
-                !strcmp(o->label, m->label)) {
-                twin_before |= j < i;
-                twin_after |= j > i;
+    /* the axis title sits right under the axis' right end; tick labels
+     * keep clear of it */
+    const char *xname = app->log_x ? "step (log)" : "step";
+    float xw = (float)rl_text_width(&r->small, xname);
+    float xr = in.x + in.w;
+    axes_draw_skip(r, c, in, &ax, &ay, in.w > 300 * s ? 6 : 4, 4, xr - xw,
+                   xr);
+    rl_canvas_text(c, &r->small, xr, in.y + in.h + 3 * s, xname,
+                   th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_TOP);
+
+    /* legend: the nets in the title row when there is room beside the
+     * title; theory overlays (and the nets otherwise) in the plot corner
+     * the curves leave emptiest */
+    float title_end = b.x + 8 * s + rl_text_width(&r->title, titles[which]);
+    float net_w = 0;
+    for (int w = 0; w < RL_NETS; w++)
+        net_w += 22 * s + rl_text_width(&r->small, rl_net_label(w)) + 10 * s;
+    bool nets_in_title = b.x + b.w - 8 * s - net_w > title_end + 12 * s;
+    if (nets_in_title) {
+        float lx = b.x + b.w - 8 * s - net_w + 10 * s;
+        float ly = b.y + 4 * s + (r->title.height - r->small.height) * 0.5f;
+        for (int w = 0; w < RL_NETS; w++)
+            lx += legend_entry(r, c, lx, ly, rl_net_label(w), th->net[w],
+                               false) +
+                  10 * s;
+    }
+    int nleg = nets_in_title ? 0 : RL_NETS;
+    float legw = 0;
+    for (int w = 0; w < nleg; w++)
+        legw = fmaxf(legw, 22 * s + rl_text_width(&r->small,
+                                                  rl_net_label(w)));
+    for (int i = 0; i < app->noverlays; i++) {
+        const struct rl_overlay *o = &app->overlays[i];
+        if ((int)o->plot != which || !o->label || o->n == 0)
+            continue;
+        legw = fmaxf(legw, 22 * s + rl_text_width(&r->small, o->label));
+        nleg++;
+    }
+    float rowh = r->small.height + 1;
+    struct rect legend = {-1e9f, -1e9f, -1e9f, -1e9f};
+    if (nleg > 0) {
+        float lh = nleg * rowh + 4 * s, lw = legw + 8 * s;
+        /* corners in order of preference; the first with fewest points */
+        const float cx[4] = {in.x + in.w - lw - 4 * s, in.x + in.w - lw - 4 * s,
+                             in.x + 4 * s, in.x + 4 * s};
+        const float cy[4] = {in.y + in.h - lh - 4 * s, in.y + 4 * s,
+                             in.y + in.h - lh - 4 * s, in.y + 4 * s};
+        int best = 0, best_n = -1;
+        for (int k = 0; k < 4; k++) {
+            struct rect q = {cx[k], cy[k], cx[k] + lw, cy[k] + lh};
+            int n = points_in(app, which, &ax, &ay, q);
+            if (best_n < 0 || n < best_n) {
+                best = k;
+                best_n = n;
             }
         }
-        if (twin_before)
-            continue;
-        uint32_t mcol = twin_after ? th->text_dim : th->net[m->net];
+        legend = (struct rect){cx[best], cy[best], cx[best] + lw,
+                               cy[best] + lh};
+    }
+
+    rl_canvas_clip(c, in.x, in.y, in.w, in.h);
+    /* hyperparameter markers: a net's own in its colour, changes to both
+     * nets once in grey, all at the session step of the key press */
+    for (int i = 0; i < app->nmarkers; i++) {
+        const struct rl_marker *m = &app->markers[i];
+        uint32_t mcol =
+            m->net >= 0 && m->net < RL_NETS ? th->net[m->net] : th->text_dim;
         double xs = app->log_x && m->step < 1 ? 1.0 : (double)m->step;
         float x = rl_axis_map(&ax, xs);
         if (!isfinite(x))
             continue;
         rl_canvas_dashed_line(c, x, in.y, x, in.y + in.h, 1.0f, 3 * s, 3 * s,
                               rl_with_alpha(mcol, 0xA0));
-        if (which == CURVE_LOSS) {
-            int tw = rl_text_width(&r->small, m->label);
-            float ly = in.y + 2 * s;
-            float start = x + tw + 8 * s > in.x + in.w ? x - tw - 6 * s
-                                                       : x + 2 * s;
-            if (start < lab_end + 4 * s) {
-                ly = lab_y + r->small.height + 1;
-                if (ly > in.y + in.h - 2 * r->small.height)
-                    ly = in.y + 2 * s;
-            }
-            /* near the right edge the label goes left of its line */
-            float tx = x + tw + 8 * s > in.x + in.w ? x - tw - 6 * s
-                                                    : x + 2 * s;
-            rl_canvas_fill_rect(c, tx, ly, tw + 4 * s, r->small.height,
-                                0xD0FFFFFFu);
-            rl_canvas_text(c, &r->small, tx + 2 * s, ly, m->label, mcol,
-                           RL_ALIGN_LEFT | RL_ALIGN_TOP);
-            lab_y = ly;
-            lab_end = tx + tw + 4 * s;
-        }
     }
     for (int w = 0; w < RL_NETS; w++)
-        draw_history(r, c, &app->tr->hist[w], which, &ax, &ay, 2.0f * s,
+        draw_history(r, c, &app->tr->hist[w], which,
+                     (double)app->step_offset[w], &ax, &ay, 2.0f * s,
                      th->net[w]);
     /* overlays, e.g. theory curves: dashed */
     for (int i = 0; i < app->noverlays; i++) {
@@ -579,9 +841,10 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
             continue;
         uint32_t col = o->net >= 0 && o->net < RL_NETS ? th->net[o->net]
                                                         : th->text_dim;
+        double x0 = overlay_x0(app, o);
         int k = 0;
         for (int j = 0; j < o->n; j++) {
-            float x = rl_axis_map(&ax, o->step[j]);
+            float x = rl_axis_map(&ax, x0 + o->step[j]);
             float y = rl_axis_map(&ay, o->value[j]);
             if (isfinite(x) && isfinite(y) && k < r->xy_cap) {
                 r->xy[2 * k] = x;
@@ -602,30 +865,28 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
         else
             rl_canvas_polyline(c, r->xy, k, 1.6f * s, col);
     }
-    /* legend */
-    float lx = in.x + in.w - 8 * s, ly = in.y + in.h - 6 * s;
-    for (int i = app->noverlays - 1; i >= 0; i--) {
-        const struct rl_overlay *o = &app->overlays[i];
-        if ((int)o->plot != which || !o->label)
-            continue;
-        uint32_t col = o->net >= 0 && o->net < RL_NETS ? th->net[o->net]
-                                                        : th->text_dim;
-        float tx = lx - rl_text_width(&r->small, o->label);
-        rl_canvas_text(c, &r->small, lx, ly, o->label, col,
-                       RL_ALIGN_RIGHT | RL_ALIGN_BOTTOM);
-        rl_canvas_dashed_line(c, tx - 22 * s, ly - r->small.height * 0.5f,
-                              tx - 4 * s, ly - r->small.height * 0.5f,
-                              1.6f * s, 5 * s, 3 * s, col);
-        ly -= r->small.height + 1;
-    }
-    for (int w = RL_NETS - 1; w >= 0; w--) {
-        const char *name = rl_net_label(w);
-        float tx = lx - rl_text_width(&r->small, name);
-        rl_canvas_text(c, &r->small, lx, ly, name, th->net[w],
-                       RL_ALIGN_RIGHT | RL_ALIGN_BOTTOM);
-        rl_canvas_line(c, tx - 22 * s, ly - r->small.height * 0.5f, tx - 4 * s,
-                       ly - r->small.height * 0.5f, 2.0f * s, th->net[w]);
-        ly -= r->small.height + 1;
+    if (which == CURVE_LOSS)
+        draw_marker_labels(r, c, app, &ax, in, legend);
+    if (nleg > 0) {
+        rl_canvas_fill_rect(c, legend.x0, legend.y0, legend.x1 - legend.x0,
+                            legend.y1 - legend.y0, 0xD8FFFFFFu);
+        float ly = legend.y0 + 2 * s;
+        if (!nets_in_title)
+            for (int w = 0; w < RL_NETS; w++) {
+                legend_entry(r, c, legend.x0 + 4 * s, ly, rl_net_label(w),
+                             th->net[w], false);
+                ly += rowh;
+            }
+        for (int i = 0; i < app->noverlays; i++) {
+            const struct rl_overlay *o = &app->overlays[i];
+            if ((int)o->plot != which || !o->label || o->n == 0)
+                continue;
+            uint32_t col = o->net >= 0 && o->net < RL_NETS ? th->net[o->net]
+                                                            : th->text_dim;
+            legend_entry(r, c, legend.x0 + 4 * s, ly, o->label, col,
+                         o->dashed);
+            ly += rowh;
+        }
     }
     rl_canvas_unclip(c);
 }
@@ -641,12 +902,35 @@ static void draw_header(struct rl_render *r, struct rl_canvas *c,
     float s = r->scale;
     char line[512], lr[24], lam[24], sps[24];
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
-    fmt(sps, sizeof(sps), app->steps_per_s);
+    rl_format_rate(sps, sizeof(sps), app->steps_per_s);
     char right[96], shown[200];
     if (app->fps > 0)
         snprintf(right, sizeof(right), "%s steps/s  %.0f fps%s", sps,
                  app->fps, app->paused ? "   PAUSED" : "");
     else
+        snprintf(right, sizeof(right), "%s", app->paused ? "PAUSED" : "");
+    fmt(lr, sizeof(lr), cfg->lr);
+    fmt(lam, sizeof(lam), cfg->lambda);
+    char it[7][64];
+    snprintf(it[0], sizeof(it[0]), "   step %ld", rl_app_step(app));
+    snprintf(it[1], sizeof(it[1]), "   ·   lr %s   λ %s", lr, lam);
+    snprintf(it[2], sizeof(it[2]), "   ·   %s", rl_activation_name(cfg->act));
+    snprintf(it[3], sizeof(it[3]), "   ·   %s N=%d",
+             cfg->data_path ? "csv" : rl_dataset_name(cfg->dataset),
+             tr->train.n);
+    snprintf(it[4], sizeof(it[4]), "   ·   H=%d", cfg->hidden);
+    snprintf(it[5], sizeof(it[5]), "   ·   seed %llu",
+             (unsigned long long)cfg->seed);
+    snprintf(it[6], sizeof(it[6]), "   ·   %ld steps/frame%s",
+             app->steps_per_frame, app->capped ? " (capped)" : "");
+    snprintf(line, sizeof(line), "%s%s%s%s%s%s%s", it[0], it[1], it[2], it[3],
+             it[4], it[5], it[6]);
+    float settings_w = rl_text_width(&r->title, "richlazy") +
+                       rl_text_width(&r->font, line);
+    /* narrow: the settings keep their room, the rates go (a recording
+     * or a pause still shows) */
+    if (settings_w + rl_text_width(&r->font, right) + 12 * s > b.w &&
+        app->fps > 0)
         snprintf(right, sizeof(right), "%s", app->paused ? "PAUSED" : "");
     snprintf(shown, sizeof(shown), "%s%s%s", app->record_status,
              app->record_status[0] && right[0] ? "   " : "", right);
@@ -660,15 +944,11 @@ static void draw_header(struct rl_render *r, struct rl_canvas *c,
     float x = rl_canvas_text(c, &r->title, b.x, b.y + b.h * 0.5f,
                              "richlazy", th->text,
                              RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
-    fmt(lr, sizeof(lr), cfg->lr);
-    fmt(lam, sizeof(lam), cfg->lambda);
-    snprintf(line, sizeof(line),
-             "   step %ld   ·   lr %s   λ %s   ·   %s   ·   %s N=%d   ·   "
-             "H=%d   ·   seed %llu   ·   %ld steps/frame%s",
-             rl_app_step(app), lr, lam, rl_activation_name(cfg->act),
-             cfg->data_path ? "csv" : rl_dataset_name(cfg->dataset),
-             tr->train.n, cfg->hidden, (unsigned long long)cfg->seed,
-             app->steps_per_frame, app->capped ? " (capped)" : "");
+    const char *const parts[7] = {it[0], it[1], it[2], it[3],
+                                  it[4], it[5], it[6]};
+    fit_items(&r->font, parts, 7,
+              b.x + b.w - rl_text_width(&r->font, shown) - 12 * s - x, line,
+              sizeof(line));
     rl_canvas_text(c, &r->font, x, b.y + b.h * 0.5f, line, th->text,
                    RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
     rl_canvas_unclip(c);
@@ -679,6 +959,7 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
 {
     const struct rl_theme *th = r->theme;
     char line[256];
+    const char *said = NULL;
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
     if (app->hover_net >= 0 && app->hover_unit >= 0) {
         const struct rl_net *net = &app->tr->net[app->hover_net];
@@ -693,14 +974,25 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
                                    : "");
         rl_canvas_text(c, &r->font, b.x, b.y + b.h * 0.5f, line,
                        th->net[app->hover_net], RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+        said = line;
     } else if (app->frame < app->message_until && app->message[0]) {
         rl_canvas_text(c, &r->font, b.x, b.y + b.h * 0.5f, app->message,
                        th->text, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+        said = app->message;
     }
-    rl_canvas_text(c, &r->small, b.x + b.w, b.y + b.h * 0.5f,
-                   "h: keys   Tab: select net   ↑↓ init   L/l lr   W/w λ   "
-                   "Space pause",
-                   th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
+    /* the key hints give way to what is said, longest form first */
+    static const char *const hints[] = {
+        "h: keys   Tab: select net   ↑↓ init   L/l lr   W/w λ   Space pause",
+        "h: keys",
+    };
+    float said_w = said ? rl_text_width(&r->font, said) + 16 * r->scale : 0;
+    for (int i = 0; i < 2; i++) {
+        if (said_w + rl_text_width(&r->small, hints[i]) > b.w)
+            continue;
+        rl_canvas_text(c, &r->small, b.x + b.w, b.y + b.h * 0.5f, hints[i],
+                       th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
+        break;
+    }
     rl_canvas_unclip(c);
 }
 

@@ -34,6 +34,7 @@ void rl_render_diag_prepare(struct rl_app *app)
             /* neutral grey: a dashed line in the net's own colour would
              * vanish where theory and simulation agree */
             struct rl_overlay ov = {.plot = RL_PLOT_LOSS, .net = -1,
+                                    .own_steps = true, .steps_net = w,
                                     .dashed = true, .step = d->step[w],
                                     .value = d->loss[w]};
             if (!rl_app_add_overlay(app, &ov))
@@ -122,15 +123,15 @@ static struct box cell(struct rl_render *r, struct rl_canvas *c, struct box b,
  * renderer's scratch; non-finite points break it. */
 static void series(struct rl_render *r, struct rl_canvas *c,
                    const struct rl_axis *ax, const struct rl_axis *ay,
-                   const double *xs, const double *ys, int n, double scale,
-                   bool dashed, float width, uint32_t color)
+                   const double *xs, double x0, const double *ys, int n,
+                   double scale, bool dashed, float width, uint32_t color)
 {
     float s = r->scale;
     int k = 0;
     for (int j = 0; j <= n; j++) {
         float x = NAN, y = NAN;
         if (j < n) {
-            x = rl_axis_map(ax, xs[j]);
+            x = rl_axis_map(ax, x0 + xs[j]);
             y = rl_axis_map(ay, ys[j] * scale);
         }
         bool ok = isfinite(x) && isfinite(y);
@@ -299,7 +300,9 @@ static void draw_measure(struct rl_render *r, struct rl_canvas *c,
             const struct rl_history_point *pt = hist_at(h, i);
             if (!pt)
                 continue;
-            double xs = app->log_x && pt->step < 1 ? NAN : (double)pt->step;
+            /* on the session step axis, like the curves */
+            double xs = app->step_offset[w] + pt->step;
+            xs = app->log_x && xs < 1 ? NAN : xs;
             float x = rl_axis_map(&axp, xs);
             float y = rl_axis_map(&ay, field(&pt->m, sp->off) * base[w]);
             if (!isfinite(x) || !isfinite(y)) {
@@ -325,7 +328,8 @@ static void draw_measure(struct rl_render *r, struct rl_canvas *c,
         rl_canvas_polyline(c, r->xy, k, 1.8f * s, th->net[w]);
         const double *t = theory_of(d, p, w);
         if (t)
-            series(r, c, &axp, &ay, d->step[w], t, d->n[w], base[w], true,
+            series(r, c, &axp, &ay, d->step[w], (double)app->step_offset[w],
+                   t, d->n[w], base[w], true,
                    1.5f * s, rl_color_mix(th->net[w], th->text, 0.35));
     }
     rl_canvas_unclip(c);
@@ -523,10 +527,7 @@ void rl_render_diag_panel(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_unclip(c);
 
     /* the shared step axis (pixels set per cell) */
-    long maxstep = 10;
-    for (int n = 0; n < RL_NETS; n++)
-        if (app->tr->step[n] > maxstep)
-            maxstep = app->tr->step[n];
+    long maxstep = rl_app_step(app) > 10 ? rl_app_step(app) : 10;
     struct rl_axis ax;
     if (app->log_x)
         rl_axis_set(&ax, 1.0, maxstep * 1.02, true, 0, 1);

@@ -34,6 +34,9 @@ cases=(
 )
 if "$exe" run --help 2>/dev/null | grep -q -- '--frames-every'; then
     cases+=("frames|0|run --steps 200 --hidden 50 --frames-every 50 --out OUT --quiet")
+    printf '0 L\n1 c\n3 s\n4 d\n5 a\n6 Tab\n6 Up\n7 W\n8 R\n9 c\n10 g\n11 t\n' \
+        >"$scratch/keys.txt"
+    cases+=("script-keys|0|run --steps 300 --hidden 30 --script $scratch/keys.txt --width 320 --height 200 --out OUT --quiet")
 fi
 
 status=0

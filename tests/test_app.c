@@ -120,7 +120,8 @@ static void test_lr_keys(void)
     CHECK_NEAR(app.tr->cfg.lr, 4e-3, 1e-15);
     CHECK(app.tr->step[RL_RICH] == 30); /* no reset */
     CHECK_CONTAINS(message(&app), "learning rate 4e-3");
-    CHECK(app.nmarkers == 2); /* one per net */
+    CHECK(app.nmarkers == 1); /* one marker for both nets */
+    CHECK(app.markers[0].net == RL_MARKER_BOTH);
     CHECK(!strcmp(app.markers[0].label, "lr 4e-3"));
     CHECK(app.markers[0].step == 20);
     press(&app, "l");
@@ -400,7 +401,8 @@ static void test_overlay_table(void)
     struct rl_app app;
     init_app(&app);
     double xs[2] = {0, 100}, ys[2] = {1, 0.1};
-    struct rl_overlay ov = {RL_PLOT_LOSS, RL_RICH, "theory", true, 2, xs, ys};
+    struct rl_overlay ov = {RL_PLOT_LOSS, RL_RICH, "theory", true, 2, xs, ys,
+                            false, 0};
     for (int i = 0; i < RL_OVERLAYS_MAX; i++)
         CHECK(rl_app_add_overlay(&app, &ov));
     CHECK(!rl_app_add_overlay(&app, &ov));
@@ -475,9 +477,50 @@ static void test_key_names_as_documented(void)
     CHECK_CONTAINS(text, "FRAME KEY");
 }
 
+/* Both nets share one session step axis: a net re-initialised at session
+ * step G (Up/Down) is drawn from G, and every marker sits at the session
+ * step of its key press, whichever nets it concerns. */
+static void test_session_step_axis_and_markers(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 5); /* 50 steps */
+    CHECK(rl_app_step(&app) == 50);
+    press(&app, "Up"); /* rich re-initialised at 50, then 10 steps */
+    CHECK(app.step_offset[RL_RICH] == 50 && app.step_offset[RL_LAZY] == 0);
+    CHECK(app.tr->step[RL_RICH] == 10 && app.tr->step[RL_LAZY] == 60);
+    CHECK(rl_app_step(&app) == 60);
+    CHECK(app.nmarkers == 1);
+    CHECK(app.markers[0].step == 50 && app.markers[0].net == RL_RICH);
+    CHECK(!strcmp(app.markers[0].label, "rich init 2e-3"));
+    idle(&app, 2);
+    press(&app, "L"); /* at session step 80, not the rich net's 30 */
+    CHECK(app.nmarkers == 2);
+    CHECK(app.markers[1].step == 80);
+    CHECK(app.markers[1].net == RL_MARKER_BOTH);
+    press(&app, "Tab");
+    press(&app, "Down"); /* lazy at 100: offset 100, rich keeps 50 */
+    CHECK(app.step_offset[RL_LAZY] == 100);
+    CHECK(app.step_offset[RL_RICH] == 50);
+    CHECK(rl_app_step(&app) == 110);
+    CHECK(app.nmarkers == 3 && app.markers[2].step == 100);
+    /* the dataset key starts the session over and marks what it starts
+     * with, once for both nets */
+    press(&app, "d");
+    CHECK(app.step_offset[RL_RICH] == 0 && app.step_offset[RL_LAZY] == 0);
+    CHECK(rl_app_step(&app) == 10);
+    CHECK(app.nmarkers == 1);
+    CHECK(app.markers[0].step == 0 && app.markers[0].net == RL_MARKER_BOTH);
+    CHECK(!strcmp(app.markers[0].label, "xor"));
+    press(&app, "a");
+    CHECK(app.nmarkers == 1 && !strcmp(app.markers[0].label, "relu"));
+    rl_app_destroy(&app);
+}
+
 int main(void)
 {
     test_key_names_as_documented();
+    test_session_step_axis_and_markers();
     test_every_key_by_script_changes_state();
     test_every_bound_key_is_known();
     test_running_advances_steps_per_frame();

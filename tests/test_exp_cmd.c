@@ -67,7 +67,7 @@ static char *read_file(const char *path, size_t *len)
 
 static bool same_bytes(const char *a, const char *b)
 {
-    size_t la, lb;
+    size_t la = 0, lb = 0;
     char *x = read_file(a, &la), *y = read_file(b, &lb);
     bool same = x && y && la == lb && la > 0 && memcmp(x, y, la) == 0;
     if (!same)

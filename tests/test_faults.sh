@@ -92,14 +92,19 @@ if expect 0 "richlazy: no display (DISPLAY and WAYLAND_DISPLAY unset); training 
     else ok; fi
 fi
 
-case="dead display: the window refuses"
+case="dead display: the window refuses, plain richlazy falls back"
 d=$(free_display 91)
 # SDL's video start-up loads D-Bus, which leaks a block LeakSanitizer
 # cannot attribute to us (see test_window.sh)
 DISPLAY=":$d" ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
     run window --max-frames 10
 if expect 1 "richlazy window: error: cannot start the display: cannot open display ':$d'"; then
-    ok
+    mkdir -p "$scratch/deaddisplay"
+    (cd "$scratch/deaddisplay" && DISPLAY=":$d" \
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$exe" \
+        >"$scratch/out.txt" 2>"$scratch/err.txt")
+    rc=$?
+    expect 0 "richlazy: no display (cannot open display ':$d'); training headless instead" && ok
 fi
 
 case="missing font"

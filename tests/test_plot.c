@@ -76,8 +76,34 @@ static void test_log_ticks_label_powers_of_ten(void)
         CHECK(t.v[i] > t.v[i - 1]);
     bool has_01 = false;
     for (int i = 0; i < t.n; i++)
-        has_01 |= !strcmp(t.label[i], "10⁻¹");
+        has_01 |= !strcmp(t.label[i], "0.1");
     CHECK(has_01);
+    /* one label style per axis: all 10^k or all decimals, never a mix
+     * like 0.5, 0.2, 10⁻¹, 0.05 */
+    const double ranges[][2] = {{0.03, 0.6},  {0.04, 0.55}, {2e-3, 0.09},
+                                {3e-6, 8e-5}, {0.5, 30.0},  {2e-5, 30.0},
+                                {1e-3, 1e3},  {5.0, 400.0}};
+    for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++) {
+        rl_ticks_log(ranges[r][0], ranges[r][1], 4, &t);
+        int sup = 0, dec = 0;
+        for (int i = 0; i < t.n; i++) {
+            if (strstr(t.label[i], "10⁰") || strstr(t.label[i], "10¹") ||
+                strstr(t.label[i], "10⁻") || strstr(t.label[i], "10²") ||
+                strstr(t.label[i], "10³") || strstr(t.label[i], "10⁴"))
+                sup++;
+            else
+                dec++;
+        }
+        if (sup && dec)
+            for (int i = 0; i < t.n; i++)
+                fprintf(stderr, "  [%g, %g] tick %s\n", ranges[r][0],
+                        ranges[r][1], t.label[i]);
+        CHECK(!(sup && dec));
+    }
+    rl_ticks_log(3e-6, 8e-5, 4, &t);
+    for (int i = 0; i < t.n; i++)
+        if (t.v[i] > 4.9e-6 && t.v[i] < 5.1e-6)
+            CHECK(!strcmp(t.label[i], "5×10⁻⁶"));
     /* less than a decade without a power of ten inside */
     rl_ticks_log(2.1, 4.5, 4, &t);
     CHECK(t.n >= 1);
@@ -149,8 +175,68 @@ static void test_autoscale_log_and_symmetric(void)
     CHECK_NEAR(s.lo, -s.hi, 1e-12);
 }
 
+/* Marker labels never overprint each other or the legend: nine labels at
+ * almost the same step (lr pressed nine times) stack in rows, and the ones
+ * with no free row are left out. */
+static void test_place_labels_never_overlap(void)
+{
+    float x[9], w[9], ox[9], oy[9];
+    for (int i = 0; i < 9; i++) {
+        x[i] = 300 + 3 * i;
+        w[i] = 50 + 5 * (i % 3);
+    }
+    const float legend[4] = {330, 10, 400, 40};
+    int placed = rl_place_labels(9, x, w, 12, 10, 400, 10, 14, 6, legend, 2,
+                                 ox, oy);
+    CHECK(placed >= 3 && placed <= 6); /* rows 0-2 meet the legend */
+    int seen = 0;
+    for (int i = 0; i < 9; i++) {
+        if (!isfinite(ox[i]))
+            continue;
+        seen++;
+        CHECK(ox[i] >= 10 && ox[i] + w[i] <= 400); /* inside the area */
+        CHECK(oy[i] >= 10 && oy[i] + 12 <= 10 + 6 * 14);
+        bool off_legend = ox[i] + w[i] <= legend[0] || ox[i] >= legend[2] ||
+                          oy[i] + 12 <= legend[1] || oy[i] >= legend[3];
+        CHECK(off_legend);
+        for (int k = 0; k < i; k++) {
+            if (!isfinite(ox[k]))
+                continue;
+            bool apart = ox[i] + w[i] <= ox[k] || ox[k] + w[k] <= ox[i] ||
+                         oy[i] + 12 <= oy[k] || oy[k] + 12 <= oy[i];
+            CHECK(apart);
+        }
+    }
+    CHECK(seen == placed);
+    /* far apart: all in the first row */
+    const float xs[3] = {20, 150, 280}, ws[3] = {60, 60, 60};
+    CHECK(rl_place_labels(3, xs, ws, 12, 10, 400, 10, 14, 6, NULL, 2, ox,
+                          oy) == 3);
+    CHECK(oy[0] == 10 && oy[1] == 10 && oy[2] == 10);
+    /* near the right edge a label goes left of its line */
+    const float xe[1] = {390}, we[1] = {60};
+    CHECK(rl_place_labels(1, xe, we, 12, 10, 400, 10, 14, 6, NULL, 2, ox,
+                          oy) == 1);
+    CHECK(ox[0] + we[0] <= 390);
+}
+
+static void test_format_rate(void)
+{
+    char b[32];
+    rl_format_rate(b, sizeof(b), 2110.4);
+    CHECK(!strcmp(b, "2110"));
+    rl_format_rate(b, sizeof(b), 21100);
+    CHECK(!strcmp(b, "21.1k"));
+    rl_format_rate(b, sizeof(b), 1.3e6);
+    CHECK(!strcmp(b, "1.3M"));
+    rl_format_rate(b, sizeof(b), 7);
+    CHECK(!strcmp(b, "7"));
+}
+
 int main(void)
 {
+    test_format_rate();
+    test_place_labels_never_overlap();
     test_axis_maps_and_unmaps();
     test_linear_ticks_are_nice();
     test_log_ticks_label_powers_of_ten();

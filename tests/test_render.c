@@ -127,7 +127,8 @@ static void test_frame_not_blank_and_nets_differ(void)
 
     /* overlays and help draw without trouble */
     double xs[3] = {0, 100, 3000}, ys[3] = {0.5, 0.1, 0.04};
-    struct rl_overlay ov = {RL_PLOT_LOSS, RL_RICH, "theory", true, 3, xs, ys};
+    struct rl_overlay ov = {RL_PLOT_LOSS, RL_RICH, "theory", true, 3, xs, ys,
+                            false, 0};
     CHECK(rl_app_add_overlay(&app, &ov));
     app.help = true;
     CHECK(rl_render_frame(&r, &app, &c, err, sizeof(err)));
@@ -160,6 +161,41 @@ static void test_any_size(void)
     rl_canvas_destroy(&c);
     rl_render_destroy(&r);
     rl_app_destroy(&app);
+}
+
+/* A curve drawn as many short segments looks like one line: each joint is
+ * covered once, so dense (recent) stretches of a history are not thicker
+ * or beaded compared with thinned ones. */
+static void test_polyline_joints_covered_once(void)
+{
+    struct rl_canvas a, b;
+    CHECK(rl_canvas_init(&a, 220, 120));
+    CHECK(rl_canvas_init(&b, 220, 120));
+    rl_canvas_clear(&a, 0xFFFFFFFFu);
+    rl_canvas_clear(&b, 0xFFFFFFFFu);
+    float xy[2 * 97];
+    for (int i = 0; i < 97; i++) {
+        xy[2 * i] = 10.0f + 2.0f * i;
+        xy[2 * i + 1] = 20.0f + 0.37f * 2.0f * i;
+    }
+    rl_canvas_polyline(&a, xy, 97, 2.0f, 0xFF0072B2u);
+    rl_canvas_line(&b, xy[0], xy[1], xy[2 * 96], xy[2 * 96 + 1], 2.0f,
+                   0xFF0072B2u);
+    int worst = 0;
+    for (int y = 0; y < 120; y++)
+        for (int x = 0; x < 220; x++) {
+            uint32_t p = a.px[(size_t)y * a.stride + x];
+            uint32_t q = b.px[(size_t)y * b.stride + x];
+            for (int sh = 0; sh < 24; sh += 8) {
+                int d = abs((int)((p >> sh) & 0xFF) - (int)((q >> sh) & 0xFF));
+                worst = d > worst ? d : worst;
+            }
+        }
+    if (worst > 16)
+        fprintf(stderr, "polyline differs from one line by %d\n", worst);
+    CHECK(worst <= 16);
+    rl_canvas_destroy(&a);
+    rl_canvas_destroy(&b);
 }
 
 static void test_canvas_clip_and_text(void)
@@ -393,6 +429,7 @@ int main(void)
     test_frame_not_blank_and_nets_differ();
     test_any_size();
     test_canvas_clip_and_text();
+    test_polyline_joints_covered_once();
     test_headless_frames_and_script();
     test_headless_record_and_screenshot_keys();
     test_bench_runs();

@@ -145,7 +145,7 @@ static void test_deterministic(void)
         snprintf(p1, sizeof(p1), SCRATCH "/d1/%s", files[i]);
         snprintf(p2, sizeof(p2), SCRATCH "/d2/%s", files[i]);
         snprintf(p3, sizeof(p3), SCRATCH "/d3/%s", files[i]);
-        size_t l1, l2, l3;
+        size_t l1 = 0, l2 = 0, l3 = 0;
         char *a = read_file(p1, &l1), *b = read_file(p2, &l2),
              *c = read_file(p3, &l3);
         CHECK(a && b && l1 == l2 && !memcmp(a, b, l1));

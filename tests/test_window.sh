@@ -20,6 +20,13 @@ case "$help" in
 *richlazy-run-DATE*) echo "FAIL: window --help names the run's folder"; exit 1 ;;
 esac
 
+# flags without a command go to the window (here: its flag check)
+msg=$("$exe" --hidden 10 --no-such-flag 2>&1)
+case "$msg" in
+*"richlazy window: error: unknown flag '--no-such-flag'"*) ;;
+*) echo "FAIL: 'richlazy --hidden 10 ...' did not reach the window: $msg"; exit 1 ;;
+esac
+
 if ! command -v Xvfb >/dev/null 2>&1 || ! command -v xdotool >/dev/null 2>&1; then
     echo "skipped: Xvfb or xdotool not installed (scripts/deps --test installs them)"
     exit 77
