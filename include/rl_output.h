@@ -17,7 +17,8 @@
 bool rl_output_prepare_dir(const char *dir, bool *created, char *err,
                            size_t errlen);
 
-/* Fill buf with "PREFIX-YYYYMMDD-HHMMSS" for the local time now. */
+/* Fill buf with "PREFIX-YYYYMMDD-HHMMSS" for the local time now, with a
+ * "-2", "-3", ... suffix when that name already exists. */
 void rl_output_default_name(char *buf, size_t len, const char *prefix);
 
 /* Join dir and name into buf; false (with err) if it does not fit. */

@@ -59,7 +59,7 @@ double rl_theory_task_loss(const struct rl_theory_task *t,
 void rl_theory_decay_beta(const struct rl_theory_task *t, double lambda,
                           double beta[2]);
 
-/* The issue's shortcut max(0, s - lambda/2) / lx for ||beta|| under decay;
+/* The shortcut max(0, s - lambda/2) / lx for ||beta|| under decay;
  * exact only when Sxy is an eigenvector of Sxx (rl_theory_decay_beta is
  * exact in general). */
 double rl_theory_decay_norm_aligned(const struct rl_theory_task *t,

@@ -430,7 +430,8 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         set_paused(app, app->paused);
         on_new_nets(app);
         /* the curves start over: mark what they start with */
-        add_marker(app, RL_MARKER_BOTH, rl_dataset_name(next));
+        snprintf(label, sizeof(label), "dataset %s", rl_dataset_name(next));
+        add_marker(app, RL_MARKER_BOTH, label);
         say(app, "dataset: %s (both nets re-initialised)",
             rl_dataset_name(next));
         break;
@@ -441,7 +442,9 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         rl_trainer_set_activation(tr, next);
         set_paused(app, app->paused);
         on_new_nets(app);
-        add_marker(app, RL_MARKER_BOTH, rl_activation_name(next));
+        snprintf(label, sizeof(label), "activation %s",
+                 rl_activation_name(next));
+        add_marker(app, RL_MARKER_BOTH, label);
         say(app, "activation: %s (both nets re-initialised)",
             rl_activation_name(next));
         break;

@@ -1,5 +1,6 @@
 /* machine.c: CPU model, clock, vector width and caches from /proc/cpuinfo
- * and sysfs, and the single-core float32 peak. See rl_machine.h. */
+ * and sysfs, and the nominal single-core float32 peak (the measured one
+ * is in machine_peak.c). See rl_machine.h. */
 #include "rl_machine.h"
 
 #include <stdio.h>
@@ -72,6 +73,10 @@ static void read_cpuinfo(struct rl_machine *m, const char *root)
         } else if (first_cpu && (v = field(line, "model name"))) {
             snprintf(m->model, sizeof(m->model), "%s", v);
             m->model[strcspn(m->model, "\n")] = '\0';
+        } else if (first_cpu && (v = field(line, "cpu family"))) {
+            m->family = atoi(v);
+        } else if (first_cpu && (v = field(line, "model"))) {
+            m->model_id = atoi(v);
         } else if (first_cpu && (v = field(line, "cpu MHz"))) {
             m->mhz = strtod(v, NULL);
         } else if (!seen_flags && (v = field(line, "flags"))) {
@@ -118,6 +123,8 @@ static void read_caches(struct rl_machine *m, const char *root)
 void rl_machine_probe(struct rl_machine *m, const char *root)
 {
     memset(m, 0, sizeof(*m));
+    m->family = m->model_id = -1;
+    m->measured_isa = "none";
     read_cpuinfo(m, root);
     if (!m->model[0])
         snprintf(m->model, sizeof(m->model), "unknown");

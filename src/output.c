@@ -76,6 +76,10 @@ void rl_output_default_name(char *buf, size_t len, const char *prefix)
     char stamp[32];
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
     snprintf(buf, len, "%s-%s", prefix, stamp);
+    /* two runs started within one second must not share a folder */
+    struct stat st;
+    for (int i = 2; stat(buf, &st) == 0 && i < 10000; i++)
+        snprintf(buf, len, "%s-%s-%d", prefix, stamp, i);
 }
 
 bool rl_output_path(char *buf, size_t len, const char *dir, const char *name,

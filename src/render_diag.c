@@ -31,9 +31,10 @@ void rl_render_diag_prepare(struct rl_app *app)
             if (app->overlays[i].step == d->step[w])
                 idx = i;
         if (idx < 0) {
-            /* neutral grey: a dashed line in the net's own colour would
-             * vanish where theory and simulation agree */
-            struct rl_overlay ov = {.plot = RL_PLOT_LOSS, .net = -1,
+            /* in the net's colour, curve and legend sample alike, so each
+             * dashed curve says which net it predicts (grey for both
+             * left the reader guessing) */
+            struct rl_overlay ov = {.plot = RL_PLOT_LOSS, .net = w,
                                     .own_steps = true, .steps_net = w,
                                     .dashed = true, .step = d->step[w],
                                     .value = d->loss[w]};
@@ -75,10 +76,12 @@ static void axes(struct rl_render *r, struct rl_canvas *c, struct box a,
             continue;
         rl_canvas_line(c, px, a.y, px, a.y + a.h, 1.0f, th->grid);
         int tw = rl_text_width(&r->small, t.label[i]);
-        if (px - tw * 0.5f > lastx + 4 * s) {
-            rl_canvas_text(c, &r->small, px, a.y + a.h + 2 * s, t.label[i],
+        /* the last label may not stick out of the cell */
+        float lx = fminf(px, a.x + a.w + 4 * s - tw * 0.5f);
+        if (lx - tw * 0.5f > lastx + 4 * s) {
+            rl_canvas_text(c, &r->small, lx, a.y + a.h + 2 * s, t.label[i],
                            th->text_dim, RL_ALIGN_CENTER | RL_ALIGN_TOP);
-            lastx = px + tw * 0.5f;
+            lastx = lx + tw * 0.5f;
         }
     }
     rl_ticks_for(ay, yt, &t);
@@ -279,8 +282,9 @@ static void draw_measure(struct rl_render *r, struct rl_canvas *c,
             lo = 0.0;
             hi = 1.0;
         }
-        if (sp->ratio) { /* Q/Q0: keep 1 in view */
-            lo = fmin(lo, 1.0);
+        if (sp->ratio) { /* Q/Q0: always 0..1, so a few percent of drift
+                          * reads as a few percent */
+            lo = fmin(lo, 0.0);
             hi = fmax(hi, 1.0);
         } else {
             lo = fmin(lo, 0.0);
@@ -332,6 +336,24 @@ static void draw_measure(struct rl_render *r, struct rl_canvas *c,
                    t, d->n[w], base[w], true,
                    1.5f * s, rl_color_mix(th->net[w], th->text, 0.35));
     }
+    /* one-line notes where the plot would otherwise mislead */
+    const char *note = NULL;
+    char buf[96];
+    if (p == P_Q && tr->cfg.lambda == 0.0)
+        note = "λ=0: flow keeps Q; descent drifts O(lr²)";
+    if (p == P_V && d->theory && tr->cfg.act == RL_ACT_LINEAR &&
+        d->built[RL_RICH] && d->th[RL_RICH].task.valid) {
+        const struct rl_theory_task *tk = &d->th[RL_RICH].task;
+        double cosang = tk->mu[0] * tk->bhat[0] + tk->mu[1] * tk->bhat[1];
+        double deg = acos(fmin(1.0, fabs(cosang))) * 180.0 / M_PI;
+        snprintf(buf, sizeof(buf), "logistic stops at s: μ is %.0f° off β*",
+                 deg);
+        note = buf;
+    }
+    if (note)
+        rl_canvas_text(c, &r->small, in.x + in.w - 3 * s,
+                       in.y + in.h - 3 * s, note, th->text_dim,
+                       RL_ALIGN_RIGHT | RL_ALIGN_BOTTOM);
     rl_canvas_unclip(c);
     if (sp->linear_only && tr->cfg.act != RL_ACT_LINEAR)
         rl_canvas_text(c, &r->font, in.x + in.w * 0.5f, in.y + in.h * 0.5f,

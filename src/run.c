@@ -210,7 +210,9 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
     memset(&data, 0, sizeof(data));
     int code = 1;
     struct rl_interrupt intr;
-    bool catching = false;
+    /* Ctrl-C / SIGTERM from here on: stop at the next step, keep only
+     * complete files (frames so far), remove the temporary ones */
+    bool catching = rl_interrupt_init(&intr);
     if (!rl_outfile_open(&metrics, dir, "metrics.csv", err, sizeof(err)))
         goto fail;
     fprintf(metrics.f, "step,net,%s\n", rl_metrics_csv_header());
@@ -225,8 +227,6 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
         code = 2; /* a bad script, font or frame folder: nothing trained */
         goto fail;
     }
-    /* Ctrl-C / SIGTERM: stop at the next step, keep only complete files */
-    catching = rl_interrupt_init(&intr);
     bool show_progress = !cfg.quiet && isatty(fileno(errf)) &&
                          cfg.steps >= 20000;
     double t0 = now_seconds(), last_print = 0.0;
@@ -255,9 +255,7 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
             fputc('\n', errf);
         snprintf(err, sizeof(err), "interrupted by %s at step %ld of %ld; "
                  "metrics and weights not written", rl_interrupt_name(sig),
-                 tr.step[RL_RICH] > tr.step[RL_LAZY] ? tr.step[RL_RICH]
-                                                     : tr.step[RL_LAZY],
-                 cfg.steps);
+                 s, cfg.steps);
         code = rl_interrupt_exit_code(sig);
         goto fail;
     }

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "rl_net_kernel.h"
 #include "rl_output.h"
 
 static const char magic[] = "richlazy-shard 1";
@@ -63,6 +64,12 @@ static void write_settings(FILE *f, const struct rl_exp *e)
     fprintf(f, "samples2=%d\n", e->samples2);
     fprintf(f, "noise2=%.17g\n", e->noise2);
     fprintf(f, "seed2=%llu\n", (unsigned long long)e->seed2);
+    /* relu/tanh results depend in the last bits on the instruction set the
+     * kernels ran with (FMA contraction); linear runs take the exact O(H)
+     * path everywhere. Shards from different kinds of machines then differ
+     * in this line and merge refuses to mix them. */
+    fprintf(f, "kernel=%s\n",
+            c->act == RL_ACT_LINEAR ? "any" : rl_kernel_isa());
     fprintf(f, "cells=%d\n", e->ncells);
     for (int i = 0; i < e->ncells; i++)
         fprintf(f, "cell=%.17g %.17g %.17g %d\n", e->cells[i].init,
@@ -149,6 +156,26 @@ static const char *key_value(const char *line, const char *key)
     return line + n + 1;
 }
 
+/* The first line where two settings blocks differ, shortened. */
+static void first_difference(const char *a, const char *b, char out_a[96],
+                             char out_b[96])
+{
+    while (*a && *b) {
+        const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
+        size_t la = ea ? (size_t)(ea - a) : strlen(a);
+        size_t lb = eb ? (size_t)(eb - b) : strlen(b);
+        if (la != lb || memcmp(a, b, la)) {
+            snprintf(out_a, 96, "%.*s", (int)(la < 95 ? la : 95), a);
+            snprintf(out_b, 96, "%.*s", (int)(lb < 95 ? lb : 95), b);
+            return;
+        }
+        a += la + (ea ? 1 : 0);
+        b += lb + (eb ? 1 : 0);
+    }
+    snprintf(out_a, 96, "%.95s", *a ? a : "(end)");
+    snprintf(out_b, 96, "%.95s", *b ? b : "(end)");
+}
+
 /* Parse the settings block (the lines between shard= and end) into e. */
 static bool parse_settings(char *block, struct rl_exp *e, const char *path,
                            char *err, size_t errlen)
@@ -205,6 +232,8 @@ static bool parse_settings(char *block, struct rl_exp *e, const char *path,
             e->noise2 = strtod(v, NULL);
         } else if ((v = key_value(line, "seed2"))) {
             e->seed2 = strtoull(v, NULL, 10);
+        } else if ((v = key_value(line, "kernel"))) {
+            ok = *v != '\0'; /* compared between shards as text */
         } else if ((v = key_value(line, "cells"))) {
             ok = sscanf(v, "%d", &want_cells) == 1 && want_cells >= 1 &&
                  want_cells <= RL_EXP_MAX_CELLS;
@@ -433,8 +462,12 @@ bool rl_exp_shard_merge(char *const *paths, int npaths, struct rl_exp *e,
                 goto done;
             }
         } else if (strcmp(block, first_block)) {
-            snprintf(err, errlen, "%s: its settings differ from those of %s; "
-                     "merge only shards of one experiment", path, files[0]);
+            char mine[96], theirs[96];
+            first_difference(block, first_block, mine, theirs);
+            snprintf(err, errlen, "%s: its settings differ from those of %s "
+                     "('%s' vs '%s'); merge only shards of one experiment "
+                     "run on the same kind of machine", path, files[0], mine,
+                     theirs);
             goto done;
         } else if (cnt != count) {
             snprintf(err, errlen, "%s: shard of %d, but %s is a shard of %d",

@@ -511,9 +511,10 @@ static void test_session_step_axis_and_markers(void)
     CHECK(rl_app_step(&app) == 10);
     CHECK(app.nmarkers == 1);
     CHECK(app.markers[0].step == 0 && app.markers[0].net == RL_MARKER_BOTH);
-    CHECK(!strcmp(app.markers[0].label, "xor"));
+    CHECK(!strcmp(app.markers[0].label, "dataset xor"));
     press(&app, "a");
-    CHECK(app.nmarkers == 1 && !strcmp(app.markers[0].label, "relu"));
+    CHECK(app.nmarkers == 1 &&
+          !strcmp(app.markers[0].label, "activation relu"));
     rl_app_destroy(&app);
 }
 

@@ -64,7 +64,8 @@ static void test_probe_fake_machine(void)
     snprintf(path, sizeof(path), "%s/cpuinfo", dir);
     /* two processors; the flag "avx512fx" must not count as avx512f */
     write_file(path,
-               "processor\t: 0\nmodel name\t: Test CPU 9000\n"
+               "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 17\n"
+               "model name\t: Test CPU 9000\n"
                "cpu MHz\t\t: 3000.000\n"
                "flags\t\t: fpu sse2 avx avx2 fma avx512fx\n\n"
                "processor\t: 1\nmodel name\t: Test CPU 9000\n"
@@ -88,6 +89,7 @@ static void test_probe_fake_machine(void)
     rl_machine_probe(&m, root);
     CHECK(!strcmp(m.model, "Test CPU 9000"));
     CHECK(m.cores == 2);
+    CHECK(m.family == 25 && m.model_id == 17); /* "model name" is not "model" */
     CHECK_NEAR(m.mhz, 3000.0, 1e-9); /* cpu0's clock, not the last one */
     CHECK(m.avx2 && m.fma && !m.avx512f);
     CHECK(m.lanes == 8);
@@ -101,6 +103,8 @@ static void test_probe_fake_machine(void)
     rl_machine_probe(&m, RL_TEST_BUILD_DIR "/bench-no-such-root");
     CHECK(!strcmp(m.model, "unknown"));
     CHECK(m.cores == 0 && m.mhz == 0 && m.l1d == 0 && m.peak_gflops == 0);
+    CHECK(m.family == -1 && m.model_id == -1);
+    CHECK(m.measured_gflops == 0 && m.measured_mhz == 0);
 }
 
 static void test_quick_bench_prints_every_section(void)
@@ -123,11 +127,16 @@ static void test_quick_bench_prints_every_section(void)
     fputs(text, stdout);
     CHECK(status == 0);
     const char *sections[] = {"== machine", "== training", "== pytorch",
-                              "== cache", "== frames", "== recording",
+                              "== cache", "== alloc", "== frames", "== recording",
                               "== sweep", "== done"};
     for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
         CHECK_CONTAINS(text, sections[i]);
-    CHECK_CONTAINS(text, "fp32 peak");
+    CHECK_CONTAINS(text, "fp32 peak      nominal");
+    /* the allocation counts, unless sanitizers own malloc */
+    if (!strstr(text, "not counted in this build (sanitizers")) {
+        CHECK_CONTAINS(text, "rl_net_step");
+        CHECK_CONTAINS(text, "rl_trainer_step");
+    }
     CHECK_CONTAINS(text, "plain (fused)");
     CHECK_CONTAINS(text, "plain (OpenBLAS)");
     CHECK_CONTAINS(text, "heap allocations in the steady-state frame loop");
@@ -143,6 +152,18 @@ static void test_quick_bench_prints_every_section(void)
     status = pclose(p);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
     CHECK_CONTAINS(text, "richlazy bench: error:");
+
+    /* the help names the script's place, not a build-time path */
+    snprintf(cmd, sizeof(cmd), "'%s' bench --help 2>&1", exe_path);
+    p = popen(cmd, "r");
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    len = fread(text, 1, sizeof(text) - 1, p);
+    text[len] = '\0';
+    pclose(p);
+    CHECK_CONTAINS(text, "bench/torch_bench.py in the source tree");
+    CHECK(strstr(text, "[/") == NULL);
 }
 
 int main(int argc, char **argv)

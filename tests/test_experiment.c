@@ -279,6 +279,27 @@ static void test_shards_merge_to_unsharded_bytes(void)
     char *mixed[] = {files[0], SCRATCH("other/sweep-shard-1-of-4.txt")};
     CHECK(!merge_to(mixed, 2, SCRATCH("merged3")));
     CHECK_CONTAINS(err, "settings differ");
+    CHECK_CONTAINS(err, "runs=");
+    /* shards computed on another kind of machine (another kernel) */
+    {
+        size_t n;
+        char *text = read_file(files[1], &n);
+        char *k = text ? strstr(text, "kernel=") : NULL;
+        CHECK(k != NULL);
+        if (k) {
+            char *eol = strchr(k, '\n');
+            FILE *f = fopen(SCRATCH("parts/sweep-shard-1-of-4.txt"), "w");
+            fprintf(f, "%.*skernel=elsewhere%s", (int)(k - text), text, eol);
+            fclose(f);
+            CHECK(!merge_to(files, 4, SCRATCH("merged4")));
+            CHECK_CONTAINS(err, "kernel=elsewhere");
+            CHECK_CONTAINS(err, "same kind of machine");
+            f = fopen(SCRATCH("parts/sweep-shard-1-of-4.txt"), "w");
+            fwrite(text, 1, n, f);
+            fclose(f);
+        }
+        free(text);
+    }
     /* not a shard */
     char *bad[] = {SCRATCH("whole/sweep.csv")};
     CHECK(!merge_to(bad, 1, SCRATCH("merged3")));

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "rl_npy.h"
+#include "rl_output.h"
 #include "rl_run.h"
 
 #ifndef RL_TEST_BUILD_DIR
@@ -240,6 +241,19 @@ static void test_user_data_file(void)
     free(data);
 }
 
+static void test_default_folder_names_unique(void)
+{
+    /* a second run started within the same second gets its own folder */
+    char a[512], b[512];
+    rl_output_default_name(a, sizeof(a), SCRATCH "/uniq");
+    CHECK(mkdir(a, 0777) == 0);
+    rl_output_default_name(b, sizeof(b), SCRATCH "/uniq");
+    CHECK(strcmp(a, b) != 0);
+    CHECK(mkdir(b, 0777) == 0);
+    rmdir(a);
+    rmdir(b);
+}
+
 int main(void)
 {
     openblas_set_num_threads(1);
@@ -248,5 +262,6 @@ int main(void)
     test_deterministic();
     test_bad_inputs();
     test_user_data_file();
+    test_default_folder_names_unique();
     return check_summary("run");
 }

@@ -44,7 +44,7 @@ static void test_task(void)
     CHECK(isnan(t.mu[0]));
 }
 
-/* The minimiser of L + lambda |beta|: stationary, the issue's shortcut
+/* The minimiser of L + lambda |beta|: stationary, the shortcut
  * where it is exact, zero past 2 s. */
 static void test_decay_beta(void)
 {

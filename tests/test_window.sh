@@ -20,6 +20,26 @@ case "$help" in
 *richlazy-run-DATE*) echo "FAIL: window --help names the run's folder"; exit 1 ;;
 esac
 
+# the README's run flag table is the real `richlazy run --help`, both ways,
+# and its keys table names every key the help lists
+readme="$(dirname "$0")/../README.md"
+if [ -f "$readme" ]; then
+    table=$(awk '/^Flags \(`richlazy run --help`/ { on = 1; next }
+                 on && /^\|/ { seen = 1; print; next }
+                 on && seen { exit }' "$readme" |
+        sed -n 's/^| `\(--[a-z-]*\).*/\1/p' | sort -u)
+    helpflags=$("$exe" run --help | sed -n 's/^  \(--[a-z-]*\).*/\1/p' | sort -u)
+    [ "$table" = "$helpflags" ] || {
+        echo "FAIL: README run flags differ from 'richlazy run --help':"
+        echo "$table" > "$2/readme_flags.txt"
+        echo "$helpflags" | diff - "$2/readme_flags.txt"
+        exit 1
+    }
+    for k in $("$exe" run --help | sed -n '/^Keys/,$p' | sed -n 's/^  \([^ ]*\) .*/\1/p'); do
+        grep -q "\`$k\`" "$readme" || { echo "FAIL: README keys table lacks '$k'"; exit 1; }
+    done
+fi
+
 # flags without a command go to the window (here: its flag check)
 msg=$("$exe" --hidden 10 --no-such-flag 2>&1)
 case "$msg" in
