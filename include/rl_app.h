@@ -49,6 +49,7 @@ enum rl_action {
     RL_ACTION_LOCK_AXES,    /* freeze / release the scatter autoscaling */
     RL_ACTION_SCREENSHOT,   /* ask the shell for a PNG of this frame */
     RL_ACTION_RECORD,       /* start / stop recording frames (the shell records) */
+    RL_ACTION_CHECKPOINT,   /* ask the shell to save a checkpoint of both nets */
     RL_ACTION_HELP,         /* toggle the help overlay */
     RL_ACTION_DIAG,         /* diagnostics panel on / off (rl_render_diag.h) */
     RL_ACTION_THEORY,       /* theory overlays on / off */
@@ -90,7 +91,7 @@ struct rl_marker {
     long step;              /* session step (rl_app_step) when it happened */
     int net;                /* RL_RICH or RL_LAZY (init keys), or
                              * RL_MARKER_BOTH (lr, λ, dataset, activation) */
-    char label[32];         /* e.g. "lr 4e-3", "rich init 2e-3" */
+    char label[48];         /* e.g. "lr 4e-3", "rich init 2e-3" */
 };
 
 /* Which curve plot an overlay belongs to. */
@@ -148,6 +149,9 @@ struct rl_app {
     bool quit;
     bool screenshot_requested;      /* set by the key; the shell clears it */
     bool recording;                 /* record toggle; the shell writes frames */
+    bool checkpoint_requested;      /* set by the key; the shell saves a
+                                     * checkpoint (rl_checkpoint_save_new)
+                                     * and clears it */
     char record_status[96];         /* recording indicator for the header;
                                      * set only around rl_render_header, so
                                      * recorded frames do not show it */

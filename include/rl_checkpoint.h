@@ -41,6 +41,16 @@ struct rl_checkpoint {
 bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
                         char *err, size_t errlen);
 
+/* Save tr into a new folder parent/checkpoint-STEP (STEP: the larger of
+ * the two nets' steps, at least 6 digits), or checkpoint-STEP_NNN when that
+ * name is taken: an earlier checkpoint is never overwritten. This is what
+ * the window's checkpoint key (k) does. path gets the folder's name. False
+ * with err on failure (a folder left without checkpoint.txt is not a
+ * checkpoint). */
+bool rl_checkpoint_save_new(const char *parent, const struct rl_trainer *tr,
+                            char *path, size_t pathlen, char *err,
+                            size_t errlen);
+
 /* Read a checkpoint folder into ck (initialised by the call). On any
  * problem (missing folder or file, not .npy, wrong shape, bad or missing
  * setting) returns false with one line in err naming the file and what to

@@ -27,7 +27,10 @@
  * never silent). On the first error (folder gone or unwritable, disk full)
  * the recorder stops: it records nothing more, keeps one message for the
  * status line (printed once to options.log), and every file already in the
- * folder stays complete. The caller's program keeps running.
+ * folder stays complete. The caller's program keeps running. A new explicit
+ * start by the user (record key, screenshot) calls rl_recorder_restart,
+ * which tries again in the same folder once the cause is fixed (space
+ * freed, folder made again): numbering and frames.csv continue there.
  *
  * Calls other than stats come from one thread (the frame loop).
  */
@@ -82,7 +85,9 @@ struct rl_recorder_stats {
     int queued;             /* frames waiting for the writer */
     bool failed;            /* stopped on an error: see error */
     bool video;             /* an MP4 is being written right now */
-    char error[1024];       /* the error that stopped recording, or "" */
+    char error[1024];       /* the error that stopped recording, or "":
+                             * "recording stopped: ..." or, when a
+                             * screenshot failed, "screenshot failed: ..." */
     char notice[256];       /* e.g. "ffmpeg not found on PATH: ...", or "" */
     char last_path[1024];   /* the most recent PNG written, or "" */
 };
@@ -155,6 +160,15 @@ bool rl_recorder_screenshot(struct rl_recorder *r, const uint32_t *argb,
  * frames queued so far are written; the next frame starts a new segment.
  * Does not wait. */
 void rl_recorder_stop(struct rl_recorder *r);
+
+/* After a failure, try again: make the folder again if it is gone, reopen
+ * its frames.csv for appending (with the header when the file is new) and
+ * clear failed and error; counters (written, dropped) continue, and names
+ * are again chosen so that no existing file is overwritten. True at once
+ * when the recorder has not failed. False with one line in err when the
+ * folder still cannot be used: the recorder stays failed, stats.error says
+ * why, and nothing is logged (the caller reports err). */
+bool rl_recorder_restart(struct rl_recorder *r, char *err, size_t errlen);
 
 /* Wait until every queued frame is written (or dropped by a failure). */
 void rl_recorder_flush(struct rl_recorder *r);

@@ -32,6 +32,7 @@ static const char *const action_names[RL_ACTION_COUNT] = {
     [RL_ACTION_LOCK_AXES] = "lock_axes",
     [RL_ACTION_SCREENSHOT] = "screenshot",
     [RL_ACTION_RECORD] = "record",
+    [RL_ACTION_CHECKPOINT] = "checkpoint",
     [RL_ACTION_HELP] = "help",
     [RL_ACTION_DIAG] = "diag",
     [RL_ACTION_THEORY] = "theory",
@@ -67,6 +68,7 @@ const struct rl_key_binding rl_keymap[] = {
     {"z", RL_ACTION_LOCK_AXES, "lock / unlock the scatter axes"},
     {"s", RL_ACTION_SCREENSHOT, "screenshot to PNG"},
     {"c", RL_ACTION_RECORD, "record frames to PNG: start / stop"},
+    {"k", RL_ACTION_CHECKPOINT, "save a checkpoint of both nets"},
     {"g", RL_ACTION_DIAG, "diagnostics panel: rank, alignment, kernel distance, Q, balance"},
     {"t", RL_ACTION_THEORY, "theory overlays (dashed): Saxe / linearised loss, Q, strength"},
     {"h", RL_ACTION_HELP, "this help (also F1)"},
@@ -473,6 +475,9 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
     case RL_ACTION_RECORD:
         app->recording = !app->recording;
         break;
+    case RL_ACTION_CHECKPOINT:
+        app->checkpoint_requested = true;
+        break;
     case RL_ACTION_HELP:
         app->help = !app->help;
         break;
@@ -681,8 +686,9 @@ size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
     PUT("subsample_draws=%ld\nsubsample_first=%d\nmarkers=%d\nquit=%d\n",
         app->sub_draws, app->sub_n ? app->sub[0] : -1, app->nmarkers,
         app->quit);
-    PUT("screenshot_requested=%d\nrecording=%d\n",
-        app->screenshot_requested, app->recording);
+    PUT("screenshot_requested=%d\nrecording=%d\ncheckpoint_requested=%d\n",
+        app->screenshot_requested, app->recording,
+        app->checkpoint_requested);
     for (int w = 0; w < RL_NETS; w++) {
         const char *n = rl_net_label(w);
         PUT("%s.init=%.9g\n%s.step=%ld\n%s.loss=%.9g\n%s.rel_w1=%.9g\n"

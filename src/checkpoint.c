@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rl_npy.h"
 #include "rl_output.h"
@@ -71,6 +72,30 @@ bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
     fprintf(f, "noise=%.17g\n", rl_config_noise(c));
     fprintf(f, "test_split=%.17g\n", c->test_fraction);
     return rl_outfile_commit(&of, err, errlen);
+}
+
+bool rl_checkpoint_save_new(const char *parent, const struct rl_trainer *tr,
+                            char *path, size_t pathlen, char *err,
+                            size_t errlen)
+{
+    long step = tr->step[RL_RICH] > tr->step[RL_LAZY] ? tr->step[RL_RICH]
+                                                      : tr->step[RL_LAZY];
+    for (int k = 0; k < 1000; k++) {
+        int len = k == 0 ? snprintf(path, pathlen, "%s/checkpoint-%06ld",
+                                    parent, step)
+                         : snprintf(path, pathlen, "%s/checkpoint-%06ld_%03d",
+                                    parent, step, k);
+        if (len < 0 || (size_t)len >= pathlen) {
+            snprintf(err, errlen, "checkpoint folder name under '%s' is too "
+                     "long", parent);
+            return false;
+        }
+        if (access(path, F_OK) != 0)
+            return rl_checkpoint_save(path, tr, err, errlen);
+    }
+    snprintf(err, errlen, "'%s' already holds 1000 checkpoints of step %ld; "
+             "move some away", parent, step);
+    return false;
 }
 
 void rl_checkpoint_destroy(struct rl_checkpoint *ck)

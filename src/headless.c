@@ -7,7 +7,8 @@
  * offscreen at --width x --height and queues it as OUT/frames/frame_STEP.png.
  * The script's c (record) keeps every frame while on and s (screenshot)
  * one frame, into the same OUT/frames/ (made on first use) with their
- * frames.csv rows, as the window does.
+ * frames.csv rows, as the window does; k saves a checkpoint of both nets
+ * into OUT/checkpoint-STEP/.
  */
 #include "rl_headless.h"
 
@@ -16,6 +17,7 @@
 
 #include "rl_app.h"
 #include "rl_canvas.h"
+#include "rl_checkpoint.h"
 #include "rl_recorder.h"
 #include "rl_render.h"
 #include "rl_run.h"
@@ -37,6 +39,8 @@ struct headless {
     int width, height;
     bool video, quiet;
     char dir[4200];
+    char out_dir[4096];     /* the run's --out: checkpoints (key k) go here */
+    FILE *out;              /* the run's output stream (confirmations) */
 };
 
 static long gcd(long a, long b)
@@ -134,6 +138,7 @@ static bool hook_start(void *ctx, struct rl_trainer *tr,
     h->video = cfg->video;
     h->quiet = cfg->quiet;
     snprintf(h->dir, sizeof(h->dir), "%s/frames", dir);
+    snprintf(h->out_dir, sizeof(h->out_dir), "%s", dir);
     if (cfg->script_path) {
         if (!rl_script_load(&h->script, cfg->script_path, err, errlen))
             return false;
@@ -170,6 +175,18 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
                          : 0;
     h->app.frame_step_cap = left;
     rl_app_frame(&h->app, acts, n);
+    if (h->app.checkpoint_requested) {
+        /* the script's k, as in the window: OUT/checkpoint-STEP/ */
+        h->app.checkpoint_requested = false;
+        char path[4200], why[1024];
+        if (!rl_checkpoint_save_new(h->out_dir, h->app.tr, path,
+                                    sizeof(path), why, sizeof(why))) {
+            snprintf(err, errlen, "cannot save a checkpoint: %s", why);
+            return -1;
+        }
+        if (!h->quiet)
+            fprintf(h->out, "saved checkpoint %s\n", path);
+    }
     long k = h->app.steps_per_frame < left ? h->app.steps_per_frame : left;
     h->clock += k;
     /* what this frame must produce, as the window would (record_frame):
@@ -244,6 +261,7 @@ int rl_headless_main(int argc, char **argv, FILE *out, FILE *errf)
         fprintf(errf, "richlazy run: error: out of memory\n");
         return 1;
     }
+    h->out = out;
     struct rl_run_hooks hooks = {
         .ctx = h,
         .start = hook_start,

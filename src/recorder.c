@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -137,6 +138,9 @@ static bool append_row(struct rl_recorder *r, const struct frame_values *fv,
         return true;
     fmt(err, errlen, "cannot write '%s/frames.csv': %s", r->dir,
              strerror(errno ? errno : EIO));
+    /* drop what stdio still holds of the row, so a later flush (after a
+     * restart) cannot write half of it after the cut */
+    __fpurge(r->csv);
     if (size >= 0 && ftruncate(fileno(r->csv), size) != 0) {
         /* nothing better to do: the error above is reported */
     }
@@ -384,6 +388,7 @@ static void *writer_main(void *arg)
         bool ok = write_slot(r, s, err, sizeof(err));
         pthread_mutex_lock(&r->lock);
         r->busy = false;
+        bool shot = s->screenshot;
         bool end = s->end_segment;
         s->end_segment = false;
         r->head = (r->head + 1) % r->capacity;
@@ -391,12 +396,13 @@ static void *writer_main(void *arg)
         if (!ok) {
             r->stats.failed = true;
             /* short for the status line; the log also says what to do */
-            fmt(r->stats.error, sizeof(r->stats.error),
-                "recording stopped: %s", err);
+            fmt(r->stats.error, sizeof(r->stats.error), "%s: %s",
+                shot ? "screenshot failed" : "recording stopped", err);
             if (r->log && !r->quiet_errors)
                 fprintf(r->log, "richlazy: %s; the frames written so far "
                         "are complete (free some space or choose another "
-                        "folder, then record again)\n", r->stats.error);
+                        "folder, then %s again)\n", r->stats.error,
+                        shot ? "take it" : "record");
             /* the queued frames are given up */
             r->head = (r->head + r->count) % r->capacity;
             r->count = 0;
@@ -429,6 +435,42 @@ static bool alloc_slots(struct rl_recorder *r, size_t pixels)
     return true;
 }
 
+/* Create r->dir (and parents) and open its frames.csv for appending into
+ * r->csv, with the header when the file is new. On failure r->csv is
+ * unchanged and a folder made here is removed again. */
+static bool open_folder(struct rl_recorder *r, bool *created, char *err,
+                        size_t errlen)
+{
+    if (!rl_output_prepare_dir(r->dir, created, err, errlen))
+        return false;
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/frames.csv", r->dir);
+    FILE *csv = fopen(path, "a");
+    if (!csv) {
+        fmt(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        goto fail_dir;
+    }
+    struct stat st;
+    if (fstat(fileno(csv), &st) == 0 && st.st_size == 0) {
+        fputs(RL_RECORDER_CSV_HEADER "\n", csv);
+        if (fflush(csv) != 0) {
+            fmt(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+            __fpurge(csv);
+            fclose(csv);
+            if (*created)
+                remove(path);
+            goto fail_dir;
+        }
+    }
+    r->csv = csv;
+    return true;
+
+fail_dir:
+    if (*created)
+        rmdir(r->dir);
+    return false;
+}
+
 bool rl_recorder_init(struct rl_recorder *r,
                       const struct rl_recorder_options *opt,
                       char *err, size_t errlen)
@@ -452,25 +494,10 @@ bool rl_recorder_init(struct rl_recorder *r,
         rl_output_default_name(r->dir, sizeof(r->dir), "richlazy-frames");
     }
     bool created;
-    if (!rl_output_prepare_dir(r->dir, &created, err, errlen))
-        return false;
-
     char path[4200];
+    if (!open_folder(r, &created, err, errlen))
+        return false;
     snprintf(path, sizeof(path), "%s/frames.csv", r->dir);
-    r->csv = fopen(path, "a");
-    if (!r->csv) {
-        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-        goto fail_dir;
-    }
-    struct stat st;
-    if (fstat(fileno(r->csv), &st) == 0 && st.st_size == 0) {
-        fputs(RL_RECORDER_CSV_HEADER "\n", r->csv);
-        if (fflush(r->csv) != 0) {
-            snprintf(err, errlen, "cannot write '%s': %s", path,
-                     strerror(errno));
-            goto fail_csv;
-        }
-    }
 
     r->slots = calloc((size_t)r->capacity, sizeof(*r->slots));
     size_t pixels = (size_t)(opt->width > 0 ? opt->width : 1) *
@@ -504,15 +531,48 @@ fail_slots:
             free(r->slots[i].px);
     free(r->slots);
     r->slots = NULL;
-fail_csv:
     fclose(r->csv);
     r->csv = NULL;
-    if (created)
+    if (created) {
         remove(path); /* only the header: the folder was ours */
-fail_dir:
-    if (created)
         rmdir(r->dir);
+    }
     return false;
+}
+
+bool rl_recorder_restart(struct rl_recorder *r, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&r->lock);
+    bool failed = r->stats.failed;
+    /* the writer gives up what was queued when it failed: let it finish,
+     * so it touches neither frames.csv nor the slots below */
+    while (failed && (r->count > 0 || r->busy))
+        pthread_cond_wait(&r->done, &r->lock);
+    pthread_mutex_unlock(&r->lock);
+    if (!failed)
+        return true;
+
+    /* the folder may be new (removed and made again, or made here): open
+     * its frames.csv afresh; the old stream may point at a removed file */
+    FILE *old = r->csv;
+    bool created;
+    if (!open_folder(r, &created, err, errlen)) {
+        r->csv = old;
+        pthread_mutex_lock(&r->lock);
+        fmt(r->stats.error, sizeof(r->stats.error), "recording stopped: %s",
+            err);
+        pthread_mutex_unlock(&r->lock);
+        return false;
+    }
+    __fpurge(old); /* anything left of a failed row is not written */
+    fclose(old);
+    /* a new segment: the next frame looks for free names again */
+    r->name_step = -1;
+    pthread_mutex_lock(&r->lock);
+    r->stats.failed = false;
+    r->stats.error[0] = '\0';
+    pthread_mutex_unlock(&r->lock);
+    return true;
 }
 
 void rl_recorder_destroy(struct rl_recorder *r)

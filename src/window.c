@@ -40,7 +40,7 @@ static const char window_usage[] =
     "side, steered from the keyboard (press h in the window for the keys).\n";
 
 static const char *const skipped_run_opts[] = {
-    "--steps", "--log-every", "--quiet", "--frames-every", "--checkpoint",
+    "--steps", "--log-every", "--quiet", "--frames-every",
 };
 
 #define WOPT(field) offsetof(struct window_opts, field)
@@ -120,16 +120,28 @@ struct window {
     bool rec_on;                /* recording, as far as the recorder knows */
     long rec_written0, rec_dropped0; /* counters when it started */
     long rec_last_step;         /* step of the last recorded frame; -1 */
+    bool shot_pending;          /* a screenshot is queued, not yet written */
+    char out_name[4096];        /* default output folder, once chosen */
 };
 
 /* The recorder, made on first use (screenshot or record key) in --out or
  * a new richlazy-frames-DATE-TIME folder; drops frames rather than stall
- * the window, and counts them. */
-static bool ensure_recorder(struct window *w, FILE *errf)
+ * the window, and counts them. A failure is said on stderr and on screen,
+ * after `what` ("cannot record", "screenshot failed"). */
+static bool ensure_recorder(struct window *w, FILE *errf, const char *what)
 {
-    if (w->rec_ok)
-        return true;
     char err[1024];
+    if (w->rec_ok) {
+        /* made already: an explicit start after a failure tries again
+         * (space freed, folder made again); numbering continues */
+        if (rl_recorder_restart(&w->rec, err, sizeof(err)))
+            return true;
+        fprintf(errf, "richlazy window: error: %s: %s\n", what, err);
+        snprintf(w->app.message, sizeof(w->app.message), "%s: %.130s",
+                 what, err);
+        w->app.message_until = w->app.frame + 300;
+        return false;
+    }
     struct rl_recorder_options opt = {
         .dir = w->shot_dir,
         .width = w->canvas.w,
@@ -139,14 +151,30 @@ static bool ensure_recorder(struct window *w, FILE *errf)
         .log = errf,
     };
     if (!rl_recorder_init(&w->rec, &opt, err, sizeof(err))) {
-        fprintf(errf, "richlazy window: error: %s\n", err);
-        snprintf(w->app.message, sizeof(w->app.message),
-                 "cannot record: %.140s", err);
+        fprintf(errf, "richlazy window: error: %s: %s\n", what, err);
+        snprintf(w->app.message, sizeof(w->app.message), "%s: %.130s",
+                 what, err);
         w->app.message_until = w->app.frame + 300;
         return false;
     }
     w->rec_ok = true;
     return true;
+}
+
+/* A screenshot is written in the background: when it fails, say so on
+ * screen too (the recorder said it on stderr). */
+static void watch_screenshot(struct window *w)
+{
+    if (!w->shot_pending)
+        return;
+    struct rl_recorder_stats st;
+    rl_recorder_stats(&w->rec, &st);
+    if (st.failed) {
+        snprintf(w->app.message, sizeof(w->app.message), "%.159s", st.error);
+        w->app.message_until = w->app.frame + 600;
+    }
+    if (st.failed || st.queued == 0)
+        w->shot_pending = false;
 }
 
 /* The record key's work once the frame is drawn: start or stop, queue this
@@ -156,8 +184,9 @@ static void record_frame(struct window *w, FILE *errf)
 {
     struct rl_app *app = &w->app;
     struct rl_recorder_stats st;
+    watch_screenshot(w);
     if (app->recording && !w->rec_on) {
-        if (!ensure_recorder(w, errf)) {
+        if (!ensure_recorder(w, errf, "cannot record")) {
             app->recording = false;
             return;
         }
@@ -214,19 +243,50 @@ static void record_frame(struct window *w, FILE *errf)
 
 static void take_screenshot(struct window *w, FILE *errf)
 {
-    if (!ensure_recorder(w, errf))
+    if (!ensure_recorder(w, errf, "screenshot failed"))
         return;
     struct rl_frame_meta meta;
     rl_frame_meta_from_trainer(&meta, w->app.tr);
     char path[1024];
     if (rl_recorder_screenshot(&w->rec, w->canvas.px, w->canvas.w,
                                w->canvas.h, w->canvas.stride, &meta, path,
-                               sizeof(path)))
+                               sizeof(path))) {
         snprintf(w->app.message, sizeof(w->app.message), "screenshot: %.140s",
                  path);
-    else
+        w->shot_pending = true;
+    } else {
+        struct rl_recorder_stats st;
+        rl_recorder_stats(&w->rec, &st);
+        const char *why = st.error[0] ? st.error : "the recorder stopped";
+        fprintf(errf, "richlazy window: error: screenshot failed: %s\n", why);
         snprintf(w->app.message, sizeof(w->app.message),
-                 "screenshot failed (see the terminal)");
+                 "screenshot failed: %.140s", why);
+    }
+    w->app.message_until = w->app.frame + 300;
+}
+
+/* The checkpoint key: both nets into OUTPUT/checkpoint-STEP/, where OUTPUT
+ * is the folder of the screenshots and recordings (--out, or the default
+ * folder, chosen now if nothing was saved yet, and made on first use). */
+static void save_checkpoint(struct window *w, FILE *errf)
+{
+    if (!w->rec_ok && !w->shot_dir) {
+        rl_output_default_name(w->out_name, sizeof(w->out_name),
+                               "richlazy-frames");
+        w->shot_dir = w->out_name; /* the recorder uses it too */
+    }
+    const char *dir = w->rec_ok ? w->rec.dir : w->shot_dir;
+    char path[4200], err[1024];
+    if (rl_checkpoint_save_new(dir, w->app.tr, path, sizeof(path), err,
+                               sizeof(err))) {
+        snprintf(w->app.message, sizeof(w->app.message),
+                 "checkpoint: %.140s/", path);
+    } else {
+        fprintf(errf, "richlazy window: error: cannot save a checkpoint: "
+                "%s\n", err);
+        snprintf(w->app.message, sizeof(w->app.message),
+                 "checkpoint failed: %.130s", err);
+    }
     w->app.message_until = w->app.frame + 300;
 }
 
@@ -401,6 +461,10 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
             w.app.screenshot_requested = false;
             take_screenshot(&w, errf);
         }
+        if (w.app.checkpoint_requested) {
+            w.app.checkpoint_requested = false;
+            save_checkpoint(&w, errf);
+        }
         record_frame(&w, errf);
         SDL_UpdateTexture(w.tex, NULL, w.canvas.px,
                           w.canvas.stride * (int)sizeof(uint32_t));
@@ -436,6 +500,18 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
         rl_app_dump(&w.app, err, sizeof(err));
         if (!write_text_file(o->state_dump, err, errf))
             code = 1;
+    }
+    if (o->cfg.checkpoint_dir) {
+        /* --checkpoint: both nets as they are at quit */
+        if (rl_checkpoint_save(o->cfg.checkpoint_dir, w.app.tr, err,
+                               sizeof(err))) {
+            fprintf(out, "richlazy: saved checkpoint %s (richlazy window "
+                    "--from %s)\n", o->cfg.checkpoint_dir,
+                    o->cfg.checkpoint_dir);
+        } else {
+            fprintf(errf, "richlazy window: error: %s\n", err);
+            code = 1;
+        }
     }
     if (o->frame_dump &&
         !rl_png_write(o->frame_dump, w.canvas.px, w.canvas.w, w.canvas.h,

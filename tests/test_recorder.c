@@ -409,6 +409,147 @@ static void test_full_disk_sidecar(void)
     CHECK_CONTAINS(err, "No space left on device");
 }
 
+/* Space freed after a full disk: a restart records again, numbering and
+ * frames.csv continue with the frame that failed. */
+static void test_restart_after_full_disk(void)
+{
+    if (!exists("/dev/full"))
+        return;
+    const char *dir = SCRATCH "/fullagain";
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 4, RL_RECORD_WAIT, NULL));
+    char err[1024] = "";
+    CHECK(rl_recorder_restart(&r, err, sizeof(err))); /* not failed: no-op */
+    CHECK(record(&r, 0));
+    rl_recorder_flush(&r);
+    CHECK(symlink("/dev/full", SCRATCH "/fullagain/frame_000001.png.part") ==
+          0);
+    CHECK(record(&r, 1));
+    rl_recorder_flush(&r);
+    struct rl_recorder_stats st;
+    rl_recorder_stats(&r, &st);
+    CHECK(st.failed && st.written == 1);
+    CHECK(!record(&r, 2)); /* still stopped until someone starts again */
+    /* the failed frame's temporary file (the link) is gone: space is free */
+    CHECK(rl_recorder_restart(&r, err, sizeof(err)));
+    rl_recorder_stats(&r, &st);
+    CHECK(!st.failed && st.error[0] == '\0');
+    CHECK(record(&r, 1));
+    CHECK(record(&r, 2));
+    rl_recorder_flush(&r);
+    rl_recorder_stats(&r, &st);
+    CHECK(!st.failed && st.written == 3);
+    rl_recorder_destroy(&r);
+    char rows[4][64];
+    bool header = false;
+    CHECK(csv_rows(dir, rows, 4, &header) == 3);
+    CHECK(header);
+    CHECK(!strcmp(rows[0], "frame_000000.png"));
+    CHECK(!strcmp(rows[1], "frame_000001.png"));
+    CHECK(!strcmp(rows[2], "frame_000002.png"));
+    for (int i = 0; i < 3; i++)
+        CHECK(png_is_frame(dir, rows[i], i));
+}
+
+/* The folder moved away (and a file put in its place): recording stops;
+ * a restart while the path is still unusable says why and stays stopped;
+ * once the folder is back, a restart appends to it without overwriting. */
+static void test_restart_after_folder_back(void)
+{
+    const char *dir = SCRATCH "/back", *away = SCRATCH "/back.away";
+    FILE *log = tmpfile();
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 2, RL_RECORD_WAIT, log));
+    CHECK(record(&r, 0));
+    rl_recorder_flush(&r);
+    CHECK(rename(dir, away) == 0);
+    FILE *f = fopen(dir, "w"); /* a plain file where the folder was */
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    CHECK(record(&r, 0));
+    rl_recorder_flush(&r);
+    struct rl_recorder_stats st;
+    rl_recorder_stats(&r, &st);
+    CHECK(st.failed && st.written == 1);
+
+    char err[1024] = "";
+    CHECK(!rl_recorder_restart(&r, err, sizeof(err)));
+    CHECK_CONTAINS(err, "back");
+    CHECK_CONTAINS(err, "is not a folder");
+    rl_recorder_stats(&r, &st);
+    CHECK(st.failed);
+    CHECK_CONTAINS(st.error, "recording stopped: ");
+    CHECK_CONTAINS(st.error, "is not a folder");
+    CHECK(!record(&r, 1));
+
+    CHECK(remove(dir) == 0);
+    CHECK(rename(away, dir) == 0);
+    CHECK(rl_recorder_restart(&r, err, sizeof(err)));
+    CHECK(record(&r, 0)); /* same step as the first frame: a new name */
+    CHECK(record(&r, 5));
+    rl_recorder_flush(&r);
+    rl_recorder_stats(&r, &st);
+    CHECK(!st.failed && st.written == 3);
+    rl_recorder_destroy(&r);
+
+    char rows[4][64];
+    bool header = false;
+    CHECK(csv_rows(dir, rows, 4, &header) == 3);
+    CHECK(header);
+    CHECK(!strcmp(rows[0], "frame_000000.png"));
+    CHECK(!strcmp(rows[1], "frame_000000_001.png"));
+    CHECK(!strcmp(rows[2], "frame_000005.png"));
+    CHECK(png_is_frame(dir, rows[0], 0));
+    CHECK(png_is_frame(dir, rows[1], 0));
+    CHECK(png_is_frame(dir, rows[2], 5));
+
+    char text[4096] = "";
+    rewind(log);
+    size_t n = fread(text, 1, sizeof(text) - 1, log);
+    text[n] = '\0';
+    fclose(log);
+    const char *first = strstr(text, "recording stopped");
+    CHECK(first && !strstr(first + 1, "recording stopped")); /* said once */
+}
+
+/* The folder removed for good: a restart makes it again, with a new
+ * frames.csv (header once) that lists exactly the new frames. */
+static void test_restart_after_folder_removed(void)
+{
+    const char *dir = SCRATCH "/gone";
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 2, RL_RECORD_DROP, NULL));
+    CHECK(record(&r, 0));
+    rl_recorder_flush(&r);
+    CHECK(system("rm -rf " SCRATCH "/gone") == 0);
+    CHECK(record(&r, 1));
+    rl_recorder_flush(&r);
+    char shot[1024] = "";
+    uint32_t px[W * H];
+    make_frame(px, 2);
+    struct rl_frame_meta m = meta_at(2);
+    CHECK(!rl_recorder_screenshot(&r, px, W, H, W, &m, shot, sizeof(shot)));
+    char err[1024] = "";
+    CHECK(rl_recorder_restart(&r, err, sizeof(err)));
+    CHECK(exists(dir));
+    CHECK(rl_recorder_screenshot(&r, px, W, H, W, &m, shot, sizeof(shot)));
+    CHECK_CONTAINS(shot, "gone/frame_000002.png");
+    CHECK(record(&r, 3));
+    rl_recorder_flush(&r);
+    struct rl_recorder_stats st;
+    rl_recorder_stats(&r, &st);
+    CHECK(!st.failed && st.written == 3);
+    rl_recorder_destroy(&r);
+    char rows[4][64];
+    bool header = false;
+    CHECK(csv_rows(dir, rows, 4, &header) == 2);
+    CHECK(header);
+    CHECK(png_is_frame(dir, rows[0], 2));
+    CHECK(png_is_frame(dir, rows[1], 3));
+    CHECK(!exists(SCRATCH "/gone/frame_000000.png"));
+}
+
 /* No ffmpeg on the PATH: said once, PNGs kept. */
 static void test_video_without_ffmpeg(void)
 {
@@ -547,6 +688,9 @@ int main(void)
     test_folder_removed();
     test_full_disk();
     test_full_disk_sidecar();
+    test_restart_after_full_disk();
+    test_restart_after_folder_back();
+    test_restart_after_folder_removed();
     test_video_without_ffmpeg();
     test_video_segments();
     test_video_ffmpeg_fails();
