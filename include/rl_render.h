@@ -81,4 +81,16 @@ bool rl_render_bench_run(int w, int h, int hidden, int frames,
                          struct rl_render_bench *out, char *err,
                          size_t errlen);
 
+struct rl_axis;
+struct rl_ticks;
+
+/* The y axis of a plot area (x, y, w, h) on c, for the live view and the
+ * diagnostics view alike: a grid line at each major tick of t (ticks on
+ * axis ay) inside the area, its label right-aligned label_gap pixels left
+ * of the area unless it would overlap the label above, then the area's
+ * frame. */
+void rl_render_y_ticks(struct rl_render *r, struct rl_canvas *c, float x,
+                       float y, float w, float h, const struct rl_axis *ay,
+                       const struct rl_ticks *t, float label_gap);
+
 #endif

@@ -456,14 +456,23 @@ static void cell_columns(FILE *f, const struct rl_exp *e, int c)
     }
 }
 
+/* Opens DIR/KIND{suffix}.csv (e.g. sweep_runs.csv) for writing. */
+static bool open_csv(struct rl_outfile *of, const struct rl_exp *e,
+                     const char *dir, const char *suffix, char *err,
+                     size_t errlen)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "%s%s.csv", rl_exp_kind_name(e->kind),
+             suffix);
+    return rl_outfile_open(of, dir, name, err, errlen);
+}
+
 static bool write_main_csv(const struct rl_exp *e,
                            const struct rl_exp_results *res, const char *dir,
                            char *err, size_t errlen)
 {
-    char name[64];
-    snprintf(name, sizeof(name), "%s.csv", rl_exp_kind_name(e->kind));
     struct rl_outfile of;
-    if (!rl_outfile_open(&of, dir, name, err, errlen))
+    if (!open_csv(&of, e, dir, "", err, errlen))
         return false;
     FILE *f = of.f;
     int ms[RL_EXP_METRICS];
@@ -501,10 +510,8 @@ static bool write_runs_csv(const struct rl_exp *e,
                            const struct rl_exp_results *res, const char *dir,
                            char *err, size_t errlen)
 {
-    char name[64];
-    snprintf(name, sizeof(name), "%s_runs.csv", rl_exp_kind_name(e->kind));
     struct rl_outfile of;
-    if (!rl_outfile_open(&of, dir, name, err, errlen))
+    if (!open_csv(&of, e, dir, "_runs", err, errlen))
         return false;
     FILE *f = of.f;
     int ms[RL_EXP_METRICS];

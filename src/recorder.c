@@ -435,6 +435,19 @@ static bool alloc_slots(struct rl_recorder *r, size_t pixels)
     return true;
 }
 
+/* Frees the slots (r->slots may be NULL) and closes frames.csv; r->slots
+ * is NULL afterwards, which marks the recorder as not running. */
+static void free_slots_and_csv(struct rl_recorder *r)
+{
+    if (r->slots)
+        for (int i = 0; i < r->capacity; i++)
+            free(r->slots[i].px);
+    free(r->slots);
+    r->slots = NULL;
+    fclose(r->csv);
+    r->csv = NULL;
+}
+
 /* Create r->dir (and parents) and open its frames.csv for appending into
  * r->csv, with the header when the file is new. On failure r->csv is
  * unchanged and a folder made here is removed again. */
@@ -526,13 +539,7 @@ fail_mutex:
 fail_thread_res:
     snprintf(err, errlen, "cannot start the recording thread");
 fail_slots:
-    if (r->slots)
-        for (int i = 0; i < r->capacity; i++)
-            free(r->slots[i].px);
-    free(r->slots);
-    r->slots = NULL;
-    fclose(r->csv);
-    r->csv = NULL;
+    free_slots_and_csv(r);
     if (created) {
         remove(path); /* only the header: the folder was ours */
         rmdir(r->dir);
@@ -587,12 +594,7 @@ void rl_recorder_destroy(struct rl_recorder *r)
     pthread_cond_destroy(&r->done);
     pthread_cond_destroy(&r->wake);
     pthread_mutex_destroy(&r->lock);
-    for (int i = 0; i < r->capacity; i++)
-        free(r->slots[i].px);
-    free(r->slots);
-    r->slots = NULL;
-    fclose(r->csv);
-    r->csv = NULL;
+    free_slots_and_csv(r);
 }
 
 /* Is name used by a queued frame or an existing file? */

@@ -190,19 +190,27 @@ static void axes_draw_skip(struct rl_render *r, struct rl_canvas *c,
             rl_canvas_line(c, a.x, py, a.x + a.w, py, 1.0f,
                            rl_with_alpha(th->grid, 0x90));
     }
+    rl_render_y_ticks(r, c, a.x, a.y, a.w, a.h, ay, &t, 4 * s);
+}
+
+void rl_render_y_ticks(struct rl_render *r, struct rl_canvas *c, float x,
+                       float y, float w, float h, const struct rl_axis *ay,
+                       const struct rl_ticks *t, float label_gap)
+{
+    const struct rl_theme *th = r->theme;
     float lasty = 1e9f;
-    for (int i = 0; i < t.n; i++) {
-        float py = rl_axis_map(ay, t.v[i]);
-        if (!(py >= a.y - 0.5f && py <= a.y + a.h + 0.5f))
+    for (int i = 0; i < t->n; i++) {
+        float py = rl_axis_map(ay, t->v[i]);
+        if (!(py >= y - 0.5f && py <= y + h + 0.5f))
             continue;
-        rl_canvas_line(c, a.x, py, a.x + a.w, py, 1.0f, th->grid);
+        rl_canvas_line(c, x, py, x + w, py, 1.0f, th->grid);
         if (py < lasty - r->small.height * 0.9f) {
-            rl_canvas_text(c, &r->small, a.x - 4 * s, py, t.label[i],
+            rl_canvas_text(c, &r->small, x - label_gap, py, t->label[i],
                            th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
             lasty = py;
         }
     }
-    rl_canvas_rect(c, a.x, a.y, a.w, a.h, 1.0f, th->frame);
+    rl_canvas_rect(c, x, y, w, h, 1.0f, th->frame);
 }
 
 static void axes_draw(struct rl_render *r, struct rl_canvas *c, struct box a,

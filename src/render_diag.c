@@ -85,19 +85,7 @@ static void axes(struct rl_render *r, struct rl_canvas *c, struct box a,
         }
     }
     rl_ticks_for(ay, yt, &t);
-    float lasty = 1e9f;
-    for (int i = 0; i < t.n; i++) {
-        float py = rl_axis_map(ay, t.v[i]);
-        if (!(py >= a.y - 0.5f && py <= a.y + a.h + 0.5f))
-            continue;
-        rl_canvas_line(c, a.x, py, a.x + a.w, py, 1.0f, th->grid);
-        if (py < lasty - r->small.height * 0.9f) {
-            rl_canvas_text(c, &r->small, a.x - 3 * s, py, t.label[i],
-                           th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
-            lasty = py;
-        }
-    }
-    rl_canvas_rect(c, a.x, a.y, a.w, a.h, 1.0f, th->frame);
+    rl_render_y_ticks(r, c, a.x, a.y, a.w, a.h, ay, &t, 3 * s);
 }
 
 /* A cell: white card, title, and the plot area inside it. */

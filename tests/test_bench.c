@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "check.h"
+#include "test_util.h"
 #include "rl_machine.h"
 
 #ifndef RL_TEST_BUILD_DIR
@@ -19,16 +20,6 @@
 #endif
 
 static const char *exe_path;
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL);
-    if (!f)
-        return;
-    fputs(text, f);
-    fclose(f);
-}
 
 /* mkdir -p for a path under the build dir */
 static void make_dirs(const char *path)
@@ -63,7 +54,7 @@ static void test_probe_fake_machine(void)
     make_dirs(dir);
     snprintf(path, sizeof(path), "%s/cpuinfo", dir);
     /* two processors; the flag "avx512fx" must not count as avx512f */
-    write_file(path,
+    test_write_text(path,
                "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 17\n"
                "model name\t: Test CPU 9000\n"
                "cpu MHz\t\t: 3000.000\n"
@@ -82,7 +73,7 @@ static void test_probe_fake_machine(void)
             snprintf(path, sizeof(path), "%s/%s", dir, names[j]);
             char text[64];
             snprintf(text, sizeof(text), "%s\n", idx[i][j]);
-            write_file(path, text);
+            test_write_text(path, text);
         }
     }
     struct rl_machine m;
@@ -107,6 +98,21 @@ static void test_probe_fake_machine(void)
     CHECK(m.measured_gflops == 0 && m.measured_mhz == 0);
 }
 
+/* Runs cmd through the shell; its output (cut to fit) goes to text (len
+ * bytes, '\0'-terminated), the pclose status to *status. False (a failed
+ * CHECK) if it could not be started. */
+static bool shell(const char *cmd, char *text, size_t len, int *status)
+{
+    FILE *p = popen(cmd, "r");
+    CHECK(p != NULL);
+    if (!p)
+        return false;
+    size_t n = fread(text, 1, len - 1, p);
+    text[n] = '\0';
+    *status = pclose(p);
+    return true;
+}
+
 static void test_quick_bench_prints_every_section(void)
 {
     if (!exe_path) {
@@ -116,14 +122,10 @@ static void test_quick_bench_prints_every_section(void)
     }
     char cmd[4200];
     snprintf(cmd, sizeof(cmd), "'%s' bench --quick 2>&1", exe_path);
-    FILE *p = popen(cmd, "r");
-    CHECK(p != NULL);
-    if (!p)
-        return;
     static char text[1 << 16];
-    size_t len = fread(text, 1, sizeof(text) - 1, p);
-    text[len] = '\0';
-    int status = pclose(p);
+    int status;
+    if (!shell(cmd, text, sizeof(text), &status))
+        return;
     fputs(text, stdout);
     CHECK(status == 0);
     const char *sections[] = {"== machine", "== training", "== pytorch",
@@ -143,25 +145,15 @@ static void test_quick_bench_prints_every_section(void)
 
     /* a bad flag: one line, exit code 2 */
     snprintf(cmd, sizeof(cmd), "'%s' bench --repeats 0x 2>&1", exe_path);
-    p = popen(cmd, "r");
-    CHECK(p != NULL);
-    if (!p)
+    if (!shell(cmd, text, sizeof(text), &status))
         return;
-    len = fread(text, 1, sizeof(text) - 1, p);
-    text[len] = '\0';
-    status = pclose(p);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
     CHECK_CONTAINS(text, "richlazy bench: error:");
 
     /* the help names the script's place, not a build-time path */
     snprintf(cmd, sizeof(cmd), "'%s' bench --help 2>&1", exe_path);
-    p = popen(cmd, "r");
-    CHECK(p != NULL);
-    if (!p)
+    if (!shell(cmd, text, sizeof(text), &status))
         return;
-    len = fread(text, 1, sizeof(text) - 1, p);
-    text[len] = '\0';
-    pclose(p);
     CHECK_CONTAINS(text, "bench/torch_bench.py in the source tree");
     CHECK(strstr(text, "[/") == NULL);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "test_util.h"
 #include "rl_app.h"
 #include "rl_checkpoint.h"
 #include "rl_headless.h"
@@ -24,41 +25,16 @@ enum { HIDDEN = 40 };
 
 static char last_out[4096], last_err[4096];
 
-static void slurp_stream(FILE *f, char *buf, size_t len)
-{
-    rewind(f);
-    size_t n = fread(buf, 1, len - 1, f);
-    buf[n] = '\0';
-}
-
 /* richlazy run ARGS... through the headless runner; stdout and stderr are
  * kept in last_out and last_err. */
 static int headless(const char *first, ...)
 {
-    char *argv[40];
-    int argc = 0;
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && argc < 39; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
+    int code = test_call_main(rl_headless_main, last_out, sizeof(last_out),
+                              last_err, sizeof(last_err), first, ap);
     va_end(ap);
-    FILE *out = tmpfile(), *errf = tmpfile();
-    int code = rl_headless_main(argc, argv, out, errf);
-    slurp_stream(out, last_out, sizeof(last_out));
-    slurp_stream(errf, last_err, sizeof(last_err));
-    fclose(out);
-    fclose(errf);
     return code;
-}
-
-static void write_script(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL);
-    if (!f)
-        return;
-    fputs(text, f);
-    fclose(f);
 }
 
 /* Names of the checkpoint-* folders in dir, sorted; returns how many. */
@@ -132,7 +108,7 @@ static void test_key_and_action(void)
 static void test_scripted_key_saves_loadable(void)
 {
     const char *dir = SCRATCH "/one", *keys = SCRATCH "/one.keys";
-    write_script(keys, "3 k\n");
+    test_write_text(keys, "3 k\n");
     CHECK(headless("--steps", "100", "--hidden", "40", "--out", dir,
                    "--script", keys, NULL) == 0);
     char names[4][64];
@@ -182,7 +158,7 @@ static void test_key_matches_end_and_never_overwrites(void)
 {
     const char *dir = SCRATCH "/two", *keys = SCRATCH "/two.keys";
     const char *end = SCRATCH "/two-end";
-    write_script(keys, "2 Space\n2 k\n4 k\n4 q\n");
+    test_write_text(keys, "2 Space\n2 k\n4 k\n4 q\n");
     CHECK(headless("--steps", "100", "--hidden", "40", "--out", dir,
                    "--script", keys, "--checkpoint", end, "--quiet",
                    NULL) == 0);
@@ -221,7 +197,7 @@ static void test_unwritable_checkpoint(void)
     mkdir(dir, 0777);
     CHECK(symlink("no-such-folder/below", SCRATCH "/bad/checkpoint-000000") ==
           0);
-    write_script(keys, "0 Space\n0 k\n");
+    test_write_text(keys, "0 Space\n0 k\n");
     CHECK(headless("--steps", "50", "--hidden", "40", "--out", dir,
                    "--script", keys, "--quiet", NULL) == 1);
     CHECK_CONTAINS(last_err, "richlazy run: error: cannot save a checkpoint");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "test_util.h"
 #include "rl_checkpoint.h"
 #include "rl_exp_cmd.h"
 #include "rl_png.h"
@@ -22,64 +23,18 @@
 static char err_text[8192];
 static char out_text[8192];
 
-static void slurp_stream(FILE *f, char *buf, size_t len)
-{
-    rewind(f);
-    size_t n = fread(buf, 1, len - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-}
-
 /* Run a command's main with ARGS... (NULL-terminated). */
 static int cmd(int (*fn)(int, char **, FILE *, FILE *), const char *first,
                ...)
 {
-    char *argv[64];
-    int argc = 0;
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
+    int code = test_call_main(fn, out_text, sizeof(out_text), err_text,
+                              sizeof(err_text), first, ap);
     va_end(ap);
-    FILE *out = tmpfile(), *errf = tmpfile();
-    int code = fn(argc, argv, out, errf);
-    slurp_stream(out, out_text, sizeof(out_text));
-    slurp_stream(errf, err_text, sizeof(err_text));
     if (code && !err_text[0])
         fprintf(stderr, "exit %d without an error line\n", code);
     return code;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    *len = fread(buf, 1, (size_t)n, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static bool same_bytes(const char *a, const char *b)
-{
-    size_t la = 0, lb = 0;
-    char *x = read_file(a, &la), *y = read_file(b, &lb);
-    bool same = x && y && la == lb && la > 0 && memcmp(x, y, la) == 0;
-    if (!same)
-        fprintf(stderr, "differ: %s vs %s\n", a, b);
-    free(x);
-    free(y);
-    return same;
-}
-
-static bool exists(const char *path)
-{
-    return access(path, F_OK) == 0;
 }
 
 #define SMALL "--hidden", "30", "--steps", "240", "--samples", "50"
@@ -90,8 +45,8 @@ static void test_sweep_files_and_figure(void)
               SMALL, "--out", SCRATCH("sweep"), NULL) == 0);
     CHECK_CONTAINS(out_text, "richlazy sweep: 3 cells x 4 runs x 240 steps");
     CHECK_CONTAINS(out_text, " s wall on ");
-    CHECK(exists(SCRATCH("sweep/sweep.csv")));
-    CHECK(exists(SCRATCH("sweep/sweep_runs.csv")));
+    CHECK(test_exists(SCRATCH("sweep/sweep.csv")));
+    CHECK(test_exists(SCRATCH("sweep/sweep_runs.csv")));
     uint32_t *px = NULL;
     int w = 0, h = 0;
     char err[512];
@@ -122,7 +77,7 @@ static void test_shards_and_threads_give_the_same_bytes(void)
     for (int i = 0; i < 3; i++) {
         snprintf(a, sizeof(a), SCRATCH("whole/%s"), names[i]);
         snprintf(b, sizeof(b), SCRATCH("one/%s"), names[i]);
-        CHECK(same_bytes(a, b));
+        CHECK(test_same_bytes(a, b));
     }
     const char *shards[3] = {"1/3", "2/3", "3/3"};
     for (int s = 0; s < 3; s++) {
@@ -131,18 +86,18 @@ static void test_shards_and_threads_give_the_same_bytes(void)
                   NULL) == 0);
         CHECK_CONTAINS(out_text, "richlazy merge");
     }
-    CHECK(!exists(SCRATCH("shards/sweep.csv"))); /* shards write shards only */
+    CHECK(!test_exists(SCRATCH("shards/sweep.csv"))); /* shards write shards only */
     CHECK(cmd(rl_merge_main, SCRATCH("shards"), "--out", SCRATCH("merged"),
               NULL) == 0);
     CHECK_CONTAINS(out_text, "10 runs of a sweep");
     for (int i = 0; i < 3; i++) {
         snprintf(a, sizeof(a), SCRATCH("whole/%s"), names[i]);
         snprintf(b, sizeof(b), SCRATCH("merged/%s"), names[i]);
-        CHECK(same_bytes(a, b));
+        CHECK(test_same_bytes(a, b));
     }
     /* merge writes next to the shards by default */
     CHECK(cmd(rl_merge_main, "--quiet", SCRATCH("shards"), NULL) == 0);
-    CHECK(same_bytes(SCRATCH("whole/sweep.png"), SCRATCH("shards/sweep.png")));
+    CHECK(test_same_bytes(SCRATCH("whole/sweep.png"), SCRATCH("shards/sweep.png")));
 }
 
 static void test_phase(void)
@@ -151,18 +106,18 @@ static void test_phase(void)
               "--init-max", "2", "--lambdas", "0,0.5", SMALL, "--quiet",
               "--out", SCRATCH("phase"), NULL) == 0);
     size_t len;
-    char *csv = read_file(SCRATCH("phase/phase.csv"), &len);
+    char *csv = test_read_file(SCRATCH("phase/phase.csv"), &len);
     CHECK_CONTAINS(csv, "init,lr,lambda,rel_w1_mean");
     int rows = 0;
     for (size_t i = 0; csv && i < len; i++)
         rows += csv[i] == '\n';
     CHECK(rows == 1 + 8);
     free(csv);
-    CHECK(exists(SCRATCH("phase/phase.png")));
+    CHECK(test_exists(SCRATCH("phase/phase.png")));
     /* learning rate as the y axis */
     CHECK(cmd(rl_phase_main, "--inits", "3", "--lrs", "0.001,0.01", SMALL,
               "--quiet", "--out", SCRATCH("phase_lr"), NULL) == 0);
-    CHECK(exists(SCRATCH("phase_lr/phase.png")));
+    CHECK(test_exists(SCRATCH("phase_lr/phase.png")));
     CHECK(cmd(rl_phase_main, "--lrs", "0.01", "--lambdas", "0", NULL) == 2);
     CHECK_CONTAINS(err_text, "not both");
 }
@@ -185,13 +140,13 @@ static void test_retrain_from_checkpoint(void)
     CHECK_CONTAINS(out_text, "rich");
     CHECK_CONTAINS(out_text, "lazy");
     size_t len;
-    char *csv = read_file(SCRATCH("retrain/retrain.csv"), &len);
+    char *csv = test_read_file(SCRATCH("retrain/retrain.csv"), &len);
     CHECK_CONTAINS(csv, "net,lambda,step,loss_mean,loss_sd,orig_loss_mean,"
                         "orig_loss_sd");
     CHECK_CONTAINS(csv, "\nrich,0.5,0,");
     CHECK_CONTAINS(csv, "\nlazy,0.5,120,");
     free(csv);
-    CHECK(exists(SCRATCH("retrain/retrain.png")));
+    CHECK(test_exists(SCRATCH("retrain/retrain.png")));
 
     CHECK(cmd(rl_retrain_main, "--runs", "2", NULL) == 2);
     CHECK_CONTAINS(err_text, "--from CHECKPOINT is required");
@@ -214,7 +169,7 @@ static void test_bad_flags(void)
     CHECK_CONTAINS(err_text, "unknown flag '--bogus'");
     CHECK(cmd(rl_sweep_main, "--data", SCRATCH("missing.csv"), "--out",
               SCRATCH("never"), NULL) == 2);
-    CHECK(!exists(SCRATCH("never"))); /* bad data: no output folder */
+    CHECK(!test_exists(SCRATCH("never"))); /* bad data: no output folder */
     CHECK(cmd(rl_merge_main, NULL) == 2);
     CHECK_CONTAINS(err_text, "name the shard files");
     CHECK(cmd(rl_merge_main, SCRATCH("nothing_here"), NULL) == 2);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "test_util.h"
 #include "rl_checkpoint.h"
 #include "rl_experiment.h"
 #include "rl_metrics.h"
@@ -21,35 +22,6 @@
 #define SCRATCH(name) RL_TEST_BUILD_DIR "/experiment_scratch/" name
 
 static char err[8192];
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    *len = fread(buf, 1, (size_t)n, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* Both files exist and hold the same bytes. */
-static bool same_bytes(const char *a, const char *b)
-{
-    size_t la, lb;
-    char *x = read_file(a, &la), *y = read_file(b, &lb);
-    bool same = x && y && la == lb && memcmp(x, y, la) == 0 && la > 0;
-    if (!same)
-        fprintf(stderr, "differ: %s (%zu bytes) vs %s (%zu bytes)\n", a,
-                x ? la : 0, b, y ? lb : 0);
-    free(x);
-    free(y);
-    return same;
-}
 
 static void rm_rf(const char *dir)
 {
@@ -213,14 +185,14 @@ static void test_thread_count_does_not_change_results(void)
     CHECK(run_to(&e, 0, 0, 1, SCRATCH("t1")));
     CHECK(run_to(&e, 0, 0, 2, SCRATCH("t2")));
     CHECK(run_to(&e, 0, 0, 5, SCRATCH("t5")));
-    CHECK(same_bytes(SCRATCH("t1/sweep.csv"), SCRATCH("t2/sweep.csv")));
-    CHECK(same_bytes(SCRATCH("t1/sweep.csv"), SCRATCH("t5/sweep.csv")));
-    CHECK(same_bytes(SCRATCH("t1/sweep_runs.csv"),
+    CHECK(test_same_bytes(SCRATCH("t1/sweep.csv"), SCRATCH("t2/sweep.csv")));
+    CHECK(test_same_bytes(SCRATCH("t1/sweep.csv"), SCRATCH("t5/sweep.csv")));
+    CHECK(test_same_bytes(SCRATCH("t1/sweep_runs.csv"),
                      SCRATCH("t2/sweep_runs.csv")));
     /* shard files too */
     CHECK(run_to(&e, 2, 3, 1, SCRATCH("s1")));
     CHECK(run_to(&e, 2, 3, 2, SCRATCH("s2")));
-    CHECK(same_bytes(SCRATCH("s1/sweep-shard-2-of-3.txt"),
+    CHECK(test_same_bytes(SCRATCH("s1/sweep-shard-2-of-3.txt"),
                      SCRATCH("s2/sweep-shard-2-of-3.txt")));
 }
 
@@ -248,11 +220,11 @@ static void test_shards_merge_to_unsharded_bytes(void)
         CHECK(run_to(&e, s, 4, 2, SCRATCH("parts")));
     char *dirs[] = {SCRATCH("parts")};
     CHECK(merge_to(dirs, 1, SCRATCH("merged")));
-    CHECK(same_bytes(SCRATCH("whole/sweep.csv"), SCRATCH("merged/sweep.csv")));
-    CHECK(same_bytes(SCRATCH("whole/sweep_runs.csv"),
+    CHECK(test_same_bytes(SCRATCH("whole/sweep.csv"), SCRATCH("merged/sweep.csv")));
+    CHECK(test_same_bytes(SCRATCH("whole/sweep_runs.csv"),
                      SCRATCH("merged/sweep_runs.csv")));
     size_t len;
-    char *runs = read_file(SCRATCH("whole/sweep_runs.csv"), &len);
+    char *runs = test_read_file(SCRATCH("whole/sweep_runs.csv"), &len);
     CHECK_CONTAINS(runs, "nan"); /* the diverged cell */
     free(runs);
 
@@ -262,7 +234,7 @@ static void test_shards_merge_to_unsharded_bytes(void)
                      SCRATCH("parts/sweep-shard-4-of-4.txt"),
                      SCRATCH("parts/sweep-shard-2-of-4.txt")};
     CHECK(merge_to(files, 4, SCRATCH("merged2")));
-    CHECK(same_bytes(SCRATCH("whole/sweep.csv"),
+    CHECK(test_same_bytes(SCRATCH("whole/sweep.csv"),
                      SCRATCH("merged2/sweep.csv")));
 
     /* a missing shard is named */
@@ -283,7 +255,7 @@ static void test_shards_merge_to_unsharded_bytes(void)
     /* shards computed on another kind of machine (another kernel) */
     {
         size_t n;
-        char *text = read_file(files[1], &n);
+        char *text = test_read_file(files[1], &n);
         char *k = text ? strstr(text, "kernel=") : NULL;
         CHECK(k != NULL);
         if (k) {
@@ -331,7 +303,7 @@ static void test_phase_marks_divergence(void)
                 .from_net = -1};
     CHECK(run_to(&e, 0, 0, 2, SCRATCH("phase")));
     size_t len;
-    char *csv = read_file(SCRATCH("phase/phase.csv"), &len);
+    char *csv = test_read_file(SCRATCH("phase/phase.csv"), &len);
     CHECK_CONTAINS(csv, "init,lr,lambda,rel_w1_mean,rel_w1_sd,loss_mean");
     /* the small init moves far more (rich) than 0.1; 3.0 diverged */
     struct rl_exp_data d;
@@ -480,15 +452,6 @@ static void test_retrain_continues_the_run(void)
     rl_checkpoint_destroy(&ck);
 }
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-}
-
 static bool load_fails(const char *dir)
 {
     struct rl_checkpoint ck;
@@ -532,7 +495,7 @@ static void test_bad_checkpoints(void)
     snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s'", SCRATCH("bad"),
              SCRATCH("b3"));
     CHECK(system(cmd) == 0);
-    write_text(SCRATCH("b3/rich_w1.npy"), "x,y\n1,2\n");
+    test_write_text(SCRATCH("b3/rich_w1.npy"), "x,y\n1,2\n");
     CHECK(load_fails(SCRATCH("b3")));
     CHECK_CONTAINS(err, "rich_w1.npy");
 

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "test_util.h"
 #include "rl_memory.h"
 #include "rl_npy.h"
 #include "rl_run.h"
@@ -19,27 +20,12 @@ static char err_text[8192];
 /* `richlazy run ARGS...` (NULL-terminated) in-process; the exit code. */
 static int run(const char *first, ...)
 {
-    char *argv[64];
-    int argc = 0;
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
+    int code = test_call_main(rl_run_main, NULL, 0, err_text,
+                              sizeof(err_text), first, ap);
     va_end(ap);
-    FILE *out = tmpfile(), *errf = tmpfile();
-    int code = rl_run_main(argc, argv, out, errf);
-    rewind(errf);
-    size_t n = fread(err_text, 1, sizeof(err_text) - 1, errf);
-    err_text[n] = '\0';
-    fclose(out);
-    fclose(errf);
     return code;
-}
-
-static bool exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
 }
 
 static void test_parse_size(void)
@@ -90,7 +76,7 @@ static void test_limit(void)
     CHECK(run("--hidden", "1000000", "--steps", "1", "--out",
               SCRATCH "/limited", NULL) == 2);
     CHECK_CONTAINS(err_text, "richlazy run: error: not enough memory");
-    CHECK(!exists(SCRATCH "/limited"));
+    CHECK(!test_exists(SCRATCH "/limited"));
     /* a malformed limit is ignored (the machine's figure is used) */
     setenv("RICHLAZY_MEMORY_LIMIT", "lots", 1);
     CHECK(rl_memory_check(500, 200, err, sizeof(err)));
@@ -106,7 +92,7 @@ static void test_huge_refused(void)
                    "1000000 hidden units x 10000000 samples need about "
                    "145.5 TiB");
     CHECK_CONTAINS(err_text, "lower --hidden or --samples");
-    CHECK(!exists(SCRATCH "/huge"));
+    CHECK(!test_exists(SCRATCH "/huge"));
     /* the flag table's own ceilings */
     CHECK(run("--hidden", "10000001", NULL) == 2);
     CHECK_CONTAINS(err_text, "--hidden must be at most 1e+07");
@@ -133,11 +119,11 @@ static void test_huge_works(void)
     if (code == 2) {
         CHECK_CONTAINS(err_text, "richlazy run: error: not enough memory: "
                        "1 hidden units x 10000000 samples need about");
-        CHECK(!exists(SCRATCH "/long"));
+        CHECK(!test_exists(SCRATCH "/long"));
         return;
     }
     CHECK(code == 0);
-    CHECK(exists(SCRATCH "/long/metrics.csv"));
+    CHECK(test_exists(SCRATCH "/long/metrics.csv"));
     struct stat st;
     CHECK(stat(SCRATCH "/long/data.csv", &st) == 0 && st.st_size > 10000000);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "test_util.h"
 #include "rl_png.h"
 #include "rl_recorder.h"
 
@@ -22,6 +23,16 @@ static bool exists(const char *path)
 {
     struct stat st;
     return lstat(path, &st) == 0;
+}
+
+/* The log (closed here) says what, and nothing matching again after it. */
+static bool said_once(FILE *log, const char *what, const char *again)
+{
+    char text[4096];
+    test_slurp_stream(log, text, sizeof(text));
+    fclose(log);
+    const char *first = strstr(text, what);
+    return first && !strstr(first + 1, again);
 }
 
 /* A frame whose pixels encode its step, so files can be told apart. */
@@ -107,6 +118,20 @@ static bool png_is_frame(const char *dir, const char *name, long step)
     return same;
 }
 
+/* frames.csv in dir has its header once and exactly the n rows names[i]
+ * (n <= 16), in order, each a PNG holding the frame of steps[i]. */
+static bool frames_are(const char *dir, int n, const char *const names[],
+                       const long steps[])
+{
+    char rows[16][64];
+    bool header = false;
+    bool ok = n <= 16 && csv_rows(dir, rows, 16, &header) == n && header;
+    for (int i = 0; ok && i < n; i++)
+        ok = !strcmp(rows[i], names[i]) &&
+             png_is_frame(dir, names[i], steps[i]);
+    return ok;
+}
+
 static void test_frames_and_sidecar(void)
 {
     const char *dir = SCRATCH "/basic";
@@ -175,14 +200,7 @@ static void test_start_stop_start(void)
         "frame_000003_001.png", "frame_000002_002.png",
     };
     const long steps[] = {0, 1, 2, 2, 3, 0, 3, 2};
-    char rows[16][64];
-    bool header;
-    CHECK(csv_rows(dir, rows, 16, &header) == 8);
-    CHECK(header); /* appended, not restarted */
-    for (int i = 0; i < 8; i++) {
-        CHECK(!strcmp(rows[i], names[i]));
-        CHECK(png_is_frame(dir, names[i], steps[i]));
-    }
+    CHECK(frames_are(dir, 8, names, steps)); /* appended, not restarted */
 }
 
 static void test_wait_loses_nothing(void)
@@ -350,13 +368,7 @@ static void test_folder_removed(void)
     CHECK_CONTAINS(st.error, "No such file or directory");
     CHECK(!record(&r, 2)); /* stopped: refused, the app goes on */
     rl_recorder_destroy(&r);
-    char text[4096] = "";
-    rewind(log);
-    size_t n = fread(text, 1, sizeof(text) - 1, log);
-    text[n] = '\0';
-    fclose(log);
-    const char *first = strstr(text, "recording stopped");
-    CHECK(first && !strstr(first + 1, "recording stopped")); /* said once */
+    CHECK(said_once(log, "recording stopped", "recording stopped"));
 }
 
 /* A full disk under the third frame: its temporary file is a link to
@@ -440,15 +452,10 @@ static void test_restart_after_full_disk(void)
     rl_recorder_stats(&r, &st);
     CHECK(!st.failed && st.written == 3);
     rl_recorder_destroy(&r);
-    char rows[4][64];
-    bool header = false;
-    CHECK(csv_rows(dir, rows, 4, &header) == 3);
-    CHECK(header);
-    CHECK(!strcmp(rows[0], "frame_000000.png"));
-    CHECK(!strcmp(rows[1], "frame_000001.png"));
-    CHECK(!strcmp(rows[2], "frame_000002.png"));
-    for (int i = 0; i < 3; i++)
-        CHECK(png_is_frame(dir, rows[i], i));
+    const char *names[] = {"frame_000000.png", "frame_000001.png",
+                           "frame_000002.png"};
+    const long steps[] = {0, 1, 2};
+    CHECK(frames_are(dir, 3, names, steps));
 }
 
 /* The folder moved away (and a file put in its place): recording stops;
@@ -493,24 +500,12 @@ static void test_restart_after_folder_back(void)
     CHECK(!st.failed && st.written == 3);
     rl_recorder_destroy(&r);
 
-    char rows[4][64];
-    bool header = false;
-    CHECK(csv_rows(dir, rows, 4, &header) == 3);
-    CHECK(header);
-    CHECK(!strcmp(rows[0], "frame_000000.png"));
-    CHECK(!strcmp(rows[1], "frame_000000_001.png"));
-    CHECK(!strcmp(rows[2], "frame_000005.png"));
-    CHECK(png_is_frame(dir, rows[0], 0));
-    CHECK(png_is_frame(dir, rows[1], 0));
-    CHECK(png_is_frame(dir, rows[2], 5));
+    const char *names[] = {"frame_000000.png", "frame_000000_001.png",
+                           "frame_000005.png"};
+    const long steps[] = {0, 0, 5};
+    CHECK(frames_are(dir, 3, names, steps));
 
-    char text[4096] = "";
-    rewind(log);
-    size_t n = fread(text, 1, sizeof(text) - 1, log);
-    text[n] = '\0';
-    fclose(log);
-    const char *first = strstr(text, "recording stopped");
-    CHECK(first && !strstr(first + 1, "recording stopped")); /* said once */
+    CHECK(said_once(log, "recording stopped", "recording stopped"));
 }
 
 /* The folder removed for good: a restart makes it again, with a new
@@ -575,13 +570,7 @@ static void test_video_without_ffmpeg(void)
     CHECK_CONTAINS(st.notice, "ffmpeg not found");
     rl_recorder_destroy(&r);
     setenv("PATH", saved, 1);
-    char text[4096] = "";
-    rewind(log);
-    size_t n = fread(text, 1, sizeof(text) - 1, log);
-    text[n] = '\0';
-    fclose(log);
-    const char *first = strstr(text, "ffmpeg not found");
-    CHECK(first && !strstr(first + 1, "ffmpeg not found"));
+    CHECK(said_once(log, "ffmpeg not found", "ffmpeg not found"));
     CHECK(png_is_frame(SCRATCH "/novideo", "frame_000003.png", 3));
 }
 
@@ -665,13 +654,7 @@ static void test_video_ffmpeg_fails(void)
     CHECK(png_is_frame(SCRATCH "/badvideo", "frame_000024.png", 24));
     CHECK(!exists(SCRATCH "/badvideo/video_000000.mp4"));
     CHECK(!exists(SCRATCH "/badvideo/video_000000.mp4.part"));
-    char text[4096] = "";
-    rewind(log);
-    size_t n = fread(text, 1, sizeof(text) - 1, log);
-    text[n] = '\0';
-    fclose(log);
-    const char *first = strstr(text, "ffmpeg exit status 3");
-    CHECK(first && !strstr(first + 1, "ffmpeg")); /* said once */
+    CHECK(said_once(log, "ffmpeg exit status 3", "ffmpeg"));
 }
 
 int main(void)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "test_util.h"
 #include "rl_app.h"
 #include "rl_canvas.h"
 #include "rl_headless.h"
@@ -248,54 +249,37 @@ static void test_canvas_clip_and_text(void)
 
 static int headless(const char *first, ...)
 {
-    char *argv[40];
-    int argc = 0;
+    char buf[2048];
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && argc < 39; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
+    int code = test_call_main(rl_headless_main, NULL, 0, buf, sizeof(buf),
+                              first, ap);
     va_end(ap);
-    FILE *out = tmpfile(), *errf = tmpfile();
-    int code = rl_headless_main(argc, argv, out, errf);
-    char buf[2048];
-    rewind(errf);
-    size_t n = fread(buf, 1, sizeof(buf) - 1, errf);
-    buf[n] = '\0';
     if (code != 0)
         fprintf(stderr, "headless: %s", buf);
-    static char last_err[2048];
-    memcpy(last_err, buf, n + 1);
-    fclose(out);
-    fclose(errf);
     return code;
 }
 
-static char *slurp(const char *path, size_t *len)
+/* The PNG at path reads back and is w x h pixels. */
+static bool png_has_size(const char *path, int w, int h)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    *len = fread(buf, 1, (size_t)n, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
+    uint32_t *px = NULL;
+    int pw = 0, ph = 0;
+    char err[1024];
+    bool ok = rl_png_read(path, &px, &pw, &ph, err, sizeof(err));
+    if (!ok)
+        fprintf(stderr, "%s\n", err);
+    free(px);
+    return ok && pw == w && ph == h;
 }
 
 static void test_headless_frames_and_script(void)
 {
     mkdir(SCRATCH, 0777);
     const char *keys = SCRATCH "/keys.txt";
-    FILE *f = fopen(keys, "w");
-    CHECK(f != NULL);
-    if (!f)
-        return;
-    fputs("# lr up at frame 5, then select lazy and halve its init\n"
-          "5 L\n8 Tab\n8 Down\n", f);
-    fclose(f);
+    test_write_text(keys,
+                    "# lr up at frame 5, then select lazy and halve its init\n"
+                    "5 L\n8 Tab\n8 Down\n");
     for (int run = 0; run < 2; run++) {
         const char *dir = run ? SCRATCH "/b" : SCRATCH "/a";
         int code = headless("--steps", "300", "--frames-every", "100",
@@ -304,20 +288,14 @@ static void test_headless_frames_and_script(void)
                             NULL);
         CHECK(code == 0);
     }
-    uint32_t *px = NULL;
-    int w = 0, h = 0;
-    char err[1024];
-    CHECK(rl_png_read(SCRATCH "/a/frames/frame_000300.png", &px, &w, &h, err,
-                      sizeof(err)));
-    CHECK(w == 320 && h == 200);
-    free(px);
+    CHECK(png_has_size(SCRATCH "/a/frames/frame_000300.png", 320, 200));
     size_t la, lb, lc;
-    char *a = slurp(SCRATCH "/a/frames/frame_000200.png", &la);
-    char *b = slurp(SCRATCH "/b/frames/frame_000200.png", &lb);
+    char *a = test_read_file(SCRATCH "/a/frames/frame_000200.png", &la);
+    char *b = test_read_file(SCRATCH "/b/frames/frame_000200.png", &lb);
     CHECK(a && b && la == lb && !memcmp(a, b, la)); /* byte-identical */
     free(a);
     free(b);
-    char *csv = slurp(SCRATCH "/a/frames/frames.csv", &lc);
+    char *csv = test_read_file(SCRATCH "/a/frames/frames.csv", &lc);
     CHECK(csv != NULL);
     if (csv) {
         CHECK_CONTAINS(csv, "frame_000000.png");
@@ -327,7 +305,7 @@ static void test_headless_frames_and_script(void)
         CHECK_CONTAINS(strstr(csv, "frame_000100.png"), ",0.125,");
         free(csv);
     }
-    char *metrics = slurp(SCRATCH "/a/metrics.csv", &lc);
+    char *metrics = test_read_file(SCRATCH "/a/metrics.csv", &lc);
     CHECK(metrics != NULL);
     if (metrics) {
         /* lazy was re-initialised at frame 8: its steps restart */
@@ -335,9 +313,7 @@ static void test_headless_frames_and_script(void)
         free(metrics);
     }
 
-    f = fopen(keys, "w");
-    fputs("5 L\n7 Bogus\n", f);
-    fclose(f);
+    test_write_text(keys, "5 L\n7 Bogus\n");
     CHECK(headless("--steps", "50", "--script", keys, "--out",
                    SCRATCH "/c", "--quiet", NULL) == 2);
 }
@@ -360,18 +336,13 @@ static void test_headless_record_and_screenshot_keys(void)
     CHECK(system("rm -rf '" SCRATCH "/r' '" SCRATCH "/r2' '" SCRATCH
                  "/r3'") == 0);
     const char *keys = SCRATCH "/rec.txt";
-    FILE *f = fopen(keys, "w");
-    CHECK(f != NULL);
-    if (!f)
-        return;
     /* speed 10: c on at frame 2 (step 30), off at frame 6: 4 frames */
-    fputs("2 c\n6 c\n8 s\n", f);
-    fclose(f);
+    test_write_text(keys, "2 c\n6 c\n8 s\n");
     size_t lc;
     CHECK(headless("--steps", "200", "--width", "160", "--height", "120",
                    "--hidden", "50", "--out", SCRATCH "/r", "--script", keys,
                    "--quiet", NULL) == 0);
-    char *csv = slurp(SCRATCH "/r/frames/frames.csv", &lc);
+    char *csv = test_read_file(SCRATCH "/r/frames/frames.csv", &lc);
     CHECK(csv != NULL);
     if (csv) {
         CHECK(count_rows(csv, ",frame,") == 4);
@@ -380,20 +351,14 @@ static void test_headless_record_and_screenshot_keys(void)
         CHECK_CONTAINS(csv, "frame_000060.png");
         free(csv);
     }
-    uint32_t *px = NULL;
-    int w = 0, h = 0;
-    char err[1024];
-    CHECK(rl_png_read(SCRATCH "/r/frames/frame_000030.png", &px, &w, &h, err,
-                      sizeof(err)));
-    CHECK(w == 160 && h == 120);
-    free(px);
+    CHECK(png_has_size(SCRATCH "/r/frames/frame_000030.png", 160, 120));
 
     /* with --frames-every 100 the record key adds its frames; a step due
      * twice is written once */
     CHECK(headless("--steps", "200", "--frames-every", "100", "--width",
                    "160", "--height", "120", "--hidden", "50", "--out",
                    SCRATCH "/r2", "--script", keys, "--quiet", NULL) == 0);
-    csv = slurp(SCRATCH "/r2/frames/frames.csv", &lc);
+    csv = test_read_file(SCRATCH "/r2/frames/frames.csv", &lc);
     CHECK(csv != NULL);
     if (csv) {
         /* 0, 100, 200 from --frames-every; 30..60 by c (speed 10) */
@@ -403,9 +368,7 @@ static void test_headless_record_and_screenshot_keys(void)
     }
 
     /* a script without c or s makes no frames folder */
-    f = fopen(keys, "w");
-    fputs("2 L\n", f);
-    fclose(f);
+    test_write_text(keys, "2 L\n");
     CHECK(headless("--steps", "50", "--out", SCRATCH "/r3", "--script", keys,
                    "--quiet", NULL) == 0);
     struct stat sb;

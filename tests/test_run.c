@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "test_util.h"
 #include "rl_npy.h"
 #include "rl_output.h"
 #include "rl_run.h"
@@ -18,50 +19,15 @@
 static char err_text[8192];
 static char out_text[8192];
 
-static void slurp(FILE *f, char *buf, size_t len)
-{
-    rewind(f);
-    size_t n = fread(buf, 1, len - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-}
-
 /* Run `richlazy run ARGS...` (NULL-terminated); returns the exit code. */
 static int run(const char *first, ...)
 {
-    char *argv[64];
-    int argc = 0;
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
+    int code = test_call_main(rl_run_main, out_text, sizeof(out_text),
+                              err_text, sizeof(err_text), first, ap);
     va_end(ap);
-    FILE *out = tmpfile(), *errf = tmpfile();
-    int code = rl_run_main(argc, argv, out, errf);
-    slurp(out, out_text, sizeof(out_text));
-    slurp(errf, err_text, sizeof(err_text));
     return code;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    *len = fread(buf, 1, (size_t)n, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static bool exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
 }
 
 static int count_lines(const char *s)
@@ -79,7 +45,7 @@ static void test_outputs(void)
                    "--out", SCRATCH "/a", "--quiet", NULL);
     CHECK(code == 0);
     size_t len;
-    char *csv = read_file(SCRATCH "/a/metrics.csv", &len);
+    char *csv = test_read_file(SCRATCH "/a/metrics.csv", &len);
     CHECK(csv != NULL);
     if (csv) {
         CHECK(!strncmp(csv, "step,net,loss,accuracy,rel_w1,rel_w2,norm_w1,"
@@ -90,7 +56,7 @@ static void test_outputs(void)
         CHECK_CONTAINS(csv, "\n300,lazy,");
         free(csv);
     }
-    char *data = read_file(SCRATCH "/a/data.csv", &len);
+    char *data = test_read_file(SCRATCH "/a/data.csv", &len);
     CHECK(data && !strncmp(data, "x,y,label\n", 10));
     CHECK(data && count_lines(data) == 51);
     free(data);
@@ -108,7 +74,7 @@ static void test_outputs(void)
         CHECK(cols == (is_w1 ? 2 : 40));
         free(w);
     }
-    CHECK(!exists(SCRATCH "/a/metrics.csv.part"));
+    CHECK(!test_exists(SCRATCH "/a/metrics.csv.part"));
 }
 
 static void test_log_every_and_summary(void)
@@ -120,7 +86,7 @@ static void test_log_every_and_summary(void)
     CHECK_CONTAINS(out_text, "rel_w1");
     CHECK_CONTAINS(out_text, SCRATCH "/b/metrics.csv");
     size_t len;
-    char *csv = read_file(SCRATCH "/b/metrics.csv", &len);
+    char *csv = test_read_file(SCRATCH "/b/metrics.csv", &len);
     /* steps 0, 100, 200 and the last step 250, for both nets */
     CHECK(csv && count_lines(csv) == 1 + 2 * 4);
     CHECK(csv && strstr(csv, "\n250,rich,"));
@@ -147,21 +113,14 @@ static void test_deterministic(void)
         snprintf(p2, sizeof(p2), SCRATCH "/d2/%s", files[i]);
         snprintf(p3, sizeof(p3), SCRATCH "/d3/%s", files[i]);
         size_t l1 = 0, l2 = 0, l3 = 0;
-        char *a = read_file(p1, &l1), *b = read_file(p2, &l2),
-             *c = read_file(p3, &l3);
+        char *a = test_read_file(p1, &l1), *b = test_read_file(p2, &l2),
+             *c = test_read_file(p3, &l3);
         CHECK(a && b && l1 == l2 && !memcmp(a, b, l1));
         CHECK(a && c && (l1 != l3 || memcmp(a, c, l1)));
         free(a);
         free(b);
         free(c);
     }
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    fputs(text, f);
-    fclose(f);
 }
 
 static void test_bad_inputs(void)
@@ -187,7 +146,7 @@ static void test_bad_inputs(void)
         CHECK_CONTAINS(err_text, cases[i].message);
         CHECK_CONTAINS(err_text, "richlazy run: error:");
         CHECK(count_lines(err_text) == 1);
-        CHECK(!exists(SCRATCH "/bad"));
+        CHECK(!test_exists(SCRATCH "/bad"));
     }
 
     /* bad data files: the message names file and line, no output folder */
@@ -204,22 +163,22 @@ static void test_bad_inputs(void)
     for (size_t i = 0; i < sizeof(data_cases) / sizeof(data_cases[0]); i++) {
         char path[256];
         snprintf(path, sizeof(path), SCRATCH "/bad_%zu.csv", i);
-        write_text(path, data_cases[i].text);
+        test_write_text(path, data_cases[i].text);
         CHECK(run("--data", path, "--out", SCRATCH "/bad", NULL) == 2);
         CHECK_CONTAINS(err_text, path);
         CHECK_CONTAINS(err_text, data_cases[i].message);
-        CHECK(!exists(SCRATCH "/bad"));
+        CHECK(!test_exists(SCRATCH "/bad"));
     }
     CHECK(run("--data", SCRATCH "/missing.csv", "--out", SCRATCH "/bad",
               NULL) == 2);
     CHECK_CONTAINS(err_text, "missing.csv");
-    CHECK(!exists(SCRATCH "/bad"));
+    CHECK(!test_exists(SCRATCH "/bad"));
 
     CHECK(run("--data", SCRATCH "/bad_0.csv", "--dataset", "xor", NULL) == 2);
     CHECK_CONTAINS(err_text, "either --data or --dataset");
 
     /* unwritable output folder: a path under a regular file */
-    write_text(SCRATCH "/plainfile", "x");
+    test_write_text(SCRATCH "/plainfile", "x");
     CHECK(run("--steps", "5", "--out", SCRATCH "/plainfile/sub", NULL) == 2);
     CHECK_CONTAINS(err_text, "plainfile");
     if (geteuid() != 0) {
@@ -231,12 +190,12 @@ static void test_bad_inputs(void)
 
 static void test_user_data_file(void)
 {
-    write_text(SCRATCH "/good.csv",
+    test_write_text(SCRATCH "/good.csv",
                "x,y,label\r\n2,0.5,1\r\n0.5,2,0\r\n\r\n2.2,0.1,1\r\n0.1,1.9,0\r\n");
     CHECK(run("--data", SCRATCH "/good.csv", "--steps", "50", "--hidden",
               "10", "--out", SCRATCH "/g", "--quiet", NULL) == 0);
     size_t len;
-    char *data = read_file(SCRATCH "/g/data.csv", &len);
+    char *data = test_read_file(SCRATCH "/g/data.csv", &len);
     CHECK(data && count_lines(data) == 5);
     free(data);
 }

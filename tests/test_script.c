@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "test_util.h"
 #include "rl_script.h"
 
 #ifndef RL_TEST_BUILD_DIR
@@ -63,12 +64,7 @@ static void test_errors_name_file_and_line(void)
 static void test_load_file(void)
 {
     const char *path = RL_TEST_BUILD_DIR "/script_test.keys";
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL);
-    if (!f)
-        return;
-    fputs("0 h\n3 q\n", f);
-    fclose(f);
+    test_write_text(path, "0 h\n3 q\n");
     struct rl_script s;
     char err[512];
     CHECK(rl_script_load(&s, path, err, sizeof(err)));

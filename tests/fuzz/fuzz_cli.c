@@ -35,11 +35,9 @@ static double value_of(const struct rl_opt *o, const void *target)
 int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
 {
     /* a private NUL-terminated copy, split in place */
-    char *text = malloc(len + 1);
+    char *text = fuzz_text(buf, len);
     if (!text)
         return 0;
-    memcpy(text, buf, len);
-    text[len] = '\0';
     char *argv[MAX_ARGS];
     int argc = 0;
     char *start = text;

@@ -16,11 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
 {
     /* the parser takes a C string: stop at the first NUL, as a file
      * reader that refuses NUL bytes would */
-    char *text = malloc(len + 1);
+    char *text = fuzz_text(buf, len);
     if (!text)
         return 0;
-    memcpy(text, buf, len);
-    text[len] = '\0';
 
     struct rl_script s;
     char err[512];
