@@ -556,7 +556,7 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
     struct exp_opts def = retrain_default;
     def.cfg = rl_config_default;
     def.cfg.lambda = 0.125;
-    def.cfg.log_every = 10;
+    def.cfg.log_every = 1; /* both losses at every step, as the seed logs */
     def.cfg.lr = 0.0; /* the checkpoint's, unless given */
     int rc = parse("retrain", retrain_usage, retrain_opts,
                    NOPTS(retrain_opts), &def, argc, argv, &o, &seen, out,

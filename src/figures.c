@@ -595,7 +595,12 @@ static bool draw_retrain(struct fig *f, const struct rl_exp *e,
         snprintf(pt, sizeof(pt), "%s net (init %g)",
                  rl_net_label(e->cells[cell].from_net), e->cells[cell].init);
         panel_axes(f, &p, "steps since the checkpoint", "loss (MSE)", pt);
-        uint32_t col_new = palette[0], col_old = palette[1];
+        /* the net's own colour, as in the window (rich orange, lazy
+         * blue); the original task's loss dashed in dark grey */
+        static const uint32_t net_color[RL_NETS] = {0xFFD55E00u,
+                                                    0xFF0072B2u};
+        uint32_t col_new = net_color[e->cells[cell].from_net == RL_LAZY],
+                 col_old = C_AXIS;
         draw_band_curve(f, &p, e, res, cell, RL_EXP_LOSS2, col_old, true);
         draw_band_curve(f, &p, e, res, cell, RL_EXP_LOSS, col_new, false);
         char labels[2][64] = {"loss on the retraining data",

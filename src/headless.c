@@ -156,6 +156,14 @@ static bool hook_start(void *ctx, struct rl_trainer *tr,
             return false;
         h->render_ok = true;
     }
+    /* keys scripted for frame 0 act before the first picture, as in the
+     * window, where they are applied before frame 0 is drawn */
+    if (h->script_ok) {
+        enum rl_action acts[64];
+        int n = rl_script_take(&h->script, 0, acts, 64);
+        for (int i = 0; i < n; i++)
+            rl_app_apply(&h->app, acts[i]);
+    }
     h->next_frame = 0;
     if (h->every > 0) {
         if (!write_frame(h, false, err, errlen))

@@ -313,6 +313,18 @@ static void test_headless_frames_and_script(void)
         free(metrics);
     }
 
+    /* keys at frame 0 act before the first picture (as in the window):
+     * an lr change at frame 0 is already in frame_000000's row */
+    test_write_text(keys, "0 L\n");
+    CHECK(headless("--steps", "20", "--frames-every", "10", "--width",
+                   "160", "--height", "100", "--hidden", "20", "--out",
+                   SCRATCH "/f0", "--script", keys, "--quiet", NULL) == 0);
+    char *f0 = test_read_file(SCRATCH "/f0/frames/frames.csv", &lc);
+    CHECK(f0 && strstr(f0, "frame_000000.png"));
+    if (f0 && strstr(f0, "frame_000000.png"))
+        CHECK_CONTAINS(strstr(f0, "frame_000000.png"), ",0.004,");
+    free(f0);
+
     test_write_text(keys, "5 L\n7 Bogus\n");
     CHECK(headless("--steps", "50", "--script", keys, "--out",
                    SCRATCH "/c", "--quiet", NULL) == 2);
