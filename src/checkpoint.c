@@ -266,6 +266,17 @@ static bool read_array(const char *dir, int which, int a, int h, float **out,
         *out = NULL;
         return false;
     }
+    /* a diverged net's weights would only train into NaN again */
+    for (long i = 0; i < (long)rows * cols; i++) {
+        if (!isfinite((*out)[i])) {
+            snprintf(err, errlen, "%s: element %ld is NaN or infinite (the "
+                     "net had diverged); save a checkpoint of a finite net",
+                     path, i);
+            free(*out);
+            *out = NULL;
+            return false;
+        }
+    }
     return true;
 }
 

@@ -511,6 +511,19 @@ static void test_bad_checkpoints(void)
     CHECK_CONTAINS(err, "rich_w1_init.npy: shape (3, 2)");
     CHECK_CONTAINS(err, "hidden=60");
 
+    /* weights of a diverged net */
+    rm_rf(SCRATCH("b4n"));
+    snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s'", SCRATCH("bad"),
+             SCRATCH("b4n"));
+    CHECK(system(cmd) == 0);
+    float wn[60 * 2];
+    for (int i = 0; i < 120; i++)
+        wn[i] = i == 7 ? NAN : 0.1f;
+    CHECK(rl_npy_write(SCRATCH("b4n/lazy_w1.npy"), wn, 60, 2, err,
+                       sizeof(err)));
+    CHECK(load_fails(SCRATCH("b4n")));
+    CHECK_CONTAINS(err, "lazy_w1.npy: element 7 is NaN or infinite");
+
     /* a missing and a bad setting */
     rm_rf(SCRATCH("b5"));
     snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s' && grep -v '^lr=' "
