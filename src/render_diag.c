@@ -417,6 +417,17 @@ static void draw_balance(struct rl_render *r, struct rl_canvas *c,
 
 /* ---- the table of current values ---- */
 
+/* One row of the table: a name on the left, then the rich and the lazy
+ * value right-aligned at x1 and x2, all in one colour. */
+static void table_row(struct rl_canvas *c, const struct rl_font *f, float x0,
+                      float x1, float x2, float y, const char *name,
+                      const char *rich, const char *lazy, uint32_t color)
+{
+    rl_canvas_text(c, f, x0, y, name, color, RL_ALIGN_LEFT | RL_ALIGN_TOP);
+    rl_canvas_text(c, f, x1, y, rich, color, RL_ALIGN_RIGHT | RL_ALIGN_TOP);
+    rl_canvas_text(c, f, x2, y, lazy, color, RL_ALIGN_RIGHT | RL_ALIGN_TOP);
+}
+
 static void draw_table(struct rl_render *r, struct rl_canvas *c,
                        const struct rl_app *app, struct box b)
 {
@@ -452,11 +463,7 @@ static void draw_table(struct rl_render *r, struct rl_canvas *c,
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         fmt(a, sizeof(a), field(&tr->last[RL_RICH], rows[i].off));
         fmt(bb, sizeof(bb), field(&tr->last[RL_LAZY], rows[i].off));
-        rl_canvas_text(c, f, c0, y, rows[i].name, th->text,
-                       RL_ALIGN_LEFT | RL_ALIGN_TOP);
-        rl_canvas_text(c, f, c1, y, a, th->text, RL_ALIGN_RIGHT | RL_ALIGN_TOP);
-        rl_canvas_text(c, f, c2, y, bb, th->text,
-                       RL_ALIGN_RIGHT | RL_ALIGN_TOP);
+        table_row(c, f, c0, c1, c2, y, rows[i].name, a, bb, th->text);
         y += lh;
     }
     /* |beta| now and where theory says it settles under decay */
@@ -470,19 +477,10 @@ static void draw_table(struct rl_render *r, struct rl_canvas *c,
                 d->built[w] ? hypot(d->decay_beta[w][0], d->decay_beta[w][1])
                             : NAN);
         }
-        rl_canvas_text(c, f, c0, y, "‖β‖", th->text,
-                       RL_ALIGN_LEFT | RL_ALIGN_TOP);
-        rl_canvas_text(c, f, c1, y, nb[0], th->text,
-                       RL_ALIGN_RIGHT | RL_ALIGN_TOP);
-        rl_canvas_text(c, f, c2, y, nb[1], th->text,
-                       RL_ALIGN_RIGHT | RL_ALIGN_TOP);
+        table_row(c, f, c0, c1, c2, y, "‖β‖", nb[0], nb[1], th->text);
         y += lh;
-        rl_canvas_text(c, f, c0, y, "‖β‖ theory, t→∞", th->text_dim,
-                       RL_ALIGN_LEFT | RL_ALIGN_TOP);
-        rl_canvas_text(c, f, c1, y, tb[0], th->text_dim,
-                       RL_ALIGN_RIGHT | RL_ALIGN_TOP);
-        rl_canvas_text(c, f, c2, y, tb[1], th->text_dim,
-                       RL_ALIGN_RIGHT | RL_ALIGN_TOP);
+        table_row(c, f, c0, c1, c2, y, "‖β‖ theory, t→∞", tb[0], tb[1],
+                  th->text_dim);
         y += lh;
     } else {
         rl_canvas_text(c, f, c0, y, "M, Chizat, β: linear only", th->text_dim,
