@@ -22,7 +22,7 @@ esac
 
 # the README's run flag table is the real `richlazy run --help`, both ways,
 # and its keys table names every key the help lists
-readme="$(dirname "$0")/../README.md"
+readme="$(dirname "$0")/../../README.md"
 if [ -f "$readme" ]; then
     table=$(awk '/^Flags \(`richlazy run --help`/ { on = 1; next }
                  on && /^\|/ { seen = 1; print; next }
