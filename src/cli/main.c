@@ -7,6 +7,7 @@
 #include "rl_bench.h"
 #include "rl_exp_cmd.h"
 #include "rl_headless.h"
+#include "rl_reproduce.h"
 #include "rl_run.h"
 #include "rl_window.h"
 
@@ -29,6 +30,8 @@ static const struct {
      "continue a checkpoint's nets on new data, track the original task"},
     {"merge", rl_merge_main,
      "combine --shard I/N outputs into the unsharded CSV and PNG"},
+    {"reproduce", rl_reproduce_main,
+     "re-run published rich/lazy results with PASS/FAIL checks"},
     {"bench", rl_bench_main, "time training vs PyTorch and the fp32 peak"},
 };
 
