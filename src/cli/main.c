@@ -13,6 +13,13 @@
 
 typedef int (*command_fn)(int argc, char **argv, FILE *out, FILE *errf);
 
+/* `window`, with --preset NAME taken from the reproduce presets */
+static int window_cmd(int argc, char **argv, FILE *out, FILE *errf)
+{
+    return rl_window_main_preset(argc, argv, out, errf,
+                                 rl_reproduce_window_config);
+}
+
 static const struct {
     const char *name;
     command_fn fn;
@@ -20,7 +27,7 @@ static const struct {
 } commands[] = {
     {"run", rl_headless_main,
      "train headless; write metrics.csv, data.csv, weights (and frames)"},
-    {"window", rl_window_main,
+    {"window", window_cmd,
      "the live window (the default when a display is available)"},
     {"sweep", rl_sweep_main,
      "weight-decay sweep: many runs per lambda, mean and sd, sweep.png"},
@@ -67,7 +74,7 @@ int main(int argc, char **argv)
             return commands[i].fn(argc - 2, argv + 2, stdout, stderr);
     /* flags without a command: the default command, the window */
     if (cmd[0] == '-' && cmd[1] == '-')
-        return rl_window_main(argc - 1, argv + 1, stdout, stderr);
+        return window_cmd(argc - 1, argv + 1, stdout, stderr);
     fprintf(stderr, "richlazy: error: unknown command '%s' (see richlazy "
             "--help)\n", cmd);
     return 2;
