@@ -122,7 +122,11 @@ static double train_half(const struct rl_data *d, double s, double u0,
     rl_net_beta(&net, beta);
     double gap0 = rl_theory_task_loss(&task, beta) - task.loss_ls;
     double prev_gap = gap0, half = NAN;
-    long stop = SAXE_MAX_STEPS;
+    /* the same length for every u0 of one s: past the slowest one's rise */
+    long stop = (long)(1.6 * predicted_half(s, saxe_u0[SAXE_U0 - 1],
+                                            saxe_lr));
+    if (stop > SAXE_MAX_STEPS)
+        stop = SAXE_MAX_STEPS;
     cv->n = 0;
     for (long t = 0; t <= stop; t++) {
         rl_net_beta(&net, beta);
@@ -141,8 +145,6 @@ static double train_half(const struct rl_data *d, double s, double u0,
         if (isnan(half) && gap <= 0.5 * gap0 && t > 0) {
             half = (double)(t - 1) +
                    (prev_gap - 0.5 * gap0) / (prev_gap - gap);
-            if (stop > 2 * t)
-                stop = 2 * t; /* enough of the curve for the figure */
         }
         prev_gap = gap;
         if (t < stop)
@@ -208,7 +210,7 @@ bool rl_preset_saxe2014(struct rl_repro *r, char *err, size_t errlen)
         snprintf(q, sizeof(q), "s = %g: slope of t_half vs ln(1/u0) (steps)",
                  saxe_s[i]);
         rl_repro_check(r, q, slope[i], RL_CHECK_NEAR, want, 0.02 * want,
-                       "1/(4 s lr), MSE without 1/2 (2%)");
+                       "1/(4 s lr) for MSE without 1/2 (2%)");
         double worst = 0;
         for (int j = 0; j < SAXE_U0; j++) {
             double dev = half[i][j] / pred[i][j] - 1.0;
@@ -218,7 +220,7 @@ bool rl_preset_saxe2014(struct rl_repro *r, char *err, size_t errlen)
         snprintf(q, sizeof(q), "s = %g: worst t_half / predicted - 1 over u0",
                  saxe_s[i]);
         rl_repro_check(r, q, worst, RL_CHECK_NEAR, 0.0, 0.02,
-                       "logistic u(t), rate 4 s lr (2%)");
+                       "logistic u(t) of rate 4 s lr (2%)");
     }
     rl_repro_check(r, "slope(s = 0.25) / slope(s = 0.5)", slope[0] / slope[1],
                    RL_CHECK_NEAR, 2.0, 0.04, "half time halves when s doubles "
@@ -242,22 +244,22 @@ bool rl_preset_saxe2014(struct rl_repro *r, char *err, size_t errlen)
         if (c->n)
             tmax = fmax(tmax, c->t[c->n - 1]);
     }
-    rp_panel_init(&f, &p, 120, 110, 560, 430, 0, tmax, false, 0, 1.05, false,
+    rp_panel_init(&f, &p, 120, 110, 560, 430, 0, tmax, false, 0, 1.35, false,
                   "step", "mode strength u / s",
                   "Learning the mode, s = 0.25 (one curve per u0)");
     for (int j = 0; j < SAXE_U0; j++) {
         const struct saxe_curve *c = &cv[j];
         uint32_t col = rl_color_mix(RP_RICH, 0xFF5A1E00u,
                                     (double)j / (SAXE_U0 - 1));
-        rp_line(&f, &p, c->t, c->u, c->n, col, 3.0f, false);
-        rp_line(&f, &p, c->t, c->ut, c->n, RP_INK, 1.5f, true);
+        rp_line(&f, &p, c->t, c->u, c->n, col, 4.0f, false);
+        rp_line(&f, &p, c->t, c->ut, c->n, RP_INK, 1.2f, true);
     }
     {
         const char *labels[2] = {"richlazy (u0 = 1e-2 ... 1e-6)",
                                  "logistic, Saxe et al. 2014"};
         const uint32_t colors[2] = {RP_RICH, RP_INK};
         const int style[2] = {0, 1};
-        rp_legend(&f, &p, 3, labels, colors, style, 2);
+        rp_legend(&f, &p, 1, labels, colors, style, 2);
     }
     double lo = INFINITY, hi = -INFINITY;
     for (int i = 0; i < SAXE_S; i++)

@@ -1,0 +1,32 @@
+#!/bin/sh
+# test_reproduce_cli.sh: `richlazy reproduce` through the program: the
+# command is listed, --list works, bad names and flags exit 2 with the
+# presets named, `window --preset` refuses what is not a live pair before
+# any display is needed. Usage: test_reproduce_cli.sh RICHLAZY
+set -u
+exe="$1"
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$exe" --help | grep -q "reproduce" || fail "richlazy --help lacks reproduce"
+list=$("$exe" reproduce --list) || fail "reproduce --list exit code"
+for p in seed-1 seed-2 seed-3 seed-4 saxe2014; do
+    echo "$list" | grep -q "^$p " || fail "--list lacks $p"
+done
+
+err=$("$exe" reproduce nope 2>&1 >/dev/null); code=$?
+[ $code -eq 2 ] || fail "unknown preset: exit $code, want 2"
+case "$err" in
+*"unknown preset 'nope'"*"seed-1, seed-2, seed-3, seed-4, saxe2014"*) ;;
+*) fail "unknown preset message: $err" ;;
+esac
+
+err=$("$exe" window --preset seed-3 2>&1 >/dev/null); code=$?
+[ $code -eq 2 ] || fail "window --preset seed-3: exit $code, want 2"
+case "$err" in
+*"no live pair"*) ;;
+*) fail "window --preset seed-3 message: $err" ;;
+esac
+err=$("$exe" window --preset nope 2>&1 >/dev/null); code=$?
+[ $code -eq 2 ] || fail "window --preset nope: exit $code, want 2"
+"$exe" window --help | grep -q -- "--preset NAME" || fail "window --help lacks --preset"
+echo "test_reproduce_cli: ok"
