@@ -133,8 +133,9 @@ static bool seed1_figure(struct rl_repro *r, const struct rp_csv *m,
     rp_range(w[0], n[0], true, &lo, &hi);
     rp_range(w[1], n[1], true, &lo2, &hi2);
     struct rp_panel p;
-    rp_panel_init(&f, &p, 120, 110, 520, 430, 0, xmax, false, fmin(lo, lo2),
-                  fmax(hi, hi2), true, "step", "‖W1 − W1(0)‖ / ‖W1(0)‖",
+    /* two spare decades below the lazy curve hold the legend */
+    rp_panel_init(&f, &p, 120, 110, 520, 430, 0, xmax, false,
+                  fmin(lo, lo2) / 100, fmax(hi, hi2), true, "step", "‖W1 − W1(0)‖ / ‖W1(0)‖",
                   "Relative change of W1 (log)");
     for (int k = 0; k < 2; k++)
         rp_line(&f, &p, x[k], w[k], n[k], k ? RP_LAZY : RP_RICH, 2.5f,
