@@ -7,13 +7,21 @@
  * writes checks.csv, prints the same table and exits 0 only when every
  * check passes (1 when one fails or the run fails, 2 on bad usage).
  *
- * How to add a preset: write `static bool run_NAME(struct rl_repro *r,
- * char *err, size_t errlen)` in its own src/exp/reproduce_NAME.c (train
- * through the engine's C APIs, write files with rl_repro_path, add checks
- * with rl_repro_check_*), declare it in reproduce_presets.h, and add one
- * row {name, paper, summary, run, window} to the table in reproduce.c.
- * Derive what it checks in docs/theory.md. `--quick` must stay under a
- * minute for all presets together and the full run under five.
+ * How to add a preset:
+ *  1. write `bool rl_preset_NAME(struct rl_repro *r, char *err, size_t
+ *     errlen)` in its own src/exp/reproduce_NAME.c: train through the
+ *     engine's C APIs (never a shell), write CSV files and a figure into
+ *     r->dir (rl_repro_path; figure helpers in reproduce_internal.h), and
+ *     add each check with rl_repro_check (quantity, measured, relation,
+ *     expected, tolerance, source); return false only when it could not run;
+ *  2. optionally `void rl_preset_NAME_window(struct rl_config *cfg)` when
+ *     the preset is a live pair (for `window --preset NAME`);
+ *  3. declare both in src/exp/reproduce_internal.h, add the file to
+ *     src/exp/meson.build and one row {name, paper, summary, run, window}
+ *     to the table in reproduce.c;
+ *  4. derive what it checks in docs/theory.md (a section per preset).
+ * `--quick` (r->quick) must keep all presets together under a minute on
+ * two cores and the full `all` under five; the test runs `all --quick`.
  */
 #ifndef RL_REPRODUCE_H
 #define RL_REPRODUCE_H

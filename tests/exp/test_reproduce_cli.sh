@@ -29,4 +29,21 @@ esac
 err=$("$exe" window --preset nope 2>&1 >/dev/null); code=$?
 [ $code -eq 2 ] || fail "window --preset nope: exit $code, want 2"
 "$exe" window --help | grep -q -- "--preset NAME" || fail "window --help lacks --preset"
+
+# the live pair of seed-2 under a private Xvfb (when installed): the left
+# net starts at the preset's init 0.5, a flag given too still wins
+if command -v xvfb-run >/dev/null 2>&1; then
+    scratch=$(mktemp -d)
+    xvfb-run -a "$exe" window --preset seed-2 --max-frames 2 \
+        --state-dump "$scratch/state.txt" >/dev/null 2>&1 ||
+        fail "window --preset seed-2 under Xvfb"
+    grep -q "^rich.init=0.5$" "$scratch/state.txt" ||
+        fail "window --preset seed-2: rich init not 0.5"
+    xvfb-run -a "$exe" window --preset seed-2 --rich-init 0.125 \
+        --max-frames 2 --state-dump "$scratch/state2.txt" >/dev/null 2>&1 ||
+        fail "window --preset seed-2 --rich-init under Xvfb"
+    grep -q "^rich.init=0.125$" "$scratch/state2.txt" ||
+        fail "window --preset seed-2 --rich-init 0.125: flag did not win"
+    rm -rf "$scratch"
+fi
 echo "test_reproduce_cli: ok"
