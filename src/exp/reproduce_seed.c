@@ -463,6 +463,70 @@ static void group_stats(const struct rp_csv *c, const char *key,
     *sd = n > 1 ? sqrt(s2 / (n - 1)) : 0.0;
 }
 
+/* seed-3.png: each run's final loss and rel dW1 against lambda (lazy blue
+ * at lambda 0, rich orange above), PyTorch's mean +- 3 sd beside them. */
+static bool seed3_figure(struct rl_repro *r, const struct rp_csv *c,
+                         char *err, size_t errlen)
+{
+    struct rp_fig f;
+    if (!rp_fig_init(&f, 1400, 640,
+                     "seed-3: weight-decay sweep, richlazy against PyTorch "
+                     "(20 runs per λ, W1 init std 0.1, 5000 steps)",
+                     "dots: richlazy's runs (blue: lazy at λ = 0, orange: "
+                     "rich); black: PyTorch's mean ± 3 sd on the same nets "
+                     "(tests/reference/torch_seed_sweep.py)",
+                     err, errlen))
+        return false;
+    int cl = rp_csv_col(c, "lambda");
+    const char *cols[2] = {"loss", "rel_w1"};
+    const char *ylabels[2] = {"final training loss (MSE)",
+                              "‖W1 − W1(0)‖ / ‖W1(0)‖"};
+    const char *titles[2] = {"Final loss", "Final relative change of W1 (log)"};
+    int nref;
+    const struct rl_torch_ref *ref = rl_reproduce_torch_ref(&nref);
+    for (int k = 0; k < 2; k++) {
+        int cv = rp_csv_col(c, cols[k]);
+        double *v = malloc((size_t)(c->nrows + 1) * sizeof(double));
+        if (!v)
+            continue;
+        for (int i = 0; i < c->nrows; i++)
+            v[i] = rp_csv_num(c, i, cv);
+        double lo, hi;
+        rp_range(v, c->nrows, k == 1, &lo, &hi);
+        struct rp_panel p;
+        rp_panel_init(&f, &p, 120 + k * 700.0f, 110, 520, 430, -0.08, 0.58,
+                      false, lo, hi, k == 1, "weight decay λ", ylabels[k],
+                      titles[k]);
+        for (int i = 0; i < c->nrows; i++) {
+            double lam = rp_csv_num(c, i, cl);
+            double x = lam - 0.045 + 0.0025 * (i % 20); /* spread the runs */
+            rp_points(&f, &p, &x, &v[i], 1, lam == 0 ? RP_LAZY : RP_RICH,
+                      3.0f);
+        }
+        for (int i = 0; i < nref; i++) {
+            double m = k ? ref[i].rel_w1_mean : ref[i].loss_mean;
+            double sd = k ? ref[i].rel_w1_sd : ref[i].loss_sd;
+            double x[2] = {ref[i].lambda + 0.03, ref[i].lambda + 0.03};
+            double y[2] = {m - 3 * sd, m + 3 * sd};
+            rp_line(&f, &p, x, y, 2, RP_INK, 2.0f, false);
+            rp_points(&f, &p, &x[0], &m, 1, RP_INK, 4.5f);
+        }
+        const char *labels[3] = {"richlazy, λ = 0 (lazy)",
+                                 "richlazy, λ > 0 (rich)",
+                                 "PyTorch mean ± 3 sd"};
+        const uint32_t colors[3] = {RP_LAZY, RP_RICH, RP_INK};
+        const int style[3] = {2, 2, 2};
+        rp_legend(&f, &p, k == 0 ? 0 : 3, labels, colors, style, 3);
+        free(v);
+    }
+    char path[4200];
+    bool ok = rl_repro_path(r, path, sizeof(path), "seed-3.png", err,
+                            errlen) &&
+              rp_fig_save(&f, path, "seed-3", err, errlen);
+    rp_fig_destroy(&f);
+    return ok;
+}
+
 bool rl_preset_seed3(struct rl_repro *r, char *err, size_t errlen)
 {
     struct rl_config cfg = rl_config_default;
@@ -512,8 +576,9 @@ bool rl_preset_seed3(struct rl_repro *r, char *err, size_t errlen)
     rl_repro_check(r, "rel dW1 at lambda 0.125 / at lambda 0", w1_1 / w1_0,
                    RL_CHECK_GE, 100, 0,
                    "seed notebook: weight decay makes the net rich");
+    bool ok = seed3_figure(r, &c, err, errlen);
     rp_csv_destroy(&c);
-    return true;
+    return ok;
 }
 
 /* ---- seed-4: retraining the saved pair with weight decay ---- */

@@ -220,9 +220,8 @@ static void test_all_quick(void)
         CHECK_CONTAINS(out, p[i].name);
         /* its figure */
         char png[4400];
-        const char *fig = !strcmp(p[i].name, "seed-3")   ? "sweep.png"
-                          : !strcmp(p[i].name, "seed-4") ? "retrain.png"
-                                                         : NULL;
+        const char *fig = !strcmp(p[i].name, "seed-4") ? "retrain.png"
+                                                       : NULL;
         if (fig)
             snprintf(png, sizeof(png), "%s/%s/%s", dir, p[i].name, fig);
         else
