@@ -173,6 +173,15 @@ static void test_checks_csv_quoting(void)
     free(r);
 }
 
+/* Remove a scratch folder of an earlier run of this test (frames would
+ * otherwise accumulate: the recorder never overwrites). */
+static void clear_dir(const char *dir)
+{
+    char cmd[4400];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
+
 static int run_main(int argc, char **argv, char *outbuf, size_t outlen,
                     char *errbuf, size_t errlen)
 {
@@ -196,6 +205,7 @@ static void test_all_quick(void)
     static char out[1 << 16], err[1 << 16];
     char dir[4200];
     snprintf(dir, sizeof(dir), "%s/repro_all", RL_TEST_BUILD_DIR);
+    clear_dir(dir);
     char *argv[] = {"all", "--quick", "--quiet", "--out", dir};
     int code = run_main(5, argv, out, sizeof(out), err, sizeof(err));
     CHECK(code == 0);
@@ -238,6 +248,7 @@ static void test_wrong_expectation_fails(void)
     static char out[1 << 16], err[1 << 16];
     char dir[4200];
     snprintf(dir, sizeof(dir), "%s/repro_wrong", RL_TEST_BUILD_DIR);
+    clear_dir(dir);
     setenv("RICHLAZY_REPRODUCE_WRONG", "1", 1);
     char *argv[] = {"saxe2014", "--quick", "--quiet", "--out", dir};
     int code = run_main(5, argv, out, sizeof(out), err, sizeof(err));
