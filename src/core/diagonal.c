@@ -304,33 +304,28 @@ bool rl_diagonal_limit(const double *x, const double *y, int n, int d,
         cholesky_solve(h, n, step);
         for (int s = 0; s < n; s++)
             slope += grad[s] * step[s];
-        /* backtracking (Armijo) on the convex dual; near the optimum the
-         * decrease drowns in rounding, so then a step that shrinks the
-         * gradient is taken instead */
-        double t = 1.0, phi_t = phi;
+        /* backtracking: accept a step that lowers the convex dual by the
+         * Armijo amount, or (near the optimum, where Phi's decrease drowns
+         * in rounding) one that shrinks the gradient |X beta - y|: the
+         * Newton direction lowers both */
+        double t = 1.0, phi_t = phi, trial_grad[MAXN];
         bool moved = false;
-        for (int k = 0; k < 80; k++, t *= 0.5) {
+        for (int k = 0; k < 80 && !moved; k++, t *= 0.5) {
             for (int s = 0; s < n; s++)
                 trial[s] = nu[s] + t * step[s];
             phi_t = dual(x, y, n, d, c, trial, z);
-            if (isfinite(phi_t) && phi_t <= phi + 0.25 * t * slope) {
-                moved = true;
-                break;
-            }
-        }
-        if (!moved) {
-            for (int s = 0; s < n; s++)
-                trial[s] = nu[s] + step[s];
-            phi_t = dual(x, y, n, d, c, trial, z);
-            double trial_grad[MAXN];
+            if (!isfinite(phi_t))
+                continue;
             double gn = dual_grad(x, y, n, d, c, z, beta, trial_grad);
-            if (!(gn < gnorm))
-                break;
+            moved = (phi_t < phi && phi_t <= phi + 0.25 * t * slope) ||
+                    gn < (1.0 - 0.25 * t) * gnorm;
         }
+        if (!moved)
+            break;
         memcpy(nu, trial, (size_t)n * sizeof(double));
         phi = phi_t;
         gnorm = dual_grad(x, y, n, d, c, z, beta, grad);
     }
     free(z);
-    return ok;
+    return ok || gnorm <= tol;
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #define HOMOGENEOUS "a relu net without bias is positively homogeneous " \
-                    "(f(cx) = c f(x) for c > 0)"
+                    "(f(cx) = c f(x), c > 0)"
 #define ODD "a tanh net without bias is odd (f(-x) = -f(x))"
 
 /* Why a bias-free relu net cannot fit kind, or NULL when it can. */
@@ -14,17 +14,16 @@ static const char *relu_reason(enum rl_dataset kind)
 {
     switch (kind) {
     case RL_DATASET_CIRCLES:
-        return HOMOGENEOUS ", so it is 0 at the centre and cannot single "
-               "out the inner disc";
+        return HOMOGENEOUS ": 0 at the centre, it cannot single out the "
+               "inner disc";
     case RL_DATASET_SPIRAL:
-        return HOMOGENEOUS ", so it is a straight line along each ray from "
-               "the origin and cannot follow the arms' alternating classes";
+        return HOMOGENEOUS ": linear along each ray from the origin, it "
+               "cannot follow the alternating arms";
     case RL_DATASET_WAVE:
-        return HOMOGENEOUS ", so it is a straight line along each ray from "
-               "the origin, where the wave oscillates";
+        return HOMOGENEOUS ": linear along each ray from the origin, where "
+               "the wave oscillates";
     case RL_DATASET_RIDGE:
-        return HOMOGENEOUS ", so it is 0 at the origin, where the ridge is "
-               "at its height 1";
+        return HOMOGENEOUS ": 0 at the origin, where the ridge is 1";
     default:
         return NULL; /* blobs, xor (|x0 + x1| - |x0 - x1|), teacher */
     }
@@ -44,10 +43,10 @@ static const char *tanh_reason(enum rl_dataset kind, bool pm1)
          * an odd net can give them -1 and +1, but for targets 0 and 1 its
          * best fit is 1/2 on both, exactly the threshold */
         return pm1 ? NULL
-                   : ODD ", and the two arms are mirror images x, -x with "
-                     "labels 0 and 1, so its best fit is 0.5 on both";
+                   : ODD ", and the arms are mirror images x, -x with "
+                     "labels 0 and 1: its best fit is 0.5 on both";
     case RL_DATASET_TEACHER:
-        return ODD ", and the teacher's relu units have an even part "
+        return ODD ", and the teacher has an even part "
                "(relu(z) = (z + |z|)/2)";
     case RL_DATASET_RIDGE:
         return ODD ", and the ridge is even (f(-x) = f(x)) with height 1 "
