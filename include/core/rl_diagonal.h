@@ -102,4 +102,27 @@ bool rl_diagonal_min_l2(const double *x, const double *y, int n, int d,
  * x = 0. */
 bool rl_diagonal_min_l1(const double *x, double y, int d, double *beta);
 
+/* The woodworth2020 check: one point x = (1, 0.5), y = 1 and the five
+ * initial scales of FIELD/the issue, alpha = 3, 1, 0.3, 0.1, 0.03. */
+#define RL_WOODWORTH_ROWS 5
+extern const double rl_woodworth_x[2];
+extern const double rl_woodworth_y;
+extern const double rl_woodworth_alpha[RL_WOODWORTH_ROWS];
+
+struct rl_woodworth_row {
+    double alpha;
+    double measured[2]; /* GD end point (rl_diagonal_fit) */
+    double expected[2]; /* closed form (rl_diagonal_limit) */
+    double gap;         /* max_i |measured_i - expected_i| */
+    long steps;         /* GD steps taken */
+    bool converged;     /* loss reached 1e-20 within the step budget */
+};
+
+/* Run the check: for each alpha, GD at step lr (1e-3 is what the tests
+ * use: about 4000 steps at alpha = 0.03, gap below 2.5e-4) until the loss
+ * is at most 1e-20 (at most 10^7 steps), and the closed form. Fills rows;
+ * true when every row converged and has gap <= tol (0.002 in the issue). */
+bool rl_woodworth_check(struct rl_woodworth_row rows[RL_WOODWORTH_ROWS],
+                        double lr, double tol);
+
 #endif

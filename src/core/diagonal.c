@@ -329,3 +329,29 @@ bool rl_diagonal_limit(const double *x, const double *y, int n, int d,
     free(z);
     return ok || gnorm <= tol;
 }
+
+const double rl_woodworth_x[2] = {1.0, 0.5};
+const double rl_woodworth_y = 1.0;
+const double rl_woodworth_alpha[RL_WOODWORTH_ROWS] = {3.0, 1.0, 0.3, 0.1,
+                                                      0.03};
+
+bool rl_woodworth_check(struct rl_woodworth_row rows[RL_WOODWORTH_ROWS],
+                        double lr, double tol)
+{
+    bool pass = true;
+    for (int k = 0; k < RL_WOODWORTH_ROWS; k++) {
+        struct rl_woodworth_row *r = &rows[k];
+        memset(r, 0, sizeof(*r));
+        r->alpha = rl_woodworth_alpha[k];
+        r->converged = rl_diagonal_fit(rl_woodworth_x, &rl_woodworth_y, 1,
+                                       2, r->alpha, lr, 10000000L, 1e-20,
+                                       r->measured, &r->steps);
+        bool closed = rl_diagonal_limit(rl_woodworth_x, &rl_woodworth_y, 1,
+                                        2, r->alpha, r->expected);
+        r->gap = closed ? fmax(fabs(r->measured[0] - r->expected[0]),
+                               fabs(r->measured[1] - r->expected[1]))
+                        : NAN;
+        pass = pass && r->converged && closed && r->gap <= tol;
+    }
+    return pass;
+}

@@ -225,6 +225,26 @@ static void test_weight_decay(void)
     rl_diagonal_destroy(&m);
 }
 
+/* The check issue 14's woodworth2020 preset runs. */
+static void test_woodworth_check(void)
+{
+    struct rl_woodworth_row rows[RL_WOODWORTH_ROWS];
+    CHECK(rl_woodworth_check(rows, 1e-3, 0.002));
+    for (int k = 0; k < RL_WOODWORTH_ROWS; k++) {
+        CHECK(rows[k].alpha == alphas[k]);
+        CHECK(rows[k].converged && rows[k].steps > 0);
+        CHECK(rows[k].gap < 5e-4);
+        CHECK_NEAR(rows[k].expected[0], published[k][0], 0.0005);
+        CHECK_NEAR(rows[k].expected[1], published[k][1], 0.0005);
+    }
+    /* the tolerance is applied: GD's O(lr) gap is above 1e-6 */
+    CHECK(!rl_woodworth_check(rows, 1e-3, 1e-6));
+    /* a step too large for alpha = 3 (tangent kernel about 90, so
+     * lr > 1/90 diverges) fails as not converged */
+    CHECK(!rl_woodworth_check(rows, 0.05, 0.002));
+    CHECK(!rows[0].converged);
+}
+
 int main(void)
 {
     test_init_and_beta();
@@ -234,5 +254,6 @@ int main(void)
     test_closed_form_is_minimum();
     test_descent_reaches_closed_form();
     test_weight_decay();
+    test_woodworth_check();
     return check_summary("diagonal");
 }
