@@ -46,7 +46,7 @@ struct rl_data {
     double sxx[4];  /* X^T X / n, (2, 2) row-major; set by rl_data_update_moments */
     double sxy[2];  /* X^T y / n, (2) */
     double syy;     /* y^T y / n */
-    struct rl_teacher teacher; /* the teacher that made y; k = 0 if none */
+    struct rl_teacher teacher; /* the teacher that made y; k = 0: none */
 };
 
 /* Name of a built-in dataset ("blobs", ...). */

@@ -38,7 +38,8 @@ enum rl_teacher_dirs {
 };
 
 enum rl_teacher_signs {
-    RL_TEACHER_SIGNS_RANDOM,    /* each +1 or -1 with probability 1/2 (default) */
+    RL_TEACHER_SIGNS_RANDOM,    /* +1 or -1, each with probability 1/2
+                                   (default) */
     RL_TEACHER_SIGNS_ALTERNATE, /* +1, -1, +1, ... */
     RL_TEACHER_SIGNS_POSITIVE,  /* all +1 */
     RL_TEACHER_SIGNS_COUNT,
