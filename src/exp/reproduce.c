@@ -39,6 +39,10 @@ static const struct rl_preset presets[] = {
      "linear net, small balanced init, whitened data: half-loss time "
      "linear in ln(1/u0), slope 1/(4 s lr)",
      rl_preset_saxe2014, NULL},
+    {"woodworth2020", "Woodworth et al. 2020",
+     "diagonal linear net: gradient descent ends at the closed form "
+     "argmin Q_alpha for five alpha, +-0.002",
+     rl_preset_woodworth2020, NULL},
 };
 #define NPRESETS ((int)(sizeof(presets) / sizeof(presets[0])))
 
@@ -194,14 +198,14 @@ bool rl_repro_write_checks(const struct rl_repro *r, int from, int to,
 void rl_repro_print_checks(const struct rl_repro *r, int from, int to,
                            FILE *out)
 {
-    fprintf(out, "  %-9s %-50s %12s %12s %10s  %-7s %s\n", "preset",
+    fprintf(out, "  %-13s %-50s %12s %12s %10s  %-7s %s\n", "preset",
             "quantity", "measured", "expected", "tolerance", "verdict",
             "source");
     for (int i = from; i < to; i++) {
         const struct rl_check *c = &r->checks[i];
         char ex[64];
         expected_text(c, ex, sizeof(ex));
-        fprintf(out, "  %-9s %-50s %12.6g %12s %10.3g  %-7s %s\n",
+        fprintf(out, "  %-13s %-50s %12.6g %12s %10.3g  %-7s %s\n",
                 c->preset, c->quantity, c->measured, ex, c->tol,
                 c->pass ? "PASS" : "FAIL", c->source);
     }

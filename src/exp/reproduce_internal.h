@@ -22,6 +22,8 @@ bool rl_preset_seed2(struct rl_repro *r, char *err, size_t errlen);
 bool rl_preset_seed3(struct rl_repro *r, char *err, size_t errlen);
 bool rl_preset_seed4(struct rl_repro *r, char *err, size_t errlen);
 bool rl_preset_saxe2014(struct rl_repro *r, char *err, size_t errlen);
+bool rl_preset_woodworth2020(struct rl_repro *r, char *err,
+                             size_t errlen);
 void rl_preset_seed1_window(struct rl_config *cfg);
 void rl_preset_seed2_window(struct rl_config *cfg);
 

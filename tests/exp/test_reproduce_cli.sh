@@ -9,7 +9,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 "$exe" --help | grep -q "reproduce" || fail "richlazy --help lacks reproduce"
 list=$("$exe" reproduce --list) || fail "reproduce --list exit code"
-for p in seed-1 seed-2 seed-3 seed-4 saxe2014; do
+for p in seed-1 seed-2 seed-3 seed-4 saxe2014 woodworth2020; do
     echo "$list" | grep -q "^$p " || fail "--list lacks $p"
 done
 
