@@ -232,7 +232,7 @@ static const char usage[] =
 static void list(FILE *out)
 {
     for (int i = 0; i < NPRESETS; i++)
-        fprintf(out, "%-10s %-34s %s\n", presets[i].name, presets[i].paper,
+        fprintf(out, "%-14s %-34s %s\n", presets[i].name, presets[i].paper,
                 presets[i].summary);
 }
 
