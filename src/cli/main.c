@@ -8,13 +8,21 @@
 #include "rl_doc.h"
 #include "rl_exp_cmd.h"
 #include "rl_headless.h"
+#include "rl_reproduce.h"
 #include "rl_run.h"
 #include "rl_window.h"
+
+/* `window`, with --preset NAME taken from the reproduce presets */
+static int window_cmd(int argc, char **argv, FILE *out, FILE *errf)
+{
+    return rl_window_main_preset(argc, argv, out, errf,
+                                 rl_reproduce_window_config);
+}
 
 static const struct rl_command commands[] = {
     {"run", rl_headless_main,
      "train headless; write metrics.csv, data.csv, weights (and frames)"},
-    {"window", rl_window_main,
+    {"window", window_cmd,
      "the live window (the default when a display is available)"},
     {"sweep", rl_sweep_main,
      "weight-decay sweep: many runs per lambda, mean and sd, sweep.png"},
@@ -24,6 +32,8 @@ static const struct rl_command commands[] = {
      "continue a checkpoint's nets on new data, track the original task"},
     {"merge", rl_merge_main,
      "combine --shard I/N outputs into the unsharded CSV and PNG"},
+    {"reproduce", rl_reproduce_main,
+     "re-run published rich/lazy results with PASS/FAIL checks"},
     {"bench", rl_bench_main, "time training vs PyTorch and the fp32 peak"},
 };
 static const int ncommands = (int)(sizeof(commands) / sizeof(commands[0]));
