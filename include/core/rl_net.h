@@ -80,7 +80,9 @@ struct rl_net_opts {
     double bias_init;       /* b1, b2 ~ N(0, bias_init^2); 0 allowed */
     double alpha;           /* output scale; 0 means 1 */
     bool symmetric;         /* units (2j, 2j+1): equal w1 (and b1), opposite
-                               w2, b2 = 0, so f = 0 at init; h even */
+                               w2, b2 = 0, so f = 0 at init (exactly 0.0f
+                               from rl_net_predict; within float rounding
+                               in the training kernels); h even */
     double layer_ratio;     /* r: W1 (and b1) drawn at scale s1 r, W2 at
                                s2 / r (Kunin et al. 2024's tau a, tau / a);
                                0 means 1. See rl_net_ratio_for_imbalance. */

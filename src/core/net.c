@@ -249,8 +249,8 @@ void rl_net_reset_opts(struct rl_net *net, enum rl_activation act, double s1,
             net->b2[0] = (float)(sb * rl_rng_normal(rng));
         }
     } else {
-        /* pairs (2j, 2j + 1): f = 0 exactly, since the kernels add each
-         * pair's two opposite terms next to each other */
+        /* pairs (2j, 2j + 1): rl_net_predict gives f = 0 exactly, since
+         * its lanes add each pair's two opposite terms side by side */
         for (int i = 0; i < h; i += 2) {
             net->w1[2 * i] = (float)(a1 * rl_rng_normal(rng));
             net->w1[2 * i + 1] = (float)(a1 * rl_rng_normal(rng));

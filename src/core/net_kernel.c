@@ -293,6 +293,26 @@ static inline float act_any(enum rl_activation act, float z)
     return z;
 }
 
+/* dot_lanes with the tail in the lanes too (as a last partial pass), so
+ * every term lands in lane i % LANES: adjacent opposite terms cancel
+ * exactly, whatever the length. */
+static inline float dot_lanes_padded(const float *restrict a,
+                                     const float *restrict b, int len)
+{
+    enum { LANES = 16 };
+    float acc[LANES] = {0};
+    int i = 0;
+    for (; i + LANES <= len; i += LANES)
+        for (int l = 0; l < LANES; l++)
+            acc[l] += a[i + l] * b[i + l];
+    for (int l = 0; i + l < len; l++)
+        acc[l] += a[i + l] * b[i + l];
+    float s = 0.0f;
+    for (int l = 0; l < LANES; l++)
+        s += acc[l];
+    return s;
+}
+
 RL_KERNEL
 void rl_kernel_predict_b(enum rl_activation act, int h, int n,
                          const float *restrict w1, const float *restrict b,
@@ -337,7 +357,7 @@ void rl_kernel_forward_b(enum rl_activation act, int h, int n,
             const float x = x0[k], y = x1[k];
             for (int i = 0; i < h; i++)
                 t[i] = fast_tanh(a0[i] * x + a1[i] * y + b[i]);
-            out[k] = dot_lanes(w2, t, h);
+            out[k] = dot_lanes_padded(w2, t, h);
         }
         return;
     }
@@ -363,11 +383,34 @@ void rl_kernel_forward_b(enum rl_activation act, int h, int n,
             out[k] += (s0 + s1) + (s2 + s3);
         }
     }
-    for (; i < h; i++)
-        for (int k = 0; k < n; k++) {
-            float v = a0[i] * x0[k] + a1[i] * x1[k] + b[i];
-            out[k] += w2[i] * (is_relu ? relu(v) : v);
+    if (i < h) {
+        /* the last units as one more block padded with zero units, so the
+         * tail sums in the same lanes as a whole block (a symmetric pair's
+         * two terms then cancel exactly, as in the blocks) */
+        float p[UNITS_PER_PASS] = {0}, q[UNITS_PER_PASS] = {0};
+        float c[UNITS_PER_PASS] = {0}, w[UNITS_PER_PASS] = {0};
+        for (int j = 0; i + j < h; j++) {
+            p[j] = a0[i + j];
+            q[j] = a1[i + j];
+            c[j] = b[i + j];
+            w[j] = w2[i + j];
         }
+        for (int k = 0; k < n; k++) {
+            float x = x0[k], y = x1[k];
+            float z[UNITS_PER_PASS];
+            for (int j = 0; j < UNITS_PER_PASS; j++) {
+                float v = p[j] * x + q[j] * y + c[j];
+                z[j] = is_relu ? relu(v) : v;
+            }
+            float s0 = w[0] * z[0], s1 = w[1] * z[1];
+            float s2 = w[2] * z[2], s3 = w[3] * z[3];
+            s0 += w[4] * z[4];
+            s1 += w[5] * z[5];
+            s2 += w[6] * z[6];
+            s3 += w[7] * z[7];
+            out[k] += (s0 + s1) + (s2 + s3);
+        }
+    }
 }
 
 RL_KERNEL
