@@ -5,8 +5,11 @@
 #include <string.h>
 
 #include "check.h"
+#include "rl_config.h"
 #include "rl_data.h"
+#include "rl_metrics.h"
 #include "rl_net.h"
+#include "rl_trainer.h"
 
 /* The objective J = mean loss(f, y) / alpha^2 in double, from a double
  * copy of theta (theta's layout), straight from the definition. */
@@ -407,6 +410,96 @@ static void test_ratio_for_imbalance(void)
                1e-12);
 }
 
+/* The margin by hand for a two-unit relu net, and its scale invariance
+ * for a bias-free homogeneous net; logistic training drives it up. */
+static void test_normalised_margin(void)
+{
+    struct rl_data d;
+    CHECK(rl_data_init(&d, 2));
+    d.x[0] = 1.0f; d.x[1] = 0.0f; d.y[0] = 1.0f;
+    d.x[2] = -1.0f; d.x[3] = 0.0f; d.y[1] = 0.0f;
+    rl_data_update_moments(&d);
+    struct rl_net net;
+    CHECK(rl_net_init(&net, 2, 2));
+    struct rl_rng rng;
+    rl_rng_seed(&rng, 1, 1);
+    struct rl_net_opts o = {.loss = RL_LOSS_LOGISTIC};
+    rl_net_reset_opts(&net, RL_ACT_RELU, 1, 1, &o, &rng);
+    /* unit 0 sees +x, unit 1 sees -x; f(+e1) = 2, f(-e1) = -3 */
+    net.w1[0] = 1; net.w1[1] = 0; net.w2[0] = 2;
+    net.w1[2] = -1; net.w1[3] = 0; net.w2[1] = -3;
+    /* margins 2 and 3, ||theta||^2 = 1 + 4 + 1 + 9 = 15 */
+    CHECK_NEAR(rl_metrics_margin(&net, &d), 2.0 / 15.0, 1e-12);
+    for (int c = 0; c < 6; c++)
+        net.theta[c] *= 3.0f;
+    CHECK_NEAR(rl_metrics_margin(&net, &d), 2.0 / 15.0, 1e-7);
+    rl_net_destroy(&net);
+    rl_data_destroy(&d);
+
+    make_data(&d, 40, RL_TARGETS_PM1, 4);
+    for (int k = 0; k < d.n; k++)   /* separable through the origin */
+        d.y[k] = d.x[2 * k] + 0.5f * d.x[2 * k + 1] > 0.0f ? 1.0f : -1.0f;
+    CHECK(rl_net_init(&net, 20, d.n));
+    o = (struct rl_net_opts){.loss = RL_LOSS_LOGISTIC,
+                             .targets = RL_TARGETS_PM1};
+    rl_net_reset_opts(&net, RL_ACT_RELU, 0.5, 0.5, &o, &rng);
+    for (int s = 0; s < 3000; s++)
+        rl_net_step(&net, &d, 0.2, 0.0);
+    double m1 = rl_metrics_margin(&net, &d);
+    for (int s = 0; s < 20000; s++)
+        rl_net_step(&net, &d, 0.2, 0.0);
+    double m2 = rl_metrics_margin(&net, &d);
+    CHECK(m1 > 0.0 && m2 > m1);
+    rl_net_destroy(&net);
+    rl_data_destroy(&d);
+}
+
+static void test_imbalance_stats(void)
+{
+    struct rl_net net;
+    CHECK(rl_net_init(&net, 4000, 0));
+    struct rl_rng rng;
+    rl_rng_seed(&rng, 9, 9);
+    const double s1 = 0.3, s2 = 0.5, sb = 0.2, want = 0.4;
+    struct rl_net_opts o = {
+        .bias = true, .bias_init = sb,
+        .layer_ratio = rl_net_ratio_for_imbalance(s1, s2, sb, want)};
+    rl_net_reset_opts(&net, RL_ACT_RELU, s1, s2, &o, &rng);
+    double mean, spread;
+    rl_metrics_imbalance_stats(&net, &mean, &spread);
+    CHECK_NEAR(mean, want, 0.05);   /* 4000 units: sd of the mean ~0.01 */
+    CHECK(spread > 0.0);
+    rl_net_destroy(&net);
+}
+
+/* The trainer takes each net's options from cfg.model and refuses bad
+ * ones with the net named. */
+static void test_trainer_options(void)
+{
+    struct rl_config cfg = rl_config_default;
+    cfg.hidden = 21;
+    cfg.model[RL_LAZY].symmetric = true;
+    struct rl_trainer tr;
+    char err[256] = "";
+    CHECK(!rl_trainer_init(&tr, &cfg, 64, err, sizeof(err)));
+    CHECK_CONTAINS(err, "lazy net");
+    CHECK_CONTAINS(err, "even");
+    cfg.hidden = 20;
+    cfg.act = RL_ACT_RELU;
+    cfg.model[RL_LAZY].bias = true;
+    cfg.model[RL_LAZY].bias_init = 0.1;
+    cfg.model[RL_LAZY].batch_size = 16;
+    CHECK(rl_trainer_init(&tr, &cfg, 64, err, sizeof(err)));
+    CHECK(tr.net[RL_LAZY].opts.bias && !tr.net[RL_RICH].opts.bias);
+    CHECK(tr.net[RL_LAZY].opts.shuffle_seed != 0);
+    float out[1];
+    rl_net_predict(&tr.net[RL_LAZY], tr.train.x, 1, out);
+    CHECK(out[0] == 0.0f);          /* symmetric */
+    rl_trainer_step(&tr, 50);
+    CHECK(tr.net[RL_LAZY].opt_step == 50 && !tr.diverged[RL_LAZY]);
+    rl_trainer_destroy(&tr);
+}
+
 int main(void)
 {
     test_gradient_vs_finite_differences();
@@ -418,5 +511,8 @@ int main(void)
     test_fast_path_with_options();
     test_paths();
     test_ratio_for_imbalance();
+    test_normalised_margin();
+    test_imbalance_stats();
+    test_trainer_options();
     return check_summary("net_opts");
 }
