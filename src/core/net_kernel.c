@@ -342,6 +342,51 @@ void rl_kernel_predict_b(enum rl_activation act, int h, int n,
     }
 }
 
+static inline float ident(float z)
+{
+    return z;
+}
+
+/* Eight units (p, q, c, w) into out[k] for every sample, with act F; the
+ * seed kernel's sums with the bias added inside. */
+#define FORWARD_B_PASS(F)                                                  \
+    for (int k = 0; k < n; k++) {                                          \
+        float x = x0[k], y = x1[k];                                        \
+        float s0 = w[0] * F(p[0] * x + q[0] * y + c[0]);                   \
+        float s1 = w[1] * F(p[1] * x + q[1] * y + c[1]);                   \
+        float s2 = w[2] * F(p[2] * x + q[2] * y + c[2]);                   \
+        float s3 = w[3] * F(p[3] * x + q[3] * y + c[3]);                   \
+        s0 += w[4] * F(p[4] * x + q[4] * y + c[4]);                        \
+        s1 += w[5] * F(p[5] * x + q[5] * y + c[5]);                        \
+        s2 += w[6] * F(p[6] * x + q[6] * y + c[6]);                        \
+        s3 += w[7] * F(p[7] * x + q[7] * y + c[7]);                        \
+        out[k] += (s0 + s1) + (s2 + s3);                                   \
+    }
+
+/* The relu / linear forward with biases: blocks of eight units, and the
+ * last units as one more block padded with zero units, so the tail sums
+ * in the same lanes as a whole block (a symmetric pair's two terms then
+ * meet as in the blocks). */
+#define FORWARD_B_BLOCKS(F)                                                \
+    do {                                                                   \
+        int i = 0;                                                         \
+        for (; i + UNITS_PER_PASS <= h; i += UNITS_PER_PASS) {             \
+            const float *p = a0 + i, *q = a1 + i, *c = b + i, *w = w2 + i; \
+            FORWARD_B_PASS(F)                                              \
+        }                                                                  \
+        if (i < h) {                                                       \
+            float p[UNITS_PER_PASS] = {0}, q[UNITS_PER_PASS] = {0};        \
+            float c[UNITS_PER_PASS] = {0}, w[UNITS_PER_PASS] = {0};        \
+            for (int j = 0; i + j < h; j++) {                              \
+                p[j] = a0[i + j];                                          \
+                q[j] = a1[i + j];                                          \
+                c[j] = b[i + j];                                           \
+                w[j] = w2[i + j];                                          \
+            }                                                              \
+            FORWARD_B_PASS(F)                                              \
+        }                                                                  \
+    } while (0)
+
 RL_KERNEL
 void rl_kernel_forward_b(enum rl_activation act, int h, int n,
                          const float *restrict a0, const float *restrict a1,
@@ -361,56 +406,12 @@ void rl_kernel_forward_b(enum rl_activation act, int h, int n,
         }
         return;
     }
-    const bool is_relu = act == RL_ACT_RELU;
     for (int k = 0; k < n; k++)
         out[k] = 0.0f;
-    int i = 0;
-    for (; i + UNITS_PER_PASS <= h; i += UNITS_PER_PASS) {
-        const float *p = a0 + i, *q = a1 + i, *c = b + i, *w = w2 + i;
-        for (int k = 0; k < n; k++) {
-            float x = x0[k], y = x1[k];
-            float z[UNITS_PER_PASS];
-            for (int j = 0; j < UNITS_PER_PASS; j++) {
-                float v = p[j] * x + q[j] * y + c[j];
-                z[j] = is_relu ? relu(v) : v;
-            }
-            float s0 = w[0] * z[0], s1 = w[1] * z[1];
-            float s2 = w[2] * z[2], s3 = w[3] * z[3];
-            s0 += w[4] * z[4];
-            s1 += w[5] * z[5];
-            s2 += w[6] * z[6];
-            s3 += w[7] * z[7];
-            out[k] += (s0 + s1) + (s2 + s3);
-        }
-    }
-    if (i < h) {
-        /* the last units as one more block padded with zero units, so the
-         * tail sums in the same lanes as a whole block (a symmetric pair's
-         * two terms then cancel exactly, as in the blocks) */
-        float p[UNITS_PER_PASS] = {0}, q[UNITS_PER_PASS] = {0};
-        float c[UNITS_PER_PASS] = {0}, w[UNITS_PER_PASS] = {0};
-        for (int j = 0; i + j < h; j++) {
-            p[j] = a0[i + j];
-            q[j] = a1[i + j];
-            c[j] = b[i + j];
-            w[j] = w2[i + j];
-        }
-        for (int k = 0; k < n; k++) {
-            float x = x0[k], y = x1[k];
-            float z[UNITS_PER_PASS];
-            for (int j = 0; j < UNITS_PER_PASS; j++) {
-                float v = p[j] * x + q[j] * y + c[j];
-                z[j] = is_relu ? relu(v) : v;
-            }
-            float s0 = w[0] * z[0], s1 = w[1] * z[1];
-            float s2 = w[2] * z[2], s3 = w[3] * z[3];
-            s0 += w[4] * z[4];
-            s1 += w[5] * z[5];
-            s2 += w[6] * z[6];
-            s3 += w[7] * z[7];
-            out[k] += (s0 + s1) + (s2 + s3);
-        }
-    }
+    if (act == RL_ACT_RELU)
+        FORWARD_B_BLOCKS(relu);
+    else
+        FORWARD_B_BLOCKS(ident);
 }
 
 RL_KERNEL
