@@ -726,8 +726,13 @@ double rl_net_grad_general(struct rl_net *net, const struct rl_data *d,
         y[k] = d->y[s];
     }
     float *post = net->act == RL_ACT_TANH ? net->post : NULL;
-    rl_kernel_forward_b(net->act, h, m, a0, a1, b1, w2, x0, x1, net->fout,
-                        post);
+    /* without bias the seed's kernels (b1 is zero) */
+    if (o->bias)
+        rl_kernel_forward_b(net->act, h, m, a0, a1, b1, w2, x0, x1,
+                            net->fout, post);
+    else
+        rl_kernel_forward(net->act, h, m, a0, a1, w2, x0, x1, net->fout,
+                          post);
 
     /* f = al (c r + b2), J = mean loss(f, y) / al^2, so
      * dJ/dr_k = c loss'(f_k) / (al m) and dJ/db2 = sum_k loss'(f_k) / (al m) */
@@ -745,16 +750,28 @@ double rl_net_grad_general(struct rl_net *net, const struct rl_data *d,
         net->fex1[k] = e * x1[k];
     }
     float *g0 = net->fg0, *g1 = net->fg1, *gb = net->fgb, *g2 = net->fg2;
-    rl_kernel_backward_b(net->act, h, m, a0, a1, b1, x0, x1, net->fex0,
-                         net->fex1, net->fe, post, g0, g1, gb, g2);
     const bool tanh_act = net->act == RL_ACT_TANH;
-    for (int i = 0; i < h; i++) {
-        g[2 * i] = w2[i] * g0[i];
-        g[2 * i + 1] = w2[i] * g1[i];
-        /* relu, linear: dJ/dw2 = sum_k e act(z) = a0 g0 + a1 g1 + b gb */
-        g[2 * h + i] = tanh_act ? g2[i]
-                                : a0[i] * g0[i] + a1[i] * g1[i] + b1[i] * gb[i];
-        g[3 * h + i] = o->bias ? w2[i] * gb[i] : 0.0f;
+    if (o->bias) {
+        rl_kernel_backward_b(net->act, h, m, a0, a1, b1, x0, x1, net->fex0,
+                             net->fex1, net->fe, post, g0, g1, gb, g2);
+        for (int i = 0; i < h; i++) {
+            g[2 * i] = w2[i] * g0[i];
+            g[2 * i + 1] = w2[i] * g1[i];
+            /* relu, linear: dJ/dw2 = sum_k e act(z) = a0 g0 + a1 g1 + b gb */
+            g[2 * h + i] = tanh_act ? g2[i]
+                                    : a0[i] * g0[i] + a1[i] * g1[i] +
+                                          b1[i] * gb[i];
+            g[3 * h + i] = w2[i] * gb[i];
+        }
+    } else {
+        rl_kernel_backward(net->act, h, m, a0, a1, x0, x1, net->fex0,
+                           net->fex1, net->fe, post, g0, g1, g2);
+        for (int i = 0; i < h; i++) {
+            g[2 * i] = w2[i] * g0[i];
+            g[2 * i + 1] = w2[i] * g1[i];
+            g[2 * h + i] = tanh_act ? g2[i] : a0[i] * g0[i] + a1[i] * g1[i];
+            g[3 * h + i] = 0.0f;
+        }
     }
     g[4 * h] = o->bias ? (float)db2 : 0.0f;
     return m ? fit / m : NAN;
@@ -943,6 +960,15 @@ size_t rl_net_step_bytes(const struct rl_net *net, int n)
     size_t units = h * (net->act == RL_ACT_TANH ? 5 : 4) * f;
     size_t samples = (size_t)n * 6 * f;         /* x0 x1 e ex0 ex1 out */
     size_t post = net->act == RL_ACT_TANH ? h * (size_t)n * f : 0;
+    if (rl_net_path(net, n) == RL_PATH_GENERAL) {
+        /* b1, its gradient and sums; optimiser buffers; y and the order */
+        size_t np = (size_t)n_params(net);
+        if (net->opts.bias)
+            units += h * 3 * f;
+        if (net->opts.optimizer != RL_OPT_SGD || net->opts.momentum > 0.0)
+            units += np * f * (net->opts.optimizer == RL_OPT_SGD ? 1 : 2);
+        samples += (size_t)n * (f + sizeof(int));
+    }
     return data + weights + grads + units + samples + post;
 }
 
