@@ -500,6 +500,71 @@ static void test_trainer_options(void)
     rl_trainer_destroy(&tr);
 }
 
+/* Changing the optimiser keeps the weights and clears the state. */
+static void test_set_training(void)
+{
+    struct rl_data d;
+    make_data(&d, 30, RL_TARGETS_01, 2);
+    struct rl_net net;
+    CHECK(rl_net_init(&net, 10, d.n));
+    struct rl_rng rng;
+    rl_rng_seed(&rng, 3, 3);
+    struct rl_net_opts o = {.momentum = 0.9, .bias = true, .bias_init = 0.2};
+    rl_net_reset_opts(&net, RL_ACT_RELU, 0.5, 0.5, &o, &rng);
+    for (int s = 0; s < 5; s++)
+        rl_net_step(&net, &d, 0.01, 0.0);
+    float keep[41];
+    memcpy(keep, net.theta, sizeof(keep));
+    struct rl_net_opts t = {.optimizer = RL_OPT_ADAM};
+    rl_net_set_training(&net, &t);
+    CHECK(!memcmp(keep, net.theta, sizeof(keep)));
+    CHECK(net.opt_step == 0 && net.opt_m[0] == 0.0f);
+    CHECK(net.opts.bias && net.opts.optimizer == RL_OPT_ADAM);
+    rl_net_destroy(&net);
+    rl_data_destroy(&d);
+}
+
+/* Accuracy by the targets: the logit's sign for +-1 labels and for
+ * logistic loss, R^2 for real targets. */
+static void test_evaluate_by_targets(void)
+{
+    struct rl_data d;
+    CHECK(rl_data_init(&d, 4));
+    const float x[8] = {1, 0, 2, 0, -1, 0, -2, 0};
+    memcpy(d.x, x, sizeof(x));
+    struct rl_net net;
+    CHECK(rl_net_init(&net, 2, 4));
+    struct rl_rng rng;
+    rl_rng_seed(&rng, 1, 1);
+    const float ypm[4] = {1, 1, -1, -1};
+    memcpy(d.y, ypm, sizeof(ypm));
+    rl_data_update_moments(&d);
+    struct rl_net_opts o = {.targets = RL_TARGETS_PM1};
+    rl_net_reset_opts(&net, RL_ACT_LINEAR, 1, 1, &o, &rng);
+    /* f(x) = 0.25 x0: outputs 0.25, 0.5, -0.25, -0.5 */
+    net.w1[0] = 0.25f; net.w1[1] = 0; net.w2[0] = 1;
+    net.w1[2] = 0; net.w1[3] = 0; net.w2[1] = 0;
+    double loss, acc;
+    rl_net_evaluate(&net, &d, &loss, &acc);
+    CHECK(acc == 1.0);      /* f > 0.5 would call only one right */
+    CHECK_NEAR(loss, (0.75 * 0.75 + 0.5 * 0.5) / 2, 1e-12);
+    o.targets = RL_TARGETS_REAL;
+    rl_net_set_training(&net, &o);
+    rl_net_evaluate(&net, &d, &loss, &acc);
+    /* R^2 = 1 - SSE / SST, SST = 4 */
+    CHECK_NEAR(acc, 1.0 - (2 * 0.75 * 0.75 + 2 * 0.5 * 0.5) / 4.0, 1e-12);
+    o = (struct rl_net_opts){.loss = RL_LOSS_LOGISTIC};
+    const float y01[4] = {1, 1, 0, 0};
+    memcpy(d.y, y01, sizeof(y01));
+    rl_net_set_training(&net, &o);
+    rl_net_evaluate(&net, &d, &loss, &acc);
+    CHECK(acc == 1.0);
+    CHECK_NEAR(loss, (2 * log1p(exp(-0.25)) + 2 * log1p(exp(-0.5))) / 4,
+               1e-7);
+    rl_net_destroy(&net);
+    rl_data_destroy(&d);
+}
+
 int main(void)
 {
     test_gradient_vs_finite_differences();
@@ -514,5 +579,7 @@ int main(void)
     test_normalised_margin();
     test_imbalance_stats();
     test_trainer_options();
+    test_set_training();
+    test_evaluate_by_targets();
     return check_summary("net_opts");
 }
