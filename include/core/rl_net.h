@@ -150,6 +150,7 @@ struct rl_net {
     float *fe, *fex0, *fex1;/* (cap_n) dL/dout, and times x0, x1 */
     float *fout;            /* (cap_n) outputs */
     float *fy;              /* (cap_n) the batch's targets */
+    struct rl_net_pool *pool;/* second thread of a two-thread step; NULL */
     int *perm;              /* (cap_n) the current epoch's sample order */
     long perm_epoch;        /* epoch perm holds; -1 none */
     int perm_n;             /* n it was drawn for */
@@ -232,6 +233,14 @@ double rl_net_step_batch(struct rl_net *net, const struct rl_data *d,
  * without bias), by the general path; returns the fit loss. */
 double rl_net_grad_general(struct rl_net *net, const struct rl_data *d,
                            const int *idx, int m, float *g);
+
+/* Run the seed configuration's fused relu/linear step on two threads
+ * (threads = 2) or one (1, the default): the forward pass splits the
+ * samples, the backward pass the units, so every sum is added in the same
+ * order and the result is bit-identical to one thread. Other paths stay on
+ * one thread. Starts or joins the helper thread (not inside a step); false
+ * (with one thread kept) when it cannot be started. */
+bool rl_net_set_threads(struct rl_net *net, int threads);
 
 /* Take the current weights as the new "initial" weights for rel. change. */
 void rl_net_mark_initial(struct rl_net *net);

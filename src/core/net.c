@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <cblas.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,169 @@ static float *alloc_lines(int count, int arrays, float **parts[])
     return block;
 }
 
+/* ---- the two-thread step ------------------------------------------ */
+
+/* One half of a fused kernel call: the forward pass on samples
+ * [k0, k0 + n) or the backward pass on units [i0, i0 + h). */
+struct half_job {
+    bool backward;
+    enum rl_activation act;
+    int h, n;
+    const float *a0, *a1, *w2, *x0, *x1, *ex0, *ex1;
+    float *out, *g0, *g1;
+};
+
+struct rl_net_pool {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    long posted, done;      /* jobs handed over and finished */
+    bool quit;
+    struct half_job job;
+};
+
+static void run_half(const struct half_job *j)
+{
+    if (j->backward)
+        rl_kernel_backward(j->act, j->h, j->n, j->a0, j->a1, j->x0, j->x1,
+                           j->ex0, j->ex1, NULL, NULL, j->g0, j->g1, NULL);
+    else
+        rl_kernel_forward(j->act, j->h, j->n, j->a0, j->a1, j->w2, j->x0,
+                          j->x1, j->out, NULL);
+}
+
+static void *pool_main(void *arg)
+{
+    struct rl_net_pool *p = arg;
+    long seen = 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->posted == seen && !p->quit)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (p->quit)
+            break;
+        seen = p->posted;
+        struct half_job job = p->job;
+        pthread_mutex_unlock(&p->mu);
+        run_half(&job);
+        pthread_mutex_lock(&p->mu);
+        p->done = seen;
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Run job a on the helper and b here; return when both are done. */
+static void run_pair(struct rl_net_pool *p, const struct half_job *a,
+                     const struct half_job *b)
+{
+    pthread_mutex_lock(&p->mu);
+    p->job = *a;
+    p->posted++;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    run_half(b);
+    pthread_mutex_lock(&p->mu);
+    while (p->done != p->posted)
+        pthread_cond_wait(&p->cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+bool rl_net_set_threads(struct rl_net *net, int threads)
+{
+    assert(threads == 1 || threads == 2);
+    struct rl_net_pool *p = net->pool;
+    if (threads == 1) {
+        if (p) {
+            pthread_mutex_lock(&p->mu);
+            p->quit = true;
+            pthread_cond_broadcast(&p->cv);
+            pthread_mutex_unlock(&p->mu);
+            pthread_join(p->thread, NULL);
+            pthread_mutex_destroy(&p->mu);
+            pthread_cond_destroy(&p->cv);
+            free(p);
+            net->pool = NULL;
+        }
+        return true;
+    }
+    if (p)
+        return true;
+    p = calloc(1, sizeof(*p));
+    if (!p)
+        return false;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    if (pthread_create(&p->thread, NULL, pool_main, p) != 0) {
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->cv);
+        free(p);
+        return false;
+    }
+    net->pool = p;
+    return true;
+}
+
+/* The fused forward pass, on two threads (split samples) when the net has
+ * a helper and the activation is relu or linear. */
+static void fused_forward(struct rl_net *net, int n, const float *a0,
+                          const float *a1, float *post)
+{
+    const int h = net->h;
+    if (!net->pool || net->act == RL_ACT_TANH || n < 2) {
+        rl_kernel_forward(net->act, h, n, a0, a1, net->w2, net->fx0,
+                          net->fx1, net->fout, post);
+        return;
+    }
+    /* split at a whole 64-byte line: both halves start aligned, so the
+     * vector loops peel the same way as on one thread */
+    int k = n / 2 / 16 * 16;
+    if (k == 0) {
+        rl_kernel_forward(net->act, h, n, a0, a1, net->w2, net->fx0,
+                          net->fx1, net->fout, post);
+        return;
+    }
+    struct half_job lo = {false, net->act, h, k, a0, a1, net->w2, net->fx0,
+                          net->fx1, NULL, NULL, net->fout, NULL, NULL};
+    struct half_job hi = lo;
+    hi.n = n - k;
+    hi.x0 = net->fx0 + k;
+    hi.x1 = net->fx1 + k;
+    hi.out = net->fout + k;
+    run_pair(net->pool, &hi, &lo);
+}
+
+/* The fused backward pass, on two threads (split units) likewise. */
+static void fused_backward(struct rl_net *net, int n, const float *a0,
+                           const float *a1, float *post)
+{
+    const int h = net->h;
+    if (!net->pool || net->act == RL_ACT_TANH || h < 2) {
+        rl_kernel_backward(net->act, h, n, a0, a1, net->fx0, net->fx1,
+                           net->fex0, net->fex1, net->fe, post, net->fg0,
+                           net->fg1, net->fg2);
+        return;
+    }
+    int i = h / 2 / 16 * 16;    /* aligned, as in fused_forward */
+    if (i == 0) {
+        rl_kernel_backward(net->act, h, n, a0, a1, net->fx0, net->fx1,
+                           net->fex0, net->fex1, net->fe, post, net->fg0,
+                           net->fg1, net->fg2);
+        return;
+    }
+    struct half_job lo = {true, net->act, i, n, a0, a1, NULL, net->fx0,
+                          net->fx1, net->fex0, net->fex1, NULL, net->fg0,
+                          net->fg1};
+    struct half_job hi = lo;
+    hi.h = h - i;
+    hi.a0 = a0 + i;
+    hi.a1 = a1 + i;
+    hi.g0 = net->fg0 + i;
+    hi.g1 = net->fg1 + i;
+    run_pair(net->pool, &hi, &lo);
+}
+
 bool rl_net_init(struct rl_net *net, int h, int max_n)
 {
     assert(h > 0 && max_n >= 0);
@@ -87,6 +251,7 @@ fail:
 
 void rl_net_destroy(struct rl_net *net)
 {
+    rl_net_set_threads(net, 1);
     free(net->theta);
     free(net->grad);
     free(net->opt_m);
@@ -648,7 +813,7 @@ double rl_net_grad_fused(struct rl_net *net, const struct rl_data *d,
         x1[k] = d->x[2 * k + 1];
     }
     float *post = net->act == RL_ACT_TANH ? net->post : NULL;
-    rl_kernel_forward(net->act, h, n, a0, a1, w2, x0, x1, net->fout, post);
+    fused_forward(net, n, a0, a1, post);
 
     /* MSE: L = mean (out - y)^2, dL/dout = 2 (out - y) / n */
     double sse = 0.0;
@@ -662,8 +827,7 @@ double rl_net_grad_fused(struct rl_net *net, const struct rl_data *d,
     }
 
     float *g0 = net->fg0, *g1 = net->fg1, *g2 = net->fg2;
-    rl_kernel_backward(net->act, h, n, a0, a1, x0, x1, net->fex0, net->fex1,
-                       net->fe, post, g0, g1, g2);
+    fused_backward(net, n, a0, a1, post);
     for (int i = 0; i < h; i++) {
         dw1[2 * i] = w2[i] * g0[i];
         dw1[2 * i + 1] = w2[i] * g1[i];

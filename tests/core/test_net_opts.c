@@ -565,6 +565,37 @@ static void test_evaluate_by_targets(void)
     rl_data_destroy(&d);
 }
 
+/* Two threads inside a step give the same bits as one. */
+static void test_two_threads_same_bits(void)
+{
+    const enum rl_activation acts[] = {RL_ACT_RELU, RL_ACT_LINEAR,
+                                       RL_ACT_TANH};
+    for (int ai = 0; ai < 3; ai++) {
+        struct rl_data d;
+        make_data(&d, 203, RL_TARGETS_01, 6);
+        struct rl_net one, two;
+        CHECK(rl_net_init(&one, 77, d.n));
+        CHECK(rl_net_init(&two, 77, d.n));
+        struct rl_rng r1, r2;
+        rl_rng_seed(&r1, 8, 1);
+        rl_rng_seed(&r2, 8, 1);
+        rl_net_reset(&one, acts[ai], 0.6, 0.3, &r1);
+        rl_net_reset(&two, acts[ai], 0.6, 0.3, &r2);
+        one.force_plain = two.force_plain = true;
+        CHECK(rl_net_set_threads(&two, 2));
+        for (int s = 0; s < 30; s++) {
+            double l1 = rl_net_step(&one, &d, 0.01, 1e-3);
+            double l2 = rl_net_step(&two, &d, 0.01, 1e-3);
+            CHECK(isfinite(l1) && l1 == l2);
+        }
+        CHECK(!memcmp(one.theta, two.theta, sizeof(float) * 3 * 77));
+        CHECK(rl_net_set_threads(&two, 1));
+        rl_net_destroy(&one);
+        rl_net_destroy(&two);   /* joins a helper if still running */
+        rl_data_destroy(&d);
+    }
+}
+
 int main(void)
 {
     test_gradient_vs_finite_differences();
@@ -581,5 +612,6 @@ int main(void)
     test_trainer_options();
     test_set_training();
     test_evaluate_by_targets();
+    test_two_threads_same_bits();
     return check_summary("net_opts");
 }
