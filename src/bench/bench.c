@@ -252,6 +252,51 @@ static bool section_machine(struct rl_bench *b)
     return true;
 }
 
+/* The big-width row: relu H = 20000, N = 2000 (seed settings otherwise),
+ * one thread and two threads inside each step (rl_net_set_threads); the
+ * two must give the same bits. */
+static bool big_width(struct rl_bench *b)
+{
+    enum { BIG_H = 20000, BIG_N = 2000 };
+    const struct rl_config *c = &rl_config_default;
+    struct train_ctx t[2];
+    memset(t, 0, sizeof(t));
+    bool ok = rl_data_generate(&t[0].data, RL_DATASET_BLOBS, BIG_N,
+                               rl_config_noise(c), c->seed) &&
+              rl_data_copy(&t[1].data, &t[0].data);
+    for (int i = 0; ok && i < 2; i++) {
+        ok = rl_net_init(&t[i].net, BIG_H, BIG_N);
+        if (!ok)
+            break;
+        struct rl_rng rng;
+        rl_rng_seed(&rng, c->seed, RL_STREAM_LAZY);
+        rl_net_reset(&t[i].net, RL_ACT_RELU, c->init[RL_LAZY], 1.0 / BIG_H,
+                     &rng);
+        t[i].lr = c->lr;
+        ok = rl_net_set_threads(&t[i].net, i + 1);
+    }
+    if (!ok) {
+        fprintf(b->out, "  big width: out of memory or no thread\n");
+    } else {
+        train_work(&t[0], 3);
+        train_work(&t[1], 3);
+        bool same = !memcmp(t[0].net.theta, t[1].net.theta,
+                            sizeof(float) * 3 * BIG_H);
+        double r1 = median_rate(b, train_work, &t[0]);
+        double r2 = median_rate(b, train_work, &t[1]);
+        fprintf(b->out, "  big width: relu H = %d, N = %d, plain (fused): "
+                "1 thread %.1f steps/s, 2 threads %.1f steps/s, speed-up "
+                "%.2fx; bits %s\n", BIG_H, BIG_N, r1, r2, r2 / r1,
+                same ? "identical" : "DIFFER");
+        fprintf(b->out, "  target: two threads >= 1.7x one thread: %.2fx "
+                "%s\n", r2 / r1, r2 >= 1.7 * r1 ? "met" : "NOT met");
+        ok = same;
+    }
+    for (int i = 0; i < 2; i++)
+        train_teardown(&t[i]);
+    return ok;
+}
+
 static bool section_training(struct rl_bench *b)
 {
     const int h = rl_config_default.hidden;
@@ -298,6 +343,7 @@ static bool section_training(struct rl_bench *b)
             "  the fused relu kernels, not counted (-) for fused linear "
             "and tanh. \"of peak\" is\n"
             "  executed GFLOP/s over the measured single-core peak.\n");
+    ok = big_width(b) && ok;
     double relu_gf = b->steps_per_s[W_RELU_2000] *
                      executed_flops(&workloads[W_RELU_2000], h) / 1e9;
     if (peak > 0 && relu_gf > 0) {
