@@ -189,8 +189,9 @@ void rl_net_reset_opts(struct rl_net *net, enum rl_activation act, double s1,
                        struct rl_rng *rng);
 
 /* Replace the options that do not touch the weights (loss, targets,
- * optimiser and its hyper-parameters, batch size, shuffle seed) and clear
- * the optimiser state; the weights are kept. */
+ * optimiser and its hyper-parameters, batch size, and the shuffle seed
+ * unless o's is 0) and clear the optimiser state; the weights are kept:
+ * what a key that cycles the optimiser does. */
 void rl_net_set_training(struct rl_net *net, const struct rl_net_opts *o);
 
 /* The layer ratio r whose draw gives the expected imbalance

@@ -448,7 +448,8 @@ void rl_net_set_training(struct rl_net *net, const struct rl_net_opts *o)
     k.beta2 = o->beta2;
     k.eps = o->eps;
     k.batch_size = o->batch_size;
-    k.shuffle_seed = o->shuffle_seed;
+    if (o->shuffle_seed)
+        k.shuffle_seed = o->shuffle_seed;
     net->opts = k;
     rl_net_opt_reset(net);
 }
