@@ -101,8 +101,9 @@ struct rl_net_opts {
 
 /* Which computation a step takes (rl_net_path_name). */
 enum rl_net_path {
-    RL_PATH_FAST,           /* linear, full batch, mse, no bias: O(h) from
-                               the data's moments */
+    RL_PATH_FAST,           /* linear, full batch, mse: O(h) from the
+                               data's moments (with bias O(n + h): the
+                               means of x and y too) */
     RL_PATH_FUSED,          /* the seed's configuration: fused kernels */
     RL_PATH_GENERAL,        /* options: fused kernels with bias, scale,
                                loss and batch, then the optimiser */

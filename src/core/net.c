@@ -517,8 +517,7 @@ enum rl_net_path rl_net_path(const struct rl_net *net, int n)
             return RL_PATH_FAST;
         return net->force_blas ? RL_PATH_BLAS : RL_PATH_FUSED;
     }
-    if (linear && full_batch(net, n) && net->opts.loss == RL_LOSS_MSE &&
-        !net->opts.bias)
+    if (linear && full_batch(net, n) && net->opts.loss == RL_LOSS_MSE)
         return RL_PATH_FAST;
     return RL_PATH_GENERAL;
 }
@@ -942,32 +941,60 @@ double rl_net_grad_general(struct rl_net *net, const struct rl_data *d,
     return m ? fit / m : NAN;
 }
 
-/* The gradient of J for a linear net without bias under mse, from the
- * moments: f = al c beta.x, so the fit is al^2 c^2 b'Sxx b - 2 al c b.Sxy
- * + syy and dJ/dbeta = 2 c^2 Sxx beta - 2 (c / al) Sxy. */
+/* The gradient of J for a linear net under mse, from the moments. With
+ * q = al c beta and q0 = al (c beta0 + b2), beta0 = sum_j a_j b_j, the
+ * output is f = q.x + q0 and the fit is q'Sxx q + 2 q0 q.mx + q0^2
+ * - 2 q.Sxy - 2 q0 my + Syy (mx, my the means of x and y; docs/theory.md);
+ * dJ/dbeta = (c / al) dfit/dq, dJ/dbeta0 = (c / al) dfit/dq0 and
+ * dJ/db2 = dfit/dq0 / al. Without bias q0 = 0 and the means are not
+ * needed: O(h); with bias one O(n) pass for the means. */
 static double grad_fast_opts(const struct rl_net *net, const struct rl_data *d,
                              float *g)
 {
     const int h = net->h;
+    const bool bias = net->opts.bias;
     const double al = opt_alpha(&net->opts);
     const double c = param_scale(net->opts.param, h);
-    double beta[2];
+    double beta[2], beta0 = 0.0;
     rl_net_beta(net, beta);
+    double mx0 = 0.0, mx1 = 0.0, my = 0.0;
+    if (bias) {
+        for (int i = 0; i < h; i++)
+            beta0 += (double)net->w2[i] * net->b1[i];
+        for (int k = 0; k < d->n; k++) {
+            mx0 += d->x[2 * k];
+            mx1 += d->x[2 * k + 1];
+            my += d->y[k];
+        }
+        if (d->n) {
+            mx0 /= d->n;
+            mx1 /= d->n;
+            my /= d->n;
+        }
+    }
+    const double q[2] = {al * c * beta[0], al * c * beta[1]};
+    const double q0 = bias ? al * (c * beta0 + net->b2[0]) : 0.0;
     const double *s = d->sxx;
-    double sb0 = s[0] * beta[0] + s[1] * beta[1];
-    double sb1 = s[2] * beta[0] + s[3] * beta[1];
-    double gb0 = 2.0 * c * c * sb0 - 2.0 * (c / al) * d->sxy[0];
-    double gb1 = 2.0 * c * c * sb1 - 2.0 * (c / al) * d->sxy[1];
-    double fit = al * al * c * c * (beta[0] * sb0 + beta[1] * sb1) -
-                 2.0 * al * c * (beta[0] * d->sxy[0] + beta[1] * d->sxy[1]) +
-                 d->syy;
+    double sq0 = s[0] * q[0] + s[1] * q[1];
+    double sq1 = s[2] * q[0] + s[3] * q[1];
+    double qm = q[0] * mx0 + q[1] * mx1;
+    double fit = q[0] * sq0 + q[1] * sq1 + 2.0 * q0 * qm + q0 * q0 -
+                 2.0 * (q[0] * d->sxy[0] + q[1] * d->sxy[1]) -
+                 2.0 * q0 * my + d->syy;
+    double dq0 = 2.0 * (sq0 + q0 * mx0 - d->sxy[0]);
+    double dq1 = 2.0 * (sq1 + q0 * mx1 - d->sxy[1]);
+    double dqb = 2.0 * (qm + q0 - my);
+    double gb0 = (c / al) * dq0, gb1 = (c / al) * dq1;
+    double gbb = (c / al) * dqb;
     for (int i = 0; i < h; i++) {
         g[2 * i] = (float)(net->w2[i] * gb0);
         g[2 * i + 1] = (float)(net->w2[i] * gb1);
-        g[2 * h + i] =
-            (float)(net->w1[2 * i] * gb0 + net->w1[2 * i + 1] * gb1);
+        g[2 * h + i] = (float)(net->w1[2 * i] * gb0 +
+                               net->w1[2 * i + 1] * gb1 +
+                               (bias ? net->b1[i] * gbb : 0.0));
+        g[3 * h + i] = bias ? (float)(net->w2[i] * gbb) : 0.0f;
     }
-    g[3 * h] = 0.0f; /* keeps the unused bias entries at zero */
+    g[4 * h] = bias ? (float)(dqb / al) : 0.0f;
     return fit < 0.0 ? 0.0 : fit;
 }
 
@@ -1059,7 +1086,7 @@ static double step_opts(struct rl_net *net, const struct rl_data *d,
 {
     if (path == RL_PATH_FAST) {
         double loss = grad_fast_opts(net, d, net->grad);
-        opt_update(net, 3 * net->h, lr, lambda);
+        opt_update(net, n_params(net), lr, lambda);
         return loss;
     }
     const int n = d->n;
@@ -1116,8 +1143,9 @@ size_t rl_net_step_bytes(const struct rl_net *net, int n)
     const size_t h = (size_t)net->h, f = sizeof(float);
     size_t data = (size_t)n * 3 * f;            /* x (n, 2), y (n) */
     size_t weights = h * 3 * f;                 /* w1, w2 */
-    if (net->act == RL_ACT_LINEAR && !net->force_plain)
-        return weights;                         /* moments only, O(h) */
+    if (net->act == RL_ACT_LINEAR && !net->force_plain &&
+        rl_net_path(net, n) == RL_PATH_FAST)    /* moments only, O(h); */
+        return weights + (net->opts.bias ? data + h * f : 0); /* means */
     size_t grads = h * 3 * f;                   /* dw1, dw2 */
     if (net->force_blas)                        /* pre, post (n, h), out */
         return data + weights + grads + (h * 2 + 2) * (size_t)n * f;

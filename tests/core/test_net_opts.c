@@ -346,6 +346,9 @@ static void test_fast_path_with_options(void)
         {.param = RL_PARAM_NTK, .alpha = 5.0},
         {.param = RL_PARAM_MF, .optimizer = RL_OPT_ADAM},
         {.momentum = 0.9, .layer_ratio = 2.0},
+        {.bias = true, .bias_init = 0.4, .alpha = 2.0},
+        {.bias = true, .bias_init = 0.3, .symmetric = true,
+         .param = RL_PARAM_NTK, .optimizer = RL_OPT_ADAMW},
     };
     for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
         struct rl_net a, b;
@@ -365,7 +368,7 @@ static void test_fast_path_with_options(void)
             double lb = rl_net_step(&b, &d, 0.02, 1e-3);
             CHECK_NEAR(la, lb, 1e-4 * lb + 1e-7);
         }
-        for (int p = 0; p < 3 * 20; p++) {
+        for (int p = 0; p < 4 * 20 + 1; p++) {
             top = fmax(top, fabs(b.theta[p]));
             worst = fmax(worst, fabs(a.theta[p] - b.theta[p]));
         }
@@ -387,6 +390,9 @@ static void test_paths(void)
     rl_net_reset(&net, RL_ACT_RELU, 1, 1, &rng);
     CHECK(rl_net_path(&net, 10) == RL_PATH_FUSED);
     struct rl_net_opts o = {.bias = true};
+    rl_net_reset_opts(&net, RL_ACT_LINEAR, 1, 1, &o, &rng);
+    CHECK(rl_net_path(&net, 10) == RL_PATH_FAST);
+    o.loss = RL_LOSS_LOGISTIC;
     rl_net_reset_opts(&net, RL_ACT_LINEAR, 1, 1, &o, &rng);
     CHECK(rl_net_path(&net, 10) == RL_PATH_GENERAL);
     o = (struct rl_net_opts){.batch_size = 4};
