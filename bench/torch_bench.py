@@ -3,7 +3,12 @@
 
 The same network and step as richlazy: nn.Linear(2, H, bias=False), the
 activation, nn.Linear(H, 1, bias=False); nn.MSELoss; torch.optim.SGD with
-lr 2e-3; full batch; float32; one thread. Prints one line per workload,
+lr 2e-3; full batch; float32; one thread. The model-option rows change
+one thing each, as richlazy's rows do: biases (nn.Linear(bias=True)),
+mini-batches of 32 in a torch.randperm order per epoch (one optimiser step
+per batch, the DataLoader(shuffle=True) loop without its per-sample
+collation), SGD momentum 0.9, Adam, BCEWithLogitsLoss, or the output
+scaled by H^-1/2 (NTK parametrisation). Prints one line per workload,
 "result NAME STEPS_PER_S" (the median over the repeats), which richlazy
 bench reads; without torch it prints "skip ..." and exits 0.
 
@@ -18,11 +23,18 @@ import time
 REEXEC = "RICHLAZY_TORCH_BENCH_REEXEC"
 H = 500
 LR = 2e-3
-WORKLOADS = [  # name, activation, samples
-    ("linear-200", "linear", 200),
-    ("relu-200", "relu", 200),
-    ("relu-2000", "relu", 2000),
-    ("tanh-200", "tanh", 200),
+WORKLOADS = [  # name, activation, samples, options
+    ("linear-200", "linear", 200, {}),
+    ("relu-200", "relu", 200, {}),
+    ("relu-2000", "relu", 2000, {}),
+    ("tanh-200", "tanh", 200, {}),
+    ("relu-200-bias", "relu", 200, {"bias": True}),
+    ("relu-2000-bias", "relu", 2000, {"bias": True}),
+    ("relu-200-sgd32", "relu", 200, {"batch": 32}),
+    ("relu-200-momentum", "relu", 200, {"momentum": 0.9}),
+    ("relu-200-adam", "relu", 200, {"adam": True}),
+    ("relu-200-logistic", "relu", 200, {"logistic": True}),
+    ("relu-200-ntk", "relu", 200, {"ntk": True}),
 ]
 
 
@@ -51,30 +63,54 @@ def main():
     print("torch", torch.__version__)
     sys.stdout.flush()
 
-    for name, act, n in WORKLOADS:
+    for name, act, n, o in WORKLOADS:
         # two blobs as richlazy's default data; the values do not change
         # the cost of a step
         half = n // 2
         centres = torch.tensor([[0.5, 2.75]] * half + [[2.75, 0.5]] * (n - half))
         x = centres + 0.5 * torch.randn(n, 2)
         y = torch.cat([torch.zeros(half, 1), torch.ones(n - half, 1)])
-        layers = [nn.Linear(2, H, bias=False)]
+        bias = o.get("bias", False)
+        layers = [nn.Linear(2, H, bias=bias)]
         if act == "relu":
             layers.append(nn.ReLU())
         elif act == "tanh":
             layers.append(nn.Tanh())
-        layers.append(nn.Linear(H, 1, bias=False))
+        layers.append(nn.Linear(H, 1, bias=bias))
         model = nn.Sequential(*layers)
         with torch.no_grad():
             nn.init.normal_(model[0].weight, std=0.25)
             nn.init.normal_(model[-1].weight, std=1.0 / H)
-        loss_fn = nn.MSELoss()
-        opt = torch.optim.SGD(model.parameters(), lr=LR)
+        loss_fn = nn.BCEWithLogitsLoss() if o.get("logistic") else \
+            nn.MSELoss()
+        if o.get("adam"):
+            opt = torch.optim.Adam(model.parameters(), lr=LR)
+        else:
+            opt = torch.optim.SGD(model.parameters(), lr=LR,
+                                  momentum=o.get("momentum", 0.0))
+        scale = H ** -0.5 if o.get("ntk") else None
+        batch = o.get("batch", 0)
+        gen = torch.Generator().manual_seed(1)
+        state = {"t": 0, "perm": None}
+
+        def forward(xb):
+            out = model(xb)
+            return out * scale if scale is not None else out
 
         def steps(k):
             for _ in range(k):
+                if batch:
+                    per_epoch = (n + batch - 1) // batch
+                    j = state["t"] % per_epoch
+                    if j == 0:
+                        state["perm"] = torch.randperm(n, generator=gen)
+                    idx = state["perm"][j * batch:(j + 1) * batch]
+                    xb, yb = x[idx], y[idx]
+                    state["t"] += 1
+                else:
+                    xb, yb = x, y
                 opt.zero_grad()
-                loss = loss_fn(model(x), y)
+                loss = loss_fn(forward(xb), yb)
                 loss.backward()
                 opt.step()
 

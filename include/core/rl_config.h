@@ -26,6 +26,8 @@ struct rl_config {
     double lr;                  /* learning rate (seed: 2e-3) */
     double lambda;              /* PyTorch SGD weight_decay (seed: 0) */
     uint64_t seed;              /* every random draw derives from it */
+    struct rl_net_opts model[RL_NETS]; /* per-net model and optimiser
+                                   options (rl_net.h); all zero: the seed's */
 
     /* the data */
     enum rl_dataset dataset;    /* built-in generator, unless data_path */

@@ -49,6 +49,24 @@ void rl_metrics_compute(const struct rl_net *net, const struct rl_data *train,
 void rl_metrics_unit_balance(const struct rl_net *net, int i, double *w2_abs,
                              double *w1_norm);
 
+/* Normalised margin min_k s_k f(x_k) / ||theta||^2 on d (Lyu & Li 2020;
+ * Chizat & Bach 2020), s_k = +-1 the class of sample k under the net's
+ * targets, ||theta||^2 the sum of squares of every trained parameter (W1,
+ * W2 and, with bias, b1 and b2). For a bias-free relu or linear net f is
+ * 2-homogeneous in theta, so this is the margin of the direction of theta,
+ * which logistic/exp losses drive up. With bias the hidden biases keep
+ * that homogeneity (b1 scales with W1), but the output bias b2 is
+ * 1-homogeneous, so the value then also depends on ||theta||; for tanh it
+ * is a plain ratio. NaN for real targets or zero weights. O(n h). */
+double rl_metrics_margin(const struct rl_net *net, const struct rl_data *d);
+
+/* Mean and standard deviation over units of the imbalance
+ * delta_j = w2_j^2 - ||w1_j||^2 - b1_j^2 (b1 = 0 without bias), conserved
+ * by gradient flow for relu and linear units (Du et al. 2018; Kunin et
+ * al. 2024; docs/theory.md). O(h). */
+void rl_metrics_imbalance_stats(const struct rl_net *net, double *mean,
+                                double *spread);
+
 /* CSV header of the metric columns, after "step,net," (no newline): the
  * core columns first (loss ... test_accuracy), then the diagnostics in the
  * struct's order. */

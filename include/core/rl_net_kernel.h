@@ -44,6 +44,28 @@ void rl_kernel_backward(enum rl_activation act, int h, int n,
                         const float *e, const float *post, float *g0,
                         float *g1, float *g2);
 
+/* With hidden biases b (h): the forward pass with z = a0 x0 + a1 x1 + b,
+ * any activation (linear too). Same contract as rl_kernel_forward. */
+void rl_kernel_forward_b(enum rl_activation act, int h, int n,
+                         const float *a0, const float *a1, const float *b,
+                         const float *w2, const float *x0, const float *x1,
+                         float *out, float *post);
+
+/* With hidden biases b (h): g0, g1 as in rl_kernel_backward and
+ * gb[i] = sum_k e[k] act'(z_ik) (e (n) required); for tanh also g2[i] =
+ * sum_k e[k] t_ik. For relu and linear dL/dw2[i] = a0 g0 + a1 g1 + b gb
+ * (act(z) = act'(z) z); dL/db[i] = w2[i] gb[i]. Pointers must not alias. */
+void rl_kernel_backward_b(enum rl_activation act, int h, int n,
+                          const float *a0, const float *a1, const float *b,
+                          const float *x0, const float *x1, const float *ex0,
+                          const float *ex1, const float *e, const float *post,
+                          float *g0, float *g1, float *gb, float *g2);
+
+/* rl_kernel_predict with hidden biases b (h), for any activation. */
+void rl_kernel_predict_b(enum rl_activation act, int h, int n,
+                         const float *w1, const float *b, const float *w2,
+                         const float *x, float *out);
+
 /* out (n) = outputs of a relu or tanh net at n points x (n, 2) with w1
  * (h, 2) interleaved as in rl_net; no scratch, eight partial sums per
  * point added in double (same result whatever the vector width). */

@@ -192,3 +192,58 @@ void rl_metrics_csv_row(FILE *f, const struct rl_metrics *m)
             m->part_ratio, m->alignment, m->kernel_dist, m->ntk_dist,
             m->imbalance, m->strength, m->lazy_scale);
 }
+
+double rl_metrics_margin(const struct rl_net *net, const struct rl_data *d)
+{
+    const struct rl_net_opts *o = &net->opts;
+    if (o->targets == RL_TARGETS_REAL || d->n == 0)
+        return NAN;
+    const int h = net->h;
+    double t2 = 0.0;
+    for (int c = 0; c < 3 * h; c++)
+        t2 += (double)net->theta[c] * net->theta[c];
+    if (o->bias)
+        for (int c = 3 * h; c < 4 * h + 1; c++)
+            t2 += (double)net->theta[c] * net->theta[c];
+    if (!(t2 > 0.0))
+        return NAN;
+    enum { CHUNK = 256 };
+    float out[CHUNK];
+    double low = INFINITY;
+    for (int k0 = 0; k0 < d->n; k0 += CHUNK) {
+        int m = d->n - k0 < CHUNK ? d->n - k0 : CHUNK;
+        rl_net_predict(net, d->x + 2 * k0, m, out);
+        for (int k = 0; k < m; k++) {
+            float y = d->y[k0 + k];
+            bool pos = o->targets == RL_TARGETS_01 ? y > 0.5f : y > 0.0f;
+            double v = pos ? out[k] : -(double)out[k];
+            if (!(v >= low))
+                low = v;    /* NaN outputs make the margin NaN */
+        }
+    }
+    return low / t2;
+}
+
+/* delta_j = w2_j^2 - ||w1_j||^2 - b1_j^2 in double. */
+static double unit_delta(const struct rl_net *net, int j)
+{
+    double a = net->w2[j], w0 = net->w1[2 * j], w1 = net->w1[2 * j + 1];
+    double b = net->b1[j];
+    return a * a - w0 * w0 - w1 * w1 - b * b;
+}
+
+void rl_metrics_imbalance_stats(const struct rl_net *net, double *mean,
+                                double *spread)
+{
+    const int h = net->h;
+    double s = 0.0;
+    for (int j = 0; j < h; j++)
+        s += unit_delta(net, j);
+    *mean = s / h;
+    double ss = 0.0;    /* two passes: no cancellation */
+    for (int j = 0; j < h; j++) {
+        double e = unit_delta(net, j) - *mean;
+        ss += e * e;
+    }
+    *spread = sqrt(ss / h);
+}

@@ -283,6 +283,212 @@ void rl_kernel_backward(enum rl_activation act, int h, int n,
     }
 }
 
+/* act(z) for the bias kernels (any activation). */
+static inline float act_any(enum rl_activation act, float z)
+{
+    if (act == RL_ACT_RELU)
+        return relu(z);
+    if (act == RL_ACT_TANH)
+        return fast_tanh(z);
+    return z;
+}
+
+/* dot_lanes with the tail in the lanes too (as a last partial pass), so
+ * every term lands in lane i % LANES: adjacent opposite terms cancel
+ * exactly, whatever the length. */
+static inline float dot_lanes_padded(const float *restrict a,
+                                     const float *restrict b, int len)
+{
+    enum { LANES = 16 };
+    float acc[LANES] = {0};
+    int i = 0;
+    for (; i + LANES <= len; i += LANES)
+        for (int l = 0; l < LANES; l++)
+            acc[l] += a[i + l] * b[i + l];
+    for (int l = 0; i + l < len; l++)
+        acc[l] += a[i + l] * b[i + l];
+    float s = 0.0f;
+    for (int l = 0; l < LANES; l++)
+        s += acc[l];
+    return s;
+}
+
+RL_KERNEL
+void rl_kernel_predict_b(enum rl_activation act, int h, int n,
+                         const float *restrict w1, const float *restrict b,
+                         const float *restrict w2, const float *restrict x,
+                         float *restrict out)
+{
+    enum { LANES = 8 };
+    const int hb = h - h % LANES;
+    for (int k = 0; k < n; k++) {
+        const float x0 = x[2 * k], x1 = x[2 * k + 1];
+        float lane[LANES] = {0};
+        for (int i0 = 0; i0 < hb; i0 += LANES) {
+            for (int j = 0; j < LANES; j++) {
+                const int i = i0 + j;
+                float z = w1[2 * i] * x0 + w1[2 * i + 1] * x1 + b[i];
+                lane[j] += w2[i] * act_any(act, z);
+            }
+        }
+        double acc = 0.0;
+        for (int j = 0; j < LANES; j++)
+            acc += lane[j];
+        for (int i = hb; i < h; i++) {
+            float z = w1[2 * i] * x0 + w1[2 * i + 1] * x1 + b[i];
+            acc += (double)w2[i] * act_any(act, z);
+        }
+        out[k] = (float)acc;
+    }
+}
+
+static inline float ident(float z)
+{
+    return z;
+}
+
+/* Eight units (p, q, c, w) into out[k] for every sample, with act F; the
+ * seed kernel's sums with the bias added inside. */
+#define FORWARD_B_PASS(F)                                                  \
+    for (int k = 0; k < n; k++) {                                          \
+        float x = x0[k], y = x1[k];                                        \
+        float s0 = w[0] * F(p[0] * x + q[0] * y + c[0]);                   \
+        float s1 = w[1] * F(p[1] * x + q[1] * y + c[1]);                   \
+        float s2 = w[2] * F(p[2] * x + q[2] * y + c[2]);                   \
+        float s3 = w[3] * F(p[3] * x + q[3] * y + c[3]);                   \
+        s0 += w[4] * F(p[4] * x + q[4] * y + c[4]);                        \
+        s1 += w[5] * F(p[5] * x + q[5] * y + c[5]);                        \
+        s2 += w[6] * F(p[6] * x + q[6] * y + c[6]);                        \
+        s3 += w[7] * F(p[7] * x + q[7] * y + c[7]);                        \
+        out[k] += (s0 + s1) + (s2 + s3);                                   \
+    }
+
+/* The relu / linear forward with biases: blocks of eight units, and the
+ * last units as one more block padded with zero units, so the tail sums
+ * in the same lanes as a whole block (a symmetric pair's two terms then
+ * meet as in the blocks). */
+#define FORWARD_B_BLOCKS(F)                                                \
+    do {                                                                   \
+        int i = 0;                                                         \
+        for (; i + UNITS_PER_PASS <= h; i += UNITS_PER_PASS) {             \
+            const float *p = a0 + i, *q = a1 + i, *c = b + i, *w = w2 + i; \
+            FORWARD_B_PASS(F)                                              \
+        }                                                                  \
+        if (i < h) {                                                       \
+            float p[UNITS_PER_PASS] = {0}, q[UNITS_PER_PASS] = {0};        \
+            float c[UNITS_PER_PASS] = {0}, w[UNITS_PER_PASS] = {0};        \
+            for (int j = 0; i + j < h; j++) {                              \
+                p[j] = a0[i + j];                                          \
+                q[j] = a1[i + j];                                          \
+                c[j] = b[i + j];                                           \
+                w[j] = w2[i + j];                                          \
+            }                                                              \
+            FORWARD_B_PASS(F)                                              \
+        }                                                                  \
+    } while (0)
+
+RL_KERNEL
+void rl_kernel_forward_b(enum rl_activation act, int h, int n,
+                         const float *restrict a0, const float *restrict a1,
+                         const float *restrict b, const float *restrict w2,
+                         const float *restrict x0, const float *restrict x1,
+                         float *restrict out, float *restrict post)
+{
+    assert(h >= 0 && n >= 0);
+    if (act == RL_ACT_TANH) {
+        assert(post);
+        for (int k = 0; k < n; k++) {
+            float *t = post + (size_t)k * h;
+            const float x = x0[k], y = x1[k];
+            for (int i = 0; i < h; i++)
+                t[i] = fast_tanh(a0[i] * x + a1[i] * y + b[i]);
+            out[k] = dot_lanes_padded(w2, t, h);
+        }
+        return;
+    }
+    for (int k = 0; k < n; k++)
+        out[k] = 0.0f;
+    if (act == RL_ACT_RELU)
+        FORWARD_B_BLOCKS(relu);
+    else
+        FORWARD_B_BLOCKS(ident);
+}
+
+RL_KERNEL
+void rl_kernel_backward_b(enum rl_activation act, int h, int n,
+                          const float *restrict a0, const float *restrict a1,
+                          const float *restrict b, const float *restrict x0,
+                          const float *restrict x1,
+                          const float *restrict ex0,
+                          const float *restrict ex1, const float *restrict e,
+                          const float *restrict post, float *restrict g0,
+                          float *restrict g1, float *restrict gb,
+                          float *restrict g2)
+{
+    assert(h >= 0 && n >= 0 && e);
+    for (int i = 0; i < h; i++) {
+        g0[i] = 0.0f;
+        g1[i] = 0.0f;
+        gb[i] = 0.0f;
+    }
+    if (act == RL_ACT_TANH) {
+        assert(post && g2);
+        for (int i = 0; i < h; i++)
+            g2[i] = 0.0f;
+        for (int k = 0; k < n; k++) {
+            const float *t = post + (size_t)k * h;
+            float ek = e[k], xa = x0[k], xb = x1[k];
+            for (int i = 0; i < h; i++) {
+                float s = ek * (1.0f - t[i] * t[i]);
+                g0[i] += s * xa;
+                g1[i] += s * xb;
+                gb[i] += s;
+                g2[i] += ek * t[i];
+            }
+        }
+        return;
+    }
+    if (act == RL_ACT_LINEAR) {
+        for (int k = 0; k < n; k++)
+            for (int i = 0; i < h; i++) {
+                g0[i] += ex0[k];
+                g1[i] += ex1[k];
+                gb[i] += e[k];
+            }
+        return;
+    }
+    int k = 0;
+    for (; k + SAMPLES_PER_PASS <= n; k += SAMPLES_PER_PASS) {
+        const float xa = x0[k], xb = x0[k + 1], xc = x0[k + 2],
+                    xd = x0[k + 3];
+        const float ya = x1[k], yb = x1[k + 1], yc = x1[k + 2],
+                    yd = x1[k + 3];
+        const float ua = ex0[k], ub = ex0[k + 1], uc = ex0[k + 2],
+                    ud = ex0[k + 3];
+        const float va = ex1[k], vb = ex1[k + 1], vc = ex1[k + 2],
+                    vd = ex1[k + 3];
+        const float ea = e[k], eb = e[k + 1], ec = e[k + 2], ed = e[k + 3];
+        for (int i = 0; i < h; i++) {
+            float p = a0[i], q = a1[i], c = b[i];
+            float za = p * xa + q * ya + c, zb = p * xb + q * yb + c;
+            float zc = p * xc + q * yc + c, zd = p * xd + q * yd + c;
+            g0[i] += (gate(za, ua) + gate(zb, ub)) +
+                     (gate(zc, uc) + gate(zd, ud));
+            g1[i] += (gate(za, va) + gate(zb, vb)) +
+                     (gate(zc, vc) + gate(zd, vd));
+            gb[i] += (gate(za, ea) + gate(zb, eb)) +
+                     (gate(zc, ec) + gate(zd, ed));
+        }
+    }
+    for (; k < n; k++)
+        for (int i = 0; i < h; i++) {
+            float z = a0[i] * x0[k] + a1[i] * x1[k] + b[i];
+            g0[i] += gate(z, ex0[k]);
+            g1[i] += gate(z, ex1[k]);
+            gb[i] += gate(z, e[k]);
+        }
+}
+
 const char *rl_kernel_isa(void)
 {
 #ifdef RL_KERNEL_CLONED

@@ -63,6 +63,14 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
     if (!cfg->data_path && !rl_memory_check(cfg->hidden, cfg->samples, err,
                                             errlen))
         goto fail;
+    for (int w = 0; w < RL_NETS; w++) {
+        char why[200];
+        if (!rl_net_opts_check(&cfg->model[w], cfg->hidden, why,
+                               sizeof(why))) {
+            snprintf(err, errlen, "%s net: %s", rl_net_label(w), why);
+            goto fail;
+        }
+    }
     if (!build_data(tr, err, errlen))
         goto fail;
     if (!rl_memory_check(cfg->hidden, tr->train.n + tr->test.n, err, errlen))
@@ -131,8 +139,13 @@ void rl_trainer_reset_net(struct rl_trainer *tr, int which)
     assert(which >= 0 && which < RL_NETS);
     struct rl_rng rng;
     rl_rng_seed(&rng, tr->cfg.seed, net_stream[which]);
-    rl_net_reset(&tr->net[which], tr->cfg.act, tr->cfg.init[which],
-                 rl_config_out_init(&tr->cfg), &rng);
+    /* the mini-batch order: its own seed per net, derived from the run's
+     * seed unless the options give one */
+    struct rl_net_opts o = tr->cfg.model[which];
+    if (!o.shuffle_seed)
+        o.shuffle_seed = rl_mix64(tr->cfg.seed ^ rl_mix64(net_stream[which]));
+    rl_net_reset_opts(&tr->net[which], tr->cfg.act, tr->cfg.init[which],
+                      rl_config_out_init(&tr->cfg), &o, &rng);
     tr->step[which] = 0;
     tr->diverged[which] = false;
     tr->diverged_step[which] = 0;

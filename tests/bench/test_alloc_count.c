@@ -78,6 +78,42 @@ static void test_net_step_allocates_nothing(void)
     }
 }
 
+/* Steps with model options on every optimiser (some with mini-batches,
+ * which draw a new order each epoch) allocate nothing either. */
+static void test_net_options_step_allocates_nothing(void)
+{
+    if (!counting)
+        return;
+    const struct rl_net_opts opts[] = {
+        {.bias = true, .bias_init = 0.5},
+        {.batch_size = 10, .shuffle_seed = 1, .alpha = 2.0},
+        {.momentum = 0.9, .loss = RL_LOSS_LOGISTIC, .param = RL_PARAM_NTK},
+        {.momentum = 0.9, .nesterov = true, .batch_size = 7},
+        {.optimizer = RL_OPT_ADAM, .loss = RL_LOSS_EXP, .bias = true},
+        {.optimizer = RL_OPT_ADAMW, .batch_size = 32, .symmetric = true},
+    };
+    struct rl_data d;
+    if (!rl_data_generate(&d, RL_DATASET_XOR, 64, 0.2, 1))
+        return;
+    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+        for (int act = 0; act < RL_ACT_COUNT; act++) {
+            struct rl_net net;
+            if (!rl_net_init(&net, 38, d.n))
+                continue;
+            struct rl_rng rng;
+            rl_rng_seed(&rng, 1, 1);
+            rl_net_reset_opts(&net, (enum rl_activation)act, 0.5, 0.1,
+                              &opts[i], &rng);
+            rl_net_step(&net, &d, 0.01, 0.01);
+            long a0 = rl_alloc_count();
+            for (int s = 0; s < 100; s++)
+                rl_net_step(&net, &d, 0.01, 0.01);
+            CHECK(rl_alloc_count() - a0 == 0);
+            rl_net_destroy(&net);
+        }
+    rl_data_destroy(&d);
+}
+
 static void test_trainer_pair_step_allocates_nothing(void)
 {
     if (!counting)
@@ -110,6 +146,7 @@ int main(void)
 {
     test_counter_counts();
     test_net_step_allocates_nothing();
+    test_net_options_step_allocates_nothing();
     test_trainer_pair_step_allocates_nothing();
     return check_summary("alloc_count");
 }
