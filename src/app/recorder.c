@@ -99,8 +99,8 @@ static void frame_values(const struct rl_recorder_slot *s,
     snprintf(fv->v[12], sizeof(fv->v[12]), "%d", c->hidden);
     format_double(fv->v[13], sizeof(fv->v[13]), c->lr);
     format_double(fv->v[14], sizeof(fv->v[14]), c->lambda);
-    format_double(fv->v[15], sizeof(fv->v[15]), c->init[RL_RICH]);
-    format_double(fv->v[16], sizeof(fv->v[16]), c->init[RL_LAZY]);
+    format_double(fv->v[15], sizeof(fv->v[15]), c->net[RL_RICH].init);
+    format_double(fv->v[16], sizeof(fv->v[16]), c->net[RL_LAZY].init);
     format_double(fv->v[17], sizeof(fv->v[17]), rl_config_out_init(c));
 }
 

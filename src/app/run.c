@@ -113,7 +113,7 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
     for (int w = 0; w < RL_NETS; w++) {
         const struct rl_metrics *m = &tr->last[w];
         fprintf(out, "  %-5s %-9g %-11.4g %-9.4f %-11.4g %-11.4g",
-                rl_net_label(w), c->init[w], m->loss, m->accuracy, m->rel_w1,
+                rl_net_label(w), c->net[w].init, m->loss, m->accuracy, m->rel_w1,
                 m->rel_w2);
         if (tr->test.n)
             fprintf(out, " test loss %.4g, accuracy %.4f", m->test_loss,
@@ -144,11 +144,11 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
     struct rl_config cfg = rl_config_default;
     char err[8192];
     uint64_t seen;
-    switch (rl_cli_parse(rl_run_opts, rl_run_nopts, argc, argv, &cfg, &seen,
-                         err, sizeof(err))) {
+    struct rl_cli cli;
+    rl_cli_build(&cli, RL_CMD_RUN, 0, NULL, 0);
+    switch (rl_cli_parse(&cli, argc, argv, &cfg, &seen, err, sizeof(err))) {
     case RL_CLI_HELP:
-        rl_cli_print_help(out, run_usage, rl_run_opts, rl_run_nopts,
-                          &rl_config_default);
+        rl_cli_print_help(out, run_usage, &cli, &rl_config_default);
         return 0;
     case RL_CLI_ERROR:
         fprintf(errf, "richlazy run: error: %s\n", err);
@@ -156,9 +156,7 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
     case RL_CLI_OK:
         break;
     }
-    if (cfg.data_path &&
-        (seen & ((uint64_t)1 << rl_cli_find(rl_run_opts, rl_run_nopts,
-                                            "--dataset")))) {
+    if (cfg.data_path && rl_cli_seen(&cli, seen, "--dataset")) {
         fprintf(errf, "richlazy run: error: give either --data or "
                 "--dataset, not both\n");
         return 2;

@@ -131,7 +131,7 @@ void rl_trainer_reset_net(struct rl_trainer *tr, int which)
     assert(which >= 0 && which < RL_NETS);
     struct rl_rng rng;
     rl_rng_seed(&rng, tr->cfg.seed, net_stream[which]);
-    rl_net_reset(&tr->net[which], tr->cfg.act, tr->cfg.init[which],
+    rl_net_reset(&tr->net[which], tr->cfg.act, tr->cfg.net[which].init,
                  rl_config_out_init(&tr->cfg), &rng);
     tr->step[which] = 0;
     tr->diverged[which] = false;
