@@ -167,15 +167,15 @@ static void first_difference(const char *a, const char *b, char out_a[96],
         size_t la = ea ? (size_t)(ea - a) : strlen(a);
         size_t lb = eb ? (size_t)(eb - b) : strlen(b);
         if (la != lb || memcmp(a, b, la)) {
-            snprintf(out_a, 96, "%.*s", (int)(la < 95 ? la : 95), a);
-            snprintf(out_b, 96, "%.*s", (int)(lb < 95 ? lb : 95), b);
+            rl_escape(out_a, 96, a, la);
+            rl_escape(out_b, 96, b, lb);
             return;
         }
         a += la + (ea ? 1 : 0);
         b += lb + (eb ? 1 : 0);
     }
-    snprintf(out_a, 96, "%.95s", *a ? a : "(end)");
-    snprintf(out_b, 96, "%.95s", *b ? b : "(end)");
+    rl_escape(out_a, 96, *a ? a : "(end)", (size_t)-1);
+    rl_escape(out_b, 96, *b ? b : "(end)", (size_t)-1);
 }
 
 /* One value of a shard's settings through the settings table's reader:
@@ -358,8 +358,10 @@ static bool parse_settings(char *block, struct rl_exp *e, const char *path,
                 if (ok && rl_parse_long(f[3], -1, RL_NETS - 1, &net) !=
                               RL_NUM_OK) {
                     ok = false;
-                    snprintf(why, sizeof(why), "names net '%.20s'; expected "
-                             "-1 (fresh), 0 (rich) or 1 (lazy)", f[3]);
+                    char qn[64];
+                    rl_escape(qn, sizeof(qn), f[3], (size_t)-1);
+                    snprintf(why, sizeof(why), "names net '%s'; expected "
+                             "-1 (fresh), 0 (rich) or 1 (lazy)", qn);
                 }
                 cl->from_net = ok ? (int)net : -1;
             }
