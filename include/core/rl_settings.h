@@ -87,6 +87,8 @@ struct rl_setting {
                              * scenario files; false for every setting that
                              * chooses where something is written, starts a
                              * program or reads a script */
+    bool recorded;          /* a column of frames.csv and a text chunk of
+                             * every recorded PNG (the value used) */
 };
 
 extern const struct rl_setting rl_settings[];
@@ -122,6 +124,13 @@ bool rl_setting_read(const struct rl_setting *s, const char *text, void *dst,
  * (%.17g for doubles). */
 void rl_setting_format(const struct rl_setting *s, const void *src,
                        char *buf, size_t len);
+
+/* The value used of a config row (out-init and noise resolved as
+ * rl_config_out_init and rl_config_noise do) in its shortest form that
+ * reads back exactly (doubles: %.15g, else %.17g); as frames.csv and the
+ * PNG text chunks record it. */
+void rl_setting_format_used(const struct rl_setting *s, const void *cfg,
+                            int net, char *buf, size_t len);
 
 /* ---- numbers, read one way everywhere ---- */
 

@@ -31,135 +31,135 @@ static const char *const activation_names[] = {"linear", "relu", "tanh",
                                                NULL};
 
 /* name, type, where, metavar, unit, help, min, max, min_excl, max_excl,
- * choices, default_text, commands, in_file */
+ * choices, default_text, commands, in_file[, recorded] */
 const struct rl_setting rl_settings[] = {
     /* the headless run */
     {"steps", RL_SET_LONG, SHARED(steps), "N", "steps", "training steps",
      0, 1e15, false, false, NULL, NULL,
-     RL_CMD_RUN | EXP, true},
+     RL_CMD_RUN | EXP, true, false},
     {"out", RL_SET_STRING, SHARED(out_dir), "DIR", "",
      "output folder (default: richlazy-run-DATE-TIME in the current folder)",
      0, 0, false, false, NULL, NULL,
-     RL_CMD_RUN | RL_CMD_WINDOW | EXP | RL_CMD_MERGE, false},
-    /* the data */
+     RL_CMD_RUN | RL_CMD_WINDOW | EXP | RL_CMD_MERGE, false, false},
+    /* the data (and every random draw) */
+    {"seed", RL_SET_U64, SHARED(seed), "N", "",
+     "random seed (data and weights)", 0, 0, false, false, NULL, NULL,
+     TRAIN | RL_CMD_RETRAIN, true, true},
     {"dataset", RL_SET_ENUM, SHARED(dataset), "NAME", "",
      "built-in data: blobs, xor, circles, spiral", 0, 0, false, false,
-     dataset_names, NULL, TRAIN | RL_CMD_RETRAIN, true},
+     dataset_names, NULL, TRAIN | RL_CMD_RETRAIN, true, true},
     {"data", RL_SET_STRING, SHARED(data_path), "FILE.csv", "",
      "train on rows x,y,label from a CSV file instead", 0, 0, false, false,
-     NULL, NULL, TRAIN | RL_CMD_RETRAIN, true},
+     NULL, NULL, TRAIN | RL_CMD_RETRAIN, true, true},
     {"samples", RL_SET_INT, SHARED(samples), "N", "samples",
      "samples of built-in data", 2, 50000000, false, false, NULL, NULL,
-     TRAIN | RL_CMD_RETRAIN, true},
+     TRAIN | RL_CMD_RETRAIN, true, true},
     {"noise", RL_SET_DOUBLE, SHARED(noise), "X", "",
      "std dev of built-in data noise", 0, 100, false, false, NULL,
-     "per dataset, blobs 0.5", TRAIN | RL_CMD_RETRAIN, true},
+     "per dataset, blobs 0.5", TRAIN | RL_CMD_RETRAIN, true, true},
     {"test-split", RL_SET_DOUBLE, SHARED(test_fraction), "F", "",
      "hold out this fraction as a test set (0: none)", 0, 0.95, false,
-     false, NULL, NULL, RL_CMD_RUN | RL_CMD_WINDOW, true},
+     false, NULL, NULL, RL_CMD_RUN | RL_CMD_WINDOW, true, true},
     /* the networks */
     {"activation", RL_SET_ENUM, SHARED(act), "NAME", "",
      "hidden activation: linear, relu, tanh", 0, 0, false, false,
-     activation_names, NULL, TRAIN, true},
+     activation_names, NULL, TRAIN, true, true},
     {"hidden", RL_SET_INT, SHARED(hidden), "H", "units", "hidden units",
-     1, 10000000, false, false, NULL, NULL, TRAIN, true},
+     1, 10000000, false, false, NULL, NULL, TRAIN, true, true},
     {"lr", RL_SET_DOUBLE, SHARED(lr), "X", "", "learning rate", 0, 1e6,
-     true, false, NULL, NULL, TRAIN | RL_CMD_RETRAIN, true},
+     true, false, NULL, NULL, TRAIN | RL_CMD_RETRAIN, true, true},
     {"lambda", RL_SET_DOUBLE, SHARED(lambda), "X", "",
      "weight decay, as torch.optim.SGD(weight_decay=X)", 0, 1e6, false,
      false, NULL, NULL,
-     RL_CMD_RUN | RL_CMD_WINDOW | RL_CMD_PHASE | RL_CMD_RETRAIN, true},
+     RL_CMD_RUN | RL_CMD_WINDOW | RL_CMD_PHASE | RL_CMD_RETRAIN, true, true},
     {"init", RL_SET_DOUBLE, PER_NET(init), "X", "",
      "std dev of the input->hidden weights W1", 0, 1e6, true, false, NULL,
-     NULL, RL_CMD_RUN | RL_CMD_WINDOW | RL_CMD_SWEEP, true},
+     NULL, RL_CMD_RUN | RL_CMD_WINDOW | RL_CMD_SWEEP, true, true},
     {"out-init", RL_SET_DOUBLE, SHARED(out_init), "X", "",
      "std dev of hidden->output weights W2", 0, 1e6, true, false, NULL,
-     "1/H", TRAIN, true},
-    {"seed", RL_SET_U64, SHARED(seed), "N", "",
-     "random seed (data and weights)", 0, 0, false, false, NULL, NULL,
-     TRAIN | RL_CMD_RETRAIN, true},
+     "1/H", TRAIN, true, true},
     {"log-every", RL_SET_LONG, SHARED(log_every), "K", "steps",
      "write a metrics row every K steps (and the last step)", 1, 1e15,
      false, false, NULL, NULL, RL_CMD_RUN | RL_CMD_SWEEP | RL_CMD_RETRAIN,
-     true},
+     true, false},
     {"checkpoint", RL_SET_STRING, SHARED(checkpoint_dir), "DIR", "",
      "save both nets and their settings here at the end (see retrain)", 0,
-     0, false, false, NULL, NULL, RL_CMD_RUN | RL_CMD_WINDOW, false},
+     0, false, false, NULL, NULL, RL_CMD_RUN | RL_CMD_WINDOW, false, false},
     {"quiet", RL_SET_FLAG, SHARED(quiet), NULL, "",
      "print nothing but errors", 0, 0, false, false, NULL, NULL,
-     RL_CMD_RUN | EXP | RL_CMD_MERGE, false},
+     RL_CMD_RUN | EXP | RL_CMD_MERGE, false, false},
     /* pictures */
     {"frames-every", RL_SET_LONG, SHARED(frames_every), "K", "steps",
      "render a PNG frame every K steps into OUT/frames (0: none)", 0, 1e15,
-     false, false, NULL, NULL, RL_CMD_RUN, true},
+     false, false, NULL, NULL, RL_CMD_RUN, true, false},
     {"video", RL_SET_FLAG, SHARED(video), NULL, "",
      "recorded frames also to an MP4 through ffmpeg (when on the PATH)", 0,
-     0, false, false, NULL, NULL, RL_CMD_RUN | RL_CMD_WINDOW, false},
+     0, false, false, NULL, NULL, RL_CMD_RUN | RL_CMD_WINDOW, false, false},
     {"width", RL_SET_INT, SHARED(width), "W", "pixels",
      "width of rendered frames", 16, 16384, false, false, NULL, NULL,
-     RL_CMD_RUN | RL_CMD_WINDOW, true},
+     RL_CMD_RUN | RL_CMD_WINDOW, true, false},
     {"height", RL_SET_INT, SHARED(height), "H", "pixels",
      "height of rendered frames", 16, 16384, false, false, NULL, NULL,
-     RL_CMD_RUN | RL_CMD_WINDOW, true},
+     RL_CMD_RUN | RL_CMD_WINDOW, true, false},
     {"script", RL_SET_STRING, SHARED(script_path), "FILE", "",
      "scripted key presses, lines 'FRAME KEY' (see README)", 0, 0, false,
-     false, NULL, NULL, RL_CMD_RUN | RL_CMD_WINDOW, false},
+     false, NULL, NULL, RL_CMD_RUN | RL_CMD_WINDOW, false, false},
     /* the window's own */
     {"state-dump", RL_SET_STRING, LOCAL, "FILE", "",
      "on quit, write the app state as key=value lines (tests)", 0, 0, false,
-     false, NULL, NULL, RL_CMD_WINDOW, false},
+     false, NULL, NULL, RL_CMD_WINDOW, false, false},
     {"frame-dump", RL_SET_STRING, LOCAL, "FILE.png", "",
      "on quit, write the last frame as PNG (tests)", 0, 0, false, false,
-     NULL, NULL, RL_CMD_WINDOW, false},
+     NULL, NULL, RL_CMD_WINDOW, false, false},
     {"max-frames", RL_SET_LONG, LOCAL, "N", "frames",
      "quit after N frames (0: never)", 0, 1e15, false, false, NULL, NULL,
-     RL_CMD_WINDOW, false},
+     RL_CMD_WINDOW, false, false},
     {"from", RL_SET_STRING, LOCAL, "CHECKPOINT", "",
      "start from a checkpoint (richlazy run --checkpoint DIR)", 0, 0, false,
-     false, NULL, NULL, RL_CMD_WINDOW | RL_CMD_RETRAIN, false},
+     false, NULL, NULL, RL_CMD_WINDOW | RL_CMD_RETRAIN, false, false},
     {"record-every", RL_SET_LONG, LOCAL, "K", "steps",
      "recording (key c) keeps a frame every K training steps (0: every "
-     "frame)", 0, 1e15, false, false, NULL, NULL, RL_CMD_WINDOW, false},
+     "frame)", 0, 1e15, false, false, NULL, NULL, RL_CMD_WINDOW, false, false},
     /* the experiments' own */
     {"lambdas", RL_SET_STRING, LOCAL, "LIST", "",
      "comma-separated weight decays", 0, 0, false, false, NULL, NULL,
-     RL_CMD_SWEEP | RL_CMD_PHASE, false},
+     RL_CMD_SWEEP | RL_CMD_PHASE, false, false},
     {"lrs", RL_SET_STRING, LOCAL, "LIST", "",
      "learning rates as the y axis instead (with --lambda fixed)", 0, 0,
-     false, false, NULL, NULL, RL_CMD_PHASE, false},
+     false, false, NULL, NULL, RL_CMD_PHASE, false, false},
     {"inits", RL_SET_INT, LOCAL, "N", "",
      "init scales, log-spaced from --init-min to --init-max", 1, 1024,
-     false, false, NULL, NULL, RL_CMD_PHASE, false},
+     false, false, NULL, NULL, RL_CMD_PHASE, false, false},
     {"init-min", RL_SET_DOUBLE, LOCAL, "X", "", "smallest W1 std dev", 0,
-     1e6, true, false, NULL, NULL, RL_CMD_PHASE, false},
+     1e6, true, false, NULL, NULL, RL_CMD_PHASE, false, false},
     {"init-max", RL_SET_DOUBLE, LOCAL, "X", "", "largest W1 std dev", 0,
-     1e6, true, false, NULL, NULL, RL_CMD_PHASE, false},
+     1e6, true, false, NULL, NULL, RL_CMD_PHASE, false, false},
     {"runs", RL_SET_INT, LOCAL, "N", "runs", "runs per cell", 1, 100000,
-     false, false, NULL, NULL, EXP, false},
+     false, false, NULL, NULL, EXP, false, false},
     {"same-data", RL_SET_FLAG, LOCAL, NULL, "",
      "every copy trains on the same data (default: each its own draw, or "
      "a bootstrap resample of --data)", 0, 0, false, false, NULL, NULL,
-     RL_CMD_RETRAIN, false},
+     RL_CMD_RETRAIN, false, false},
     {"threads", RL_SET_INT, LOCAL, "N", "threads",
      "worker threads (0: one per online core)", 0, 256, false, false, NULL,
-     NULL, EXP, false},
+     NULL, EXP, false, false},
     {"shard", RL_SET_STRING, LOCAL, "I/N", "",
      "run only the I-th of N slices of the runs (I = 1..N) and write a "
      "shard file; combine with richlazy merge", 0, 0, false, false, NULL,
-     NULL, EXP, false},
+     NULL, EXP, false, false},
     /* the benchmarks' own */
     {"quick", RL_SET_FLAG, LOCAL, NULL, "",
      "short, few repeats: a smoke test, figures rough", 0, 0, false, false,
-     NULL, NULL, RL_CMD_BENCH, false},
+     NULL, NULL, RL_CMD_BENCH, false, false},
     {"repeats", RL_SET_INT, LOCAL, "N", "",
      "timed repeats per figure (the median is shown); 0: 7, quick 2", 0, 63,
-     false, false, NULL, NULL, RL_CMD_BENCH, false},
+     false, false, NULL, NULL, RL_CMD_BENCH, false, false},
     {"no-torch", RL_SET_FLAG, LOCAL, NULL, "",
      "do not run the PyTorch side", 0, 0, false, false, NULL, NULL,
-     RL_CMD_BENCH, false},
+     RL_CMD_BENCH, false, false},
     {"torch-script", RL_SET_STRING, LOCAL, "PATH", "",
      "the PyTorch script (default: bench/torch_bench.py in the source "
-     "tree)", 0, 0, false, false, NULL, NULL, RL_CMD_BENCH, false},
+     "tree)", 0, 0, false, false, NULL, NULL, RL_CMD_BENCH, false, false},
 };
 const int rl_settings_count =
     (int)(sizeof(rl_settings) / sizeof(rl_settings[0]));
@@ -551,4 +551,23 @@ void rl_setting_format(const struct rl_setting *s, const void *src,
         snprintf(buf, len, "%s", s->choices[*(const int *)src]);
         break;
     }
+}
+
+void rl_setting_format_used(const struct rl_setting *s, const void *cfg,
+                            int net, char *buf, size_t len)
+{
+    const struct rl_config *c = cfg;
+    const void *src = rl_setting_cptr(s, cfg, net);
+    double used;
+    if (src == &c->out_init) {
+        used = rl_config_out_init(c);
+        src = &used;
+    } else if (src == &c->noise) {
+        used = rl_config_noise(c);
+        src = &used;
+    }
+    if (s->type == RL_SET_DOUBLE)
+        shortest(buf, len, *(const double *)src);
+    else
+        rl_setting_format(s, src, buf, len);
 }
