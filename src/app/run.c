@@ -11,6 +11,7 @@
 
 #include "rl_checkpoint.h"
 #include "rl_cli.h"
+#include "rl_settings.h"
 #include "rl_interrupt.h"
 #include "rl_config.h"
 #include "rl_npy.h"
@@ -109,12 +110,29 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
             c->data_path ? c->data_path : rl_dataset_name(c->dataset),
             rl_activation_name(c->act), c->lr, c->lambda,
             (unsigned long long)c->seed);
-    fprintf(out, "  net   init      loss        accuracy  rel_w1      rel_w2\n");
+    /* one column per per-net row of the settings table */
+    fputs("  net  ", out);
+    for (int i = 0; i < rl_settings_count; i++)
+        if (rl_settings[i].where == RL_IN_NET)
+            fprintf(out, " %-9s", rl_settings[i].name);
+    fputs(" loss        accuracy  rel_w1      rel_w2\n", out);
     for (int w = 0; w < RL_NETS; w++) {
         const struct rl_metrics *m = &tr->last[w];
-        fprintf(out, "  %-5s %-9g %-11.4g %-9.4f %-11.4g %-11.4g",
-                rl_net_label(w), c->net[w].init, m->loss, m->accuracy, m->rel_w1,
-                m->rel_w2);
+        fprintf(out, "  %-5s", rl_net_label(w));
+        for (int i = 0; i < rl_settings_count; i++) {
+            const struct rl_setting *s = &rl_settings[i];
+            if (s->where != RL_IN_NET)
+                continue;
+            char v[64];
+            if (s->type == RL_SET_DOUBLE)
+                snprintf(v, sizeof(v), "%g",
+                         *(const double *)rl_setting_cptr(s, c, w));
+            else
+                rl_setting_format_used(s, c, w, v, sizeof(v));
+            fprintf(out, " %-9s", v);
+        }
+        fprintf(out, " %-11.4g %-9.4f %-11.4g %-11.4g", m->loss, m->accuracy,
+                m->rel_w1, m->rel_w2);
         if (tr->test.n)
             fprintf(out, " test loss %.4g, accuracy %.4f", m->test_loss,
                     m->test_accuracy);
