@@ -68,6 +68,15 @@ enum rl_cli_result rl_cli_parse(const struct rl_cli *cli, int argc,
                                 char **argv, void *target, uint64_t *seen,
                                 char *err, size_t errlen);
 
+/* As rl_cli_parse, but arguments not starting with "-" are positional:
+ * up to maxpos of them are stored (pointing into argv) in pos and counted
+ * in *npos; more than maxpos is an error. */
+enum rl_cli_result rl_cli_parse_positional(const struct rl_cli *cli, int argc,
+                                           char **argv, void *target,
+                                           uint64_t *seen, char **pos,
+                                           int maxpos, int *npos, char *err,
+                                           size_t errlen);
+
 /* Print "usage" then one line per flag with its default read from
  * `defaults` (a struct of the same type as the parse target). */
 void rl_cli_print_help(FILE *f, const char *usage, const struct rl_cli *cli,

@@ -95,13 +95,29 @@ enum rl_cli_result rl_cli_parse(const struct rl_cli *cli, int argc,
                                 char **argv, void *target, uint64_t *seen,
                                 char *err, size_t errlen)
 {
+    int npos;
+    return rl_cli_parse_positional(cli, argc, argv, target, seen, NULL, 0,
+                                   &npos, err, errlen);
+}
+
+enum rl_cli_result rl_cli_parse_positional(const struct rl_cli *cli, int argc,
+                                           char **argv, void *target,
+                                           uint64_t *seen, char **pos,
+                                           int maxpos, int *npos, char *err,
+                                           size_t errlen)
+{
     if (seen)
         *seen = 0;
+    *npos = 0;
     char q[160];
     for (int a = 0; a < argc; a++) {
         const char *arg = argv[a];
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
             return RL_CLI_HELP;
+        if (arg[0] != '-' && *npos < maxpos) {
+            pos[(*npos)++] = argv[a];
+            continue;
+        }
         if (strncmp(arg, "--", 2) != 0) {
             rl_escape(q, sizeof(q), arg, (size_t)-1);
             snprintf(err, errlen, "unexpected argument '%s' (flags start "

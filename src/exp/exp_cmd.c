@@ -114,11 +114,11 @@ static const char retrain_usage[] =
     "retrain.png. Data flags default to the checkpoint's settings.\n";
 
 static const char merge_usage[] =
-    "usage: richlazy merge [--out DIR] [--quiet] SHARD...\n"
+    "usage: richlazy merge [options] SHARD...\n"
     "\n"
     "Combine the shard files of one experiment (files, or folders holding\n"
     "*-shard-*-of-*.txt) into the CSV files and figure an unsharded run\n"
-    "writes, byte for byte. --out defaults to the first shard's folder.\n";
+    "writes, byte for byte.\n";
 
 /* ---- helpers ---- */
 
@@ -579,41 +579,35 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
 
 int rl_merge_main(int argc, char **argv, FILE *out, FILE *errf)
 {
-    const char *dir = NULL;
-    bool quiet = false;
+    static const struct rl_bind merge_binds[] = {
+        {"out", RL_BIND_CONFIG, "output folder (default: the first shard's "
+                                "folder)"},
+    };
+    struct rl_config cfg = rl_config_default;
+    struct rl_cli cli;
+    rl_cli_build(&cli, RL_CMD_MERGE, 0, merge_binds, NBINDS(merge_binds));
     char **paths = calloc((size_t)argc + 1, sizeof(char *));
     if (!paths) {
         fprintf(errf, "richlazy merge: error: out of memory\n");
         return 1;
     }
     int np = 0;
-    for (int a = 0; a < argc; a++) {
-        if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help")) {
-            fputs(merge_usage, out);
-            free(paths);
-            return 0;
-        } else if (!strcmp(argv[a], "--quiet")) {
-            quiet = true;
-        } else if (!strcmp(argv[a], "--out") || !strncmp(argv[a], "--out=", 6)) {
-            if (argv[a][5] == '=') {
-                dir = argv[a] + 6;
-            } else if (a + 1 < argc) {
-                dir = argv[++a];
-            } else {
-                fprintf(errf, "richlazy merge: error: --out needs a value "
-                        "(DIR)\n");
-                free(paths);
-                return 2;
-            }
-        } else if (!strncmp(argv[a], "--", 2)) {
-            fprintf(errf, "richlazy merge: error: unknown flag '%s' (see "
-                    "--help)\n", argv[a]);
-            free(paths);
-            return 2;
-        } else {
-            paths[np++] = argv[a];
-        }
+    char perr[1024];
+    switch (rl_cli_parse_positional(&cli, argc, argv, &cfg, NULL, paths, argc,
+                                    &np, perr, sizeof(perr))) {
+    case RL_CLI_HELP:
+        rl_cli_print_help(out, merge_usage, &cli, NULL);
+        free(paths);
+        return 0;
+    case RL_CLI_ERROR:
+        fprintf(errf, "richlazy merge: error: %s\n", perr);
+        free(paths);
+        return 2;
+    case RL_CLI_OK:
+        break;
     }
+    const char *dir = cfg.out_dir;
+    bool quiet = cfg.quiet;
     if (np == 0) {
         fprintf(errf, "richlazy merge: error: name the shard files or "
                 "folders to merge (see --help)\n");
