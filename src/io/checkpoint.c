@@ -27,6 +27,17 @@ static const char *const arr_suffix[ARR_COUNT] = {"w1", "w2", "w1_init",
 bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
                         char *err, size_t errlen)
 {
+    /* checkpoint.txt is one key=value per line: a value with a line
+     * break could not be read back */
+    const char *dp = tr->cfg.data_path;
+    if (dp && strpbrk(dp, "\r\n")) {
+        char q[256];
+        rl_escape(q, sizeof(q), dp, (size_t)-1);
+        snprintf(err, errlen, "cannot save a checkpoint: the data path '%s' "
+                 "holds a line break, which checkpoint.txt cannot record; "
+                 "rename the file", q);
+        return false;
+    }
     bool created;
     if (!rl_output_prepare_dir(dir, &created, err, errlen))
         return false;

@@ -494,6 +494,23 @@ static void test_sweep_shard_overflow_refused(void)
     free(orig);
 }
 
+/* A data path with a line break cannot go into checkpoint.txt: refused at
+ * save, before anything is written (issue 16 class 6, the example). */
+static void test_checkpoint_refuses_line_break_in_data_path(void)
+{
+    test_write_text(SCRATCH("a\nb.csv"), "0,1,1\n1,0,0\n2,1,1\n1,2,0\n");
+    struct rl_config cfg = rl_config_default;
+    cfg.hidden = 4;
+    cfg.data_path = SCRATCH("a\nb.csv");
+    struct rl_trainer tr;
+    char err[2048];
+    CHECK(rl_trainer_init(&tr, &cfg, 16, err, sizeof(err)));
+    CHECK(!rl_checkpoint_save(SCRATCH("cknl"), &tr, err, sizeof(err)));
+    CHECK_CONTAINS(err, "a\\x0ab.csv' holds a line break");
+    CHECK(!test_exists(SCRATCH("cknl")));
+    rl_trainer_destroy(&tr);
+}
+
 int main(void)
 {
     mkdir(DIR, 0777);
@@ -503,5 +520,6 @@ int main(void)
     test_phase_shard_grid_cross_checked();
     test_retrain_shard_net_cross_checked();
     test_sweep_shard_overflow_refused();
+    test_checkpoint_refuses_line_break_in_data_path();
     return check_summary("settings_files");
 }
