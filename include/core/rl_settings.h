@@ -19,12 +19,23 @@
  *   1. Add the field to struct rl_config (rl_config.h), or to struct
  *      rl_net_cfg when each net has its own value, with its default in
  *      rl_config_default (config.c).
- *   2. Add one row to rl_settings[] in settings.c with SHARED(field) or
- *      PER_NET(field). A per-net row NAME gives the flags --rich-NAME,
- *      --lazy-NAME and --NAME (both nets), and the file keys rich_NAME and
- *      lazy_NAME.
- *   3. Add the flag to the README's table for each command listed (the
- *      settings test checks the README against the table).
+ *   2. Add one row to rl_settings[] in settings.c, with SHARED(field) or
+ *      PER_NET(field) for where it lives; fields left out are 0/NULL/false:
+ *        {.name = "momentum", .type = RL_SET_DOUBLE, PER_NET(momentum),
+ *         .metavar = "X", .help = "SGD momentum, as torch.optim.SGD",
+ *         .max = 1, .max_exclusive = true, .commands = TRAIN,
+ *         .in_file = true},
+ *      A per-net row NAME gives the flags --rich-NAME, --lazy-NAME and
+ *      --NAME (both nets), and the file keys rich_NAME and lazy_NAME. An
+ *      enum row lists its names in .choices (value = index; the enum must
+ *      be int-sized and in the same order). .in_file = true makes it part
+ *      of checkpoint.txt (written, and required when read: add its key to
+ *      optional_key() in checkpoint.c if older checkpoints lack it);
+ *      .recorded = true adds a frames.csv column and PNG text chunk (then
+ *      update RL_RECORDER_CSV_HEADER).
+ *   3. Regenerate the README's settings table with
+ *      `build/tests/core/test_settings --print` (test_settings fails until
+ *      it matches), and add run's flags to the README's run table.
  * Turning a shared setting into a per-net one: move the field from
  * struct rl_config into struct rl_net_cfg and change SHARED to PER_NET in
  * its row (then update the users of the field).
