@@ -122,44 +122,40 @@ static const char merge_usage[] =
 
 /* ---- helpers ---- */
 
-/* Parse "a,b,c" into v (at most max numbers, each >= lo, finite). */
+/* Parse "a,b,c" into v (at most max numbers), each read and checked as
+ * the settings table's row `row` ("lambda", "lr") reads its flag. */
 static bool parse_list(const char *flag, const char *s, double *v, int max,
-                       int *n, double lo, bool lo_exclusive, char *err,
-                       size_t errlen)
+                       int *n, const char *row, char *err, size_t errlen)
 {
+    const struct rl_setting *st = rl_setting_find(row);
     *n = 0;
+    char q[160];
     const char *p = s;
-    while (*p) {
-        char *end;
-        errno = 0;
-        double x = strtod(p, &end);
-        if (end == p || errno || !isfinite(x) ||
-            (*end && *end != ',')) {
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[128], why[512];
+        if (len == 0 || len >= sizeof(item)) {
+            rl_escape(q, sizeof(q), s, (size_t)-1);
             snprintf(err, errlen, "%s expects numbers separated by commas, "
-                     "got '%s'", flag, s);
+                     "got '%s'", flag, q);
             return false;
         }
-        if (lo_exclusive ? !(x > lo) : !(x >= lo)) {
-            snprintf(err, errlen, "%s: every value must be %s %g, got %g",
-                     flag, lo_exclusive ? ">" : ">=", lo, x);
-            return false;
-        }
+        memcpy(item, p, len);
+        item[len] = '\0';
         if (*n == max) {
             snprintf(err, errlen, "%s: at most %d values", flag, max);
             return false;
         }
-        v[(*n)++] = x;
-        p = *end ? end + 1 : end;
-        if (*end && !*p) {
-            snprintf(err, errlen, "%s ends with a comma: '%s'", flag, s);
+        if (!rl_setting_read(st, item, &v[*n], why, sizeof(why))) {
+            snprintf(err, errlen, "%s: value %d %s", flag, *n + 1, why);
             return false;
         }
+        (*n)++;
+        if (!comma)
+            return true;
+        p = comma + 1;
     }
-    if (*n == 0) {
-        snprintf(err, errlen, "%s needs at least one value", flag);
-        return false;
-    }
-    return true;
 }
 
 static bool parse_shard(const char *s, int *shard, int *count, char *err,
@@ -169,13 +165,26 @@ static bool parse_shard(const char *s, int *shard, int *count, char *err,
     *count = 0;
     if (!s)
         return true;
-    char tail;
-    if (sscanf(s, "%d/%d%c", shard, count, &tail) != 2 || *count < 1 ||
-        *shard < 1 || *shard > *count) {
+    const char *slash = strchr(s, '/');
+    char a[32];
+    long i = 0, n = 0;
+    size_t len = slash ? (size_t)(slash - s) : 0;
+    bool ok = slash && len < sizeof(a);
+    if (ok) {
+        memcpy(a, s, len);
+        a[len] = '\0';
+        ok = rl_parse_long(slash + 1, 1, 1000000000, &n) == RL_NUM_OK &&
+             rl_parse_long(a, 1, n, &i) == RL_NUM_OK;
+    }
+    if (!ok) {
+        char q[160];
+        rl_escape(q, sizeof(q), s, (size_t)-1);
         snprintf(err, errlen, "--shard expects I/N with 1 <= I <= N (e.g. "
-                 "--shard 2/8), got '%s'", s);
+                 "--shard 2/8), got '%s'", q);
         return false;
     }
+    *shard = (int)i;
+    *count = (int)n;
     return true;
 }
 
@@ -401,8 +410,8 @@ int rl_sweep_main(int argc, char **argv, FILE *out, FILE *errf)
     char err[1024];
     double lambdas[RL_EXP_MAX_LIST];
     int n;
-    if (!parse_list("--lambdas", o.lambdas, lambdas, RL_EXP_MAX_LIST, &n, 0.0,
-                    false, err, sizeof(err))) {
+    if (!parse_list("--lambdas", o.lambdas, lambdas, RL_EXP_MAX_LIST, &n,
+                    "lambda", err, sizeof(err))) {
         fprintf(errf, "richlazy sweep: error: %s\n", err);
         free(e);
         return 2;
@@ -453,7 +462,8 @@ int rl_phase_main(int argc, char **argv, FILE *out, FILE *errf)
     double ys[RL_EXP_MAX_LIST];
     int ny;
     if (!parse_list(by_lr ? "--lrs" : "--lambdas", by_lr ? o.lrs : o.lambdas,
-                    ys, RL_EXP_MAX_LIST, &ny, 0.0, by_lr, err, sizeof(err))) {
+                    ys, RL_EXP_MAX_LIST, &ny, by_lr ? "lr" : "lambda", err,
+                    sizeof(err))) {
         fprintf(errf, "richlazy phase: error: %s\n", err);
         return 2;
     }
