@@ -411,6 +411,9 @@ bool rl_checkpoint_trainer_init(struct rl_trainer *tr,
 {
     struct rl_config cfg = ck->cfg;
     cfg.data_path = ck->data_path[0] ? ck->data_path : NULL;
+    /* the continued nets log every step, as a trainer built from the
+     * defaults does (the run's own log_every stays in ck->cfg) */
+    cfg.log_every = rl_config_default.log_every;
     if (!rl_trainer_init(tr, &cfg, history_cap, err, errlen))
         return false;
     for (int w = 0; w < RL_NETS; w++) {
