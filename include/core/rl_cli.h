@@ -31,7 +31,12 @@ struct rl_bind {
 };
 #define RL_BIND_CONFIG ((size_t)-1)
 
-enum { RL_CLI_MAX_OPTS = 64 };
+enum { RL_CLI_MAX_OPTS = 160 };
+
+/* Which flags of a command were given: on[i] for cli->opts[i]. */
+struct rl_cli_seen {
+    bool on[RL_CLI_MAX_OPTS];
+};
 
 struct rl_opt {
     char flag[48];                  /* "--rich-init" */
@@ -62,18 +67,20 @@ enum rl_cli_result {
 };
 
 /* Parse argv[0..argc) (argv[0] is the first flag, not the program) into
- * target. `seen`, when non-NULL, gets bit i set for each flag i given.
+ * target. `seen`, when non-NULL, records each flag given.
  * Positional arguments are errors. */
 enum rl_cli_result rl_cli_parse(const struct rl_cli *cli, int argc,
-                                char **argv, void *target, uint64_t *seen,
-                                char *err, size_t errlen);
+                                char **argv, void *target,
+                                struct rl_cli_seen *seen, char *err,
+                                size_t errlen);
 
 /* As rl_cli_parse, but arguments not starting with "-" are positional:
  * up to maxpos of them are stored (pointing into argv) in pos and counted
  * in *npos; more than maxpos is an error. */
 enum rl_cli_result rl_cli_parse_positional(const struct rl_cli *cli, int argc,
                                            char **argv, void *target,
-                                           uint64_t *seen, char **pos,
+                                           struct rl_cli_seen *seen,
+                                           char **pos,
                                            int maxpos, int *npos, char *err,
                                            size_t errlen);
 
@@ -86,6 +93,7 @@ void rl_cli_print_help(FILE *f, const char *usage, const struct rl_cli *cli,
 int rl_cli_find(const struct rl_cli *cli, const char *name);
 
 /* Was the flag called name given (per `seen` from rl_cli_parse)? */
-bool rl_cli_seen(const struct rl_cli *cli, uint64_t seen, const char *name);
+bool rl_cli_seen(const struct rl_cli *cli, const struct rl_cli_seen *seen,
+                 const char *name);
 
 #endif

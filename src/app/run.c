@@ -161,7 +161,7 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
 {
     struct rl_config cfg = rl_config_default;
     char err[8192];
-    uint64_t seen;
+    struct rl_cli_seen seen;
     struct rl_cli cli;
     rl_cli_build(&cli, RL_CMD_RUN, 0, NULL, 0);
     switch (rl_cli_parse(&cli, argc, argv, &cfg, &seen, err, sizeof(err))) {
@@ -174,7 +174,7 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
     case RL_CLI_OK:
         break;
     }
-    if (cfg.data_path && rl_cli_seen(&cli, seen, "--dataset")) {
+    if (cfg.data_path && rl_cli_seen(&cli, &seen, "--dataset")) {
         fprintf(errf, "richlazy run: error: give either --data or "
                 "--dataset, not both\n");
         return 2;

@@ -85,15 +85,17 @@ int rl_cli_find(const struct rl_cli *cli, const char *name)
     return -1;
 }
 
-bool rl_cli_seen(const struct rl_cli *cli, uint64_t seen, const char *name)
+bool rl_cli_seen(const struct rl_cli *cli, const struct rl_cli_seen *seen,
+                 const char *name)
 {
     int i = rl_cli_find(cli, name);
-    return i >= 0 && (seen & ((uint64_t)1 << i));
+    return i >= 0 && seen->on[i];
 }
 
 enum rl_cli_result rl_cli_parse(const struct rl_cli *cli, int argc,
-                                char **argv, void *target, uint64_t *seen,
-                                char *err, size_t errlen)
+                                char **argv, void *target,
+                                struct rl_cli_seen *seen, char *err,
+                                size_t errlen)
 {
     int npos;
     return rl_cli_parse_positional(cli, argc, argv, target, seen, NULL, 0,
@@ -102,12 +104,13 @@ enum rl_cli_result rl_cli_parse(const struct rl_cli *cli, int argc,
 
 enum rl_cli_result rl_cli_parse_positional(const struct rl_cli *cli, int argc,
                                            char **argv, void *target,
-                                           uint64_t *seen, char **pos,
+                                           struct rl_cli_seen *seen,
+                                           char **pos,
                                            int maxpos, int *npos, char *err,
                                            size_t errlen)
 {
     if (seen)
-        *seen = 0;
+        memset(seen, 0, sizeof(*seen));
     *npos = 0;
     char q[160];
     for (int a = 0; a < argc; a++) {
@@ -139,7 +142,7 @@ enum rl_cli_result rl_cli_parse_positional(const struct rl_cli *cli, int argc,
         }
         const struct rl_opt *o = &cli->opts[i];
         if (seen)
-            *seen |= (uint64_t)1 << i;
+            seen->on[i] = true;
         char *field = (char *)target + o->offset;
         if (o->set->type == RL_SET_FLAG) {
             if (eq) {

@@ -198,7 +198,8 @@ static int online_cores(void)
 static int parse(const char *cmd, const char *usage, unsigned cmdbit,
                  const struct rl_bind *binds, int nbinds,
                  const struct exp_opts *defaults, int argc, char **argv,
-                 struct exp_opts *o, struct rl_cli *cli, uint64_t *seen,
+                 struct exp_opts *o, struct rl_cli *cli,
+                 struct rl_cli_seen *seen,
                  FILE *out, FILE *errf)
 {
     char err[1024];
@@ -214,7 +215,7 @@ static int parse(const char *cmd, const char *usage, unsigned cmdbit,
     case RL_CLI_OK:
         break;
     }
-    if (o->cfg.data_path && rl_cli_seen(cli, *seen, "--dataset")) {
+    if (o->cfg.data_path && rl_cli_seen(cli, seen, "--dataset")) {
         fprintf(errf, "richlazy %s: error: give either --data or --dataset, "
                 "not both\n", cmd);
         return 2;
@@ -393,7 +394,7 @@ int rl_sweep_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     struct exp_opts o;
     struct rl_cli cli;
-    uint64_t seen;
+    struct rl_cli_seen seen;
     struct exp_opts def = sweep_default;
     def.cfg = rl_config_default;
     def.cfg.log_every = 10;
@@ -438,7 +439,7 @@ int rl_phase_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     struct exp_opts o;
     struct rl_cli cli;
-    uint64_t seen;
+    struct rl_cli_seen seen;
     struct exp_opts def = phase_default;
     def.cfg = rl_config_default;
     int rc = parse("phase", phase_usage, RL_CMD_PHASE, phase_binds,
@@ -448,7 +449,7 @@ int rl_phase_main(int argc, char **argv, FILE *out, FILE *errf)
         return rc;
     char err[1024];
     bool by_lr = o.lrs != NULL;
-    if (by_lr && rl_cli_seen(&cli, seen,
+    if (by_lr && rl_cli_seen(&cli, &seen,
                            "--lambdas")) {
         fprintf(errf, "richlazy phase: error: give either --lambdas or --lrs "
                 "as the y axis, not both\n");
@@ -507,7 +508,7 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     struct exp_opts o;
     struct rl_cli cli;
-    uint64_t seen;
+    struct rl_cli_seen seen;
     struct exp_opts def = retrain_default;
     def.cfg = rl_config_default;
     def.cfg.lambda = 0.125;
@@ -545,22 +546,22 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
     for (int w = 0; w < RL_NETS; w++)
         e->cfg.net[w] = kc->net[w];
     /* the new data and lr default to the checkpoint's */
-    bool data_given = rl_cli_seen(&cli, seen, "--dataset") ||
-                      rl_cli_seen(&cli, seen, "--data");
+    bool data_given = rl_cli_seen(&cli, &seen, "--dataset") ||
+                      rl_cli_seen(&cli, &seen, "--data");
     if (!data_given) {
         e->cfg.dataset = kc->dataset;
         if (kc->data_path) {
             snprintf(e->data_buf, sizeof(e->data_buf), "%s", kc->data_path);
             e->cfg.data_path = e->data_buf;
         }
-        if (!rl_cli_seen(&cli, seen, "--samples"))
+        if (!rl_cli_seen(&cli, &seen, "--samples"))
             e->cfg.samples = kc->samples;
-        if (!rl_cli_seen(&cli, seen, "--noise"))
+        if (!rl_cli_seen(&cli, &seen, "--noise"))
             e->cfg.noise = kc->noise;
     }
-    if (!rl_cli_seen(&cli, seen, "--lr"))
+    if (!rl_cli_seen(&cli, &seen, "--lr"))
         e->cfg.lr = kc->lr;
-    if (!rl_cli_seen(&cli, seen, "--seed"))
+    if (!rl_cli_seen(&cli, &seen, "--seed"))
         e->cfg.seed = kc->seed;
     e->runs = o.runs;
     e->resample = !o.same_data;

@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
     }
 
     struct rl_config cfg = rl_config_default;
-    uint64_t seen = 0;
+    static struct rl_cli_seen seen;
     char err[512];
     err[0] = '\0';
     static struct rl_cli cli;
@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
         for (int i = 0; i < cli.nopts; i++) {
             const struct rl_opt *o = &cli.opts[i];
             const struct rl_setting *s = o->set;
-            if (!(seen & ((uint64_t)1 << i)) || s->min == s->max)
+            if (!seen.on[i] || s->min == s->max)
                 continue;
             double v = value_of(o, &cfg);
             if (s->type != RL_SET_INT && s->type != RL_SET_LONG &&
