@@ -83,6 +83,45 @@ static void test_per_net_keys(void)
     CHECK(c.net[RL_LAZY].init == 7.0 && c.net[RL_RICH].init == 0.001);
 }
 
+/* Each command's flags are exactly the rows naming it: a shared row one
+ * flag, a per-net row three (or one, when the command keeps it itself). */
+static void test_commands_take_their_rows(void)
+{
+    static struct rl_bind binds[128];
+    int nb = 0;
+    for (int i = 0; i < rl_settings_count; i++)
+        if (rl_settings[i].where == RL_IN_COMMAND)
+            binds[nb++] = (struct rl_bind){rl_settings[i].name,
+                                           sizeof(struct rl_config) + 8 * i,
+                                           NULL};
+    for (int k = 0; k < RL_CMD_COUNT; k++) {
+        unsigned cmd = 1u << k;
+        struct rl_cli cli;
+        rl_cli_build(&cli, cmd, 0, binds, nb);
+        int want = 0;
+        for (int i = 0; i < rl_settings_count; i++) {
+            const struct rl_setting *s = &rl_settings[i];
+            if (!(s->commands & cmd))
+                continue;
+            char flag[64];
+            snprintf(flag, sizeof(flag), "--%s", s->name);
+            CHECK(rl_cli_find(&cli, flag) >= 0);
+            want += s->where == RL_IN_NET ? 3 : 1;
+            if (s->where == RL_IN_NET) {
+                snprintf(flag, sizeof(flag), "--rich-%s", s->name);
+                CHECK(rl_cli_find(&cli, flag) >= 0);
+            }
+        }
+        CHECK(cli.nopts == want);
+    }
+    /* the window takes no --steps, the experiments no --video */
+    struct rl_cli w;
+    rl_cli_build(&w, RL_CMD_WINDOW, 0, binds, nb);
+    CHECK(rl_cli_find(&w, "--steps") < 0 && rl_cli_find(&w, "--from") >= 0);
+    rl_cli_build(&w, RL_CMD_SWEEP, 0, binds, nb);
+    CHECK(rl_cli_find(&w, "--video") < 0 && rl_cli_find(&w, "--init") >= 0);
+}
+
 /* ---- the README's table, generated ---- */
 
 static void value_words(const struct rl_setting *s, char *buf, size_t len)
@@ -221,6 +260,7 @@ int main(int argc, char **argv)
     test_rows_consistent();
     test_choices_match_names();
     test_per_net_keys();
+    test_commands_take_their_rows();
     test_readme_lists_the_table();
     return check_summary("settings");
 }
