@@ -43,20 +43,25 @@ static void put_exact(FILE *f, double v)
         fprintf(f, "%.17g", v);
 }
 
+/* The settings table's rows a shard records of e->cfg, in file order. */
+static const char *const shard_rows[] = {
+    "hidden", "activation", "out-init", "seed", "dataset", "data",
+    "samples", "noise", "steps", "log-every"};
+
 static void write_settings(FILE *f, const struct rl_exp *e)
 {
-    const struct rl_config *c = &e->cfg;
+    struct rl_config c = e->cfg;
+    c.out_init = rl_config_out_init(&e->cfg); /* the values used */
+    c.noise = rl_config_noise(&e->cfg);
     fprintf(f, "kind=%s\n", rl_exp_kind_name(e->kind));
-    fprintf(f, "hidden=%d\n", c->hidden);
-    fprintf(f, "activation=%s\n", rl_activation_name(c->act));
-    fprintf(f, "out_init=%.17g\n", rl_config_out_init(c));
-    fprintf(f, "seed=%llu\n", (unsigned long long)c->seed);
-    fprintf(f, "dataset=%s\n", rl_dataset_name(c->dataset));
-    fprintf(f, "data=%s\n", c->data_path ? c->data_path : "");
-    fprintf(f, "samples=%d\n", c->samples);
-    fprintf(f, "noise=%.17g\n", rl_config_noise(c));
-    fprintf(f, "steps=%ld\n", c->steps);
-    fprintf(f, "log_every=%ld\n", c->log_every);
+    for (size_t i = 0; i < sizeof(shard_rows) / sizeof(shard_rows[0]); i++) {
+        const struct rl_setting *st = rl_setting_find(shard_rows[i]);
+        assert(st && st->in_file && st->where == RL_IN_CONFIG);
+        char key[64], val[4200];
+        rl_setting_key(st, -1, key, sizeof(key));
+        rl_setting_format(st, rl_setting_cptr(st, &c, -1), val, sizeof(val));
+        fprintf(f, "%s=%s\n", key, val);
+    }
     fprintf(f, "runs=%d\n", e->runs);
     fprintf(f, "grid=%d %d %d\n", e->nx, e->ny, e->y_is_lr ? 1 : 0);
     fprintf(f, "from=%s\n", e->from);
@@ -71,7 +76,7 @@ static void write_settings(FILE *f, const struct rl_exp *e)
      * path everywhere. Shards from different kinds of machines then differ
      * in this line and merge refuses to mix them. */
     fprintf(f, "kernel=%s\n",
-            c->act == RL_ACT_LINEAR ? "any" : rl_kernel_isa());
+            c.act == RL_ACT_LINEAR ? "any" : rl_kernel_isa());
     fprintf(f, "cells=%d\n", e->ncells);
     for (int i = 0; i < e->ncells; i++)
         fprintf(f, "cell=%.17g %.17g %.17g %d\n", e->cells[i].init,
