@@ -1,7 +1,9 @@
 /* rl_config.h: every setting of a richlazy session, with its default.
  *
  * One constant, rl_config_default, holds the defaults (the seed notebook's
- * values); the command line and the window only ever change a copy.
+ * values); the command line and the window only ever change a copy. Each
+ * field that a user can set is a row of the settings table (rl_settings.h),
+ * which says how to add one.
  */
 #ifndef RL_CONFIG_H
 #define RL_CONFIG_H
@@ -17,11 +19,17 @@ enum { RL_RICH = 0, RL_LAZY = 1, RL_NETS = 2 };
 /* "rich" or "lazy". */
 const char *rl_net_label(int which);
 
+/* The settings each net of the pair has its own value of (rows with
+ * PER_NET in the settings table, flags --rich-X, --lazy-X and --X). */
+struct rl_net_cfg {
+    double init;                /* s1 of W1 (seed: rich 0.001, lazy 0.25) */
+};
+
 struct rl_config {
     /* the networks */
     int hidden;                 /* H, hidden units (seed: 500) */
     enum rl_activation act;     /* seed: linear */
-    double init[RL_NETS];       /* s1 of W1 for rich, lazy (seed: 0.001, 0.25) */
+    struct rl_net_cfg net[RL_NETS]; /* per net: rich, lazy */
     double out_init;            /* s2 of W2; 0 means 1/H (seed) */
     double lr;                  /* learning rate (seed: 2e-3) */
     double lambda;              /* PyTorch SGD weight_decay (seed: 0) */

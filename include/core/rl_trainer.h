@@ -48,7 +48,7 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
 
 void rl_trainer_destroy(struct rl_trainer *tr);
 
-/* Redraw net `which` from cfg.init[which] and the seed; step 0, history
+/* Redraw net `which` from cfg.net[which].init and the seed; step 0, history
  * cleared, divergence cleared; logs step 0. */
 void rl_trainer_reset_net(struct rl_trainer *tr, int which);
 

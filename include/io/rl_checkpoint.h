@@ -2,10 +2,11 @@
  * load them back so training continues exactly where it left off.
  *
  * A checkpoint is a folder:
- *   checkpoint.txt            key=value settings (format, hidden, activation,
- *                             rich_init, lazy_init, out_init, lr, lambda,
- *                             seed, rich_step, lazy_step, dataset, data,
- *                             samples, noise, test_split), numbers as %.17g
+ *   checkpoint.txt            key=value lines: format, every setting the
+ *                             settings table allows in files (per-net ones
+ *                             as rich_X and lazy_X; out_init and noise as
+ *                             the values used), rich_step and lazy_step;
+ *                             numbers as %.17g
  *   {rich,lazy}_w1.npy        (H, 2) current input->hidden weights
  *   {rich,lazy}_w2.npy        (1, H) current hidden->output weights
  *   {rich,lazy}_w1_init.npy   (H, 2) the initial weights, the reference of
@@ -57,6 +58,15 @@ bool rl_checkpoint_save_new(const char *parent, const struct rl_trainer *tr,
  * do, and leaves ck zeroed. */
 bool rl_checkpoint_load(struct rl_checkpoint *ck, const char *dir, char *err,
                         size_t errlen);
+
+/* Read the text of a checkpoint.txt (len bytes, need not end in NUL)
+ * into ck->cfg, ck->data_path and ck->step. Every value goes through the
+ * settings table's reader (the same check as its flag); unknown,
+ * duplicated or missing keys, NUL bytes and bad values are refused with
+ * "path:LINE: ..." in err (file content quoted escaped). */
+bool rl_checkpoint_parse_settings(struct rl_checkpoint *ck, const char *text,
+                                  size_t len, const char *path, char *err,
+                                  size_t errlen);
 
 /* Free the weights; safe on a zeroed struct. */
 void rl_checkpoint_destroy(struct rl_checkpoint *ck);

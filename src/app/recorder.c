@@ -1,6 +1,8 @@
 /* recorder.c: frames to PNG on a background thread (see rl_recorder.h). */
 #include "rl_recorder.h"
 
+#include "rl_settings.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +25,6 @@
 
 extern char **environ;
 
-enum { NTEXT = 19 };
 
 struct rl_recorder_slot {
     uint32_t *px;               /* (h, w) pixels, rows packed */
@@ -58,50 +59,72 @@ void rl_frame_meta_from_trainer(struct rl_frame_meta *meta,
     }
 }
 
-/* Shortest of %.15g / %.17g that reads back as the same double, so a CSV
- * value reproduces the setting exactly and stays readable (0.002). */
-static void format_double(char *buf, size_t len, double v)
-{
-    snprintf(buf, len, "%.15g", v);
-    if (strtod(buf, NULL) != v)
-        snprintf(buf, len, "%.17g", v);
-}
+/* The columns of frames.csv (and the PNG text chunks): five of the frame,
+ * then the settings table's recorded rows (per-net rows once per net). */
+enum { FIXED_COLS = 5, MAX_COLS = 64 };
+static const char *const fixed_names[FIXED_COLS] = {
+    "file", "kind", "step", "rich_step", "lazy_step"};
 
 /* The values of one frame, in RL_RECORDER_CSV_HEADER order. */
 struct frame_values {
-    char v[18][1100];
+    int n;
+    char name[MAX_COLS][40];
+    char v[MAX_COLS][1100];
 };
 
-static const char *const value_names[18] = {
-    "file", "kind", "step", "rich_step", "lazy_step", "seed", "dataset",
-    "data", "samples", "noise", "test_split", "activation", "hidden", "lr",
-    "lambda", "rich_init", "lazy_init", "out_init",
-};
+/* The header line of frames.csv (no newline), from the same columns. */
+static void csv_header(char *buf, size_t len)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < FIXED_COLS; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "",
+                              fixed_names[i]);
+    for (int i = 0; i < rl_settings_count && o < len; i++) {
+        const struct rl_setting *st = &rl_settings[i];
+        if (!st->recorded)
+            continue;
+        for (int w = 0; w < (st->where == RL_IN_NET ? RL_NETS : 1); w++) {
+            char key[40];
+            rl_setting_key(st, st->where == RL_IN_NET ? w : -1, key,
+                           sizeof(key));
+            o += (size_t)snprintf(buf + o, len - o, ",%s", key);
+        }
+    }
+}
 
 static void frame_values(const struct rl_recorder_slot *s,
                          struct frame_values *fv)
 {
     const struct rl_config *c = &s->meta.cfg;
+    for (int i = 0; i < FIXED_COLS; i++)
+        snprintf(fv->name[i], sizeof(fv->name[i]), "%s", fixed_names[i]);
     snprintf(fv->v[0], sizeof(fv->v[0]), "%s", s->name);
     snprintf(fv->v[1], sizeof(fv->v[1]), "%s",
              s->screenshot ? "screenshot" : "frame");
     snprintf(fv->v[2], sizeof(fv->v[2]), "%ld", s->meta.step);
     snprintf(fv->v[3], sizeof(fv->v[3]), "%ld", s->meta.net_step[RL_RICH]);
     snprintf(fv->v[4], sizeof(fv->v[4]), "%ld", s->meta.net_step[RL_LAZY]);
-    snprintf(fv->v[5], sizeof(fv->v[5]), "%llu", (unsigned long long)c->seed);
-    snprintf(fv->v[6], sizeof(fv->v[6]), "%s",
-             s->data_path[0] ? "file" : rl_dataset_name(c->dataset));
-    snprintf(fv->v[7], sizeof(fv->v[7]), "%s", s->data_path);
-    snprintf(fv->v[8], sizeof(fv->v[8]), "%d", c->samples);
-    format_double(fv->v[9], sizeof(fv->v[9]), rl_config_noise(c));
-    format_double(fv->v[10], sizeof(fv->v[10]), c->test_fraction);
-    snprintf(fv->v[11], sizeof(fv->v[11]), "%s", rl_activation_name(c->act));
-    snprintf(fv->v[12], sizeof(fv->v[12]), "%d", c->hidden);
-    format_double(fv->v[13], sizeof(fv->v[13]), c->lr);
-    format_double(fv->v[14], sizeof(fv->v[14]), c->lambda);
-    format_double(fv->v[15], sizeof(fv->v[15]), c->init[RL_RICH]);
-    format_double(fv->v[16], sizeof(fv->v[16]), c->init[RL_LAZY]);
-    format_double(fv->v[17], sizeof(fv->v[17]), rl_config_out_init(c));
+    int k = FIXED_COLS;
+    for (int i = 0; i < rl_settings_count; i++) {
+        const struct rl_setting *st = &rl_settings[i];
+        if (!st->recorded)
+            continue;
+        for (int w = 0; w < (st->where == RL_IN_NET ? RL_NETS : 1); w++) {
+            assert(k < MAX_COLS);
+            rl_setting_key(st, st->where == RL_IN_NET ? w : -1, fv->name[k],
+                           sizeof(fv->name[k]));
+            const void *field = rl_setting_cptr(st, c, w);
+            if (field == &c->data_path) /* the slot's own copy */
+                snprintf(fv->v[k], sizeof(fv->v[k]), "%s", s->data_path);
+            else if (field == &c->dataset && s->data_path[0])
+                snprintf(fv->v[k], sizeof(fv->v[k]), "file");
+            else
+                rl_setting_format_used(st, c, w, fv->v[k], sizeof(fv->v[k]));
+            k++;
+        }
+    }
+    fv->n = k;
 }
 
 /* One CSV field, quoted when it holds a comma, quote or line break. */
@@ -127,7 +150,7 @@ static bool append_row(struct rl_recorder *r, const struct frame_values *fv,
 {
     struct stat st;
     off_t size = fstat(fileno(r->csv), &st) == 0 ? st.st_size : -1;
-    for (int i = 0; i < 18; i++) {
+    for (int i = 0; i < fv->n; i++) {
         if (i)
             fputc(',', r->csv);
         csv_field(r->csv, fv->v[i]);
@@ -327,16 +350,16 @@ static bool write_slot(struct rl_recorder *r, struct rl_recorder_slot *s,
 {
     struct frame_values fv;
     frame_values(s, &fv);
-    struct rl_png_text text[NTEXT];
+    struct rl_png_text text[MAX_COLS + 1];
     text[0].key = "Software";
     text[0].value = "richlazy";
-    for (int i = 1; i < NTEXT; i++) {
-        text[i].key = value_names[i - 1];
-        text[i].value = fv.v[i - 1];
+    for (int i = 0; i < fv.n; i++) {
+        text[i + 1].key = fv.name[i];
+        text[i + 1].value = fv.v[i];
     }
     char path[4200];
     snprintf(path, sizeof(path), "%s/%s", r->dir, s->name);
-    if (!rl_png_write(path, s->px, s->w, s->h, s->w, text, NTEXT, err,
+    if (!rl_png_write(path, s->px, s->w, s->h, s->w, text, fv.n + 1, err,
                       errlen))
         return false;
     if (!append_row(r, &fv, err, errlen)) {
@@ -465,7 +488,11 @@ static bool open_folder(struct rl_recorder *r, bool *created, char *err,
     }
     struct stat st;
     if (fstat(fileno(csv), &st) == 0 && st.st_size == 0) {
-        fputs(RL_RECORDER_CSV_HEADER "\n", csv);
+        char header[2048];
+        csv_header(header, sizeof(header));
+        /* the documented columns are the table's */
+        assert(!strcmp(header, RL_RECORDER_CSV_HEADER));
+        fprintf(csv, "%s\n", header);
         if (fflush(csv) != 0) {
             fmt(err, errlen, "cannot write '%s': %s", path, strerror(errno));
             __fpurge(csv);

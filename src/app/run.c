@@ -11,6 +11,7 @@
 
 #include "rl_checkpoint.h"
 #include "rl_cli.h"
+#include "rl_settings.h"
 #include "rl_interrupt.h"
 #include "rl_config.h"
 #include "rl_npy.h"
@@ -109,12 +110,29 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
             c->data_path ? c->data_path : rl_dataset_name(c->dataset),
             rl_activation_name(c->act), c->lr, c->lambda,
             (unsigned long long)c->seed);
-    fprintf(out, "  net   init      loss        accuracy  rel_w1      rel_w2\n");
+    /* one column per per-net row of the settings table */
+    fputs("  net  ", out);
+    for (int i = 0; i < rl_settings_count; i++)
+        if (rl_settings[i].where == RL_IN_NET)
+            fprintf(out, " %-9s", rl_settings[i].name);
+    fputs(" loss        accuracy  rel_w1      rel_w2\n", out);
     for (int w = 0; w < RL_NETS; w++) {
         const struct rl_metrics *m = &tr->last[w];
-        fprintf(out, "  %-5s %-9g %-11.4g %-9.4f %-11.4g %-11.4g",
-                rl_net_label(w), c->init[w], m->loss, m->accuracy, m->rel_w1,
-                m->rel_w2);
+        fprintf(out, "  %-5s", rl_net_label(w));
+        for (int i = 0; i < rl_settings_count; i++) {
+            const struct rl_setting *s = &rl_settings[i];
+            if (s->where != RL_IN_NET)
+                continue;
+            char v[64];
+            if (s->type == RL_SET_DOUBLE)
+                snprintf(v, sizeof(v), "%g",
+                         *(const double *)rl_setting_cptr(s, c, w));
+            else
+                rl_setting_format_used(s, c, w, v, sizeof(v));
+            fprintf(out, " %-9s", v);
+        }
+        fprintf(out, " %-11.4g %-9.4f %-11.4g %-11.4g", m->loss, m->accuracy,
+                m->rel_w1, m->rel_w2);
         if (tr->test.n)
             fprintf(out, " test loss %.4g, accuracy %.4f", m->test_loss,
                     m->test_accuracy);
@@ -143,12 +161,12 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
 {
     struct rl_config cfg = rl_config_default;
     char err[8192];
-    uint64_t seen;
-    switch (rl_cli_parse(rl_run_opts, rl_run_nopts, argc, argv, &cfg, &seen,
-                         err, sizeof(err))) {
+    struct rl_cli_seen seen;
+    struct rl_cli cli;
+    rl_cli_build(&cli, RL_CMD_RUN, 0, NULL, 0);
+    switch (rl_cli_parse(&cli, argc, argv, &cfg, &seen, err, sizeof(err))) {
     case RL_CLI_HELP:
-        rl_cli_print_help(out, run_usage, rl_run_opts, rl_run_nopts,
-                          &rl_config_default);
+        rl_cli_print_help(out, run_usage, &cli, &rl_config_default);
         return 0;
     case RL_CLI_ERROR:
         fprintf(errf, "richlazy run: error: %s\n", err);
@@ -156,9 +174,7 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
     case RL_CLI_OK:
         break;
     }
-    if (cfg.data_path &&
-        (seen & ((uint64_t)1 << rl_cli_find(rl_run_opts, rl_run_nopts,
-                                            "--dataset")))) {
+    if (cfg.data_path && rl_cli_seen(&cli, &seen, "--dataset")) {
         fprintf(errf, "richlazy run: error: give either --data or "
                 "--dataset, not both\n");
         return 2;

@@ -40,51 +40,20 @@ static const char window_usage[] =
     "Open the live window: the rich and the lazy network learning side by\n"
     "side, steered from the keyboard (press h in the window for the keys).\n";
 
-static const char *const skipped_run_opts[] = {
-    "--steps", "--log-every", "--quiet", "--frames-every",
-};
-
 #define WOPT(field) offsetof(struct window_opts, field)
-static const struct rl_opt window_extra[] = {
-    {"--state-dump", RL_OPT_STRING, WOPT(state_dump), "FILE",
-     "on quit, write the app state as key=value lines (tests)", 0, 0, false},
-    {"--frame-dump", RL_OPT_STRING, WOPT(frame_dump), "FILE.png",
-     "on quit, write the last frame as PNG (tests)", 0, 0, false},
-    {"--max-frames", RL_OPT_LONG, WOPT(max_frames), "N",
-     "quit after N frames (0: never)", 0, 1e15, false},
-    {"--from", RL_OPT_STRING, WOPT(from), "CHECKPOINT",
+static const struct rl_bind window_binds[] = {
+    {"out", RL_BIND_CONFIG,
+     "folder for screenshots and recordings (default: "
+     "richlazy-frames-DATE-TIME in the current folder, made on first use)"},
+    {"state-dump", WOPT(state_dump), NULL},
+    {"frame-dump", WOPT(frame_dump), NULL},
+    {"max-frames", WOPT(max_frames), NULL},
+    {"from", WOPT(from),
      "start from a checkpoint (richlazy run --checkpoint DIR); its "
-     "settings replace the net and data flags", 0, 0, false},
-    {"--preset", RL_OPT_STRING, WOPT(preset), "NAME",
-     "start from the live pair of a reproduce preset (richlazy reproduce "
-     "--list); other flags override its settings", 0, 0, false},
-    {"--record-every", RL_OPT_LONG, WOPT(record_every), "K",
-     "recording (key c) keeps a frame every K training steps (0: every "
-     "frame)", 0, 1e15, false},
+     "settings replace the net and data flags"},
+    {"record-every", WOPT(record_every), NULL},
+    {"preset", WOPT(preset), NULL},
 };
-
-static int build_opts(struct rl_opt *opts, int cap)
-{
-    int n = 0;
-    for (int i = 0; i < rl_run_nopts && n < cap; i++) {
-        bool skip = false;
-        for (size_t k = 0; k < sizeof(skipped_run_opts) / sizeof(char *); k++)
-            skip |= !strcmp(rl_run_opts[i].name, skipped_run_opts[k]);
-        if (skip)
-            continue;
-        opts[n] = rl_run_opts[i];
-        if (!strcmp(opts[n].name, "--out"))
-            opts[n].help = "folder for screenshots and recordings (default: "
-                           "richlazy-frames-DATE-TIME in the current folder, "
-                           "made on first use)";
-        n++;
-    }
-    for (size_t i = 0; i < sizeof(window_extra) / sizeof(window_extra[0]) &&
-                       n < cap;
-         i++)
-        opts[n++] = window_extra[i];
-    return n;
-}
 
 static double now_s(void)
 {
@@ -578,15 +547,15 @@ int rl_window_main(int argc, char **argv, FILE *out, FILE *errf)
 int rl_window_main_preset(int argc, char **argv, FILE *out, FILE *errf,
                           rl_window_preset_fn preset)
 {
-    struct rl_opt opts[64];
-    int nopts = build_opts(opts, 64);
+    struct rl_cli cli;
+    rl_cli_build(&cli, RL_CMD_WINDOW, WOPT(cfg), window_binds,
+                 (int)(sizeof(window_binds) / sizeof(window_binds[0])));
     struct window_opts o = {.cfg = rl_config_default};
     struct window_opts defaults = o;
     char err[1024];
-    switch (rl_cli_parse(opts, nopts, argc, argv, &o, NULL, err,
-                         sizeof(err))) {
+    switch (rl_cli_parse(&cli, argc, argv, &o, NULL, err, sizeof(err))) {
     case RL_CLI_HELP:
-        rl_cli_print_help(out, window_usage, opts, nopts, &defaults);
+        rl_cli_print_help(out, window_usage, &cli, &defaults);
         rl_keymap_print(out);
         return 0;
     case RL_CLI_ERROR:
@@ -603,7 +572,7 @@ int rl_window_main_preset(int argc, char **argv, FILE *out, FILE *errf,
                     preset ? err : "--preset needs the richlazy program");
             return 2;
         }
-        rl_cli_parse(opts, nopts, argc, argv, &p, NULL, err, sizeof(err));
+        rl_cli_parse(&cli, argc, argv, &p, NULL, err, sizeof(err));
         o = p;
     }
     if (!have_display()) {

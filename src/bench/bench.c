@@ -166,7 +166,7 @@ static bool train_setup(struct train_ctx *t, const struct workload *w)
     }
     struct rl_rng rng;
     rl_rng_seed(&rng, c->seed, RL_STREAM_LAZY);
-    rl_net_reset_opts(&t->net, w->act, c->init[RL_LAZY], 1.0 / c->hidden,
+    rl_net_reset_opts(&t->net, w->act, c->net[RL_LAZY].init, 1.0 / c->hidden,
                       &w->opts, &rng);
     t->net.force_plain = w->path != PATH_FAST;
     t->net.force_blas = w->path == PATH_BLAS;
@@ -270,7 +270,7 @@ static bool big_width(struct rl_bench *b)
             break;
         struct rl_rng rng;
         rl_rng_seed(&rng, c->seed, RL_STREAM_LAZY);
-        rl_net_reset(&t[i].net, RL_ACT_RELU, c->init[RL_LAZY], 1.0 / BIG_H,
+        rl_net_reset(&t[i].net, RL_ACT_RELU, c->net[RL_LAZY].init, 1.0 / BIG_H,
                      &rng);
         t[i].lr = c->lr;
         ok = rl_net_set_threads(&t[i].net, i + 1);
@@ -651,17 +651,11 @@ struct bench_flags {
 };
 
 #define BF(field) offsetof(struct bench_flags, field)
-static const struct rl_opt bench_opts[] = {
-    {"--quick", RL_OPT_FLAG, BF(quick), NULL,
-     "short, few repeats: a smoke test, figures rough", 0, 0, false},
-    {"--repeats", RL_OPT_INT, BF(repeats), "N",
-     "timed repeats per figure (the median is shown); 0: 7, quick 2", 0, 63,
-     false},
-    {"--no-torch", RL_OPT_FLAG, BF(no_torch), NULL,
-     "do not run the PyTorch side", 0, 0, false},
-    {"--torch-script", RL_OPT_STRING, BF(torch_script), "PATH",
-     "the PyTorch script (default: bench/torch_bench.py in the source "
-     "tree)", 0, 0, false},
+static const struct rl_bind bench_binds[] = {
+    {"quick", BF(quick), NULL},
+    {"repeats", BF(repeats), NULL},
+    {"no-torch", BF(no_torch), NULL},
+    {"torch-script", BF(torch_script), NULL},
 };
 /* torch_script NULL: bench/torch_bench.py of the source tree (the help
  * shows no build-time path) */
@@ -677,12 +671,12 @@ int rl_bench_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     struct bench_flags fl = bench_defaults;
     char err[512];
-    int nopts = (int)(sizeof(bench_opts) / sizeof(bench_opts[0]));
-    switch (rl_cli_parse(bench_opts, nopts, argc, argv, &fl, NULL, err,
-                         sizeof(err))) {
+    struct rl_cli cli;
+    rl_cli_build(&cli, RL_CMD_BENCH, 0, bench_binds,
+                 (int)(sizeof(bench_binds) / sizeof(bench_binds[0])));
+    switch (rl_cli_parse(&cli, argc, argv, &fl, NULL, err, sizeof(err))) {
     case RL_CLI_HELP:
-        rl_cli_print_help(out, bench_usage, bench_opts, nopts,
-                          &bench_defaults);
+        rl_cli_print_help(out, bench_usage, &cli, &bench_defaults);
         return 0;
     case RL_CLI_ERROR:
         fprintf(errf, "richlazy bench: error: %s\n", err);

@@ -329,10 +329,10 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         break;
     case RL_ACTION_INIT_UP:
     case RL_ACTION_INIT_DOWN: {
-        double s = cfg->init[sel] * (a == RL_ACTION_INIT_UP ? 2.0 : 0.5);
+        double s = cfg->net[sel].init * (a == RL_ACTION_INIT_UP ? 2.0 : 0.5);
         if (s > 1e3 || s < 1e-12)
             break;
-        cfg->init[sel] = s;
+        cfg->net[sel].init = s;
         /* its new history starts at the session's step now */
         app->step_offset[sel] = rl_app_step(app);
         rl_trainer_reset_net(tr, sel);
@@ -694,7 +694,7 @@ size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
         const char *n = rl_net_label(w);
         PUT("%s.init=%.9g\n%s.step=%ld\n%s.loss=%.9g\n%s.rel_w1=%.9g\n"
             "%s.w1_0=%.9g\n%s.diverged=%d\n",
-            n, c->init[w], n, tr->step[w], n, tr->last[w].loss, n,
+            n, c->net[w].init, n, tr->step[w], n, tr->last[w].loss, n,
             tr->last[w].rel_w1, n, (double)tr->net[w].w1[0], n,
             tr->diverged[w]);
     }

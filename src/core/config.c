@@ -6,7 +6,7 @@
 const struct rl_config rl_config_default = {
     .hidden = 500,
     .act = RL_ACT_LINEAR,
-    .init = {0.001, 0.25},
+    .net = {[RL_RICH] = {.init = 0.001}, [RL_LAZY] = {.init = 0.25}},
     .out_init = 0.0, /* 1/H */
     .lr = 2e-3,
     .lambda = 0.0,

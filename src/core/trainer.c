@@ -144,7 +144,7 @@ void rl_trainer_reset_net(struct rl_trainer *tr, int which)
     struct rl_net_opts o = tr->cfg.model[which];
     if (!o.shuffle_seed)
         o.shuffle_seed = rl_mix64(tr->cfg.seed ^ rl_mix64(net_stream[which]));
-    rl_net_reset_opts(&tr->net[which], tr->cfg.act, tr->cfg.init[which],
+    rl_net_reset_opts(&tr->net[which], tr->cfg.act, tr->cfg.net[which].init,
                       rl_config_out_init(&tr->cfg), &o, &rng);
     tr->step[which] = 0;
     tr->diverged[which] = false;

@@ -51,99 +51,45 @@ static const struct exp_opts retrain_default = {
 
 #define O(field) offsetof(struct exp_opts, field)
 
-/* Flags shared with `richlazy run` (same names and meaning). */
-#define NET_OPTS                                                           \
-    {"--steps", RL_OPT_LONG, O(cfg.steps), "N", "training steps per run",  \
-     0, 1e15, false},                                                      \
-    {"--out", RL_OPT_STRING, O(cfg.out_dir), "DIR",                        \
-     "output folder (default: richlazy-KIND-DATE-TIME)", 0, 0, false},     \
-    {"--dataset", RL_OPT_DATASET, O(cfg.dataset), "NAME",                  \
-     "built-in data: blobs, xor, circles, spiral", 0, 0, false},           \
-    {"--data", RL_OPT_STRING, O(cfg.data_path), "FILE.csv",                \
-     "train on rows x,y,label from a CSV file instead", 0, 0, false},      \
-    {"--samples", RL_OPT_INT, O(cfg.samples), "N",                         \
-     "samples of built-in data", 2, 50000000, false},                      \
-    {"--noise", RL_OPT_DOUBLE, O(cfg.noise), "X",                          \
-     "std dev of built-in data noise (default: per dataset, blobs 0.5)",   \
-     0, 100, false},                                                       \
-    {"--seed", RL_OPT_U64, O(cfg.seed), "N",                               \
-     "random seed (data and weights)", 0, 0, false}
+/* Where each command keeps the settings table's rows that are its own,
+ * and the help lines that differ from run's. */
+#define OUT_BIND                                                           \
+    {"out", RL_BIND_CONFIG,                                                \
+     "output folder (default: richlazy-KIND-DATE-TIME)"},                  \
+    {"runs", O(runs), NULL},                                               \
+    {"threads", O(threads), NULL},                                         \
+    {"shard", O(shard), NULL}
 
-#define PAR_OPTS                                                           \
-    {"--threads", RL_OPT_INT, O(threads), "N",                             \
-     "worker threads (0: one per online core)", 0, 256, false},            \
-    {"--shard", RL_OPT_STRING, O(shard), "I/N",                            \
-     "run only the I-th of N slices of the runs (I = 1..N) and write a "   \
-     "shard file; combine with richlazy merge", 0, 0, false},              \
-    {"--quiet", RL_OPT_FLAG, O(cfg.quiet), NULL,                           \
-     "print nothing but errors", 0, 0, false}
-
-#define MODEL_OPTS                                                         \
-    {"--activation", RL_OPT_ACTIVATION, O(cfg.act), "NAME",                \
-     "hidden activation: linear, relu, tanh", 0, 0, false},                \
-    {"--hidden", RL_OPT_INT, O(cfg.hidden), "H", "hidden units", 1,        \
-     10000000, false},                                                     \
-    {"--out-init", RL_OPT_DOUBLE, O(cfg.out_init), "X",                    \
-     "std dev of hidden->output weights (default: 1/H)", 0, 1e6, true}
-
-static const struct rl_opt sweep_opts[] = {
-    {"--lambdas", RL_OPT_STRING, O(lambdas), "LIST",
-     "comma-separated weight decays, one curve each", 0, 0, false},
-    {"--runs", RL_OPT_INT, O(runs), "N", "runs per lambda", 1, 100000,
-     false},
-    {"--init", RL_OPT_DOUBLE, O(init), "X", "std dev of W1", 0, 1e6, true},
-    {"--lr", RL_OPT_DOUBLE, O(cfg.lr), "X", "learning rate", 0, 1e6, true},
-    {"--log-every", RL_OPT_LONG, O(cfg.log_every), "K",
-     "record metrics every K steps (and the last step)", 1, 1e15, false},
-    MODEL_OPTS,
-    NET_OPTS,
-    PAR_OPTS,
+static const struct rl_bind sweep_binds[] = {
+    {"lambdas", O(lambdas), "comma-separated weight decays, one curve each"},
+    {"init", O(init), "std dev of W1"},
+    {"runs", O(runs), "runs per lambda"},
+    OUT_BIND,
 };
 
-static const struct rl_opt phase_opts[] = {
-    {"--inits", RL_OPT_INT, O(inits), "N",
-     "init scales, log-spaced from --init-min to --init-max", 1, 1024,
-     false},
-    {"--init-min", RL_OPT_DOUBLE, O(init_min), "X", "smallest W1 std dev",
-     0, 1e6, true},
-    {"--init-max", RL_OPT_DOUBLE, O(init_max), "X", "largest W1 std dev",
-     0, 1e6, true},
-    {"--lambdas", RL_OPT_STRING, O(lambdas), "LIST",
-     "weight decays, the y axis", 0, 0, false},
-    {"--lrs", RL_OPT_STRING, O(lrs), "LIST",
-     "learning rates as the y axis instead (with --lambda fixed)", 0, 0,
-     false},
-    {"--lambda", RL_OPT_DOUBLE, O(cfg.lambda), "X",
-     "weight decay when the y axis is --lrs", 0, 1e6, false},
-    {"--lr", RL_OPT_DOUBLE, O(cfg.lr), "X",
-     "learning rate when the y axis is --lambdas", 0, 1e6, true},
-    {"--runs", RL_OPT_INT, O(runs), "N", "runs per cell (averaged)", 1,
-     100000, false},
-    MODEL_OPTS,
-    NET_OPTS,
-    PAR_OPTS,
+static const struct rl_bind phase_binds[] = {
+    {"inits", O(inits), NULL},
+    {"init-min", O(init_min), NULL},
+    {"init-max", O(init_max), NULL},
+    {"lambdas", O(lambdas), "weight decays, the y axis"},
+    {"lrs", O(lrs), NULL},
+    {"lambda", RL_BIND_CONFIG, "weight decay when the y axis is --lrs"},
+    {"lr", RL_BIND_CONFIG, "learning rate when the y axis is --lambdas"},
+    {"runs", O(runs), "runs per cell (averaged)"},
+    OUT_BIND,
 };
 
-static const struct rl_opt retrain_opts[] = {
-    {"--from", RL_OPT_STRING, O(from), "DIR",
-     "checkpoint to start from (richlazy run --checkpoint DIR)", 0, 0,
-     false},
-    {"--lambda", RL_OPT_DOUBLE, O(cfg.lambda), "X",
-     "weight decay while retraining", 0, 1e6, false},
-    {"--runs", RL_OPT_INT, O(runs), "N", "copies of each net", 1, 100000,
-     false},
-    {"--lr", RL_OPT_DOUBLE, O(cfg.lr), "X",
-     "learning rate (default: the checkpoint's)", 0, 1e6, true},
-    {"--log-every", RL_OPT_LONG, O(cfg.log_every), "K",
-     "record losses every K steps (and the last step)", 1, 1e15, false},
-    {"--same-data", RL_OPT_FLAG, O(same_data), NULL,
-     "every copy trains on the same data (default: each its own draw, or "
-     "a bootstrap resample of --data)", 0, 0, false},
-    NET_OPTS,
-    PAR_OPTS,
+static const struct rl_bind retrain_binds[] = {
+    {"from", O(from),
+     "checkpoint to start from (richlazy run --checkpoint DIR)"},
+    {"lambda", RL_BIND_CONFIG, "weight decay while retraining"},
+    {"runs", O(runs), "copies of each net"},
+    {"lr", RL_BIND_CONFIG, "learning rate (default: the checkpoint's)"},
+    {"same-data", O(same_data), NULL},
+    OUT_BIND,
 };
 
-#define NOPTS(t) ((int)(sizeof(t) / sizeof((t)[0])))
+#define NBINDS(t) ((int)(sizeof(t) / sizeof((t)[0])))
 
 static const char sweep_usage[] =
     "usage: richlazy sweep [options]\n"
@@ -168,52 +114,48 @@ static const char retrain_usage[] =
     "retrain.png. Data flags default to the checkpoint's settings.\n";
 
 static const char merge_usage[] =
-    "usage: richlazy merge [--out DIR] [--quiet] SHARD...\n"
+    "usage: richlazy merge [options] SHARD...\n"
     "\n"
     "Combine the shard files of one experiment (files, or folders holding\n"
     "*-shard-*-of-*.txt) into the CSV files and figure an unsharded run\n"
-    "writes, byte for byte. --out defaults to the first shard's folder.\n";
+    "writes, byte for byte.\n";
 
 /* ---- helpers ---- */
 
-/* Parse "a,b,c" into v (at most max numbers, each >= lo, finite). */
+/* Parse "a,b,c" into v (at most max numbers), each read and checked as
+ * the settings table's row `row` ("lambda", "lr") reads its flag. */
 static bool parse_list(const char *flag, const char *s, double *v, int max,
-                       int *n, double lo, bool lo_exclusive, char *err,
-                       size_t errlen)
+                       int *n, const char *row, char *err, size_t errlen)
 {
+    const struct rl_setting *st = rl_setting_find(row);
     *n = 0;
+    char q[160];
     const char *p = s;
-    while (*p) {
-        char *end;
-        errno = 0;
-        double x = strtod(p, &end);
-        if (end == p || errno || !isfinite(x) ||
-            (*end && *end != ',')) {
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[128], why[512];
+        if (len == 0 || len >= sizeof(item)) {
+            rl_escape(q, sizeof(q), s, (size_t)-1);
             snprintf(err, errlen, "%s expects numbers separated by commas, "
-                     "got '%s'", flag, s);
+                     "got '%s'", flag, q);
             return false;
         }
-        if (lo_exclusive ? !(x > lo) : !(x >= lo)) {
-            snprintf(err, errlen, "%s: every value must be %s %g, got %g",
-                     flag, lo_exclusive ? ">" : ">=", lo, x);
-            return false;
-        }
+        memcpy(item, p, len);
+        item[len] = '\0';
         if (*n == max) {
             snprintf(err, errlen, "%s: at most %d values", flag, max);
             return false;
         }
-        v[(*n)++] = x;
-        p = *end ? end + 1 : end;
-        if (*end && !*p) {
-            snprintf(err, errlen, "%s ends with a comma: '%s'", flag, s);
+        if (!rl_setting_read(st, item, &v[*n], why, sizeof(why))) {
+            snprintf(err, errlen, "%s: value %d %s", flag, *n + 1, why);
             return false;
         }
+        (*n)++;
+        if (!comma)
+            return true;
+        p = comma + 1;
     }
-    if (*n == 0) {
-        snprintf(err, errlen, "%s needs at least one value", flag);
-        return false;
-    }
-    return true;
 }
 
 static bool parse_shard(const char *s, int *shard, int *count, char *err,
@@ -223,13 +165,26 @@ static bool parse_shard(const char *s, int *shard, int *count, char *err,
     *count = 0;
     if (!s)
         return true;
-    char tail;
-    if (sscanf(s, "%d/%d%c", shard, count, &tail) != 2 || *count < 1 ||
-        *shard < 1 || *shard > *count) {
+    const char *slash = strchr(s, '/');
+    char a[32];
+    long i = 0, n = 0;
+    size_t len = slash ? (size_t)(slash - s) : 0;
+    bool ok = slash && len < sizeof(a);
+    if (ok) {
+        memcpy(a, s, len);
+        a[len] = '\0';
+        ok = rl_parse_long(slash + 1, 1, 1000000000, &n) == RL_NUM_OK &&
+             rl_parse_long(a, 1, n, &i) == RL_NUM_OK;
+    }
+    if (!ok) {
+        char q[160];
+        rl_escape(q, sizeof(q), s, (size_t)-1);
         snprintf(err, errlen, "--shard expects I/N with 1 <= I <= N (e.g. "
-                 "--shard 2/8), got '%s'", s);
+                 "--shard 2/8), got '%s'", q);
         return false;
     }
+    *shard = (int)i;
+    *count = (int)n;
     return true;
 }
 
@@ -240,17 +195,19 @@ static int online_cores(void)
 }
 
 /* Parse flags into o; returns -1 to go on, else the exit code. */
-static int parse(const char *cmd, const char *usage,
-                 const struct rl_opt *opts, int nopts,
+static int parse(const char *cmd, const char *usage, unsigned cmdbit,
+                 const struct rl_bind *binds, int nbinds,
                  const struct exp_opts *defaults, int argc, char **argv,
-                 struct exp_opts *o, uint64_t *seen, FILE *out, FILE *errf)
+                 struct exp_opts *o, struct rl_cli *cli,
+                 struct rl_cli_seen *seen,
+                 FILE *out, FILE *errf)
 {
     char err[1024];
     *o = *defaults;
-    switch (rl_cli_parse(opts, nopts, argc, argv, o, seen, err,
-                         sizeof(err))) {
+    rl_cli_build(cli, cmdbit, O(cfg), binds, nbinds);
+    switch (rl_cli_parse(cli, argc, argv, o, seen, err, sizeof(err))) {
     case RL_CLI_HELP:
-        rl_cli_print_help(out, usage, opts, nopts, defaults);
+        rl_cli_print_help(out, usage, cli, defaults);
         return 0;
     case RL_CLI_ERROR:
         fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
@@ -258,8 +215,7 @@ static int parse(const char *cmd, const char *usage,
     case RL_CLI_OK:
         break;
     }
-    int di = rl_cli_find(opts, nopts, "--dataset");
-    if (o->cfg.data_path && di >= 0 && (*seen & ((uint64_t)1 << di))) {
+    if (o->cfg.data_path && rl_cli_seen(cli, seen, "--dataset")) {
         fprintf(errf, "richlazy %s: error: give either --data or --dataset, "
                 "not both\n", cmd);
         return 2;
@@ -267,12 +223,6 @@ static int parse(const char *cmd, const char *usage,
     return -1;
 }
 
-static bool flag_seen(const struct rl_opt *opts, int nopts, uint64_t seen,
-                      const char *name)
-{
-    int i = rl_cli_find(opts, nopts, name);
-    return i >= 0 && (seen & ((uint64_t)1 << i));
-}
 
 struct progress_ctx {
     struct rl_progress bar;
@@ -443,12 +393,14 @@ fail_nores:
 int rl_sweep_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     struct exp_opts o;
-    uint64_t seen;
+    struct rl_cli cli;
+    struct rl_cli_seen seen;
     struct exp_opts def = sweep_default;
     def.cfg = rl_config_default;
     def.cfg.log_every = 10;
-    int rc = parse("sweep", sweep_usage, sweep_opts, NOPTS(sweep_opts), &def,
-                   argc, argv, &o, &seen, out, errf);
+    int rc = parse("sweep", sweep_usage, RL_CMD_SWEEP, sweep_binds,
+                   NBINDS(sweep_binds), &def,
+                   argc, argv, &o, &cli, &seen, out, errf);
     if (rc >= 0)
         return rc;
     struct rl_exp *e = calloc(1, sizeof(*e));
@@ -459,15 +411,15 @@ int rl_sweep_main(int argc, char **argv, FILE *out, FILE *errf)
     char err[1024];
     double lambdas[RL_EXP_MAX_LIST];
     int n;
-    if (!parse_list("--lambdas", o.lambdas, lambdas, RL_EXP_MAX_LIST, &n, 0.0,
-                    false, err, sizeof(err))) {
+    if (!parse_list("--lambdas", o.lambdas, lambdas, RL_EXP_MAX_LIST, &n,
+                    "lambda", err, sizeof(err))) {
         fprintf(errf, "richlazy sweep: error: %s\n", err);
         free(e);
         return 2;
     }
     e->kind = RL_EXP_SWEEP;
     e->cfg = o.cfg;
-    e->cfg.init[RL_RICH] = e->cfg.init[RL_LAZY] = o.init;
+    e->cfg.net[RL_RICH].init = e->cfg.net[RL_LAZY].init = o.init;
     e->runs = o.runs;
     e->ncells = n;
     e->nx = n;
@@ -486,16 +438,18 @@ int rl_sweep_main(int argc, char **argv, FILE *out, FILE *errf)
 int rl_phase_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     struct exp_opts o;
-    uint64_t seen;
+    struct rl_cli cli;
+    struct rl_cli_seen seen;
     struct exp_opts def = phase_default;
     def.cfg = rl_config_default;
-    int rc = parse("phase", phase_usage, phase_opts, NOPTS(phase_opts), &def,
-                   argc, argv, &o, &seen, out, errf);
+    int rc = parse("phase", phase_usage, RL_CMD_PHASE, phase_binds,
+                   NBINDS(phase_binds), &def,
+                   argc, argv, &o, &cli, &seen, out, errf);
     if (rc >= 0)
         return rc;
     char err[1024];
     bool by_lr = o.lrs != NULL;
-    if (by_lr && flag_seen(phase_opts, NOPTS(phase_opts), seen,
+    if (by_lr && rl_cli_seen(&cli, &seen,
                            "--lambdas")) {
         fprintf(errf, "richlazy phase: error: give either --lambdas or --lrs "
                 "as the y axis, not both\n");
@@ -509,7 +463,8 @@ int rl_phase_main(int argc, char **argv, FILE *out, FILE *errf)
     double ys[RL_EXP_MAX_LIST];
     int ny;
     if (!parse_list(by_lr ? "--lrs" : "--lambdas", by_lr ? o.lrs : o.lambdas,
-                    ys, RL_EXP_MAX_LIST, &ny, 0.0, by_lr, err, sizeof(err))) {
+                    ys, RL_EXP_MAX_LIST, &ny, by_lr ? "lr" : "lambda", err,
+                    sizeof(err))) {
         fprintf(errf, "richlazy phase: error: %s\n", err);
         return 2;
     }
@@ -552,15 +507,16 @@ int rl_phase_main(int argc, char **argv, FILE *out, FILE *errf)
 int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     struct exp_opts o;
-    uint64_t seen;
+    struct rl_cli cli;
+    struct rl_cli_seen seen;
     struct exp_opts def = retrain_default;
     def.cfg = rl_config_default;
     def.cfg.lambda = 0.125;
     def.cfg.log_every = 1; /* both losses at every step, as the seed logs */
     def.cfg.lr = 0.0; /* the checkpoint's, unless given */
-    int rc = parse("retrain", retrain_usage, retrain_opts,
-                   NOPTS(retrain_opts), &def, argc, argv, &o, &seen, out,
-                   errf);
+    int rc = parse("retrain", retrain_usage, RL_CMD_RETRAIN,
+                   retrain_binds, NBINDS(retrain_binds), &def, argc, argv, &o,
+                   &cli, &seen, out, errf);
     if (rc >= 0)
         return rc;
     if (!o.from) {
@@ -580,8 +536,6 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
         fprintf(errf, "richlazy retrain: error: out of memory\n");
         return 1;
     }
-    const struct rl_opt *t = retrain_opts;
-    const int nt = NOPTS(retrain_opts);
     const struct rl_config *kc = &ck.cfg;
     e->kind = RL_EXP_RETRAIN;
     e->cfg = o.cfg;
@@ -589,25 +543,25 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
     e->cfg.hidden = kc->hidden;
     e->cfg.act = kc->act;
     e->cfg.out_init = kc->out_init;
-    e->cfg.init[RL_RICH] = kc->init[RL_RICH];
-    e->cfg.init[RL_LAZY] = kc->init[RL_LAZY];
+    for (int w = 0; w < RL_NETS; w++)
+        e->cfg.net[w] = kc->net[w];
     /* the new data and lr default to the checkpoint's */
-    bool data_given = flag_seen(t, nt, seen, "--dataset") ||
-                      flag_seen(t, nt, seen, "--data");
+    bool data_given = rl_cli_seen(&cli, &seen, "--dataset") ||
+                      rl_cli_seen(&cli, &seen, "--data");
     if (!data_given) {
         e->cfg.dataset = kc->dataset;
         if (kc->data_path) {
             snprintf(e->data_buf, sizeof(e->data_buf), "%s", kc->data_path);
             e->cfg.data_path = e->data_buf;
         }
-        if (!flag_seen(t, nt, seen, "--samples"))
+        if (!rl_cli_seen(&cli, &seen, "--samples"))
             e->cfg.samples = kc->samples;
-        if (!flag_seen(t, nt, seen, "--noise"))
+        if (!rl_cli_seen(&cli, &seen, "--noise"))
             e->cfg.noise = kc->noise;
     }
-    if (!flag_seen(t, nt, seen, "--lr"))
+    if (!rl_cli_seen(&cli, &seen, "--lr"))
         e->cfg.lr = kc->lr;
-    if (!flag_seen(t, nt, seen, "--seed"))
+    if (!rl_cli_seen(&cli, &seen, "--seed"))
         e->cfg.seed = kc->seed;
     e->runs = o.runs;
     e->resample = !o.same_data;
@@ -622,7 +576,7 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
     e->nx = RL_NETS;
     e->ny = 1;
     for (int w = 0; w < RL_NETS; w++)
-        e->cells[w] = (struct rl_exp_cell){.init = kc->init[w],
+        e->cells[w] = (struct rl_exp_cell){.init = kc->net[w].init,
                                            .lr = e->cfg.lr,
                                            .lambda = o.cfg.lambda,
                                            .from_net = w};
@@ -636,41 +590,35 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
 
 int rl_merge_main(int argc, char **argv, FILE *out, FILE *errf)
 {
-    const char *dir = NULL;
-    bool quiet = false;
+    static const struct rl_bind merge_binds[] = {
+        {"out", RL_BIND_CONFIG, "output folder (default: the first shard's "
+                                "folder)"},
+    };
+    struct rl_config cfg = rl_config_default;
+    struct rl_cli cli;
+    rl_cli_build(&cli, RL_CMD_MERGE, 0, merge_binds, NBINDS(merge_binds));
     char **paths = calloc((size_t)argc + 1, sizeof(char *));
     if (!paths) {
         fprintf(errf, "richlazy merge: error: out of memory\n");
         return 1;
     }
     int np = 0;
-    for (int a = 0; a < argc; a++) {
-        if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help")) {
-            fputs(merge_usage, out);
-            free(paths);
-            return 0;
-        } else if (!strcmp(argv[a], "--quiet")) {
-            quiet = true;
-        } else if (!strcmp(argv[a], "--out") || !strncmp(argv[a], "--out=", 6)) {
-            if (argv[a][5] == '=') {
-                dir = argv[a] + 6;
-            } else if (a + 1 < argc) {
-                dir = argv[++a];
-            } else {
-                fprintf(errf, "richlazy merge: error: --out needs a value "
-                        "(DIR)\n");
-                free(paths);
-                return 2;
-            }
-        } else if (!strncmp(argv[a], "--", 2)) {
-            fprintf(errf, "richlazy merge: error: unknown flag '%s' (see "
-                    "--help)\n", argv[a]);
-            free(paths);
-            return 2;
-        } else {
-            paths[np++] = argv[a];
-        }
+    char perr[1024];
+    switch (rl_cli_parse_positional(&cli, argc, argv, &cfg, NULL, paths, argc,
+                                    &np, perr, sizeof(perr))) {
+    case RL_CLI_HELP:
+        rl_cli_print_help(out, merge_usage, &cli, NULL);
+        free(paths);
+        return 0;
+    case RL_CLI_ERROR:
+        fprintf(errf, "richlazy merge: error: %s\n", perr);
+        free(paths);
+        return 2;
+    case RL_CLI_OK:
+        break;
     }
+    const char *dir = cfg.out_dir;
+    bool quiet = cfg.quiet;
     if (np == 0) {
         fprintf(errf, "richlazy merge: error: name the shard files or "
                 "folders to merge (see --help)\n");

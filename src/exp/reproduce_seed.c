@@ -216,13 +216,13 @@ enum { SEED2_UNITS = 10 };
 
 void rl_preset_seed2_window(struct rl_config *cfg)
 {
-    cfg->init[RL_RICH] = 0.5; /* the left net is seed-2's net */
+    cfg->net[RL_RICH].init = 0.5; /* the left net is seed-2's net */
 }
 
 bool rl_preset_seed2(struct rl_repro *r, char *err, size_t errlen)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.init[RL_RICH] = 0.5;
+    cfg.net[RL_RICH].init = 0.5;
     cfg.log_every = 10;
     struct rl_trainer tr;
     if (!rl_trainer_init(&tr, &cfg, 0, err, errlen))

@@ -410,7 +410,7 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
         rl_canvas_fill_rect(c, b.x, b.y, b.w, b.h,
                             rl_with_alpha(th->net[w], 0x22));
     rl_canvas_fill_rect(c, b.x, b.y, 5 * s, b.h, th->net[w]);
-    fmt(a, sizeof(a), tr->cfg.init[w]);
+    fmt(a, sizeof(a), tr->cfg.net[w].init);
     fmt(l, sizeof(l), tr->last[w].loss);
     fmt(rel, sizeof(rel), tr->last[w].rel_w1);
     char items[4][64];

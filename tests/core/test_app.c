@@ -87,7 +87,7 @@ static void test_tab_selects_and_init_keys_reinit_selected(void)
     double rich_w1_0 = app.tr->net[RL_RICH].w1_0[0];
 
     press(&app, "Up"); /* rich x2 */
-    CHECK_NEAR(app.tr->cfg.init[RL_RICH], 0.002, 1e-15);
+    CHECK_NEAR(app.tr->cfg.net[RL_RICH].init, 0.002, 1e-15);
     CHECK(app.tr->step[RL_RICH] == 10); /* re-initialised, then one frame */
     CHECK(app.tr->step[RL_LAZY] == 60); /* untouched */
     CHECK_NEAR(app.tr->net[RL_RICH].w1_0[0], 2 * rich_w1_0, 1e-9);
@@ -97,15 +97,15 @@ static void test_tab_selects_and_init_keys_reinit_selected(void)
 
     press(&app, "Down");
     press(&app, "Down"); /* rich: 0.002 -> 0.001 -> 0.0005 */
-    CHECK_NEAR(app.tr->cfg.init[RL_RICH], 0.0005, 1e-15);
+    CHECK_NEAR(app.tr->cfg.net[RL_RICH].init, 0.0005, 1e-15);
 
     press(&app, "Tab");
     CHECK(app.selected == RL_LAZY);
     CHECK_CONTAINS(message(&app), "selected: lazy");
     press(&app, "Down");
-    CHECK_NEAR(app.tr->cfg.init[RL_LAZY], 0.125, 1e-15);
+    CHECK_NEAR(app.tr->cfg.net[RL_LAZY].init, 0.125, 1e-15);
     CHECK_NEAR(app.tr->net[RL_LAZY].w1_0[0], 0.5 * lazy_w1_0, 1e-9);
-    CHECK_NEAR(app.tr->cfg.init[RL_RICH], 0.0005, 1e-15);
+    CHECK_NEAR(app.tr->cfg.net[RL_RICH].init, 0.0005, 1e-15);
     press(&app, "Tab");
     CHECK(app.selected == RL_RICH);
     rl_app_destroy(&app);

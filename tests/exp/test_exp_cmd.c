@@ -157,7 +157,19 @@ static void test_retrain_from_checkpoint(void)
 static void test_bad_flags(void)
 {
     CHECK(cmd(rl_sweep_main, "--lambdas", "0,abc", NULL) == 2);
+    CHECK_CONTAINS(err_text, "--lambdas: value 2 expects a decimal number, "
+                   "got 'abc'");
+    /* list items are read as their flag is: decimal, no spaces */
+    CHECK(cmd(rl_sweep_main, "--lambdas", "0,0x10", NULL) == 2);
+    CHECK_CONTAINS(err_text, "--lambdas: value 2 expects a decimal number");
+    CHECK(cmd(rl_sweep_main, "--lambdas", "0, 0.5", NULL) == 2);
+    CHECK_CONTAINS(err_text, "got ' 0.5'");
+    CHECK(cmd(rl_phase_main, "--lrs", "0.1,0", NULL) == 2);
+    CHECK_CONTAINS(err_text, "--lrs: value 2 must be > 0");
+    CHECK(cmd(rl_sweep_main, "--lambdas", "0,,1", NULL) == 2);
     CHECK_CONTAINS(err_text, "--lambdas expects numbers separated by commas");
+    CHECK(cmd(rl_sweep_main, "--shard", " 1/2", NULL) == 2);
+    CHECK_CONTAINS(err_text, "--shard expects I/N");
     CHECK(cmd(rl_sweep_main, "--lambdas", "0,-1", NULL) == 2);
     CHECK_CONTAINS(err_text, "must be >= 0");
     CHECK(cmd(rl_sweep_main, "--lambdas", "0,", NULL) == 2);
