@@ -2,6 +2,7 @@
  * and the moments Sxx, Sxy the linear fast path needs (see rl_data.h). */
 #include "rl_data.h"
 
+#include "rl_readfile.h"
 #include "rl_rng.h"
 
 #include <assert.h>
@@ -17,6 +18,11 @@
 /* A CSV bigger than this is almost surely a mistake, and 50M rows already
  * take 600 MB as floats: refuse with a message instead of swapping. */
 #define RL_DATA_MAX_ROWS 50000000
+/* The file may hold at most this many bytes (50M rows of "%.9g,%.9g,1"
+ * fit with room to spare) and a line at most RL_DATA_MAX_LINE bytes: an
+ * endless or mistaken file is refused instead of read forever. */
+#define RL_DATA_MAX_BYTES ((uint64_t)4 << 30)
+#define RL_DATA_MAX_LINE (1 << 20)
 
 static const char *const dataset_names[RL_DATASET_COUNT] = {
     [RL_DATASET_BLOBS] = "blobs",
@@ -250,21 +256,59 @@ static void quote_field(char *out, size_t outlen, const char *s)
         out[k] = '\0';
 }
 
-/* Split line into at most nmax fields at commas, trimmed; returns the
- * number of fields found (which may exceed nmax; extras are dropped). */
+/* Split line into at most nmax fields at commas, RFC 4180 style: a field
+ * may be wrapped in double quotes (commas inside stay, "" is one quote),
+ * as csv.QUOTE_ALL and spreadsheet exporters write it; spaces and tabs
+ * around a field are dropped. Unquotes in place. Returns the number of
+ * fields found (which may exceed nmax; extras are dropped), or -(k+1)
+ * when the quote opened in field k is not closed. */
 static int split_fields(char *line, char **fields, int nmax)
 {
     int count = 0;
-    for (char *p = line;;) {
-        char *comma = strchr(p, ',');
-        if (comma)
-            *comma = '\0';
+    char *p = line;
+    for (;;) {
+        while (is_blank(*p))
+            p++;
+        char *start = p, *end;
+        if (*p == '"') {
+            char *w = start;
+            for (p++;; p++) {
+                if (!*p)
+                    return -(count + 1);
+                if (*p == '"') {
+                    if (p[1] != '"')
+                        break;
+                    p++;
+                }
+                *w++ = *p;
+            }
+            end = w;
+            p++; /* the closing quote */
+            while (is_blank(*p))
+                p++;
+            /* text after the closing quote stays in the field, so a
+             * stray '"1"x' is reported as not a number */
+            char *rest = p;
+            while (*p && *p != ',')
+                p++;
+            size_t extra = (size_t)(p - rest);
+            memmove(end, rest, extra);
+            end += extra;
+        } else {
+            while (*p && *p != ',')
+                p++;
+            end = p;
+            while (end > start && is_blank(end[-1]))
+                end--;
+        }
+        bool more = *p == ',';
+        *end = '\0';
         if (count < nmax)
-            fields[count] = trim(p);
+            fields[count] = start;
         count++;
-        if (!comma)
+        if (!more)
             return count;
-        p = comma + 1;
+        p++;
     }
 }
 
@@ -341,14 +385,16 @@ static bool csv_line(struct csv_reader *rd, char *line, char *err,
     /* a UTF-8 byte order mark, as spreadsheet programs write it */
     if (rd->line == 1 && !strncmp(line, "\xEF\xBB\xBF", 3))
         line += 3;
-    size_t len = strlen(line);
-    if (len > 0 && line[len - 1] == '\r') /* CRLF */
-        line[--len] = '\0';
     if (!*trim(line))
         return true;
 
     char *fields[3];
     int count = split_fields(line, fields, 3);
+    if (count < 0) {
+        set_err(err, errlen, "%s:%ld: the quote opened in column %d is not "
+                "closed", rd->path, rd->line, -count);
+        return false;
+    }
     bool first = !rd->seen_line;
     rd->seen_line = true;
     if (first && count == 3 && is_header(fields, 3)) {
@@ -385,38 +431,90 @@ static bool csv_line(struct csv_reader *rd, char *line, char *err,
     return true;
 }
 
+/* One line of f into buf (cap bytes), without its end: LF, CRLF and a
+ * lone CR (old Mac exports) all end a line. Returns the line's length,
+ * -1 at the end of the file, -2 when the line does not fit, -3 on a read
+ * error. A NUL byte is kept, so the caller can name it. */
+static long read_line(FILE *f, char *buf, size_t cap, uint64_t *bytes)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc_unlocked(f)) != EOF) {
+        (*bytes)++;
+        if (c == '\n')
+            break;
+        if (c == '\r') {
+            int d = getc_unlocked(f);
+            if (d == '\n')
+                (*bytes)++;
+            else if (d != EOF)
+                ungetc(d, f);
+            break;
+        }
+        if (n + 1 >= cap)
+            return -2;
+        buf[n++] = (char)c;
+    }
+    if (c == EOF && ferror(f))
+        return -3;
+    if (c == EOF && n == 0)
+        return -1;
+    buf[n] = '\0';
+    return (long)n;
+}
+
+/* Read every line of f through line (RL_DATA_MAX_LINE + 1 bytes); false
+ * with err on the first problem. */
+static bool csv_read_lines(struct csv_reader *rd, FILE *f, char *line,
+                           char *err, size_t errlen)
+{
+    uint64_t bytes = 0;
+    for (;;) {
+        errno = 0;
+        long got = read_line(f, line, RL_DATA_MAX_LINE + 1, &bytes);
+        if (got == -1)
+            return true;
+        if (got == -3) {
+            set_err(err, errlen, "%s:%ld: read error: %s", rd->path,
+                    rd->line + 1, strerror(errno ? errno : EIO));
+            return false;
+        }
+        rd->line++;
+        if (got == -2) {
+            set_err(err, errlen, "%s:%ld: line longer than 1 MiB; is "
+                    "this a CSV of x,y,label rows?", rd->path, rd->line);
+            return false;
+        }
+        if (bytes > RL_DATA_MAX_BYTES) { /* the file grew while read */
+            set_err(err, errlen, "%s:%ld: more than 4 GiB; refusing to "
+                    "read on (subsample the file)", rd->path, rd->line);
+            return false;
+        }
+        if ((rd->line & 4095) == 0 && rl_read_stopped()) {
+            set_err(err, errlen, "%s:%ld: reading stopped (interrupted)",
+                    rd->path, rd->line);
+            return false;
+        }
+        if (strlen(line) != (size_t)got) {
+            set_err(err, errlen, "%s:%ld: line contains a NUL byte; "
+                    "is this a text CSV file?", rd->path, rd->line);
+            return false;
+        }
+        if (!csv_line(rd, line, err, errlen))
+            return false;
+    }
+}
+
 /* Read every line of f; false with err on the first problem. */
 static bool csv_read(struct csv_reader *rd, FILE *f, char *err,
                      size_t errlen)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    bool ok = true;
-    for (;;) {
-        errno = 0;
-        ssize_t got = getline(&line, &cap, f); /* lines of any length */
-        if (got < 0) {
-            if (ferror(f)) {
-                set_err(err, errlen, "%s:%ld: read error: %s", rd->path,
-                        rd->line + 1, strerror(errno ? errno : EIO));
-                ok = false;
-            }
-            break;
-        }
-        rd->line++;
-        if (got > 0 && line[got - 1] == '\n')
-            line[--got] = '\0';
-        if (strlen(line) != (size_t)got) {
-            set_err(err, errlen, "%s:%ld: line contains a NUL byte; "
-                    "is this a text CSV file?", rd->path, rd->line);
-            ok = false;
-            break;
-        }
-        if (!csv_line(rd, line, err, errlen)) {
-            ok = false;
-            break;
-        }
+    char *line = malloc(RL_DATA_MAX_LINE + 1);
+    if (!line) {
+        set_err(err, errlen, "%s: out of memory", rd->path);
+        return false;
     }
+    bool ok = csv_read_lines(rd, f, line, err, errlen);
     free(line);
     return ok;
 }
@@ -439,28 +537,11 @@ static bool csv_check(const struct csv_reader *rd, char *err, size_t errlen)
     return true;
 }
 
-/* Open path for reading, refusing directories (which fopen accepts). */
-static FILE *csv_open(const char *path, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        set_err(err, errlen, "%s: cannot open: %s", path, strerror(EISDIR));
-        fclose(f);
-        return NULL;
-    }
-    return f;
-}
-
 bool rl_data_load_csv(struct rl_data *d, const char *path,
                       char *err, size_t errlen)
 {
     memset(d, 0, sizeof(*d));
-    FILE *f = csv_open(path, err, errlen);
+    FILE *f = rl_read_open(path, RL_DATA_MAX_BYTES, err, errlen);
     if (!f)
         return false;
     struct csv_reader rd = {.path = path};

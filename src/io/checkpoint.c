@@ -13,6 +13,7 @@
 
 #include "rl_npy.h"
 #include "rl_output.h"
+#include "rl_readfile.h"
 
 enum { CHECKPOINT_FORMAT = 1 };
 
@@ -144,11 +145,16 @@ static bool read_settings(struct rl_checkpoint *ck, const char *dir,
 {
     char path[4200];
     snprintf(path, sizeof(path), "%s/%s", dir, settings_name);
-    FILE *f = fopen(path, "r");
+    /* a regular file of at most 1 MiB (it holds a few dozen lines) */
+    char why[4400];
+    FILE *f = rl_read_open(path, (uint64_t)1 << 20, why, sizeof(why));
     if (!f) {
-        snprintf(err, errlen, "%s: not a checkpoint (%s: %s); save one with "
-                 "'richlazy run --checkpoint DIR'", dir, settings_name,
-                 strerror(errno));
+        if (errno)
+            snprintf(err, errlen, "%s: not a checkpoint (%s: %s); save one "
+                     "with 'richlazy run --checkpoint DIR'", dir,
+                     settings_name, strerror(errno));
+        else
+            snprintf(err, errlen, "%s", why);
         return false;
     }
     static char val[K_COUNT][4096];

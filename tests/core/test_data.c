@@ -335,6 +335,60 @@ static void test_csv_errors(void)
                       "zzzz,1\n", ":2: ", "column 2 ('?zzzz");
 }
 
+/* Quoted fields that are still not what a data row needs: named. */
+static void test_csv_quote_errors(void)
+{
+    const char *p = TMP("quote.csv");
+    expect_load_error(p, "1,2,0\n\"1.5,2,1\n", ":2: ",
+                      "the quote opened in column 1 is not closed");
+    expect_load_error(p, "1,2,0\n1,2,\"1\n", ":2: ",
+                      "the quote opened in column 3 is not closed");
+    /* a quoted decimal comma is one field, and not a number */
+    expect_load_error(p, "1,2,0\n\"1,5\",2,1\n", ":2: ",
+                      "column 1 ('1,5') is not a number");
+    expect_load_error(p, "1,2,0\n\"1\"x,2,1\n", ":2: ",
+                      "column 1 ('1x') is not a number");
+    expect_load_error(p, "1,2,0\n\"\",2,1\n", ":2: ", "column 1 is empty");
+    expect_load_error(p, "1,2,0\n1,2,\"2\"\n", ":2: ", "label '2' is not 0 or 1");
+    /* CR-only line ends count lines as a reader sees them */
+    expect_load_error(p, "1,2,0\r1,2,1\r1,q,1\r", ":3: ",
+                      "column 2 ('q') is not a number");
+    expect_load_error(p, "1,2,0\r\n1,2,1\r1,2\n", ":3: ",
+                      "expected 3 columns (x,y,label), found 2");
+}
+
+/* Issue 16 class 2: endless and special files are refused up front, a
+ * line has a limit. */
+static void test_csv_special_files(void)
+{
+    struct rl_data d;
+    char err[512] = "";
+    CHECK(!rl_data_load_csv(&d, "/dev/zero", err, sizeof(err)));
+    CHECK(is_zeroed(&d));
+    CHECK_CONTAINS(err, "/dev/zero: is a character device, not a regular "
+                   "file");
+    const char *fifo = TMP("fifo.csv");
+    remove(fifo);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    /* no writer: the open must not wait for one */
+    CHECK(!rl_data_load_csv(&d, fifo, err, sizeof(err)));
+    CHECK_CONTAINS(err, "fifo.csv: is a FIFO (named pipe), not a regular "
+                   "file");
+    remove(fifo);
+
+    /* a line of more than 1 MiB is refused, not read on */
+    const char *p = TMP("longline.csv");
+    size_t n = ((size_t)1 << 20) + 10;
+    char *text = malloc(n + 1);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    memset(text, '1', n);
+    text[n] = '\0';
+    expect_load_error(p, text, ":1: ", "line longer than 1 MiB");
+    free(text);
+}
+
 static void test_csv_world_errors(void)
 {
     const char *missing = TMP("does_not_exist.csv");
@@ -347,7 +401,7 @@ static void test_csv_world_errors(void)
     char err[256] = "";
     CHECK(!rl_data_load_csv(&d, dir, err, sizeof(err)));
     CHECK(is_zeroed(&d));
-    CHECK_CONTAINS(err, "dir.csv: cannot open: Is a directory");
+    CHECK_CONTAINS(err, "dir.csv: is a directory, not a regular file");
     rmdir(dir);
 
     const char *nul = TMP("nul.csv");
@@ -391,6 +445,14 @@ static void test_csv_formats(void)
         "  1.5 ,\t-2,  0.0 \r\n 0.25 , 3 , 1.0\r\n",  /* spaces, 0.0/1.0 */
         "\xEF\xBB\xBFx,y,label\n1.5,-2,0\n0.25,3,1\n", /* UTF-8 BOM */
         "1.5e0,-2.000,0\n+0.25,3,1\n",                /* number spellings */
+        /* issue 16 class 9: CSV as people write it */
+        "\"1.5\",\"-2\",\"0\"\n\"0.25\",\"3\",\"1\"\n",    /* QUOTE_ALL */
+        "\"x\",\"y\",\"label\"\r\n\"1.5\",-2,0\r\n0.25,\"3\",1\r\n", /* mixed */
+        " \"1.5\" , \"-2\",0\n0.25,3, \"1\" \n",          /* spaces */
+        "x,y,label\r1.5,-2,0\r0.25,3,1\r",          /* CR only (old Mac) */
+        "1.5,-2,0\r0.25,3,1",                        /* CR, no final end */
+        "x,y,label\r\n1.5,-2,0\n0.25,3,1\r",        /* every end at once */
+        "\r\n\r\r1.5,-2,0\r\r\n0.25,3,1\n\n",        /* blank lines of all kinds */
     };
     for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
         struct rl_data d = load_ok(p, variants[v]);
@@ -587,6 +649,8 @@ int main(void)
     test_copy();
     test_csv_errors();
     test_csv_world_errors();
+    test_csv_quote_errors();
+    test_csv_special_files();
     test_csv_formats();
     test_csv_large();
     test_csv_round_trip();
