@@ -220,9 +220,15 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
     }
     if (due)
         h->next_frame = (h->clock / h->every + 1) * h->every;
-    if (h->app.quit)
-        return 0; /* q ends the run early, like closing the window */
     return k > 0 ? k : 1;
+}
+
+/* q ends the run early, like closing the window: after the frame that
+ * pressed it (its steps count), or before the first when at frame 0. */
+static bool hook_quitting(void *ctx)
+{
+    const struct headless *h = ctx;
+    return h->app.quit;
 }
 
 static bool hook_finish(void *ctx, struct rl_trainer *tr, char *err,
@@ -274,6 +280,7 @@ int rl_headless_main(int argc, char **argv, FILE *out, FILE *errf)
         .ctx = h,
         .start = hook_start,
         .frame = hook_frame,
+        .quitting = hook_quitting,
         .finish = hook_finish,
         .destroy = hook_destroy,
     };

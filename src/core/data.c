@@ -537,10 +537,31 @@ static bool csv_check(const struct csv_reader *rd, char *err, size_t errlen)
     return true;
 }
 
+/* The name comes back in line-based files (checkpoint.txt, shards,
+ * frames.csv): a control character (a newline above all) would break
+ * them, so such a name is refused before it is used. */
+static bool name_ok(const char *path, char *err, size_t errlen)
+{
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7f)
+            continue;
+        char q[48];
+        quote_field(q, sizeof(q), path);
+        set_err(err, errlen, "%s: the file name holds a control character "
+                "(byte 0x%02x at offset %zu), which checkpoints and shard "
+                "files cannot keep; rename the file", q, *p,
+                (size_t)(p - (const unsigned char *)path));
+        return false;
+    }
+    return true;
+}
+
 bool rl_data_load_csv(struct rl_data *d, const char *path,
                       char *err, size_t errlen)
 {
     memset(d, 0, sizeof(*d));
+    if (!name_ok(path, err, errlen))
+        return false;
     FILE *f = rl_read_open(path, RL_DATA_MAX_BYTES, err, errlen);
     if (!f)
         return false;
@@ -656,22 +677,57 @@ bool rl_data_copy(struct rl_data *dst, const struct rl_data *src)
     return true;
 }
 
+/* The shortest %.Pg (P = 1..9) that reads back as v exactly. */
+static void shortest(char *out, size_t outlen, float v)
+{
+    for (int p = 1; p < 9; p++) {
+        snprintf(out, outlen, "%.*g", p, v);
+        if (strtof(out, NULL) == v)
+            return;
+    }
+    snprintf(out, outlen, "%.9g", v);
+}
+
 /* Write the rows to an open file; false on any write error. */
-static bool write_rows(const struct rl_data *d, FILE *f)
+static bool write_rows(const struct rl_data *d, FILE *f, bool short_form)
 {
     if (fprintf(f, "x,y,label\n") < 0)
         return false;
     for (int i = 0; i < d->n; i++) {
-        /* %.9g: enough digits that every float reads back exactly */
-        if (fprintf(f, "%.9g,%.9g,%d\n", d->x[2 * i], d->x[2 * i + 1],
-                    d->y[i] != 0.0f) < 0)
+        int r;
+        if (short_form) {
+            char a[32], b[32];
+            shortest(a, sizeof(a), d->x[2 * i]);
+            shortest(b, sizeof(b), d->x[2 * i + 1]);
+            r = fprintf(f, "%s,%s,%d\n", a, b, d->y[i] != 0.0f);
+        } else {
+            /* %.9g: enough digits that every float reads back exactly */
+            r = fprintf(f, "%.9g,%.9g,%d\n", d->x[2 * i], d->x[2 * i + 1],
+                        d->y[i] != 0.0f);
+        }
+        if (r < 0)
             return false;
     }
     return fflush(f) == 0 && !ferror(f);
 }
 
+static bool write_csv(const struct rl_data *d, const char *path,
+                      bool short_form, char *err, size_t errlen);
+
 bool rl_data_write_csv(const struct rl_data *d, const char *path,
                        char *err, size_t errlen)
+{
+    return write_csv(d, path, false, err, errlen);
+}
+
+bool rl_data_write_csv_shortest(const struct rl_data *d, const char *path,
+                                char *err, size_t errlen)
+{
+    return write_csv(d, path, true, err, errlen);
+}
+
+static bool write_csv(const struct rl_data *d, const char *path,
+                      bool short_form, char *err, size_t errlen)
 {
     /* write path.tmp and rename it over path, so a reader never sees a
      * half-written file and a failed write keeps the old one */
@@ -692,7 +748,7 @@ bool rl_data_write_csv(const struct rl_data *d, const char *path,
         return false;
     }
     errno = 0;
-    bool ok = write_rows(d, f);
+    bool ok = write_rows(d, f, short_form);
     int saved = errno;
     if (fclose(f) != 0 && ok) {
         ok = false;

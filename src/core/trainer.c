@@ -60,12 +60,15 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
     /* refuse sizes that would not fit before allocating them (overcommit
      * would let the allocations succeed and the process be killed later);
      * a CSV's size is known once it is read */
-    if (!cfg->data_path && !rl_memory_check(cfg->hidden, cfg->samples, err,
-                                            errlen))
+    bool linear = cfg->act == RL_ACT_LINEAR; /* no (n, h) scratch used */
+    if (!cfg->data_path &&
+        !rl_memory_check_run(cfg->hidden, cfg->samples, linear, 0.0, err,
+                             errlen))
         goto fail;
     if (!build_data(tr, err, errlen))
         goto fail;
-    if (!rl_memory_check(cfg->hidden, tr->train.n + tr->test.n, err, errlen))
+    if (!rl_memory_check_run(cfg->hidden, tr->train.n + tr->test.n, linear,
+                             0.0, err, errlen))
         goto fail;
     for (int w = 0; w < RL_NETS; w++) {
         if (!rl_net_init(&tr->net[w], cfg->hidden, tr->train.n) ||

@@ -202,6 +202,13 @@ static bool parse_list(const char *flag, const char *s, double *v, int max,
             snprintf(err, errlen, "%s: at most %d values", flag, max);
             return false;
         }
+        /* the same value twice would run the same cell twice */
+        for (int k = 0; k < *n; k++)
+            if (v[k] == x) {
+                snprintf(err, errlen, "%s: value %d (%g) repeats value %d; "
+                         "give each value once", flag, *n + 1, x, k + 1);
+                return false;
+            }
         v[(*n)++] = x;
         p = *end ? end + 1 : end;
         if (*end && !*p) {
