@@ -1,9 +1,12 @@
 /* test_data.c: built-in datasets, moments, CSV load/save and the split. */
 #include "rl_data.h"
+#include "rl_readfile.h"
 
 #include "check.h"
 
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +392,98 @@ static void test_csv_special_files(void)
     free(text);
 }
 
+/* The one way input files are opened (rl_read_open): regular files only,
+ * a size limit, errno kept for files that cannot be opened at all. */
+static void test_read_open(void)
+{
+    char err[512];
+    const char *p = TMP("limit.csv");
+    write_text(p, "0123456789");
+    FILE *f = rl_read_open(p, 10, err, sizeof(err));
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    errno = 123;
+    CHECK(rl_read_open(p, 9, err, sizeof(err)) == NULL);
+    CHECK(errno == 0);
+    CHECK_CONTAINS(err, "limit.csv: is 10 bytes, more than the 9 bytes this "
+                   "file may have");
+    remove(p);
+    CHECK(rl_read_open(p, 10, err, sizeof(err)) == NULL);
+    CHECK(errno == ENOENT);
+    CHECK_CONTAINS(err, "limit.csv: cannot open: No such file or directory");
+    CHECK(rl_read_open("/dev/null", 10, err, sizeof(err)) == NULL);
+    CHECK(errno == 0);
+    CHECK_CONTAINS(err, "/dev/null: is a character device, not a regular "
+                   "file; give a file");
+    CHECK(rl_read_open(RL_TEST_BUILD_DIR, 10, err, sizeof(err)) == NULL);
+    CHECK_CONTAINS(err, ": is a directory, not a regular file");
+    char size[32];
+    rl_read_format_size(size, sizeof(size), (uint64_t)4 << 30);
+    CHECK(!strcmp(size, "4 GiB"));
+    rl_read_format_size(size, sizeof(size), 1536);
+    CHECK(!strcmp(size, "1.5 KiB"));
+}
+
+static int stop_now(void)
+{
+    return SIGTERM;
+}
+
+/* A long read polls the stop hook (a caught Ctrl-C or SIGTERM) and ends
+ * with a message instead of reading on. */
+static void test_csv_read_stops(void)
+{
+    const char *p = TMP("stop.csv");
+    FILE *f = fopen(p, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    for (int i = 0; i < 10000; i++)
+        fprintf(f, "%d,%d,%d\n", i, i, i % 2);
+    fclose(f);
+    struct rl_data d;
+    char err[512] = "";
+    rl_read_set_stop(stop_now);
+    CHECK(!rl_data_load_csv(&d, p, err, sizeof(err)));
+    rl_read_set_stop(NULL);
+    CHECK(is_zeroed(&d));
+    CHECK_CONTAINS(err, "stop.csv:4096: reading stopped (interrupted)");
+    /* without the hook the same file loads */
+    CHECK(rl_data_load_csv(&d, p, err, sizeof(err)));
+    CHECK(d.n == 10000);
+    rl_data_destroy(&d);
+    remove(p);
+}
+
+/* A loaded file's numbers come back in data.csv as written (issue 16
+ * class 6), in the shortest form that reads back as the same float. */
+static void test_csv_shortest(void)
+{
+    const char *in = TMP("short_in.csv"), *out = TMP("short_out.csv");
+    write_text(in, "x,y,label\n0.1,-1.7,0\n1e-05,3,1\n");
+    struct rl_data d;
+    char err[256] = "";
+    CHECK(rl_data_load_csv(&d, in, err, sizeof(err)));
+    CHECK(rl_data_write_csv_shortest(&d, out, err, sizeof(err)));
+    FILE *f = fopen(out, "r");
+    char text[256] = "";
+    if (f) {
+        size_t n = fread(text, 1, sizeof(text) - 1, f);
+        text[n] = '\0';
+        fclose(f);
+    }
+    CHECK(!strcmp(text, "x,y,label\n0.1,-1.7,0\n1e-05,3,1\n"));
+    /* and it reads back to the very same floats */
+    struct rl_data back;
+    CHECK(rl_data_load_csv(&back, out, err, sizeof(err)));
+    CHECK(same_data(&d, &back));
+    rl_data_destroy(&back);
+    rl_data_destroy(&d);
+    remove(in);
+    remove(out);
+}
+
 static void test_csv_world_errors(void)
 {
     const char *missing = TMP("does_not_exist.csv");
@@ -651,6 +746,9 @@ int main(void)
     test_csv_world_errors();
     test_csv_quote_errors();
     test_csv_special_files();
+    test_read_open();
+    test_csv_read_stops();
+    test_csv_shortest();
     test_csv_formats();
     test_csv_large();
     test_csv_round_trip();
