@@ -150,6 +150,24 @@ static const char *ratio_problem(const struct rl_trainer *tr, int w)
     return NULL;
 }
 
+/* The rich/lazy rel_w1 ratio, or why there is none (never -nan). */
+static void print_ratio(FILE *out, const struct rl_trainer *tr)
+{
+    const char *why[RL_NETS] = {ratio_problem(tr, RL_RICH),
+                                ratio_problem(tr, RL_LAZY)};
+    if (why[RL_RICH] || why[RL_LAZY]) {
+        int w = why[RL_RICH] ? RL_RICH : RL_LAZY;
+        fprintf(out, "  rich/lazy rel_w1 ratio: none (the %s net %s)\n",
+                rl_net_label(w), why[w]);
+    } else if (tr->last[RL_LAZY].rel_w1 > 0) {
+        fprintf(out, "  rich/lazy rel_w1 ratio: %.4g\n",
+                tr->last[RL_RICH].rel_w1 / tr->last[RL_LAZY].rel_w1);
+    } else {
+        fprintf(out, "  rich/lazy rel_w1 ratio: none (the lazy net's W1 "
+                "did not move)\n");
+    }
+}
+
 /* "trained 1 of the run's 200 steps" or, after restarts, "trained 40
  * steps since its last restart (2 restarts; 140 of the run's 200 steps in
  * all)". */
@@ -211,19 +229,7 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
                     tr->diverged_step[w], num(tr->diverged_lr[w]).s);
         fputc('\n', out);
     }
-    const char *why[RL_NETS] = {ratio_problem(tr, RL_RICH),
-                                ratio_problem(tr, RL_LAZY)};
-    if (why[RL_RICH] || why[RL_LAZY]) {
-        int w = why[RL_RICH] ? RL_RICH : RL_LAZY;
-        fprintf(out, "  rich/lazy rel_w1 ratio: none (the %s net %s)\n",
-                rl_net_label(w), why[w]);
-    } else if (tr->last[RL_LAZY].rel_w1 > 0) {
-        fprintf(out, "  rich/lazy rel_w1 ratio: %.4g\n",
-                tr->last[RL_RICH].rel_w1 / tr->last[RL_LAZY].rel_w1);
-    } else {
-        fprintf(out, "  rich/lazy rel_w1 ratio: none (the lazy net's W1 "
-                "did not move)\n");
-    }
+    print_ratio(out, tr);
     fprintf(out, "wrote %s/metrics.csv, %s/data.csv, %s/weights/*.npy\n", dir,
             dir, dir);
     if (c->checkpoint_dir && checkpoint_hint)
