@@ -446,19 +446,14 @@ static int train(struct run *r)
     return -1;
 }
 
-/* True when every weight of both nets is finite (a checkpoint that
- * retrain and window --from can load). */
-static bool weights_finite(const struct rl_trainer *tr, int *bad_net)
+/* The first net whose weights are not all finite, or -1: a checkpoint of
+ * it is one retrain and window --from refuse. */
+static int nonfinite_net(const struct rl_trainer *tr)
 {
-    for (int w = 0; w < RL_NETS; w++) {
-        const struct rl_net *n = &tr->net[w];
-        for (int i = 0; i < 2 * n->h; i++)
-            if (!isfinite(n->w1[i]) || (i < n->h && !isfinite(n->w2[i]))) {
-                *bad_net = w;
-                return false;
-            }
-    }
-    return true;
+    for (int w = 0; w < RL_NETS; w++)
+        if (!rl_net_finite(&tr->net[w]))
+            return w;
+    return -1;
 }
 
 /* metrics.csv (committed), data.csv, weights/ and the checkpoint. False
@@ -489,8 +484,8 @@ static bool write_results(struct run *r)
         return false;
     if (!r->cfg.checkpoint_dir)
         return true;
-    int bad = 0;
-    if (!weights_finite(&r->tr, &bad)) {
+    int bad = nonfinite_net(&r->tr);
+    if (bad >= 0) {
         /* retrain and window --from refuse it: do not save it */
         snprintf(r->err, sizeof(r->err), "not saving checkpoint %s: the %s "
                  "net diverged at step %ld (lr %g) and its weights are NaN "
