@@ -625,6 +625,12 @@ bool rl_npy_read(const char *path, float **data, int *rows, int *cols,
             cap = ncap;
         }
         size_t want = cap - len;
+        if (want > ((size_t)64 << 20))
+            want = (size_t)64 << 20; /* 64 MiB at a time: poll between */
+        if (rl_read_stopped()) {
+            set_err(err, errlen, "%s: reading stopped (interrupted)", path);
+            goto error;
+        }
         errno = 0;
         size_t got = fread(buf + len, 1, want, f);
         len += got;
