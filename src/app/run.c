@@ -32,7 +32,6 @@ static const char run_usage[] =
 struct run_log {
     FILE *csv;
     int write_errno;    /* errno of the first failed write (disk full) */
-    const struct rl_trainer *tr;
     bool seen[RL_NETS];         /* the net has a row */
     long last_step[RL_NETS];    /* step of its latest row */
     long frame_start[RL_NETS];  /* its step when the current frame began */
@@ -394,7 +393,6 @@ static bool open_outputs(struct run *r)
     r->metrics_open = true;
     fprintf(r->metrics.f, "step,net,%s\n", rl_metrics_csv_header());
     r->log.csv = r->metrics.f;
-    r->log.tr = &r->tr;
     for (int w = 0; w < RL_NETS; w++)
         write_row(&r->log, w, 0, &r->tr.last[w]);
     r->tr.on_metrics = write_row;
