@@ -125,12 +125,11 @@ static void test_huge_refused(void)
                    "145.5 TiB");
     CHECK_CONTAINS(err_text, "lower --hidden or --samples");
     CHECK(!test_exists(SCRATCH "/huge"));
-    /* the linear path's (n, h) scratch is never touched; when even its
-     * address space cannot be had the run still stops cleanly */
-    CHECK(run("--hidden", "1000000", "--samples", "10000000", "--out",
-              SCRATCH "/huge", NULL) == 2);
-    CHECK_CONTAINS(err_text, "1000000 hidden units x 10000000 samples");
-    CHECK(!test_exists(SCRATCH "/huge"));
+    /* the linear path (the default activation) holds no (n, h) scratch:
+     * the same sizes are charged about 1 GiB instead (a run that works,
+     * too slow for this test) */
+    CHECK(rl_memory_estimate_path(1000000, 10000000, true) <
+          1.2 * 1073741824.0);
     /* the flag table's own ceilings */
     CHECK(run("--hidden", "10000001", NULL) == 2);
     CHECK_CONTAINS(err_text, "--hidden must be at most 1e+07");
