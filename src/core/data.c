@@ -496,8 +496,17 @@ static bool csv_read_lines(struct csv_reader *rd, FILE *f, char *line,
             return false;
         }
         if (strlen(line) != (size_t)got) {
-            set_err(err, errlen, "%s:%ld: line contains a NUL byte; "
-                    "is this a text CSV file?", rd->path, rd->line);
+            /* "Unicode text" from spreadsheets is UTF-16: name it */
+            bool utf16 = rd->line == 1 && got >= 2 &&
+                         ((line[0] == '\xFF' && line[1] == '\xFE') ||
+                          (line[0] == '\xFE' && line[1] == '\xFF'));
+            if (utf16)
+                set_err(err, errlen, "%s:1: the file is UTF-16 (it starts "
+                        "with a UTF-16 byte order mark); save it as UTF-8 "
+                        "or plain CSV", rd->path);
+            else
+                set_err(err, errlen, "%s:%ld: line contains a NUL byte; "
+                        "is this a text CSV file?", rd->path, rd->line);
             return false;
         }
         if (!csv_line(rd, line, err, errlen))

@@ -353,6 +353,10 @@ static void test_csv_quote_errors(void)
                       "column 1 ('1x') is not a number");
     expect_load_error(p, "1,2,0\n\"\",2,1\n", ":2: ", "column 1 is empty");
     expect_load_error(p, "1,2,0\n1,2,\"2\"\n", ":2: ", "label '2' is not 0 or 1");
+    /* UTF-16 ("Unicode text" from a spreadsheet): the cause is named */
+    const char utf16[] = "\xFF\xFE" "1\0,\0" "2\0,\0" "0\0\n\0";
+    write_bytes(p, utf16, sizeof(utf16) - 1);
+    expect_load_error(p, NULL, ":1: ", "the file is UTF-16");
     /* CR-only line ends count lines as a reader sees them */
     expect_load_error(p, "1,2,0\r1,2,1\r1,q,1\r", ":3: ",
                       "column 2 ('q') is not a number");
