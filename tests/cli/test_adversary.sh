@@ -283,5 +283,10 @@ printf 'x,y,label\n"1,5","2",1\n' >comma.csv
 run run --data comma.csv --steps 10 --out o-comma
 expect 2 "comma.csv:2: column 1 ('1,5') is not a number" && ok
 
+case="class 9: a UTF-16 file (spreadsheet 'Unicode text') is named"
+printf '\xff\xfex\x00,\x00y\x00,\x00l\x00\n\x00' >u16.csv
+run run --data u16.csv --steps 10 --out o-u16
+expect 2 "richlazy run: error: u16.csv:1: the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8 or plain CSV" && ok
+
 echo "adversary: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
