@@ -431,11 +431,17 @@ static bool csv_line(struct csv_reader *rd, char *line, char *err,
     return true;
 }
 
-/* One line of f into buf (cap bytes), without its end: LF, CRLF and a
- * lone CR (old Mac exports) all end a line. Returns the line's length,
- * -1 at the end of the file, -2 when the line does not fit, -3 on a read
- * error. A NUL byte is kept, so the caller can name it. */
-static long read_line(FILE *f, char *buf, size_t cap, uint64_t *bytes)
+/* A line buffer that grows by doubling up to RL_DATA_MAX_LINE + 1 bytes. */
+struct line_buf {
+    char *buf;
+    size_t cap;
+};
+
+/* One line of f into lb, without its end: LF, CRLF and a lone CR (old
+ * Mac exports) all end a line. Returns the line's length, -1 at the end of
+ * the file, -2 when the line is longer than RL_DATA_MAX_LINE, -3 on a read
+ * error, -4 out of memory. A NUL byte is kept, so the caller can name it. */
+static long read_line(FILE *f, struct line_buf *lb, uint64_t *bytes)
 {
     size_t n = 0;
     int c;
@@ -451,27 +457,42 @@ static long read_line(FILE *f, char *buf, size_t cap, uint64_t *bytes)
                 ungetc(d, f);
             break;
         }
-        if (n + 1 >= cap)
-            return -2;
-        buf[n++] = (char)c;
+        if (n + 1 >= lb->cap) {
+            if (lb->cap >= (size_t)RL_DATA_MAX_LINE + 1)
+                return -2;
+            size_t cap = lb->cap ? 2 * lb->cap : 4096;
+            if (cap > (size_t)RL_DATA_MAX_LINE + 1)
+                cap = (size_t)RL_DATA_MAX_LINE + 1;
+            char *b = realloc(lb->buf, cap);
+            if (!b)
+                return -4;
+            lb->buf = b;
+            lb->cap = cap;
+        }
+        lb->buf[n++] = (char)c;
     }
     if (c == EOF && ferror(f))
         return -3;
     if (c == EOF && n == 0)
         return -1;
-    buf[n] = '\0';
+    if (!lb->buf) { /* an empty line before any text */
+        lb->buf = malloc(4096);
+        if (!lb->buf)
+            return -4;
+        lb->cap = 4096;
+    }
+    lb->buf[n] = '\0';
     return (long)n;
 }
 
-/* Read every line of f through line (RL_DATA_MAX_LINE + 1 bytes); false
- * with err on the first problem. */
-static bool csv_read_lines(struct csv_reader *rd, FILE *f, char *line,
-                           char *err, size_t errlen)
+/* Read every line of f; false with err on the first problem. */
+static bool csv_read_lines(struct csv_reader *rd, FILE *f,
+                           struct line_buf *lb, char *err, size_t errlen)
 {
     uint64_t bytes = 0;
     for (;;) {
         errno = 0;
-        long got = read_line(f, line, RL_DATA_MAX_LINE + 1, &bytes);
+        long got = read_line(f, lb, &bytes);
         if (got == -1)
             return true;
         if (got == -3) {
@@ -480,11 +501,17 @@ static bool csv_read_lines(struct csv_reader *rd, FILE *f, char *line,
             return false;
         }
         rd->line++;
+        if (got == -4) {
+            set_err(err, errlen, "%s:%ld: out of memory", rd->path,
+                    rd->line);
+            return false;
+        }
         if (got == -2) {
             set_err(err, errlen, "%s:%ld: line longer than 1 MiB; is "
                     "this a CSV of x,y,label rows?", rd->path, rd->line);
             return false;
         }
+        char *line = lb->buf;
         if (bytes > RL_DATA_MAX_BYTES) { /* the file grew while read */
             set_err(err, errlen, "%s:%ld: more than 4 GiB; refusing to "
                     "read on (subsample the file)", rd->path, rd->line);
@@ -518,13 +545,9 @@ static bool csv_read_lines(struct csv_reader *rd, FILE *f, char *line,
 static bool csv_read(struct csv_reader *rd, FILE *f, char *err,
                      size_t errlen)
 {
-    char *line = malloc(RL_DATA_MAX_LINE + 1);
-    if (!line) {
-        set_err(err, errlen, "%s: out of memory", rd->path);
-        return false;
-    }
-    bool ok = csv_read_lines(rd, f, line, err, errlen);
-    free(line);
+    struct line_buf lb = {NULL, 0};
+    bool ok = csv_read_lines(rd, f, &lb, err, errlen);
+    free(lb.buf);
     return ok;
 }
 
