@@ -2,7 +2,11 @@
  *
  * Trains the rich/lazy pair for --steps steps and writes into the output
  * folder: metrics.csv, data.csv and weights/{rich,lazy}_{w1,w2}_{init,final}.npy.
- * Each file appears only when complete.
+ * Each file appears only when complete. A script's restart of a net (r, R,
+ * d, a) puts a line "# restart: the NET net starts again from step 0
+ * (after K steps)" into metrics.csv before the net's new step-0 row; the
+ * summary gives the steps each net trained (and, after restarts, in all),
+ * which the last rows of metrics.csv and the last frame agree with.
  */
 #ifndef RL_RUN_H
 #define RL_RUN_H
