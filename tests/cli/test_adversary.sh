@@ -106,6 +106,7 @@ if expect 0 "richlazy run: stopped at step 60 of 100 (quit by the script)"; then
     if ! grep -q "^richlazy run: 60 steps, H=20" out.txt; then fail "summary does not say 60 steps"
     elif [ "$(last_step o-q5/metrics.csv rich)" != 60 ]; then fail "metrics.csv ends at $(last_step o-q5/metrics.csv rich)"
     elif [ ! -f o-q5/frames/frame_000060.png ] || [ -f o-q5/frames/frame_000070.png ]; then fail "frames do not end at 60"
+    elif [ "$(tail -n 1 o-q5/frames/frames.csv | cut -d, -f3-5)" != "60,60,60" ]; then fail "frames.csv ends with $(tail -n 1 o-q5/frames/frames.csv | cut -d, -f3-5)"
     else ok; fi
 fi
 
@@ -125,6 +126,14 @@ run run --steps 100 --script pause.txt $small --out o-pause
 if expect 0 "the rich net trained 0 of the run's 100 steps"; then
     if grep -q "^richlazy run: 100 steps" out.txt; then fail "summary claims 100 steps"
     elif [ "$(last_step o-pause/metrics.csv lazy)" != 0 ]; then fail "metrics.csv disagrees"
+    else ok; fi
+fi
+
+case="class 4: a paused run's frames name the steps the nets trained"
+run run --steps 100 --script pause.txt --frames-every 50 $small --width 160 --height 100 --out o-pauseframes
+if expect 0 "the lazy net trained 0 of the run's 100 steps"; then
+    last=$(tail -n 1 o-pauseframes/frames/frames.csv | cut -d, -f3-5)
+    if [ "$last" != "100,0,0" ]; then fail "frames.csv ends with step,rich_step,lazy_step = $last"
     else ok; fi
 fi
 
