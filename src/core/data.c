@@ -340,8 +340,15 @@ static bool parse_row(char *const *fields, float out[3], const char *path,
             return false;
         }
         if (!parse_number(fields[k], &v)) {
-            set_err(err, errlen, "%s:%ld: column %d ('%s') is not a number",
-                    path, line, k + 1, q);
+            /* name the common causes: ';' separators, decimal commas */
+            const char *hint =
+                strchr(fields[k], ';')
+                    ? " (columns must be separated by commas, not ';')"
+                : strchr(fields[k], ',')
+                    ? " (a decimal comma? write the number with a point)"
+                    : "";
+            set_err(err, errlen, "%s:%ld: column %d ('%s') is not a "
+                    "number%s", path, line, k + 1, q, hint);
             return false;
         }
         if (!isfinite(v)) {
@@ -387,6 +394,8 @@ static bool csv_line(struct csv_reader *rd, char *line, char *err,
         line += 3;
     if (!*trim(line))
         return true;
+    size_t len = strlen(line);
+    bool trailing_comma = len > 0 && line[len - 1] == ',';
 
     char *fields[3];
     int count = split_fields(line, fields, 3);
@@ -406,7 +415,10 @@ static bool csv_line(struct csv_reader *rd, char *line, char *err,
         bool other_sep = count == 1 && strpbrk(fields[0], ";\t");
         set_err(err, errlen, "%s:%ld: expected 3 columns (x,y,label), "
                 "found %d%s", rd->path, rd->line, count,
-                other_sep ? " (columns must be separated by commas)" : "");
+                other_sep ? " (columns must be separated by commas)"
+                : count == 4 && trailing_comma
+                    ? " (the line ends with a comma)"
+                    : "");
         return false;
     }
     float v[3];

@@ -353,6 +353,16 @@ static void test_csv_quote_errors(void)
                       "column 1 ('1x') is not a number");
     expect_load_error(p, "1,2,0\n\"\",2,1\n", ":2: ", "column 1 is empty");
     expect_load_error(p, "1,2,0\n1,2,\"2\"\n", ":2: ", "label '2' is not 0 or 1");
+    /* the common causes are named */
+    expect_load_error(p, "1,2,0\n1,2,1,\n", ":2: ",
+                      "expected 3 columns (x,y,label), found 4 (the line "
+                      "ends with a comma)");
+    expect_load_error(p, "1,2,0\n\"1,5\",2,1\n", ":2: ",
+                      "column 1 ('1,5') is not a number (a decimal comma? "
+                      "write the number with a point)");
+    expect_load_error(p, "1,2,0\n1,5;2,5;1\n", ":2: ",
+                      "column 2 ('5;2') is not a number (columns must be "
+                      "separated by commas, not ';')");
     /* UTF-16 ("Unicode text" from a spreadsheet): the cause is named */
     const char utf16[] = "\xFF\xFE" "1\0,\0" "2\0,\0" "0\0\n\0";
     write_bytes(p, utf16, sizeof(utf16) - 1);
