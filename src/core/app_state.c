@@ -421,10 +421,11 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
             (unsigned long long)cfg->seed);
         break;
     case RL_ACTION_DATASET: {
-        enum rl_dataset next = cfg->data_path
-                                   ? RL_DATASET_BLOBS
-                                   : (enum rl_dataset)((cfg->dataset + 1) %
-                                                       RL_DATASET_COUNT);
+        /* the two-class sets only, until the nets train on real targets */
+        enum rl_dataset next =
+            cfg->data_path ? RL_DATASET_BLOBS
+                           : (enum rl_dataset)((cfg->dataset + 1) %
+                                               RL_DATASET_FIRST_REGRESSION);
         if (!rl_trainer_set_dataset(tr, next, err, sizeof(err))) {
             say(app, "dataset change failed: %s", err);
             break;
