@@ -211,7 +211,23 @@ struct rl_app {
     const char *extra_title;
 
     struct rl_diag diag;            /* diagnostics panel and theory overlays (g, t) */
+
+    /* what the panels show of each net: the live net, or for a diverged
+     * net its last finite weights (see rl_app_net) */
+    struct rl_net shown[RL_NETS];
+    int keep_h;                     /* units the copies below hold */
+    float *keep_w1[RL_NETS];        /* (keep_h, 2) last finite W1 */
+    float *keep_w2[RL_NETS];        /* (keep_h) last finite W2 */
+    bool keep_valid[RL_NETS];
+    double calm_lr[RL_NETS];        /* last lr the net trained at for 50
+                                     * steps without diverging */
+    long lr_since[RL_NETS];         /* the net's step when lr last changed */
 };
+
+/* The net as the panels show it: the live net w, or, once it diverged,
+ * the same net with its last finite weights (a shallow copy refreshed by
+ * rl_app_update; valid until the next one). */
+const struct rl_net *rl_app_net(const struct rl_app *app, int w);
 
 /* Build the app with its own trainer from cfg (see rl_trainer_init).
  * steps_per_frame 10, nothing paused. False with one line in err. */

@@ -768,6 +768,108 @@ static void draw_glyph(struct rl_canvas *c, const struct rl_font *f,
     }
 }
 
+/* ---- layout record ---- */
+
+void rl_layout_add(struct rl_canvas *c, int kind, float x0, float y0,
+                   float x1, float y1, double value)
+{
+    struct rl_layout *l = c->layout;
+    if (!l)
+        return;
+    if (l->n >= l->cap) {
+        l->dropped++;
+        return;
+    }
+    struct rl_box *b = &l->box[l->n++];
+    memset(b, 0, sizeof(*b));
+    b->kind = kind;
+    b->plot = l->plot;
+    b->x0 = x0;
+    b->y0 = y0;
+    b->x1 = x1;
+    b->y1 = y1;
+    b->value = value;
+}
+
+int rl_layout_plot(struct rl_canvas *c, float x, float y, float w, float h)
+{
+    struct rl_layout *l = c->layout;
+    if (!l)
+        return 0;
+    l->plot = ++l->nplots;
+    rl_layout_add(c, RL_BOX_PLOT, x, y, x + w, y + h, 0.0);
+    return l->plot;
+}
+
+void rl_layout_end_plot(struct rl_canvas *c)
+{
+    if (c->layout)
+        c->layout->plot = 0;
+}
+
+void rl_layout_cover(struct rl_canvas *c, float x, float y, float w, float h)
+{
+    struct rl_layout *l = c->layout;
+    if (!l)
+        return;
+    for (int i = 0; i < l->n; i++) {
+        struct rl_box *b = &l->box[i];
+        float bx0 = fminf(b->x0, b->x1), bx1 = fmaxf(b->x0, b->x1);
+        float by0 = fminf(b->y0, b->y1), by1 = fmaxf(b->y0, b->y1);
+        if (bx1 >= x && bx0 <= x + w && by1 >= y && by0 <= y + h)
+            b->kind = RL_BOX_NONE;
+    }
+    /* a plot whose rectangle went goes with everything in it */
+    for (int i = 0; i < l->n; i++) {
+        struct rl_box *b = &l->box[i];
+        if (b->plot == 0 || b->kind == RL_BOX_NONE)
+            continue;
+        bool gone = true;
+        for (int j = 0; j < l->n && gone; j++)
+            if (l->box[j].kind == RL_BOX_PLOT && l->box[j].plot == b->plot)
+                gone = false;
+        if (gone)
+            b->kind = RL_BOX_NONE;
+    }
+}
+
+/* Record the ink box of a text drawn with its pen at (pen, top). */
+static void layout_text(struct rl_canvas *c, const struct rl_font *f,
+                        int pen, int top, const char *utf8)
+{
+    struct rl_layout *l = c->layout;
+    int x0 = INT_MAX, y0 = INT_MAX, x1 = INT_MIN, y1 = INT_MIN;
+    for (const char *s = utf8; *s;) {
+        const struct rl_glyph *g = &f->glyph[slot_of(next_cp(&s))];
+        if (g->offset >= 0 && g->w > 0 && g->h > 0) {
+            x0 = x0 < pen + g->xoff ? x0 : pen + g->xoff;
+            x1 = x1 > pen + g->xoff + g->w ? x1 : pen + g->xoff + g->w;
+            y0 = y0 < top + g->yoff ? y0 : top + g->yoff;
+            y1 = y1 > top + g->yoff + g->h ? y1 : top + g->yoff + g->h;
+        }
+        pen += g->advance;
+    }
+    if (x0 >= x1 || y0 >= y1)
+        return;
+    /* what the clip rectangle leaves visible */
+    int cx0 = x0 > c->clip_x0 ? x0 : c->clip_x0;
+    int cx1 = x1 < c->clip_x1 ? x1 : c->clip_x1;
+    int cy0 = y0 > c->clip_y0 ? y0 : c->clip_y0;
+    int cy1 = y1 < c->clip_y1 ? y1 : c->clip_y1;
+    if (cx0 >= cx1 || cy0 >= cy1)
+        return;
+    double cut = (double)(x1 - x0 - (cx1 - cx0)) + (double)(y1 - y0 - (cy1 - cy0));
+    int kind = l->text_kind ? l->text_kind : RL_BOX_TEXT;
+    int before = l->n;
+    rl_layout_add(c, kind, (float)cx0, (float)cy0, (float)cx1, (float)cy1,
+                  kind == RL_BOX_TICK ? l->text_value : 0.0);
+    if (l->n > before) {
+        struct rl_box *b = &l->box[l->n - 1];
+        snprintf(b->text, sizeof(b->text), "%s", utf8);
+        b->cut = (float)cut;
+    }
+}
+
 float rl_canvas_text(struct rl_canvas *c, const struct rl_font *f, float x,
                      float y, const char *utf8, uint32_t color, int align)
 {
@@ -788,6 +890,8 @@ float rl_canvas_text(struct rl_canvas *c, const struct rl_font *f, float x,
         y -= (float)f->height;
     int pen = (int)lroundf(fmaxf(fminf(x, 1e6f), -1e6f));
     int top = (int)lroundf(fmaxf(fminf(y, 1e6f), -1e6f));
+    if (c->layout)
+        layout_text(c, f, pen, top, utf8);
     for (const char *s = utf8; *s;) {
         const struct rl_glyph *g = &f->glyph[slot_of(next_cp(&s))];
         if (g->offset >= 0)
