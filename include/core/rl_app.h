@@ -54,6 +54,9 @@ enum rl_action {
     RL_ACTION_DIAG,         /* diagnostics panel on / off (rl_render_diag.h) */
     RL_ACTION_THEORY,       /* theory overlays on / off */
     RL_ACTION_QUIT,
+    RL_ACTION_PRESENTATION, /* presentation mode: hide the UI chrome */
+    RL_ACTION_TEXT_UP,      /* text scale x1.25 (at most 3) */
+    RL_ACTION_TEXT_DOWN,    /* text scale /1.25 (at least 0.5) */
     RL_ACTION_COUNT,
 };
 
@@ -75,6 +78,11 @@ extern const int rl_keymap_n;
 /* Print the key table for --help: one line per action with every key
  * name bound to it (the names scripts use), generated from rl_keymap. */
 void rl_keymap_print(FILE *f);
+
+/* Whether holding the key of action a repeats it: only for actions that
+ * step a value (lr, λ, init, speed, text size, single step); toggles and
+ * one-shot actions act once per press. */
+bool rl_action_repeats(enum rl_action a);
 
 /* Action bound to a key name; RL_ACTION_NONE when unbound. */
 enum rl_action rl_action_for_key(const char *key);
@@ -143,6 +151,8 @@ struct rl_app {
     int selected;                   /* RL_RICH or RL_LAZY: target of init keys */
     long steps_per_frame;           /* the speed dial */
     bool paused;
+    bool presentation;              /* hide selection, key hints, fps */
+    float text_scale;               /* text size factor (1) */
     bool log_x;                     /* curves with log x */
     bool help;                      /* help overlay shown */
     bool axes_locked;

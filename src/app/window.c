@@ -57,6 +57,15 @@ static const struct rl_opt window_extra[] = {
     {"--record-every", RL_OPT_LONG, WOPT(record_every), "K",
      "recording (key c) keeps a frame every K training steps (0: every "
      "frame)", 0, 1e15, false},
+    {"--steps-per-frame", RL_OPT_LONG, WOPT(cfg.steps_per_frame), "N",
+     "training steps per frame (0: 1, so the rich net's escape takes about "
+     "10 s)", 0, 1 << 20, false},
+    {"--paused", RL_OPT_FLAG, WOPT(cfg.paused), NULL,
+     "open paused (Space starts)", 0, 0, false},
+    {"--text-scale", RL_OPT_DOUBLE, WOPT(cfg.text_scale), "X",
+     "text size factor (keys [ and ])", 0.5, 3, false},
+    {"--presentation", RL_OPT_FLAG, WOPT(cfg.presentation), NULL,
+     "hide selection, key hints and fps (key p)", 0, 0, false},
 };
 
 static int build_opts(struct rl_opt *opts, int cap)
@@ -301,6 +310,19 @@ static bool fit_size(struct window *w, FILE *errf)
         dw = 1;
     if (dh < 1)
         dh = 1;
+    /* beyond the renderer's texture limit: draw at the limit, stretched */
+    SDL_RendererInfo info;
+    int maxw = 16384, maxh = 16384;
+    if (SDL_GetRendererInfo(w->ren, &info) == 0) {
+        if (info.max_texture_width > 0)
+            maxw = info.max_texture_width;
+        if (info.max_texture_height > 0)
+            maxh = info.max_texture_height;
+    }
+    if (dw > maxw)
+        dw = maxw;
+    if (dh > maxh)
+        dh = maxh;
     if (w->tex && dw == w->tex_w && dh == w->tex_h)
         return true;
     if (w->tex)
@@ -406,6 +428,14 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
                  (info.flags & SDL_RENDERER_PRESENTVSYNC);
     if (!fit_size(&w, errf))
         goto out_ren;
+    /* the window's own view settings (also over a --from checkpoint's) */
+    w.app.steps_per_frame =
+        o->cfg.steps_per_frame > 0 ? o->cfg.steps_per_frame : 1;
+    w.app.text_scale = (float)o->cfg.text_scale;
+    w.app.presentation = o->cfg.presentation;
+    if (o->cfg.paused && !w.app.paused)
+        rl_app_apply(&w.app, RL_ACTION_PAUSE);
+    w.app.message[0] = '\0';
 
     /* training gets at most ~10 ms of each 16.7 ms frame */
     w.app.budget_s = 0.010;
@@ -425,6 +455,18 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
         SDL_GetWindowSize(w.win, &ww, &wh);
         float sx = ww > 0 ? (float)w.tex_w / ww : 1.0f;
         float sy = wh > 0 ? (float)w.tex_h / wh : 1.0f;
+        /* idle (paused, nothing scripted or recording): sleep until an
+         * event instead of redrawing the same picture */
+        bool idle = w.app.paused && !w.has_script && !w.rec_on &&
+                    !w.shot_pending && w.app.frame > 0 &&
+                    w.app.frame >= w.app.message_until;
+        if (idle) {
+            if (!SDL_WaitEventTimeout(&ev, 500)) {
+                t_frame = now_s();
+                continue;
+            }
+            SDL_PushEvent(&ev);
+        }
         while (SDL_PollEvent(&ev)) {
             switch (ev.type) {
             case SDL_QUIT:
@@ -432,6 +474,9 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
                 break;
             case SDL_KEYDOWN: {
                 enum rl_action a = rl_input_action(&ev.key);
+                /* holding a key repeats only what steps a value */
+                if (ev.key.repeat && !rl_action_repeats(a))
+                    break;
                 if (a != RL_ACTION_NONE && n < 64)
                     acts[n++] = a;
                 break;

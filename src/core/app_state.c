@@ -37,7 +37,30 @@ static const char *const action_names[RL_ACTION_COUNT] = {
     [RL_ACTION_DIAG] = "diag",
     [RL_ACTION_THEORY] = "theory",
     [RL_ACTION_QUIT] = "quit",
+    [RL_ACTION_PRESENTATION] = "presentation",
+    [RL_ACTION_TEXT_UP] = "text_up",
+    [RL_ACTION_TEXT_DOWN] = "text_down",
 };
+
+bool rl_action_repeats(enum rl_action a)
+{
+    switch (a) {
+    case RL_ACTION_INIT_UP:
+    case RL_ACTION_INIT_DOWN:
+    case RL_ACTION_LR_UP:
+    case RL_ACTION_LR_DOWN:
+    case RL_ACTION_LAMBDA_UP:
+    case RL_ACTION_LAMBDA_DOWN:
+    case RL_ACTION_SPEED_UP:
+    case RL_ACTION_SPEED_DOWN:
+    case RL_ACTION_STEP:
+    case RL_ACTION_TEXT_UP:
+    case RL_ACTION_TEXT_DOWN:
+        return true;
+    default:
+        return false;
+    }
+}
 
 const char *rl_action_name(enum rl_action a)
 {
@@ -71,6 +94,9 @@ const struct rl_key_binding rl_keymap[] = {
     {"k", RL_ACTION_CHECKPOINT, "save a checkpoint of both nets"},
     {"g", RL_ACTION_DIAG, "diagnostics panel: rank, alignment, kernel distance, Q, balance"},
     {"t", RL_ACTION_THEORY, "theory overlays (dashed): Saxe / linearised loss, Q, strength"},
+    {"p", RL_ACTION_PRESENTATION, "presentation mode: hide selection, key hints, fps"},
+    {"]", RL_ACTION_TEXT_UP, "text larger"},
+    {"[", RL_ACTION_TEXT_DOWN, "text smaller"},
     {"h", RL_ACTION_HELP, "this help (also F1)"},
     {"F1", RL_ACTION_HELP, NULL},
     {"q", RL_ACTION_QUIT, "quit (also Esc)"},
@@ -222,6 +248,13 @@ static void set_grid_bounds(struct rl_app *app)
     app->grid_step[0] = app->grid_step[1] = -1;
 }
 
+static void set_paused(struct rl_app *app, bool paused)
+{
+    app->paused = paused;
+    for (int w = 0; w < RL_NETS; w++)
+        app->tr->paused[w] = paused;
+}
+
 /* After data or every net changed. */
 /* Both nets start over: the session's step axis and its markers too. */
 static void on_new_nets(struct rl_app *app)
@@ -240,7 +273,11 @@ static void on_new_nets(struct rl_app *app)
 
 static bool setup(struct rl_app *app, char *err, size_t errlen)
 {
-    app->steps_per_frame = 10;
+    const struct rl_config *cfg = &app->tr->cfg;
+    app->steps_per_frame = cfg->steps_per_frame > 0 ? cfg->steps_per_frame
+                                                    : 10;
+    app->text_scale = cfg->text_scale > 0 ? (float)cfg->text_scale : 1.0f;
+    app->presentation = cfg->presentation;
     app->hover_net = app->hover_unit = -1;
     for (int w = 0; w < RL_NETS; w++) {
         rl_autoscale_init(&app->in_x[w], false, false);
@@ -268,6 +305,8 @@ static bool setup(struct rl_app *app, char *err, size_t errlen)
     }
     draw_subsample(app);
     on_new_nets(app);
+    if (cfg->paused)
+        set_paused(app, true);
     app->message[0] = '\0';
     return true;
 }
@@ -322,12 +361,6 @@ long rl_app_step(const struct rl_app *app)
 
 /* ---- actions ---- */
 
-static void set_paused(struct rl_app *app, bool paused)
-{
-    app->paused = paused;
-    for (int w = 0; w < RL_NETS; w++)
-        app->tr->paused[w] = paused;
-}
 
 /* Up/Down: the selected net's init scale x2 or /2, re-initialising it;
  * its new history starts at the session's step now. */
@@ -593,6 +626,18 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
     case RL_ACTION_QUIT:
         app->quit = true;
         break;
+    case RL_ACTION_PRESENTATION:
+        app->presentation = !app->presentation;
+        say(app, "presentation mode %s (p)", app->presentation ? "on" : "off");
+        break;
+    case RL_ACTION_TEXT_UP:
+    case RL_ACTION_TEXT_DOWN: {
+        float t = app->text_scale * (a == RL_ACTION_TEXT_UP ? 1.25f : 0.8f);
+        if (t >= 0.5f - 1e-4f && t <= 3.0f + 1e-4f)
+            app->text_scale = t;
+        say(app, "text scale %.2f", app->text_scale);
+        break;
+    }
     }
 }
 
@@ -829,6 +874,8 @@ size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
             tr->diverged[w]);
     }
     PUT("diag=%d\ntheory=%d\n", app->diag.panel, app->diag.theory);
+    PUT("presentation=%d\ntext_scale=%.3g\n", app->presentation,
+        (double)app->text_scale);
     PUT("message=%s\n", app->frame < app->message_until ? app->message : "");
 #undef PUT
     return o < len ? o : len;

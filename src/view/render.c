@@ -453,7 +453,7 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
     float mid = b.y + b.h * 0.5f;
     char line[256], a[24], l[24], rel[24];
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
-    if (app->selected == w)
+    if (app->selected == w && !app->presentation)
         rl_canvas_fill_rect(c, b.x, b.y, b.w, b.h,
                             rl_with_alpha(th->net[w], 0x22));
     rl_canvas_fill_rect(c, b.x, b.y, 5 * s, b.h, th->net[w]);
@@ -483,7 +483,9 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
     } else if (tr->paused[w]) {
         badge = badge_short = "paused";
     }
-    const char *sel = app->selected == w ? "● selected (Tab)" : NULL;
+    const char *sel = app->selected == w && !app->presentation
+                          ? "● selected (Tab)"
+                          : NULL;
     const char *sel_short = "●";
     float bpad = 12 * s;
     for (int form = 0; form < 3; form++) {
@@ -1010,7 +1012,10 @@ static void draw_header(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
     rl_format_rate(sps, sizeof(sps), app->steps_per_s);
     char right[96], shown[200];
-    if (app->fps > 0)
+    if (app->fps > 0 && app->presentation)
+        snprintf(right, sizeof(right), "%s steps/s%s", sps,
+                 app->paused ? "   PAUSED" : "");
+    else if (app->fps > 0)
         snprintf(right, sizeof(right), "%s steps/s  %.0f fps%s", sps,
                  app->fps, app->paused ? "   PAUSED" : "");
     else
@@ -1092,7 +1097,7 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
         "h: keys",
     };
     float said_w = said ? rl_text_width(&r->font, said) + 16 * r->scale : 0;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 2 && !app->presentation; i++) {
         if (said_w + rl_text_width(&r->small, hints[i]) > b.w)
             continue;
         rl_canvas_text(c, &r->small, b.x + b.w, b.y + b.h * 0.5f, hints[i],
@@ -1147,8 +1152,9 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
     float scale = fminf(c->w / 1280.0f, c->h / 800.0f);
     if (scale < 0.55f)
         scale = 0.55f;
-    if (scale > 4.0f)
-        scale = 4.0f;
+    scale *= app->text_scale > 0 ? app->text_scale : 1.0f;
+    if (scale > 6.0f)
+        scale = 6.0f;
     /* re-make fonts only on a real change (resizes), in 1/8 steps */
     scale = roundf(scale * 8.0f) / 8.0f;
     if (scale != r->scale && !make_fonts(r, scale, err, errlen)) {

@@ -36,7 +36,7 @@ if [ -f "$readme" ]; then
         exit 1
     }
     for k in $("$exe" run --help | sed -n '/^Keys/,$p' | sed -n 's/^  \([^ ]*\) .*/\1/p'); do
-        grep -q "\`$k\`" "$readme" || { echo "FAIL: README keys table lacks '$k'"; exit 1; }
+        grep -qF "\`$k\`" "$readme" || { echo "FAIL: README keys table lacks '$k'"; exit 1; }
     done
 fi
 
@@ -91,7 +91,7 @@ mkdir -p "$scratch"
 # test_app and test_render, which run the same code without a display.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 export ASAN_OPTIONS
-"$exe" window --hidden 200 --max-frames 5000 \
+"$exe" window --hidden 200 --steps-per-frame 10 --max-frames 5000 \
     --state-dump "$scratch/state.txt" --frame-dump "$scratch/frame.png" \
     --out "$scratch/shots" >"$scratch/stdout.txt" 2>"$scratch/stderr.txt" &
 apid=$!

@@ -321,6 +321,57 @@ static void test_divergence_pauses_one_net_and_reset_recovers(void)
     rl_app_destroy(&app);
 }
 
+/* After a divergence, r restarts at the last lr the net trained at for a
+ * while without diverging (not the one that blew it up), says so, and the
+ * panels keep showing the diverged net's last finite weights. */
+static void test_restart_after_divergence_lowers_lr(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 10); /* 100 steps at the default lr: a calm rate */
+    double calm = app.tr->cfg.lr;
+    int presses = 0;
+    while (!app.tr->diverged[RL_LAZY] && presses < 20) {
+        press(&app, "L");
+        presses++;
+        idle(&app, 1);
+    }
+    CHECK(app.tr->diverged[RL_LAZY]);
+    const struct rl_net *shown = rl_app_net(&app, RL_LAZY);
+    bool finite = true;
+    for (int i = 0; i < 2 * shown->h; i++)
+        finite &= isfinite(shown->w1[i]) != 0;
+    CHECK(finite);
+    CHECK(app.tr->cfg.lr > calm);
+    press(&app, "r");
+    CHECK(app.tr->cfg.lr <= calm * 2.0);
+    CHECK(app.tr->cfg.lr < app.tr->diverged_lr[RL_LAZY] ||
+          !app.tr->diverged[RL_LAZY]);
+    CHECK_CONTAINS(message(&app), "without diverging");
+    idle(&app, 30);
+    CHECK(!app.tr->diverged[RL_LAZY]);
+    CHECK(!app.tr->diverged[RL_RICH]);
+    rl_app_destroy(&app);
+}
+
+/* Holding a key repeats only the actions that step a value. */
+static void test_only_stepping_keys_repeat(void)
+{
+    CHECK(rl_action_repeats(RL_ACTION_LR_UP));
+    CHECK(rl_action_repeats(RL_ACTION_INIT_DOWN));
+    CHECK(rl_action_repeats(RL_ACTION_SPEED_UP));
+    CHECK(rl_action_repeats(RL_ACTION_TEXT_UP));
+    static const enum rl_action toggles[] = {
+        RL_ACTION_PAUSE, RL_ACTION_RECORD, RL_ACTION_DIAG, RL_ACTION_THEORY,
+        RL_ACTION_LOG_X, RL_ACTION_LOCK_AXES, RL_ACTION_HELP,
+        RL_ACTION_SCREENSHOT, RL_ACTION_CHECKPOINT, RL_ACTION_SELECT,
+        RL_ACTION_RESET, RL_ACTION_RESTART, RL_ACTION_DATASET,
+        RL_ACTION_ACTIVATION, RL_ACTION_PRESENTATION, RL_ACTION_QUIT,
+    };
+    for (size_t i = 0; i < sizeof(toggles) / sizeof(toggles[0]); i++)
+        CHECK(!rl_action_repeats(toggles[i]));
+}
+
 static double fake_time;
 static double fake_now(void)
 {
@@ -538,5 +589,7 @@ int main(void)
     test_hover_finds_unit_in_scatter();
     test_same_keys_same_state();
     test_overlay_table();
+    test_restart_after_divergence_lowers_lr();
+    test_only_stepping_keys_repeat();
     return check_summary("app");
 }
