@@ -150,23 +150,11 @@ static void say(struct rl_app *app, const char *fmt, ...)
 }
 
 /* Compact number for labels: 4e-3, 0.25, 1e-4. */
+/* Numbers in messages and markers: the one format of the header and the
+ * axes (rl_format_num, 3 significant digits). */
 static void fmt_short(char *buf, size_t len, double v)
 {
-    if (v == 0.0) {
-        snprintf(buf, len, "0");
-        return;
-    }
-    double av = fabs(v);
-    if (av >= 0.01 && av < 1000) {
-        snprintf(buf, len, "%.3g", v);
-        return;
-    }
-    int e = (int)floor(log10(av));
-    double m = v / pow(10.0, e);
-    if (fabs(m - round(m)) < 1e-6)
-        snprintf(buf, len, "%.0fe%d", m, e);
-    else
-        snprintf(buf, len, "%.2ge%d", m, e);
+    rl_format_num(buf, len, v, 3);
 }
 
 static void add_marker(struct rl_app *app, int net, const char *label)

@@ -106,6 +106,21 @@ static void fit_items(const struct rl_font *f, const char *const *items,
     }
 }
 
+/* text without its last words until it fits in maxw pixels of f */
+static void fit_words(const struct rl_font *f, const char *text, float maxw,
+                      char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", text);
+    while (rl_text_width(f, buf) > maxw) {
+        char *sp = strrchr(buf, ' ');
+        if (!sp)
+            break;
+        while (sp > buf && sp[-1] == ' ')
+            sp--;
+        *sp = '\0';
+    }
+}
+
 /* A panel: white card with a title; returns the inner plot area, leaving
  * room for tick labels (left, bottom) when axes are wanted. */
 static struct box panel(struct rl_render *r, struct rl_canvas *c,
@@ -117,9 +132,12 @@ static struct box panel(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_fill_rect(c, b.x, b.y, b.w, b.h, th->panel);
     rl_canvas_rect(c, b.x, b.y, b.w, b.h, 1.0f, th->frame);
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
-    if (title)
-        rl_canvas_text(c, &r->title, b.x + 8 * s, b.y + 4 * s, title,
+    if (title) {
+        char fitted[160];
+        fit_words(&r->title, title, b.w - 16 * s, fitted, sizeof(fitted));
+        rl_canvas_text(c, &r->title, b.x + 8 * s, b.y + 4 * s, fitted,
                        title_color, RL_ALIGN_LEFT | RL_ALIGN_TOP);
+    }
     rl_canvas_unclip(c);
     float top = title ? r->title.height + 8 * s : 6 * s;
     if (axes) /* the top y tick label is centred on the top edge */
@@ -913,8 +931,11 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
 {
     const struct rl_theme *th = r->theme;
     float s = r->scale;
-    struct box in = panel(r, c, b, curve_titles[which], th->text, true);
-    bool nets_in_title = nets_legend_in_title(r, c, b, curve_titles[which]);
+    char title[160];
+    fit_words(&r->title, curve_titles[which], b.w - 16 * s, title,
+              sizeof(title));
+    struct box in = panel(r, c, b, title, th->text, true);
+    bool nets_in_title = nets_legend_in_title(r, c, b, title);
     double lo, hi;
     long maxstep;
     curve_range(app, which, &lo, &hi, &maxstep);
@@ -1107,39 +1128,59 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_unclip(c);
 }
 
+/* The help overlay: the key table in one column, or two when one is too
+ * tall, in the body font or, when that still does not fit, the small one
+ * (tiny windows show what fits). */
 static void draw_help(struct rl_render *r, struct rl_canvas *c)
 {
     const struct rl_theme *th = r->theme;
     float s = r->scale;
     int rows = 0;
-    int keyw = 0, helpw = 0;
-    for (int i = 0; i < rl_keymap_n; i++) {
-        if (!rl_keymap[i].help)
-            continue;
-        rows++;
-        int kw = rl_text_width(&r->font, rl_keymap[i].key);
-        int hw = rl_text_width(&r->font, rl_keymap[i].help);
-        keyw = kw > keyw ? kw : keyw;
-        helpw = hw > helpw ? hw : helpw;
+    for (int i = 0; i < rl_keymap_n; i++)
+        rows += rl_keymap[i].help != NULL;
+    const struct rl_font *f = &r->font;
+    int cols = 1;
+    float keyw = 0, helpw = 0, lh = 0, w = 0, h = 0;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        f = attempt < 2 ? &r->font : &r->small;
+        cols = attempt % 2 ? 2 : 1;
+        keyw = helpw = 0;
+        for (int i = 0; i < rl_keymap_n; i++) {
+            if (!rl_keymap[i].help)
+                continue;
+            keyw = fmaxf(keyw, (float)rl_text_width(f, rl_keymap[i].key));
+            helpw = fmaxf(helpw, (float)rl_text_width(f, rl_keymap[i].help));
+        }
+        lh = f->height + 2 * s;
+        int per = (rows + cols - 1) / cols;
+        w = cols * (keyw + helpw + 36 * s) + 20 * s;
+        h = per * lh + r->title.height + 30 * s;
+        if (w <= c->w - 4 && h <= c->h - 4)
+            break;
     }
-    float lh = r->font.height + 3 * s;
-    float w = keyw + helpw + 60 * s, h = rows * lh + r->title.height + 34 * s;
+    int per = (rows + cols - 1) / cols;
     float x = (c->w - w) * 0.5f, y = (c->h - h) * 0.5f;
     rl_canvas_fill_rect(c, 0, 0, (float)c->w, (float)c->h, 0x50000000u);
     rl_canvas_fill_rect(c, x, y, w, h, 0xF8FFFFFFu);
     rl_layout_cover(c, x, y, w, h);
     rl_canvas_rect(c, x, y, w, h, 1.5f, th->frame);
-    rl_canvas_text(c, &r->title, x + 20 * s, y + 12 * s,
-                   "Keys  (h or F1 closes this)", th->text, RL_ALIGN_TOP);
-    float yy = y + 20 * s + r->title.height;
+    char title[64];
+    fit_words(&r->title, "Keys  (h or F1 closes this)", w - 30 * s, title,
+              sizeof(title));
+    rl_canvas_text(c, &r->title, x + 20 * s, y + 10 * s, title, th->text,
+                   RL_ALIGN_TOP);
+    float y0 = y + 18 * s + r->title.height;
+    int k = 0;
     for (int i = 0; i < rl_keymap_n; i++) {
         if (!rl_keymap[i].help)
             continue;
-        rl_canvas_text(c, &r->font, x + 20 * s + keyw, yy, rl_keymap[i].key,
+        float cx = x + 10 * s + (k / per) * (keyw + helpw + 36 * s);
+        float yy = y0 + (k % per) * lh;
+        rl_canvas_text(c, f, cx + 10 * s + keyw, yy, rl_keymap[i].key,
                        th->net[RL_LAZY], RL_ALIGN_RIGHT | RL_ALIGN_TOP);
-        rl_canvas_text(c, &r->font, x + 36 * s + keyw, yy, rl_keymap[i].help,
+        rl_canvas_text(c, f, cx + 24 * s + keyw, yy, rl_keymap[i].help,
                        th->text, RL_ALIGN_LEFT | RL_ALIGN_TOP);
-        yy += lh;
+        k++;
     }
 }
 

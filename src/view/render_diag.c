@@ -420,7 +420,8 @@ static void draw_balance(struct rl_render *r, struct rl_canvas *c,
     /* axis names inside the empty corners (the diagonal runs between) */
     rl_canvas_text(c, &r->small, in.x + 4 * s, in.y + 3 * s, "↑ |W2ᵢ|",
                    th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_TOP);
-    rl_canvas_text(c, &r->small, in.x + 4 * s,
+    if (rl_text_width(&r->small, "dashed: balanced") < in.w - 8 * s)
+        rl_canvas_text(c, &r->small, in.x + 4 * s,
                    in.y + 5 * s + r->small.height, "dashed: balanced", th->text_dim,
                    RL_ALIGN_LEFT | RL_ALIGN_TOP);
     rl_canvas_text(c, &r->small, in.x + in.w - 4 * s, in.y + in.h - 3 * s,

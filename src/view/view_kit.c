@@ -54,7 +54,7 @@ void rl_render_y_ticks(struct rl_render *r, struct rl_canvas *c, float x,
         if (!(py >= y - 0.5f && py <= y + h + 0.5f))
             continue;
         rl_canvas_line(c, x, py, x + w, py, 1.0f, th->grid);
-        if (py < lasty - r->small.height * 0.9f) {
+        if (py < lasty - r->small.height - 1.0f) {
             rl_view_tick_text(c, &r->small, x - label_gap, py, t->label[i], t->v[i],
                       th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
             lasty = py;

@@ -93,7 +93,7 @@ static void test_tab_selects_and_init_keys_reinit_selected(void)
     CHECK_NEAR(app.tr->net[RL_RICH].w1_0[0], 2 * rich_w1_0, 1e-9);
     CHECK_CONTAINS(message(&app), "rich net re-initialised");
     CHECK(app.nmarkers == 1);
-    CHECK_CONTAINS(app.markers[0].label, "init 2e-3");
+    CHECK_CONTAINS(app.markers[0].label, "init 0.002");
 
     press(&app, "Down");
     press(&app, "Down"); /* rich: 0.002 -> 0.001 -> 0.0005 */
@@ -119,10 +119,10 @@ static void test_lr_keys(void)
     press(&app, "L");
     CHECK_NEAR(app.tr->cfg.lr, 4e-3, 1e-15);
     CHECK(app.tr->step[RL_RICH] == 30); /* no reset */
-    CHECK_CONTAINS(message(&app), "learning rate 4e-3");
+    CHECK_CONTAINS(message(&app), "learning rate 0.004");
     CHECK(app.nmarkers == 1); /* one marker for both nets */
     CHECK(app.markers[0].net == RL_MARKER_BOTH);
-    CHECK(!strcmp(app.markers[0].label, "lr 4e-3"));
+    CHECK(!strcmp(app.markers[0].label, "lr 0.004"));
     CHECK(app.markers[0].step == 20);
     press(&app, "l");
     press(&app, "l");
@@ -543,7 +543,7 @@ static void test_session_step_axis_and_markers(void)
     CHECK(rl_app_step(&app) == 60);
     CHECK(app.nmarkers == 1);
     CHECK(app.markers[0].step == 50 && app.markers[0].net == RL_RICH);
-    CHECK(!strcmp(app.markers[0].label, "rich init 2e-3"));
+    CHECK(!strcmp(app.markers[0].label, "rich init 0.002"));
     idle(&app, 2);
     press(&app, "L"); /* at session step 80, not the rich net's 30 */
     CHECK(app.nmarkers == 2);

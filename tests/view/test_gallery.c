@@ -46,6 +46,7 @@ struct state {
     } act_at[MAX_ACTIONS];              /* actions at frames (frame 0 first) */
     int nact;
     bool help, diag, theory, log_x;
+    double text_scale;                  /* 0: 1 */
 };
 
 static struct rl_box boxes[400000];
@@ -224,6 +225,8 @@ static int render_state(const struct state *st, struct rl_render *r)
     if (st->theory != app.diag.theory)
         rl_app_apply(&app, RL_ACTION_THEORY);
     app.log_x = st->log_x;
+    if (st->text_scale > 0)
+        app.text_scale = (float)st->text_scale;
     rl_app_update(&app);
 
     struct rl_canvas c;
@@ -304,6 +307,19 @@ static void test_gallery(void)
         .nact = 4);
     ADD(.name = "27_log_x", .w = 1280, .h = 800, .frames = 150, .log_x = true);
     ADD(.name = "28_start", .w = 1280, .h = 800, .frames = 0);
+    ADD(.name = "29_1920_scale1.5", .w = 1920, .h = 1080, .frames = 200,
+        .text_scale = 1.5, .theory = true,
+        .act_at = {{20, RL_ACTION_LR_UP}, {60, RL_ACTION_LAMBDA_UP},
+                   {80, RL_ACTION_INIT_UP}},
+        .nact = 3);
+    ADD(.name = "30_1280_scale2", .w = 1280, .h = 800, .frames = 150,
+        .text_scale = 2.0);
+    ADD(.name = "31_help_1920_scale1.5", .w = 1920, .h = 1080, .frames = 40,
+        .help = true, .text_scale = 1.5);
+    ADD(.name = "32_diag_1920_scale1.5", .w = 1920, .h = 1080, .frames = 150,
+        .diag = true, .theory = true, .text_scale = 1.5);
+    ADD(.name = "33_800x500_scale1.5", .w = 800, .h = 500, .frames = 150,
+        .text_scale = 1.5);
 #undef ADD
     CHECK(n >= 25);
     mkdir(GALLERY, 0755);
