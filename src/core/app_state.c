@@ -214,6 +214,14 @@ static void set_grid_bounds(struct rl_app *app)
 {
     float b[4];
     rl_data_bounds(&app->tr->train, b);
+    if (app->tr->test.n > 0) { /* the held-out points show too */
+        float t[4];
+        rl_data_bounds(&app->tr->test, t);
+        b[0] = fminf(b[0], t[0]);
+        b[1] = fmaxf(b[1], t[1]);
+        b[2] = fminf(b[2], t[2]);
+        b[3] = fmaxf(b[3], t[3]);
+    }
     /* a square view around the data, 12% margin */
     float cx = 0.5f * (b[0] + b[1]), cy = 0.5f * (b[2] + b[3]);
     float half = 0.5f * fmaxf(b[1] - b[0], b[3] - b[2]) * 1.12f;

@@ -286,11 +286,16 @@ void rl_autoscale_update(struct rl_autoscale *s, double dmin, double dmax)
         hi = thi;
         s->valid = true;
     } else {
-        /* grow at once so no point leaves the plot */
-        if (dmin < lo)
-            lo = tlo;
-        if (dmax > hi)
-            hi = thi;
+        /* grow at once so no point comes within 5% of the edge (the
+         * margin puts it back at 8%) */
+        for (int pass = 0; pass < 2; pass++) { /* one end's growth widens
+                                                * the span the other needs */
+            double keep = 0.05 * (hi - lo), room = s->margin * (hi - lo);
+            if (dmin < lo + keep)
+                lo = fmin(tlo, dmin - room);
+            if (dmax > hi - keep)
+                hi = fmax(thi, dmax + room);
+        }
         /* shrink gently, and only when the data fill under half the span:
          * hysteresis keeps the axes still while the data wobble */
         if ((thi - tlo) < 0.5 * (hi - lo))

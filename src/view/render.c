@@ -140,8 +140,8 @@ static struct box panel(struct rl_render *r, struct rl_canvas *c,
     }
     rl_canvas_unclip(c);
     float top = title ? r->title.height + 8 * s : 6 * s;
-    if (axes) /* the top y tick label is centred on the top edge */
-        top += r->small.height * 0.5f;
+    if (axes) /* the y axis title, above the top y tick label's half */
+        top += r->small.height + 4 * s;
     struct box in;
     in.x = b.x + (axes ? 50 * s : 8 * s);
     in.y = b.y + top;
@@ -178,8 +178,10 @@ static void axes_draw_skip(struct rl_render *r, struct rl_canvas *c,
             continue;
         rl_canvas_line(c, px, a.y, px, a.y + a.h, 1.0f, th->grid);
         int tw = rl_text_width(&r->small, t.label[i]);
-        bool clear = px + tw * 0.5f + 4 * s < skip0 ||
-                     px - tw * 0.5f - 4 * s > skip1;
+        /* clear of the axis title, and not reaching under the y labels */
+        bool clear = (px + tw * 0.5f + 4 * s < skip0 ||
+                      px - tw * 0.5f - 4 * s > skip1) &&
+                     px - tw * 0.5f >= a.x - 2 * s;
         if (clear && px - tw * 0.5f > lastx + 4 * s) {
             rl_view_tick_text(c, &r->small, px, a.y + a.h + 3 * s, t.label[i],
                       t.v[i], th->text_dim, RL_ALIGN_CENTER | RL_ALIGN_TOP);
@@ -196,11 +198,29 @@ static void axes_draw_skip(struct rl_render *r, struct rl_canvas *c,
     rl_render_y_ticks(r, c, a.x, a.y, a.w, a.h, ay, &t, 4 * s);
 }
 
+/* Both axes of area a with their titles: the x title right-aligned under
+ * the axis' right end (tick labels keep clear of it), the y title above
+ * the area's top-left corner, reading "↑ name". */
 static void axes_draw(struct rl_render *r, struct rl_canvas *c, struct box a,
                       const struct rl_axis *ax, const struct rl_axis *ay,
-                      int xt, int yt)
+                      int xt, int yt, const char *xname, const char *yname)
 {
-    axes_draw_skip(r, c, a, ax, ay, xt, yt, 1e9f, 1e9f);
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    /* titles wider than the plot are left out (tiny windows) */
+    float xw = (float)rl_text_width(&r->small, xname);
+    float xr = a.x + a.w;
+    bool xt_fits = xw <= a.w;
+    axes_draw_skip(r, c, a, ax, ay, xt, yt, xt_fits ? xr - xw : 1e9f,
+                   xt_fits ? xr : 1e9f);
+    if (xt_fits)
+        rl_canvas_text(c, &r->small, xr, a.y + a.h + 3 * s, xname,
+                       th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_TOP);
+    char up[64];
+    snprintf(up, sizeof(up), "↑ %s", yname);
+    if (rl_text_width(&r->small, up) <= a.w)
+        rl_canvas_text(c, &r->small, a.x + 2 * s, a.y - 3 * s, up,
+                       th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
 }
 
 /* Viridis colour of the k-th highlighted unit out of n. */
@@ -211,6 +231,41 @@ static uint32_t sub_color(int k, int n)
 
 /* ---- the panels of one net ---- */
 
+/* The legend of the highlighted units in the title row of the in->hid
+ * panel, when it fits beside the title: a ring where a unit started, its
+ * trail over the last steps, its marker now. */
+static void draw_units_legend(struct rl_render *r, struct rl_canvas *c,
+                              struct box b, const char *title)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    const char *t_start = "start", *t_trail = "trail", *t_now = "now";
+    float sym = 12 * s, gap = 5 * s;
+    float need = 3 * (sym + gap) + rl_text_width(&r->small, t_start) +
+                 rl_text_width(&r->small, t_trail) +
+                 rl_text_width(&r->small, t_now) + 2 * gap;
+    float title_end = b.x + 8 * s + rl_text_width(&r->title, title);
+    float x = b.x + b.w - 8 * s - need;
+    if (x < title_end + 14 * s)
+        return;
+    float mid = b.y + 4 * s + r->title.height * 0.5f;
+    uint32_t col = sub_color(2, 5);
+    rl_canvas_ring(c, x + sym * 0.5f, mid, 4.0f * s, 1.2f * s,
+                   rl_with_alpha(col, 0x90));
+    x = rl_canvas_text(c, &r->small, x + sym + 2 * s, mid, t_start,
+                       th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE) +
+        gap * 2;
+    for (int k = 0; k < 6; k++)
+        rl_canvas_line(c, x + k * sym / 6, mid, x + (k + 1) * sym / 6, mid,
+                       1.6f * s, rl_with_alpha(col, 40 + 36 * k));
+    x = rl_canvas_text(c, &r->small, x + sym + 2 * s, mid, t_trail,
+                       th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE) +
+        gap * 2;
+    rl_canvas_marker(c, x + sym * 0.5f, mid, 4.2f * s, col, 0xFF202020u);
+    rl_canvas_text(c, &r->small, x + sym + 2 * s, mid, t_now, th->text_dim,
+                   RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+}
+
 static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
                         struct rl_app *app, int w, struct box b)
 {
@@ -218,9 +273,10 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     const struct rl_net *net = rl_app_net(app, w);
     float s = r->scale;
     char title[96];
-    snprintf(title, sizeof(title), "in→hid: each unit's W1 row%s",
-             app->axes_locked ? "  (axes locked)" : "");
+    snprintf(title, sizeof(title), "in→hid: W1 row per unit%s",
+             app->axes_locked ? " (locked)" : "");
     struct box in = panel(r, c, b, title, th->text, true);
+    draw_units_legend(r, c, b, title);
     /* square plot area, centred */
     float side = fminf(in.w, in.h);
     in.x += (in.w - side) * 0.5f;
@@ -236,7 +292,8 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     area->w = in.w;
     area->h = in.h;
     area->valid = side > 8;
-    axes_draw(r, c, in, &area->ax, &area->ay, 5, 5);
+    axes_draw(r, c, in, &area->ax, &area->ay, 5, 5, "weight from input x",
+              "weight from input y");
     rl_canvas_clip(c, in.x, in.y, in.w, in.h);
     rl_layout_plot(c, in.x, in.y, in.w, in.h);
     /* the origin */
@@ -310,7 +367,7 @@ static void draw_hid_out(struct rl_render *r, struct rl_canvas *c,
     area->w = in.w;
     area->h = in.h;
     area->valid = in.w > 8 && in.h > 8;
-    axes_draw(r, c, in, &area->ax, &area->ay, 3, 4);
+    axes_draw(r, c, in, &area->ax, &area->ay, 3, 4, "unit i", "W2ᵢ");
     rl_canvas_clip(c, in.x, in.y, in.w, in.h);
     rl_layout_plot(c, in.x, in.y, in.w, in.h);
     float oy = rl_axis_map(&area->ay, 0.0);
@@ -404,6 +461,31 @@ static void draw_contour(struct rl_canvas *c, const float *g, float x,
         }
 }
 
+/* The colour bar of the output: the heat colours from 0 (bottom) to 1
+ * (top) with the decision level 0.5 marked, at (x, y), h tall. */
+static void draw_colour_bar(struct rl_render *r, struct rl_canvas *c,
+                            float x, float y, float bw, float h)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    for (int i = 0; i < (int)h; i++) {
+        double v = 1.0 - (i + 0.5) / h; /* top: 1 */
+        int k = (int)lround((v + 0.25) / 1.5 * 255.0);
+        rl_canvas_fill_rect(c, x, y + i, bw, 1.0f, r->heat_lut[k]);
+    }
+    rl_canvas_rect(c, x, y, bw, h, 1.0f, th->frame);
+    rl_canvas_line(c, x - 2 * s, y + h * 0.5f, x + bw + 2 * s, y + h * 0.5f,
+                   1.6f * s, 0xE0303030u);
+    /* labels 1, 0.5, 0 while they fit one above the other; then 1, 0 */
+    static const char *const lab[3] = {"1", "0.5", "0"};
+    bool mid_fits = h >= 2.0f * r->small.height + 4 * s;
+    bool ends_fit = h >= r->small.height + 4 * s;
+    for (int i = 0; i < 3; i++)
+        if ((i == 1 && mid_fits) || (i != 1 && ends_fit))
+            rl_canvas_text(c, &r->small, x + bw + 3 * s, y + h * 0.5f * i,
+                       lab[i], th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+}
+
 static void draw_output(struct rl_render *r, struct rl_canvas *c,
                         struct rl_app *app, int w, struct box b)
 {
@@ -413,10 +495,19 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
     snprintf(title, sizeof(title), "output, acc %.0f%%",
              100.0 * app->tr->last[w].accuracy);
     struct box in = panel(r, c, b, title, th->text, false);
-    float side = fminf(in.w, in.h);
+    /* room for the colour bar at the right, and for its end labels */
+    float bar_w = 7 * s;
+    float bar_room = bar_w + 6 * s + rl_text_width(&r->small, "0.5");
+    in.y += r->small.height * 0.5f;
+    in.h -= r->small.height;
+    bool bar = in.w - bar_room > 30 * s && in.h > 30 * s;
+    float side = fminf(in.w - (bar ? bar_room : 0), in.h);
     if (side < 4)
         return;
-    in.x += (in.w - side) * 0.5f;
+    if (bar)
+        draw_colour_bar(r, c, in.x + (in.w - bar_room + side) * 0.5f + 4 * s,
+                        in.y + (in.h - side) * 0.5f, bar_w, side);
+    in.x += (in.w - (bar ? bar_room : 0) - side) * 0.5f;
     in.y += (in.h - side) * 0.5f;
     in.w = in.h = side;
     bool diverged = app->tr->diverged[w];
@@ -445,6 +536,15 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
         float y = rl_axis_map(&ay, d->x[2 * i + 1]);
         rl_canvas_marker(c, x, y, pr, th->class_color[d->y[i] > 0.5f],
                          0xC0FFFFFFu);
+        rl_view_rec_point(c, x, y);
+    }
+    /* held-out points hollow */
+    const struct rl_data *te = &app->tr->test;
+    for (int i = 0; i < te->n; i++) {
+        float x = rl_axis_map(&ax, te->x[2 * i]);
+        float y = rl_axis_map(&ay, te->x[2 * i + 1]);
+        rl_canvas_ring(c, x, y, pr + 0.6f * s, 1.3f * s,
+                       th->class_color[te->y[i] > 0.5f]);
         rl_view_rec_point(c, x, y);
     }
     if (diverged) {
@@ -544,12 +644,20 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
 
 /* ---- curves ---- */
 
-enum { CURVE_LOSS, CURVE_REL_W1, CURVE_REL_W2 };
+enum { CURVE_LOSS, CURVE_REL_W1, CURVE_REL_W2, CURVE_TEST_LOSS };
 
 static double metric_of(const struct rl_metrics *m, int which)
 {
-    return which == CURVE_LOSS ? m->loss
-                               : which == CURVE_REL_W1 ? m->rel_w1 : m->rel_w2;
+    switch (which) {
+    case CURVE_LOSS:
+        return m->loss;
+    case CURVE_REL_W1:
+        return m->rel_w1;
+    case CURVE_REL_W2:
+        return m->rel_w2;
+    default:
+        return m->test_loss;
+    }
 }
 
 /* One legend entry: a line sample, then the text. */
@@ -600,12 +708,24 @@ static int curve_end(const struct rl_app *app, int w, int which)
 
 /* Draw one history up to point `end` as a polyline in chunks of the
  * scratch buffer; returns the last point drawn (NaN: none). */
+/* A polyline, solid or dashed, recorded on the layout. */
+static void stroke(struct rl_canvas *c, const float *xy, int n, float width,
+                   uint32_t color, bool dashed, float s)
+{
+    if (dashed)
+        rl_canvas_dashed_polyline(c, xy, n, width, 6 * s, 4 * s, color);
+    else
+        rl_canvas_polyline(c, xy, n, width, color);
+}
+
 static void draw_history(struct rl_render *r, struct rl_canvas *c,
                          const struct rl_history *h, int which, int end,
                          double x0, const struct rl_axis *ax,
                          const struct rl_axis *ay, float width,
-                         uint32_t color, float *endx, float *endy)
+                         uint32_t color, bool dashed, float *endx,
+                         float *endy)
 {
+    float s = r->scale;
     int k = 0;
     float lx = NAN, ly = NAN;
     for (int i = 0; i < end; i++) {
@@ -616,7 +736,7 @@ static void draw_history(struct rl_render *r, struct rl_canvas *c,
         float x = rl_axis_map(ax, x0 + (double)p->step);
         float y = rl_axis_map(ay, metric_of(&p->m, which));
         if (!isfinite(x) || !isfinite(y)) {
-            rl_canvas_polyline(c, r->xy, k, width, color);
+            stroke(c, r->xy, k, width, color, dashed, s);
             rl_view_rec_polyline(c, r->xy, k);
             k = 0;
             continue;
@@ -632,14 +752,14 @@ static void draw_history(struct rl_render *r, struct rl_canvas *c,
         lx = x;
         ly = y;
         if (k == r->xy_cap) {
-            rl_canvas_polyline(c, r->xy, k, width, color);
+            stroke(c, r->xy, k, width, color, dashed, s);
             rl_view_rec_polyline(c, r->xy, k);
             r->xy[0] = x;
             r->xy[1] = y;
             k = 1;
         }
     }
-    rl_canvas_polyline(c, r->xy, k, width, color);
+    stroke(c, r->xy, k, width, color, dashed, s);
     rl_view_rec_polyline(c, r->xy, k);
     *endx = lx;
     *endy = ly;
@@ -673,6 +793,12 @@ static void curve_range(const struct rl_app *app, int which, double *lo,
             if (i < end && isfinite(v) && v > 0.0) {
                 *lo = fmin(*lo, v);
                 *hi = fmax(*hi, v);
+            }
+            double tv = metric_of(&p->m, CURVE_TEST_LOSS);
+            if (which == CURVE_LOSS && app->tr->test.n > 0 && i < end &&
+                isfinite(tv) && tv > 0.0) {
+                *lo = fmin(*lo, tv);
+                *hi = fmax(*hi, tv);
             }
             if (app->step_offset[w] + p->step > *maxstep)
                 *maxstep = app->step_offset[w] + p->step;
@@ -787,6 +913,11 @@ static void collect_legend(struct rl_render *r, const struct rl_app *app,
             lg->col[lg->n] = th->net[w];
             lg->dashed[lg->n++] = false;
         }
+    if (which == CURVE_LOSS && app->tr->test.n > 0) {
+        lg->text[lg->n] = "test loss (dashed)";
+        lg->col[lg->n] = th->text_dim;
+        lg->dashed[lg->n++] = true;
+    }
     for (int i = 0; i < app->noverlays; i++) {
         const struct rl_overlay *o = &app->overlays[i];
         if ((int)o->plot != which || !o->label || o->n == 0)
@@ -903,9 +1034,14 @@ static void draw_curve_nets(struct rl_render *r, struct rl_canvas *c,
     float s = r->scale;
     for (int w = 0; w < RL_NETS; w++) {
         float ex, ey;
+        if (which == CURVE_LOSS && app->tr->test.n > 0)
+            draw_history(r, c, &app->tr->hist[w], CURVE_TEST_LOSS,
+                         curve_end(app, w, CURVE_TEST_LOSS),
+                         (double)app->step_offset[w], ax, ay, 1.6f * s,
+                         th->net[w], true, &ex, &ey);
         draw_history(r, c, &app->tr->hist[w], which, curve_end(app, w, which),
                      (double)app->step_offset[w], ax, ay, 2.0f * s,
-                     th->net[w], &ex, &ey);
+                     th->net[w], false, &ex, &ey);
         if (app->tr->diverged[w] && isfinite(ex)) {
             float d = 4.5f * s;
             rl_canvas_line(c, ex - d, ey - d, ex + d, ey + d, 2.2f * s,
@@ -989,6 +1125,10 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
                    xr);
     rl_canvas_text(c, &r->small, xr, data.y + data.h + 3 * s, xname,
                    th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_TOP);
+    static const char *const ynames[] = {"↑ MSE (log)", "↑ rel. ΔW1 (log)",
+                                         "↑ rel. ΔW2 (log)"};
+    rl_canvas_text(c, &r->small, in.x + 2 * s, in.y - 3 * s, ynames[which],
+                   th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
 
     rl_canvas_clip(c, in.x, top, in.w, in.h);
     draw_legend_rows(r, c, &lg, in.x, top, in.w);

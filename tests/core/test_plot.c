@@ -220,6 +220,23 @@ static void test_place_labels_never_overlap(void)
     CHECK(ox[0] + we[0] <= 390);
 }
 
+/* Data creeping outwards a little each update never comes within 5% of
+ * the range's edge (no scatter point sits on the frame). */
+static void test_autoscale_keeps_padding(void)
+{
+    struct rl_autoscale a;
+    rl_autoscale_init(&a, false, false);
+    double lo = -1.0, hi = 1.0;
+    for (int i = 0; i < 2000; i++) {
+        lo *= 1.003;
+        hi *= 1.001;
+        rl_autoscale_update(&a, lo, hi);
+        double span = a.hi - a.lo;
+        CHECK(lo >= a.lo + 0.05 * span - 1e-12);
+        CHECK(hi <= a.hi - 0.05 * span + 1e-12);
+    }
+}
+
 static void test_format_rate(void)
 {
     char b[32];
@@ -235,6 +252,7 @@ static void test_format_rate(void)
 
 int main(void)
 {
+    test_autoscale_keeps_padding();
     test_format_rate();
     test_place_labels_never_overlap();
     test_axis_maps_and_unmaps();

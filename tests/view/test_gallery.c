@@ -47,6 +47,7 @@ struct state {
     int nact;
     bool help, diag, theory, log_x;
     double text_scale;                  /* 0: 1 */
+    double test_split;
 };
 
 static struct rl_box boxes[400000];
@@ -202,6 +203,7 @@ static int render_state(const struct state *st, struct rl_render *r)
     cfg.act = st->act;
     if (st->lr > 0)
         cfg.lr = st->lr;
+    cfg.test_fraction = st->test_split;
     struct rl_app app;
     char err[1024];
     bool ok = rl_app_init(&app, &cfg, err, sizeof(err));
@@ -318,6 +320,11 @@ static void test_gallery(void)
         .help = true, .text_scale = 1.5);
     ADD(.name = "32_diag_1920_scale1.5", .w = 1920, .h = 1080, .frames = 150,
         .diag = true, .theory = true, .text_scale = 1.5);
+    ADD(.name = "34_test_split", .w = 1280, .h = 800, .frames = 150,
+        .test_split = 0.3, .dataset = RL_DATASET_XOR, .act = RL_ACT_RELU);
+    ADD(.name = "35_test_split_1920", .w = 1920, .h = 1080, .frames = 150,
+        .test_split = 0.3, .dataset = RL_DATASET_CIRCLES,
+        .act = RL_ACT_TANH);
     ADD(.name = "33_800x500_scale1.5", .w = 800, .h = 500, .frames = 150,
         .text_scale = 1.5);
 #undef ADD
