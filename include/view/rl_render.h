@@ -51,6 +51,7 @@ void rl_render_header(struct rl_render *r, const struct rl_app *app,
  * cannot count, e.g. under AddressSanitizer). */
 struct rl_render_bench {
     double median_ms, mean_ms, p95_ms;
+    double cpu_median_ms;           /* median CPU time of the drawing thread */
     double frames_per_s;
     long allocations;
     int frames, w, h, hidden;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include <SDL.h>
 #include <SDL_ttf.h>
@@ -144,13 +145,26 @@ void rl_canvas_clip(struct rl_canvas *c, float x, float y, float w, float h)
     c->clip_y1 = clampi(flo(y + h + 0.999f), c->clip_y0, c->h);
 }
 
+/* n pixels set to color: through wmemset where wchar_t is 32 bits (the C
+ * library's vectorised fill), else a plain loop */
+static void fill_row(uint32_t *row, int n, uint32_t color)
+{
+#if WCHAR_MAX == 0x7FFFFFFF || WCHAR_MAX == 0xFFFFFFFFu
+    if (n > 16) {
+        wchar_t wc;
+        memcpy(&wc, &color, sizeof(wc));
+        wmemset((wchar_t *)(void *)row, wc, (size_t)n);
+        return;
+    }
+#endif
+    for (int x = 0; x < n; x++)
+        row[x] = color;
+}
+
 void rl_canvas_clear(struct rl_canvas *c, uint32_t color)
 {
-    for (int y = 0; y < c->h; y++) {
-        uint32_t *row = c->px + (size_t)y * c->stride;
-        for (int x = 0; x < c->w; x++)
-            row[x] = color;
-    }
+    for (int y = 0; y < c->h; y++)
+        fill_row(c->px + (size_t)y * c->stride, c->w, color);
 }
 
 /* t / 255 rounded, for t in 0..255*255 */
@@ -228,8 +242,8 @@ void rl_canvas_fill_rect(struct rl_canvas *c, float x, float y, float w,
             blend(row + b, color, (unsigned)(cx_last * cy * 256.0f));
         }
         if (cy >= 0.999f && opaque) {
-            for (int px = a; px < b; px++)
-                row[px] = color;
+            if (b > a)
+                fill_row(row + a, b - a, color);
         } else {
             unsigned cov = (unsigned)(cy * 256.0f);
             for (int px = a; px < b; px++)
@@ -442,11 +456,17 @@ void rl_canvas_ring(struct rl_canvas *c, float cx, float cy, float r,
     int x1 = clampi(flo(cx + r + 1) + 1, c->clip_x0, c->clip_x1);
     int y0 = clampi(flo(cy - r - 1), c->clip_y0, c->clip_y1);
     int y1 = clampi(flo(cy + r + 1) + 1, c->clip_y0, c->clip_y1);
+    /* pixels wholly inside the hole or outside need no square root */
+    float out2 = (r + 0.5f) * (r + 0.5f);
+    float in2 = ri > 0.5f ? (ri - 0.5f) * (ri - 0.5f) : 0.0f;
     for (int y = y0; y < y1; y++) {
         float ey = y + 0.5f - cy;
         for (int x = x0; x < x1; x++) {
             float ex = x + 0.5f - cx;
-            float d = sqrtf(ex * ex + ey * ey);
+            float d2 = ex * ex + ey * ey;
+            if (d2 >= out2 || d2 < in2)
+                continue;
+            float d = sqrtf(d2);
             float cov = fminf(r + 0.5f - d, d - ri + 0.5f);
             if (cov > 0.0f)
                 plot(c, x, y, color, cov);
@@ -471,6 +491,21 @@ void rl_canvas_heatmap(struct rl_canvas *c, int x, int y, int w, int h,
     float scale = vmax > vmin ? (nlut - 1) / (vmax - vmin) : 0.0f;
     int x0 = clampi(x, c->clip_x0, c->clip_x1);
     int x1 = clampi((long)x + w, c->clip_x0, c->clip_x1);
+    /* the columns' grid positions, once per call (most heatmaps are
+     * narrower than the table; wider ones compute them per pixel) */
+    enum { COLS = 4096 };
+    int col0[COLS];
+    float colf[COLS];
+    bool table = x1 - x0 <= COLS;
+    for (int px = x0; table && px < x1; px++) {
+        float gx = ((px - x) + 0.5f) * gw / (float)w - 0.5f;
+        if (gx < 0.0f)
+            gx = 0.0f;
+        if (gx > gw - 1)
+            gx = (float)(gw - 1);
+        col0[px - x0] = (int)gx;
+        colf[px - x0] = gx - (int)gx;
+    }
     int y0 = clampi(y, c->clip_y0, c->clip_y1);
     int y1 = clampi((long)y + h, c->clip_y0, c->clip_y1);
     for (int py = y0; py < y1; py++) {
@@ -484,13 +519,21 @@ void rl_canvas_heatmap(struct rl_canvas *c, int x, int y, int w, int h,
         const float *g0 = grid + (size_t)r0 * gw, *g1 = grid + (size_t)r1 * gw;
         uint32_t *row = c->px + (size_t)py * c->stride;
         for (int px = x0; px < x1; px++) {
-            float gx = ((px - x) + 0.5f) * gw / (float)w - 0.5f;
-            if (gx < 0.0f)
-                gx = 0.0f;
-            if (gx > gw - 1)
-                gx = (float)(gw - 1);
-            int c0 = (int)gx, c1 = c0 + 1 < gw ? c0 + 1 : c0;
-            float fx = gx - c0;
+            int c0;
+            float fx;
+            if (table) {
+                c0 = col0[px - x0];
+                fx = colf[px - x0];
+            } else {
+                float gx = ((px - x) + 0.5f) * gw / (float)w - 0.5f;
+                if (gx < 0.0f)
+                    gx = 0.0f;
+                if (gx > gw - 1)
+                    gx = (float)(gw - 1);
+                c0 = (int)gx;
+                fx = gx - c0;
+            }
+            int c1 = c0 + 1 < gw ? c0 + 1 : c0;
             float v = (g0[c0] * (1 - fx) + g0[c1] * fx) * (1 - fy) +
                       (g1[c0] * (1 - fx) + g1[c1] * fx) * fy;
             if (!isfinite(v))

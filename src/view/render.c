@@ -513,7 +513,8 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
     bool diverged = app->tr->diverged[w];
     /* a diverged net shows its last finite weights' output (grey where
      * there are none) */
-    rl_canvas_fill_rect(c, in.x, in.y, side, side, 0xFFE4E2DCu);
+    if (diverged)
+        rl_canvas_fill_rect(c, in.x, in.y, side, side, 0xFFE4E2DCu);
     rl_canvas_heatmap(c, (int)in.x, (int)in.y, (int)side, (int)side,
                       app->grid_out[w], RL_GRID, RL_GRID, -0.25f, 1.25f,
                       r->heat_lut, 256);
@@ -744,7 +745,7 @@ static void draw_history(struct rl_render *r, struct rl_canvas *c,
         /* skip points closer than a pixel to the last one drawn (the
          * polyline covers each joint once, so dense and thinned stretches
          * look the same) */
-        if (k > 0 && hypotf(x - lx, y - ly) < 1.0f && i + 1 < end)
+        if (k > 0 && fabsf(x - lx) + fabsf(y - ly) < 1.5f && i + 1 < end)
             continue;
         r->xy[2 * k] = x;
         r->xy[2 * k + 1] = y;
