@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -339,6 +340,22 @@ static bool fit_size(struct window *w, FILE *errf)
     return true;
 }
 
+/* Whether the current OpenGL context (of an SDL opengl renderer) draws
+ * on the CPU (Mesa's llvmpipe or softpipe). */
+static bool gl_is_software(void)
+{
+    if (!SDL_GL_GetCurrentContext())
+        return false;
+    typedef const unsigned char *(*get_string_fn)(unsigned int);
+    get_string_fn get = (get_string_fn)(uintptr_t)SDL_GL_GetProcAddress(
+        "glGetString");
+    if (!get)
+        return false;
+    const char *name = (const char *)get(0x1F01u /* GL_RENDERER */);
+    return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
+                    strstr(name, "Software Rasterizer"));
+}
+
 /* The checkpoint a window started from (--from) and the trainer built
  * from it: they outlive the app attached to that trainer. */
 static struct rl_checkpoint from_ck;
@@ -416,6 +433,14 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     }
     SDL_SetWindowMinimumSize(w.win, 1, 1);
     w.ren = SDL_CreateRenderer(w.win, -1, SDL_RENDERER_PRESENTVSYNC);
+    if (w.ren && gl_is_software()) {
+        /* OpenGL through a CPU rasteriser (a virtual display, no GPU):
+         * SDL's own software renderer blits the frame for a quarter of
+         * the CPU */
+        SDL_DestroyRenderer(w.ren);
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        w.ren = SDL_CreateRenderer(w.win, -1, SDL_RENDERER_SOFTWARE);
+    }
     if (!w.ren)
         w.ren = SDL_CreateRenderer(w.win, -1, SDL_RENDERER_SOFTWARE);
     if (!w.ren) {
@@ -423,9 +448,6 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
                 SDL_GetError());
         goto out_win;
     }
-    SDL_RendererInfo info;
-    bool vsync = SDL_GetRendererInfo(w.ren, &info) == 0 &&
-                 (info.flags & SDL_RENDERER_PRESENTVSYNC);
     if (!fit_size(&w, errf))
         goto out_ren;
     /* the window's own view settings (also over a --from checkpoint's) */
@@ -440,7 +462,8 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     /* training gets at most ~10 ms of each 16.7 ms frame */
     w.app.budget_s = 0.010;
     w.app.now = now_s;
-    double t_rate = now_s(), t_frame = t_rate;
+    double t_rate = now_s(), t_frame = t_rate, t_start = t_rate;
+    long drawn = 0;                 /* frames drawn (idle waits are not) */
     long frames_rate = 0, step_rate = rl_app_step(&w.app);
     if (!o->cfg.quiet)
         fprintf(out, "richlazy: window open; press h for the keys, q to "
@@ -519,6 +542,7 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
 
         /* rates for the status line, over half-second windows */
         frames_rate++;
+        drawn++;
         double t = now_s();
         if (t - t_rate >= 0.5) {
             w.app.fps = frames_rate / (t - t_rate);
@@ -530,8 +554,9 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
             frames_rate = 0;
             step_rate = rl_app_step(&w.app);
         }
-        if (!vsync) {
-            /* no vsync (e.g. a virtual display): pace at about 60 fps */
+        {
+            /* pace at about 60 fps where vsync does not (a virtual
+             * display, a software renderer); with vsync nothing is left */
             double left = 1.0 / 60.0 - (now_s() - t_frame);
             if (left > 0.001)
                 SDL_Delay((Uint32)(left * 1000.0));
@@ -541,6 +566,18 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
             w.app.quit = true;
     }
     code = 0;
+    if (!o->cfg.quiet) {
+        double secs = now_s() - t_start;
+        fprintf(out, "richlazy: %ld frames in %.1f s (%.1f frames/s)", drawn,
+                secs, secs > 0 ? drawn / secs : 0.0);
+        if (w.rec_ok) {
+            struct rl_recorder_stats st;
+            rl_recorder_stats(&w.rec, &st);
+            fprintf(out, "; recorded %ld frames, %ld dropped", st.written,
+                    st.dropped);
+        }
+        fputc('\n', out);
+    }
     if (o->state_dump) {
         rl_app_dump(&w.app, err, sizeof(err));
         if (!write_text_file(o->state_dump, err, errf))
