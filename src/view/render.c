@@ -1332,8 +1332,11 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
 {
     const struct rl_theme *th = r->theme;
     float scale = fminf(c->w / 1280.0f, c->h / 800.0f);
-    if (scale < 0.55f)
-        scale = 0.55f;
+    /* readable text first: small windows keep at least 0.75 (8 px tick
+     * labels) while the layout still fits; tiny ones go down to 0.55 */
+    float floor_scale = c->w >= 640 && c->h >= 400 ? 0.75f : 0.55f;
+    if (scale < floor_scale)
+        scale = floor_scale;
     scale *= app->text_scale > 0 ? app->text_scale : 1.0f;
     if (scale > 6.0f)
         scale = 6.0f;

@@ -452,7 +452,11 @@ static void draw_table(struct rl_render *r, struct rl_canvas *c,
     struct box in = cell(r, c, b, "now", false);
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
     const struct rl_font *f = &r->small;
-    float lh = f->height + 1.5f * s;
+    /* ten rows: tighter spacing where the cell is short; rows that still
+     * do not fit are left out */
+    float bottom = b.y + b.h - 2 * s;
+    float lh = fminf(f->height + 1.5f * s, (bottom - in.y) / 10.0f);
+    lh = fmaxf(lh, (float)f->height);
     float c0 = in.x, c1 = in.x + in.w * 0.60f, c2 = in.x + in.w;
     float y = in.y;
     rl_canvas_text(c, f, c1, y, "rich", th->net[RL_RICH],
@@ -477,6 +481,8 @@ static void draw_table(struct rl_render *r, struct rl_canvas *c,
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         fmt(a, sizeof(a), field(&tr->last[RL_RICH], rows[i].off));
         fmt(bb, sizeof(bb), field(&tr->last[RL_LAZY], rows[i].off));
+        if (y + f->height > bottom)
+            break;
         table_row(c, f, c0, c1, c2, y, rows[i].name, a, bb, th->text);
         y += lh;
     }
@@ -491,12 +497,14 @@ static void draw_table(struct rl_render *r, struct rl_canvas *c,
                 d->built[w] ? hypot(d->decay_beta[w][0], d->decay_beta[w][1])
                             : NAN);
         }
-        table_row(c, f, c0, c1, c2, y, "‖β‖", nb[0], nb[1], th->text);
+        if (y + f->height <= bottom)
+            table_row(c, f, c0, c1, c2, y, "‖β‖", nb[0], nb[1], th->text);
         y += lh;
-        table_row(c, f, c0, c1, c2, y, "‖β‖ theory, t→∞", tb[0], tb[1],
-                  th->text_dim);
+        if (y + f->height <= bottom)
+            table_row(c, f, c0, c1, c2, y, "‖β‖ theory, t→∞", tb[0], tb[1],
+                      th->text_dim);
         y += lh;
-    } else {
+    } else if (y + f->height <= bottom) {
         rl_canvas_text(c, f, c0, y, "M, Chizat, β: linear only", th->text_dim,
                        RL_ALIGN_LEFT | RL_ALIGN_TOP);
         y += lh;
