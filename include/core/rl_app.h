@@ -134,6 +134,13 @@ struct rl_scatter_area {
     struct rl_axis ax, ay;      /* the axes as drawn */
 };
 
+/* A clickable control drawn last frame (the control bar). */
+#define RL_BUTTONS_MAX 16
+struct rl_button {
+    float x, y, w, h;
+    enum rl_action action;
+};
+
 struct rl_canvas;
 struct rl_font;
 struct rl_app;
@@ -212,6 +219,11 @@ struct rl_app {
     bool hover_pinned;              /* clicked: stays until the next click */
 
     struct rl_scatter_area area[RL_NETS][RL_SCATTER_COUNT];
+    struct rl_scatter_area out_area[RL_NETS];   /* output panels, drawn last
+                                                 * frame (clicks add data) */
+    float head_area[RL_NETS][4];    /* net headers x, y, w, h (click selects) */
+    struct rl_button buttons[RL_BUTTONS_MAX];   /* the control bar */
+    int nbuttons;
 
     struct rl_overlay overlays[RL_OVERLAYS_MAX];
     int noverlays;
@@ -232,6 +244,7 @@ struct rl_app {
     double calm_lr[RL_NETS];        /* last lr the net trained at for 50
                                      * steps without diverging */
     long lr_since[RL_NETS];         /* the net's step when lr last changed */
+    int added;                      /* points added by clicks */
 };
 
 /* The net as the panels show it: the live net w, or, once it diverged,
@@ -265,6 +278,22 @@ void rl_app_update(struct rl_app *app);
 /* Pointer at canvas pixel (x, y): hovers the nearest unit within a few
  * pixels in any scatter drawn last frame; click pins (or unpins) it. */
 void rl_app_pointer(struct rl_app *app, float x, float y, bool click);
+
+/* A mouse click at canvas pixel (x, y) (right: the right button), on what
+ * the last frame drew: a control bar button returns its action (the caller
+ * applies it as if its key were pressed); a net's header returns
+ * RL_ACTION_SELECT when that net is not selected yet; in an output panel it
+ * adds a training point there to the data both nets train on (left: class
+ * 1, right: class 0; at most RL_ADDED_MAX), nothing re-initialised; anywhere
+ * else it pins or releases the hovered unit (rl_app_pointer). */
+#define RL_ADDED_MAX 2000
+enum rl_action rl_app_click(struct rl_app *app, float x, float y,
+                            bool right);
+
+/* Add one training point (x, y) with label 0 or 1 to the data of both nets
+ * (they keep their weights and train on). False, with a message on screen,
+ * when RL_ADDED_MAX points were added or memory ran out. */
+bool rl_app_add_point(struct rl_app *app, float x, float y, int label);
 
 /* Register a dashed overlay series; false when the table is full. */
 bool rl_app_add_overlay(struct rl_app *app, const struct rl_overlay *ov);

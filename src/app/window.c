@@ -509,9 +509,15 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
                                false);
                 break;
             case SDL_MOUSEBUTTONDOWN:
-                if (ev.button.button == SDL_BUTTON_LEFT)
-                    rl_app_pointer(&w.app, ev.button.x * sx,
-                                   ev.button.y * sy, true);
+                if (ev.button.button == SDL_BUTTON_LEFT ||
+                    ev.button.button == SDL_BUTTON_RIGHT) {
+                    /* buttons act as their keys; see rl_app_click */
+                    enum rl_action a = rl_app_click(
+                        &w.app, ev.button.x * sx, ev.button.y * sy,
+                        ev.button.button == SDL_BUTTON_RIGHT);
+                    if (a != RL_ACTION_NONE && n < 64)
+                        acts[n++] = a;
+                }
                 break;
             default:
                 break;

@@ -444,6 +444,7 @@ static void apply_reset(struct rl_app *app)
         return;
     }
     set_paused(app, app->paused);
+    app->added = 0;
     draw_subsample(app);
     on_new_nets(app);
     say(app, "reset: new seed %llu, new data and nets",
@@ -495,6 +496,7 @@ static void apply_dataset(struct rl_app *app)
         return;
     }
     set_paused(app, app->paused);
+    app->added = 0;
     on_new_nets(app);
     /* the curves start over: mark what they start with */
     snprintf(label, sizeof(label), "dataset %s", rl_dataset_name(next));
@@ -826,6 +828,73 @@ void rl_app_pointer(struct rl_app *app, float x, float y, bool click)
         return;
     app->hover_net = best_net;
     app->hover_unit = best_unit;
+}
+
+bool rl_app_add_point(struct rl_app *app, float x, float y, int label)
+{
+    struct rl_trainer *tr = app->tr;
+    struct rl_data *d = &tr->train;
+    if (app->added >= RL_ADDED_MAX || !isfinite(x) || !isfinite(y)) {
+        say(app, "no more points: %d added already", app->added);
+        return false;
+    }
+    int n = d->n + 1;
+    float *nx = realloc(d->x, sizeof(float) * 2 * (size_t)n);
+    if (!nx) {
+        say(app, "out of memory for another point");
+        return false;
+    }
+    d->x = nx;
+    float *ny = realloc(d->y, sizeof(float) * (size_t)n);
+    if (!ny) {
+        say(app, "out of memory for another point");
+        return false;
+    }
+    d->y = ny;
+    for (int w = 0; w < RL_NETS; w++)
+        if (!rl_net_reserve(&tr->net[w], n)) {
+            say(app, "out of memory for another point");
+            return false;
+        }
+    d->x[2 * d->n] = x;
+    d->x[2 * d->n + 1] = y;
+    d->y[d->n] = label ? 1.0f : 0.0f;
+    d->n = n;
+    rl_data_update_moments(d);
+    app->added++;
+    char a[24], b[24];
+    fmt_short(a, sizeof(a), x);
+    fmt_short(b, sizeof(b), y);
+    say(app, "point (%s, %s) class %d added to both nets' data (N=%d)", a, b,
+        label ? 1 : 0, n);
+    rl_app_update(app);
+    return true;
+}
+
+enum rl_action rl_app_click(struct rl_app *app, float x, float y, bool right)
+{
+    for (int i = 0; i < app->nbuttons; i++) {
+        const struct rl_button *b = &app->buttons[i];
+        if (x >= b->x && x < b->x + b->w && y >= b->y && y < b->y + b->h)
+            return b->action;
+    }
+    for (int w = 0; w < RL_NETS; w++) {
+        const float *h = app->head_area[w];
+        if (x >= h[0] && x < h[0] + h[2] && y >= h[1] && y < h[1] + h[3])
+            return w != app->selected ? RL_ACTION_SELECT : RL_ACTION_NONE;
+    }
+    for (int w = 0; w < RL_NETS; w++) {
+        const struct rl_scatter_area *a = &app->out_area[w];
+        if (a->valid && x >= a->x && x < a->x + a->w && y >= a->y &&
+            y < a->y + a->h) {
+            rl_app_add_point(app, (float)rl_axis_unmap(&a->ax, x),
+                             (float)rl_axis_unmap(&a->ay, y), right ? 0 : 1);
+            return RL_ACTION_NONE;
+        }
+    }
+    if (!right)
+        rl_app_pointer(app, x, y, true);
+    return RL_ACTION_NONE;
 }
 
 bool rl_app_add_overlay(struct rl_app *app, const struct rl_overlay *ov)

@@ -530,6 +530,13 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
                 in.y + (int)side, in.y);
     rl_canvas_clip(c, in.x, in.y, side, side);
     rl_layout_plot(c, in.x, in.y, side, side);
+    struct rl_scatter_area *oa = &app->out_area[w];
+    oa->ax = ax;
+    oa->ay = ay;
+    oa->x = in.x;
+    oa->y = in.y;
+    oa->w = oa->h = (float)(int)side;
+    oa->valid = side > 8;
     const struct rl_data *d = &app->tr->train;
     float pr = fmaxf(1.5f, 2.3f * s);
     for (int i = 0; i < d->n; i++) {
@@ -1227,13 +1234,91 @@ static void draw_header(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_unclip(c);
 }
 
+/* The control bar: each button shows its key and what it does; clicks
+ * act as the key (rl_app_click). Laid out right to left from `right`;
+ * with too little room the labels go, then buttons from the start of the
+ * list. Returns the x where it begins. */
+static float draw_controls(struct rl_render *r, struct rl_canvas *c,
+                           struct rl_app *app, struct box b, float left)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    static const struct {
+        const char *key, *label;
+        enum rl_action action;
+    } items[] = {
+        {"Space", "pause", RL_ACTION_PAUSE},
+        {"n", "step", RL_ACTION_STEP},
+        {"r", "restart", RL_ACTION_RESTART},
+        {"l", "lr÷2", RL_ACTION_LR_DOWN},
+        {"L", "lr×2", RL_ACTION_LR_UP},
+        {"w", "λ÷2", RL_ACTION_LAMBDA_DOWN},
+        {"W", "λ×2", RL_ACTION_LAMBDA_UP},
+        {"↓", "init÷2", RL_ACTION_INIT_DOWN},
+        {"↑", "init×2", RL_ACTION_INIT_UP},
+        {"d", "data", RL_ACTION_DATASET},
+        {"a", "act.", RL_ACTION_ACTIVATION},
+        {"c", "rec", RL_ACTION_RECORD},
+        {"h", "keys", RL_ACTION_HELP},
+    };
+    const int n = (int)(sizeof(items) / sizeof(items[0]));
+    const struct rl_font *f = &r->small;
+    float pad = 4 * s, gap = 3 * s;
+    int first = 0;
+    bool labels = true;
+    for (;;) {
+        float total = 0;
+        for (int i = first; i < n; i++) {
+            total += rl_text_width(f, items[i].key) + 2 * pad + gap;
+            if (labels)
+                total += rl_text_width(f, items[i].label) + 3 * s;
+        }
+        if (b.x + b.w - total >= left || first >= n)
+            break;
+        if (labels)
+            labels = false;
+        else
+            first++;
+    }
+    float x = b.x + b.w, h = f->height + 2 * s, y = b.y + (b.h - h) * 0.5f;
+    for (int i = n - 1; i >= first; i--) {
+        float kw = (float)rl_text_width(f, items[i].key);
+        float lw = labels ? rl_text_width(f, items[i].label) + 3 * s : 0;
+        float bw = kw + lw + 2 * pad;
+        x -= bw;
+        bool on = (items[i].action == RL_ACTION_PAUSE && app->paused) ||
+                  (items[i].action == RL_ACTION_RECORD && app->recording) ||
+                  (items[i].action == RL_ACTION_HELP && app->help);
+        rl_canvas_fill_rect(c, x, y, bw, h,
+                            on ? rl_with_alpha(th->net[RL_LAZY], 0x30)
+                               : 0xFFFFFFFFu);
+        rl_canvas_rect(c, x, y, bw, h, 1.0f, th->frame);
+        float tx = rl_canvas_text(c, f, x + pad, y + h * 0.5f, items[i].key,
+                                  th->net[RL_LAZY],
+                                  RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+        if (labels)
+            rl_canvas_text(c, f, tx + 3 * s, y + h * 0.5f, items[i].label,
+                           th->text, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+        if (app->nbuttons < RL_BUTTONS_MAX)
+            app->buttons[app->nbuttons++] =
+                (struct rl_button){x, y, bw, h, items[i].action};
+        x -= gap;
+    }
+    return x;
+}
+
 static void draw_footer(struct rl_render *r, struct rl_canvas *c,
-                        const struct rl_app *app, struct box b)
+                        struct rl_app *app, struct box b)
 {
     const struct rl_theme *th = r->theme;
     char line[256];
     const char *said = NULL;
-    rl_canvas_clip(c, b.x, b.y, b.w, b.h);
+    /* the control bar keeps at least 40% of the footer for what is said */
+    float said_end = b.x + b.w;
+    if (!app->presentation)
+        said_end = draw_controls(r, c, app, b, b.x + b.w * 0.4f) -
+                   8 * r->scale;
+    rl_canvas_clip(c, b.x, b.y, said_end - b.x, b.h);
     if (app->hover_net >= 0 && app->hover_unit >= 0) {
         const struct rl_net *net = rl_app_net(app, app->hover_net);
         int u = app->hover_unit;
@@ -1245,26 +1330,17 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
                  rl_net_label(app->hover_net), u, a, bb, cc,
                  app->hover_pinned ? "   (pinned; click empty space to release)"
                                    : "");
-        rl_canvas_text(c, &r->font, b.x, b.y + b.h * 0.5f, line,
-                       th->net[app->hover_net], RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
         said = line;
     } else if (app->frame < app->message_until && app->message[0]) {
-        rl_canvas_text(c, &r->font, b.x, b.y + b.h * 0.5f, app->message,
-                       th->text, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
         said = app->message;
     }
-    /* the key hints give way to what is said, longest form first */
-    static const char *const hints[] = {
-        "h: keys   Tab: select net   ↑↓ init   L/l lr   W/w λ   Space pause",
-        "h: keys",
-    };
-    float said_w = said ? rl_text_width(&r->font, said) + 16 * r->scale : 0;
-    for (int i = 0; i < 2 && !app->presentation; i++) {
-        if (said_w + rl_text_width(&r->small, hints[i]) > b.w)
-            continue;
-        rl_canvas_text(c, &r->small, b.x + b.w, b.y + b.h * 0.5f, hints[i],
-                       th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
-        break;
+    if (said) {
+        /* what does not fit loses words from its end */
+        char fitted[256];
+        fit_words(&r->font, said, said_end - b.x, fitted, sizeof(fitted));
+        rl_canvas_text(c, &r->font, b.x, b.y + b.h * 0.5f, fitted,
+                       said == line ? th->net[app->hover_net] : th->text,
+                       RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
     }
     rl_canvas_unclip(c);
 }
@@ -1349,9 +1425,13 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
     float s = r->scale;
     rl_canvas_unclip(c);
     rl_canvas_clear(c, th->bg);
-    for (int w = 0; w < RL_NETS; w++)
+    for (int w = 0; w < RL_NETS; w++) {
         for (int k = 0; k < RL_SCATTER_COUNT; k++)
             app->area[w][k].valid = false;
+        app->out_area[w].valid = false;
+        app->head_area[w][2] = app->head_area[w][3] = 0.0f;
+    }
+    app->nbuttons = 0;
 
     float W = (float)c->w, H = (float)c->h;
     float m = 10 * s, gap = 8 * s;
@@ -1371,6 +1451,10 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
         float x = m + w * (colw + 2 * gap);
         struct box head = {x, top, colw, net_head_h};
         draw_net_header(r, c, app, w, head);
+        app->head_area[w][0] = head.x;
+        app->head_area[w][1] = head.y;
+        app->head_area[w][2] = head.w;
+        app->head_area[w][3] = head.h;
         float py = top + net_head_h + 4 * s;
         float ph = nets_h - net_head_h - 4 * s;
         if (ph < 20 || colw < 40)

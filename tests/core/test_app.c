@@ -372,6 +372,48 @@ static void test_only_stepping_keys_repeat(void)
         CHECK(!rl_action_repeats(toggles[i]));
 }
 
+/* Clicks: a control bar button acts as its key, a net's header selects
+ * it, a click in an output panel adds a point to both nets' data (left:
+ * class 1, right: class 0) without re-initialising either net. */
+static void test_clicks(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 3);
+    app.buttons[0] = (struct rl_button){100, 700, 40, 20, RL_ACTION_PAUSE};
+    app.nbuttons = 1;
+    CHECK(rl_app_click(&app, 110, 710, false) == RL_ACTION_PAUSE);
+    app.head_area[RL_LAZY][0] = 600;
+    app.head_area[RL_LAZY][1] = 30;
+    app.head_area[RL_LAZY][2] = 500;
+    app.head_area[RL_LAZY][3] = 20;
+    CHECK(app.selected == RL_RICH);
+    CHECK(rl_app_click(&app, 700, 40, false) == RL_ACTION_SELECT);
+    struct rl_scatter_area *oa = &app.out_area[RL_RICH];
+    oa->valid = true;
+    oa->x = 300;
+    oa->y = 300;
+    oa->w = oa->h = 100;
+    rl_axis_set(&oa->ax, -2, 2, false, 300, 400);
+    rl_axis_set(&oa->ay, -2, 2, false, 400, 300);
+    int n = app.tr->train.n;
+    long step = app.tr->step[RL_RICH];
+    float w0 = app.tr->net[RL_RICH].w1[0];
+    CHECK(rl_app_click(&app, 375, 325, false) == RL_ACTION_NONE);
+    CHECK(rl_app_click(&app, 325, 375, true) == RL_ACTION_NONE);
+    CHECK(app.tr->train.n == n + 2);
+    CHECK_NEAR(app.tr->train.x[2 * n], 1.0, 1e-5);
+    CHECK_NEAR(app.tr->train.x[2 * n + 1], 1.0, 1e-5);
+    CHECK(app.tr->train.y[n] == 1.0f);
+    CHECK(app.tr->train.y[n + 1] == 0.0f);
+    CHECK(app.tr->step[RL_RICH] == step);
+    CHECK(app.tr->net[RL_RICH].w1[0] == w0);
+    idle(&app, 3); /* both nets train on the grown data */
+    CHECK(app.tr->step[RL_RICH] == step + 30);
+    CHECK(app.tr->step[RL_LAZY] == step + 30);
+    rl_app_destroy(&app);
+}
+
 static double fake_time;
 static double fake_now(void)
 {
@@ -591,5 +633,6 @@ int main(void)
     test_overlay_table();
     test_restart_after_divergence_lowers_lr();
     test_only_stepping_keys_repeat();
+    test_clicks();
     return check_summary("app");
 }
