@@ -126,12 +126,14 @@ void rl_ticks_linear(double lo, double hi, int target, struct rl_ticks *t)
         target = 2;
     double raw = (hi - lo) / target;
     double mag = pow(10.0, floor(log10(raw)));
+    /* the nice step nearest to raw (in ratio), so an axis gets about
+     * `target` ticks, never just one */
     double step = mag;
-    if (raw / mag > 5.0)
+    if (raw / mag > 7.07)
         step = 10.0 * mag;
-    else if (raw / mag > 2.0)
+    else if (raw / mag > 3.16)
         step = 5.0 * mag;
-    else if (raw / mag > 1.0)
+    else if (raw / mag > 1.41)
         step = 2.0 * mag;
     double first = ceil(lo / step - 1e-9) * step;
     /* digits after the point needed by this step */

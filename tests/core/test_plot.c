@@ -48,7 +48,10 @@ static void test_linear_ticks_are_nice(void)
     CHECK(t.n == 6);
     CHECK(!strcmp(t.label[5], "5000"));
     rl_ticks_linear(-1.14, 1.14, 4, &t);
-    CHECK(t.n == 3 && !strcmp(t.label[2], "1"));
+    CHECK(t.n == 5 && !strcmp(t.label[4], "1.0"));
+    /* the nearest nice step: a symmetric W2 axis gets ticks, not just 0 */
+    rl_ticks_linear(-0.041, 0.041, 4, &t);
+    CHECK(t.n == 5 && !strcmp(t.label[0], "-0.04"));
     rl_ticks_linear(0, 2.5e-4, 3, &t);
     CHECK(t.n >= 2);
     CHECK_CONTAINS(t.label[1], "e-4");
