@@ -234,8 +234,8 @@ static uint32_t sub_color(int k, int n)
 /* The legend of the highlighted units in the title row of the in->hid
  * panel, when it fits beside the title: a ring where a unit started, its
  * trail over the last steps, its marker now. */
-static void draw_units_legend(struct rl_render *r, struct rl_canvas *c,
-                              struct box b, const char *title)
+static bool draw_units_legend(struct rl_render *r, struct rl_canvas *c,
+                              struct box b, const char *title, bool draw)
 {
     const struct rl_theme *th = r->theme;
     float s = r->scale;
@@ -247,7 +247,9 @@ static void draw_units_legend(struct rl_render *r, struct rl_canvas *c,
     float title_end = b.x + 8 * s + rl_text_width(&r->title, title);
     float x = b.x + b.w - 8 * s - need;
     if (x < title_end + 14 * s)
-        return;
+        return false;
+    if (!draw)
+        return true;
     float mid = b.y + 4 * s + r->title.height * 0.5f;
     uint32_t col = sub_color(2, 5);
     rl_canvas_ring(c, x + sym * 0.5f, mid, 4.0f * s, 1.2f * s,
@@ -264,6 +266,7 @@ static void draw_units_legend(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_marker(c, x + sym * 0.5f, mid, 4.2f * s, col, 0xFF202020u);
     rl_canvas_text(c, &r->small, x + sym + 2 * s, mid, t_now, th->text_dim,
                    RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+    return true;
 }
 
 static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
@@ -272,11 +275,21 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     const struct rl_theme *th = r->theme;
     const struct rl_net *net = rl_app_net(app, w);
     float s = r->scale;
+    /* the longest title that leaves room for the units' legend */
+    static const char *const names[] = {"in→hid: W1 row per unit",
+                                        "in→hid: W1 rows", "W1 rows"};
     char title[96];
-    snprintf(title, sizeof(title), "in→hid: W1 row per unit%s",
-             app->axes_locked ? " (locked)" : "");
+    for (int k = 0; k < 3; k++) {
+        snprintf(title, sizeof(title), "%s%s", names[k],
+                 app->axes_locked ? " (locked)" : "");
+        if (draw_units_legend(r, c, b, title, false))
+            break;
+        if (k == 2)
+            snprintf(title, sizeof(title), "%s%s", names[0],
+                     app->axes_locked ? " (locked)" : "");
+    }
     struct box in = panel(r, c, b, title, th->text, true);
-    draw_units_legend(r, c, b, title);
+    draw_units_legend(r, c, b, title, true);
     /* square plot area, centred */
     float side = fminf(in.w, in.h);
     in.x += (in.w - side) * 0.5f;

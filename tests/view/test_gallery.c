@@ -48,6 +48,7 @@ struct state {
     bool help, diag, theory, log_x;
     double text_scale;                  /* 0: 1 */
     double test_split;
+    bool presentation;
 };
 
 static struct rl_box boxes[400000];
@@ -229,6 +230,7 @@ static int render_state(const struct state *st, struct rl_render *r)
     app.log_x = st->log_x;
     if (st->text_scale > 0)
         app.text_scale = (float)st->text_scale;
+    app.presentation = st->presentation;
     rl_app_update(&app);
 
     struct rl_canvas c;
@@ -244,6 +246,26 @@ static int render_state(const struct state *st, struct rl_render *r)
     CHECK(rl_png_write(path, c.px, c.w, c.h, c.stride, NULL, 0, err,
                        sizeof(err)));
     int bad = check_layout(st, &layout) + check_ticks(st, &layout);
+    /* presentation: no selection mark, key hints or control bar */
+    for (int i = 0; st->presentation && i < layout.n; i++) {
+        const struct rl_box *b = &layout.box[i];
+        if (b->kind == RL_BOX_TEXT &&
+            (strstr(b->text, "selected") || !strcmp(b->text, "restart") ||
+             strstr(b->text, "fps"))) {
+            fprintf(stderr, "%s: presentation shows '%s'\n", st->name,
+                    b->text);
+            bad++;
+        }
+    }
+    /* otherwise the control bar is there (at sizes it fits) */
+    bool bar = false;
+    for (int i = 0; i < layout.n; i++)
+        bar |= layout.box[i].kind == RL_BOX_TEXT &&
+               !strcmp(layout.box[i].text, "Space");
+    if (!st->presentation && !st->help && st->w >= 1280 && !bar) {
+        fprintf(stderr, "%s: no control bar\n", st->name);
+        bad++;
+    }
     rl_canvas_destroy(&c);
     rl_app_destroy(&app);
     return bad;
@@ -325,6 +347,8 @@ static void test_gallery(void)
     ADD(.name = "35_test_split_1920", .w = 1920, .h = 1080, .frames = 150,
         .test_split = 0.3, .dataset = RL_DATASET_CIRCLES,
         .act = RL_ACT_TANH);
+    ADD(.name = "36_presentation", .w = 1280, .h = 800, .frames = 100,
+        .presentation = true);
     ADD(.name = "33_800x500_scale1.5", .w = 800, .h = 500, .frames = 150,
         .text_scale = 1.5);
 #undef ADD
