@@ -482,6 +482,7 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
          * event instead of redrawing the same picture */
         bool idle = w.app.paused && !w.has_script && !w.rec_on &&
                     !w.shot_pending && w.app.frame > 0 &&
+                    o->max_frames == 0 &&
                     w.app.frame >= w.app.message_until;
         if (idle) {
             if (!SDL_WaitEventTimeout(&ev, 500)) {

@@ -1214,8 +1214,9 @@ static void draw_header(struct rl_render *r, struct rl_canvas *c,
     snprintf(it[4], sizeof(it[4]), "   ·   H=%d", cfg->hidden);
     snprintf(it[5], sizeof(it[5]), "   ·   seed %llu",
              (unsigned long long)cfg->seed);
-    snprintf(it[6], sizeof(it[6]), "   ·   %ld steps/frame%s",
-             app->steps_per_frame, app->capped ? " (capped)" : "");
+    snprintf(it[6], sizeof(it[6]), "   ·   %ld step%s/frame%s",
+             app->steps_per_frame, app->steps_per_frame == 1 ? "" : "s",
+             app->capped ? " (capped)" : "");
     snprintf(line, sizeof(line), "%s%s%s%s%s%s%s", it[0], it[1], it[2], it[3],
              it[4], it[5], it[6]);
     float settings_w = rl_text_width(&r->title, "richlazy") +
