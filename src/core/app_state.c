@@ -301,6 +301,10 @@ static bool setup(struct rl_app *app, char *err, size_t errlen)
     }
     draw_subsample(app);
     on_new_nets(app);
+    /* a trainer resumed from a checkpoint: its curves begin there, say so
+     * (the steps before it are not in the history) */
+    if (rl_app_step(app) > 0)
+        add_marker(app, RL_MARKER_BOTH, "from checkpoint");
     if (cfg->paused)
         set_paused(app, true);
     app->message[0] = '\0';
