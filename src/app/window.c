@@ -32,6 +32,7 @@ struct window_opts {
     long max_frames;
     long record_every;          /* record key: every K-th step; 0: every frame */
     const char *from;           /* start from this checkpoint folder */
+    const char *preset;         /* settings of a reproduce preset */
 };
 
 static const char window_usage[] =
@@ -55,6 +56,9 @@ static const struct rl_opt window_extra[] = {
     {"--from", RL_OPT_STRING, WOPT(from), "CHECKPOINT",
      "start from a checkpoint (richlazy run --checkpoint DIR); its "
      "settings replace the net and data flags", 0, 0, false},
+    {"--preset", RL_OPT_STRING, WOPT(preset), "NAME",
+     "start from the live pair of a reproduce preset (richlazy reproduce "
+     "--list); other flags override its settings", 0, 0, false},
     {"--record-every", RL_OPT_LONG, WOPT(record_every), "K",
      "recording (key c) keeps a frame every K training steps (0: every "
      "frame)", 0, 1e15, false},
@@ -657,6 +661,12 @@ static bool init_video(void)
 
 int rl_window_main(int argc, char **argv, FILE *out, FILE *errf)
 {
+    return rl_window_main_preset(argc, argv, out, errf, NULL);
+}
+
+int rl_window_main_preset(int argc, char **argv, FILE *out, FILE *errf,
+                          rl_window_preset_fn preset)
+{
     struct rl_opt opts[64];
     int nopts = build_opts(opts, 64);
     struct window_opts o = {.cfg = rl_config_default};
@@ -673,6 +683,17 @@ int rl_window_main(int argc, char **argv, FILE *out, FILE *errf)
         return 2;
     case RL_CLI_OK:
         break;
+    }
+    if (o.preset) {
+        /* the preset's settings, then the flags again on top of them */
+        struct window_opts p = defaults;
+        if (!preset || !preset(o.preset, &p.cfg, err, sizeof(err))) {
+            fprintf(errf, "richlazy window: error: %s\n",
+                    preset ? err : "--preset needs the richlazy program");
+            return 2;
+        }
+        rl_cli_parse(opts, nopts, argc, argv, &p, NULL, err, sizeof(err));
+        o = p;
     }
     if (!have_display()) {
         fprintf(errf, "richlazy window: error: no display (DISPLAY and "

@@ -494,7 +494,10 @@ static void apply_dataset(struct rl_app *app)
     enum rl_dataset next =
         cfg->data_path
             ? RL_DATASET_BLOBS
-            : (enum rl_dataset)((cfg->dataset + 1) % RL_DATASET_COUNT);
+            /* the two-class sets only, until the nets train on real
+             * targets */
+            : (enum rl_dataset)((cfg->dataset + 1) %
+                                RL_DATASET_FIRST_REGRESSION);
     if (!rl_trainer_set_dataset(app->tr, next, err, sizeof(err))) {
         say(app, "dataset change failed: %s", err);
         return;

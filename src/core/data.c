@@ -1,5 +1,6 @@
 /* data.c: built-in 2-D two-class datasets, CSV load/save, train/test split
- * and the moments Sxx, Sxy the linear fast path needs (see rl_data.h). */
+ * and the moments Sxx, Sxy the linear fast path needs (see rl_data.h). The
+ * regression sets are drawn in data_regression.c. */
 #include "rl_data.h"
 
 #include "rl_rng.h"
@@ -23,6 +24,9 @@ static const char *const dataset_names[RL_DATASET_COUNT] = {
     [RL_DATASET_XOR] = "xor",
     [RL_DATASET_CIRCLES] = "circles",
     [RL_DATASET_SPIRAL] = "spiral",
+    [RL_DATASET_TEACHER] = "teacher",
+    [RL_DATASET_WAVE] = "wave",
+    [RL_DATASET_RIDGE] = "ridge",
 };
 
 /* Write one line into err (if the caller gave room for it). */
@@ -151,7 +155,8 @@ static void gen_spiral(struct rl_rng *rng, int label, double p[2])
 
 typedef void (*gen_fn)(struct rl_rng *rng, int label, double p[2]);
 
-static const gen_fn generators[RL_DATASET_COUNT] = {
+/* the two-class sets; the regression sets have no entry here */
+static const gen_fn generators[RL_DATASET_FIRST_REGRESSION] = {
     [RL_DATASET_BLOBS] = gen_blobs,
     [RL_DATASET_XOR] = gen_xor,
     [RL_DATASET_CIRCLES] = gen_circles,
@@ -162,6 +167,8 @@ bool rl_data_generate(struct rl_data *d, enum rl_dataset kind, int n,
                       double noise, uint64_t seed)
 {
     assert(kind >= 0 && kind < RL_DATASET_COUNT);
+    if (rl_dataset_is_regression(kind))
+        return rl_data_generate_with(d, kind, n, noise, seed, NULL);
     assert(n >= 0);
     assert(noise >= 0.0 && isfinite(noise));
     if (!rl_data_init(d, n))
@@ -282,12 +289,12 @@ static bool is_header(char *const *fields, int count)
 }
 
 /* Parse the three fields of a data row; on error writes err and returns
- * false. */
-static bool parse_row(char *const *fields, float out[3], const char *path,
-                      long line, char *err, size_t errlen)
+ * false. With real targets the third column is read like the first two. */
+static bool parse_row(char *const *fields, float out[3], bool real,
+                      const char *path, long line, char *err, size_t errlen)
 {
     char q[48];
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < (real ? 3 : 2); k++) {
         double v;
         quote_field(q, sizeof(q), fields[k]);
         if (!*fields[k]) {
@@ -313,6 +320,8 @@ static bool parse_row(char *const *fields, float out[3], const char *path,
         }
         out[k] = (float)v;
     }
+    if (real)
+        return true;
     double label;
     if (!parse_number(fields[2], &label) || (label != 0.0 && label != 1.0)) {
         quote_field(q, sizeof(q), fields[2]);
@@ -327,6 +336,7 @@ static bool parse_row(char *const *fields, float out[3], const char *path,
 /* Per-file reading state, so the line handler stays small. */
 struct csv_reader {
     const char *path;
+    bool real;        /* third column: any finite real, not a 0/1 label */
     long line;        /* 1-based number of the current line */
     bool seen_line;   /* a non-blank line was seen (header or data) */
     bool had_header;
@@ -358,13 +368,14 @@ static bool csv_line(struct csv_reader *rd, char *line, char *err,
     if (count != 3) {
         /* a semicolon or tab separated file is a common slip: say so */
         bool other_sep = count == 1 && strpbrk(fields[0], ";\t");
-        set_err(err, errlen, "%s:%ld: expected 3 columns (x,y,label), "
-                "found %d%s", rd->path, rd->line, count,
+        set_err(err, errlen, "%s:%ld: expected 3 columns (x,y,%s), "
+                "found %d%s", rd->path, rd->line,
+                rd->real ? "target" : "label", count,
                 other_sep ? " (columns must be separated by commas)" : "");
         return false;
     }
     float v[3];
-    if (!parse_row(fields, v, rd->path, rd->line, err, errlen))
+    if (!parse_row(fields, v, rd->real, rd->path, rd->line, err, errlen))
         return false;
     if (rd->rows.n >= RL_DATA_MAX_ROWS) {
         set_err(err, errlen, "%s:%ld: more than %d data rows; refusing to "
@@ -429,7 +440,7 @@ static bool csv_check(const struct csv_reader *rd, char *err, size_t errlen)
                 rd->had_header ? "only a header line" : "empty file");
         return false;
     }
-    for (int c = 0; c < 2; c++) {
+    for (int c = 0; c < 2 && !rd->real; c++) {
         if (rd->count[c] == 0) {
             set_err(err, errlen, "%s: only class %d present; need both "
                     "classes 0 and 1", rd->path, 1 - c);
@@ -459,11 +470,19 @@ static FILE *csv_open(const char *path, char *err, size_t errlen)
 bool rl_data_load_csv(struct rl_data *d, const char *path,
                       char *err, size_t errlen)
 {
+    return rl_data_load_csv_as(d, path, RL_CSV_LABELS, err, errlen);
+}
+
+bool rl_data_load_csv_as(struct rl_data *d, const char *path,
+                         enum rl_csv_targets targets, char *err,
+                         size_t errlen)
+{
+    assert(targets == RL_CSV_LABELS || targets == RL_CSV_REAL);
     memset(d, 0, sizeof(*d));
     FILE *f = csv_open(path, err, errlen);
     if (!f)
         return false;
-    struct csv_reader rd = {.path = path};
+    struct csv_reader rd = {.path = path, .real = targets == RL_CSV_REAL};
     bool ok = csv_read(&rd, f, err, errlen) && csv_check(&rd, err, errlen);
     fclose(f);
     if (!ok)
@@ -554,7 +573,10 @@ bool rl_data_split(const struct rl_data *all, double test_fraction,
     bool ok = idx && gather(test, all, idx, ntest) &&
               gather(train, all, idx + ntest, n - ntest);
     free(idx);
-    if (!ok) {
+    if (ok) {
+        train->teacher = all->teacher;
+        test->teacher = all->teacher;
+    } else {
         rl_data_destroy(test);
         rl_data_destroy(train);
         set_err(err, errlen, "out of memory splitting %d samples", n);
@@ -572,18 +594,33 @@ bool rl_data_copy(struct rl_data *dst, const struct rl_data *src)
     memcpy(dst->sxx, src->sxx, sizeof(dst->sxx));
     memcpy(dst->sxy, src->sxy, sizeof(dst->sxy));
     dst->syy = src->syy;
+    dst->teacher = src->teacher;
+    return true;
+}
+
+/* True when every target is exactly 0 or 1 (two-class labels). */
+static bool has_labels(const struct rl_data *d)
+{
+    for (int i = 0; i < d->n; i++) {
+        if (d->y[i] != 0.0f && d->y[i] != 1.0f)
+            return false;
+    }
     return true;
 }
 
 /* Write the rows to an open file; false on any write error. */
 static bool write_rows(const struct rl_data *d, FILE *f)
 {
-    if (fprintf(f, "x,y,label\n") < 0)
+    bool labels = has_labels(d);
+    if (fprintf(f, labels ? "x,y,label\n" : "x,y,target\n") < 0)
         return false;
     for (int i = 0; i < d->n; i++) {
         /* %.9g: enough digits that every float reads back exactly */
-        if (fprintf(f, "%.9g,%.9g,%d\n", d->x[2 * i], d->x[2 * i + 1],
-                    d->y[i] != 0.0f) < 0)
+        int w = labels ? fprintf(f, "%.9g,%.9g,%d\n", d->x[2 * i],
+                                 d->x[2 * i + 1], d->y[i] != 0.0f)
+                       : fprintf(f, "%.9g,%.9g,%.9g\n", d->x[2 * i],
+                                 d->x[2 * i + 1], d->y[i]);
+        if (w < 0)
             return false;
     }
     return fflush(f) == 0 && !ferror(f);

@@ -4,6 +4,7 @@
 #include "check.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,7 @@ static void test_names(void)
     enum rl_dataset kind;
     CHECK(!strcmp(rl_dataset_name(RL_DATASET_SPIRAL), "spiral"));
     CHECK(!rl_dataset_parse("moons", &kind));
+    CHECK(rl_dataset_parse("teacher", &kind) && kind == RL_DATASET_TEACHER);
     CHECK(!rl_dataset_parse("", &kind));
     CHECK(!rl_dataset_parse(NULL, &kind));
 }
@@ -107,7 +109,7 @@ static void test_generate_deterministic(void)
 static void test_generate_balance(void)
 {
     const int sizes[] = {1, 2, 3, 200, 201};
-    for (int k = 0; k < RL_DATASET_COUNT; k++) {
+    for (int k = 0; k < RL_DATASET_FIRST_REGRESSION; k++) {
         for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
             int n = sizes[s];
             struct rl_data d;
@@ -454,7 +456,7 @@ static void test_csv_round_trip(void)
     const char *p = TMP("round.csv");
     char tmp[512];
     snprintf(tmp, sizeof(tmp), "%s.tmp", p);
-    for (int k = 0; k < RL_DATASET_COUNT; k++) {
+    for (int k = 0; k < RL_DATASET_FIRST_REGRESSION; k++) {
         struct rl_data a, b;
         char err[256] = "";
         CHECK(rl_data_generate(&a, (enum rl_dataset)k, 257, 0.37, 11));
@@ -574,6 +576,171 @@ static void test_split_refusal(void)
     expect_split_error(100, NAN, "must be between 0 and 1");
 }
 
+/* FNV-1a over bytes, continuing from h. */
+static uint64_t fnv1a(const void *p, size_t n, uint64_t h)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= c[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* The four two-class sets are drawn exactly as before the regression sets
+ * were added (hashes of n = 200, seed 1, each set's default noise, taken
+ * from the generator before the change): the default run depends on it. */
+static void test_classic_sets_unchanged(void)
+{
+    const double noise[4] = {0.5, 0.3, 0.15, 0.1};
+    const uint64_t want[4] = {
+        0x0c1052ff42a809bfULL, 0xc88650670135ee48ULL,
+        0x7b5bf23139e8f41fULL, 0x0643a0b722e8f4adULL,
+    };
+    for (int k = 0; k < 4; k++) {
+        struct rl_data d;
+        CHECK(rl_data_generate(&d, (enum rl_dataset)k, 200, noise[k], 1));
+        uint64_t h = fnv1a(d.x, 400 * sizeof(float), 14695981039346656037ULL);
+        h = fnv1a(d.y, 200 * sizeof(float), h);
+        CHECK(h == want[k]);
+        CHECK(d.teacher.k == 0);
+        rl_data_destroy(&d);
+    }
+    CHECK(!rl_dataset_is_regression(RL_DATASET_BLOBS));
+    CHECK(RL_DATASET_FIRST_REGRESSION == 4);
+}
+
+static void test_labels_pm1(void)
+{
+    struct rl_data d, orig;
+    CHECK(rl_data_generate(&d, RL_DATASET_XOR, 51, 0.3, 2));
+    CHECK(rl_data_copy(&orig, &d));
+    CHECK(rl_data_labels_pm1(&d));
+    for (int i = 0; i < d.n; i++)
+        CHECK(d.y[i] == (orig.y[i] == 1.0f ? 1.0f : -1.0f));
+    CHECK(!memcmp(d.x, orig.x, 2 * 51 * sizeof(float)));
+    /* the moments follow: Sxy = X^T (2y - 1) / n, Syy = 1 */
+    double mean_x[2] = {0};
+    for (int i = 0; i < d.n; i++) {
+        mean_x[0] += d.x[2 * i] / (double)d.n;
+        mean_x[1] += d.x[2 * i + 1] / (double)d.n;
+    }
+    CHECK_NEAR(d.sxy[0], 2 * orig.sxy[0] - mean_x[0], 1e-12);
+    CHECK_NEAR(d.sxy[1], 2 * orig.sxy[1] - mean_x[1], 1e-12);
+    CHECK_NEAR(d.syy, 1.0, 1e-15);
+    /* twice is refused: -1 is not a 0/1 label; the data stays */
+    struct rl_data once;
+    CHECK(rl_data_copy(&once, &d));
+    CHECK(!rl_data_labels_pm1(&d));
+    CHECK(same_data(&d, &once));
+    rl_data_destroy(&once);
+    rl_data_destroy(&orig);
+    rl_data_destroy(&d);
+    /* real targets are refused */
+    CHECK(rl_data_generate(&d, RL_DATASET_WAVE, 20, 0.0, 2));
+    CHECK(rl_data_copy(&orig, &d));
+    CHECK(!rl_data_labels_pm1(&d));
+    CHECK(same_data(&d, &orig));
+    rl_data_destroy(&orig);
+    rl_data_destroy(&d);
+}
+
+static void expect_real_error(const char *path, const char *text,
+                              const char *line, const char *problem)
+{
+    write_text(path, text);
+    struct rl_data d;
+    memset(&d, 0xab, sizeof(d));
+    char err[256] = "";
+    CHECK(!rl_data_load_csv_as(&d, path, RL_CSV_REAL, err, sizeof(err)));
+    CHECK(is_zeroed(&d));
+    CHECK_CONTAINS(err, path);
+    CHECK_CONTAINS(err, line);
+    CHECK_CONTAINS(err, problem);
+    CHECK(!strchr(err, '\n'));
+    remove(path);
+}
+
+/* A regression CSV: the third column is any finite real. */
+static void test_csv_real_targets(void)
+{
+    const char *p = TMP("real.csv");
+    write_text(p, "x,y,target\n0.5,-1,0.25\n1,2,-3.5e2\r\n\n-2,0,7\n"
+                  "3,3,0\n");
+    struct rl_data d;
+    char err[256] = "";
+    CHECK(rl_data_load_csv_as(&d, p, RL_CSV_REAL, err, sizeof(err)));
+    CHECK(d.n == 4);
+    const float want[4] = {0.25f, -350.0f, 7.0f, 0.0f};
+    for (int i = 0; i < 4 && i < d.n; i++)
+        CHECK(d.y[i] == want[i]);
+    CHECK(d.x[2] == 1.0f && d.x[3] == 2.0f);
+    CHECK_NEAR(d.syy, (0.0625 + 122500.0 + 49.0) / 4, 1e-9);
+    CHECK(d.teacher.k == 0);
+    rl_data_destroy(&d);
+    /* the same file is refused as classification, with the 0/1 message */
+    CHECK(!rl_data_load_csv(&d, p, err, sizeof(err)));
+    CHECK_CONTAINS(err, ":2: label '0.25' is not 0 or 1");
+    CHECK(!rl_data_load_csv_as(&d, p, RL_CSV_LABELS, err, sizeof(err)));
+    CHECK_CONTAINS(err, ":2: label '0.25' is not 0 or 1");
+    /* one class, or one value, is fine for regression */
+    write_text(p, "1,2,1\n3,4,1\n");
+    CHECK(rl_data_load_csv_as(&d, p, RL_CSV_REAL, err, sizeof(err)));
+    CHECK(d.n == 2);
+    rl_data_destroy(&d);
+    remove(p);
+
+    const char *e = TMP("real_err.csv");
+    expect_real_error(e, "x,y,target\n1,2,0.5\n1,2,abc\n", ":3: ",
+                      "column 3 ('abc') is not a number");
+    expect_real_error(e, "1,2,0.5\n1,2,nan\n", ":2: ",
+                      "column 3 is NaN or infinite");
+    expect_real_error(e, "1,2,0.5\n1,2,-inf\n", ":2: ",
+                      "column 3 is NaN or infinite");
+    expect_real_error(e, "1,2,0.5\n1,2,1e300\n", ":2: ",
+                      "column 3 ('1e300') is too large (beyond float range)");
+    expect_real_error(e, "1,2,0.5\n1,2,\n", ":2: ", "column 3 is empty");
+    expect_real_error(e, "1,2,0.5\n1,2\n", ":2: ",
+                      "expected 3 columns (x,y,target), found 2");
+    expect_real_error(e, "1,zz,0.5\n", ":1: ",
+                      "column 2 ('zz') is not a number");
+    expect_real_error(e, "x,y,target\n", "real_err.csv: ",
+                      "no data rows (only a header line)");
+}
+
+/* Regression data is written as x,y,target with its real values, and
+ * reads back exactly; -1/+1 labels too. */
+static void test_csv_real_round_trip(void)
+{
+    const char *p = TMP("real_round.csv");
+    char err[256] = "";
+    for (int k = RL_DATASET_FIRST_REGRESSION; k < RL_DATASET_COUNT; k++) {
+        struct rl_data a, b;
+        CHECK(rl_data_generate(&a, (enum rl_dataset)k, 97, 0.1, 5));
+        CHECK(rl_data_write_csv(&a, p, err, sizeof(err)));
+        CHECK(rl_data_load_csv_as(&b, p, RL_CSV_REAL, err, sizeof(err)));
+        CHECK(same_data(&a, &b));
+        rl_data_destroy(&a);
+        rl_data_destroy(&b);
+    }
+    FILE *f = fopen(p, "r");
+    char line[128] = "";
+    CHECK(f && fgets(line, sizeof(line), f));
+    CHECK(!strcmp(line, "x,y,target\n"));
+    if (f)
+        fclose(f);
+
+    struct rl_data a, b;
+    CHECK(rl_data_generate(&a, RL_DATASET_CIRCLES, 30, 0.1, 5));
+    CHECK(rl_data_labels_pm1(&a));
+    CHECK(rl_data_write_csv(&a, p, err, sizeof(err)));
+    CHECK(rl_data_load_csv_as(&b, p, RL_CSV_REAL, err, sizeof(err)));
+    CHECK(same_data(&a, &b));
+    rl_data_destroy(&a);
+    rl_data_destroy(&b);
+    remove(p);
+}
+
 int main(void)
 {
     test_names();
@@ -593,5 +760,9 @@ int main(void)
     test_csv_write_error();
     test_split();
     test_split_refusal();
+    test_classic_sets_unchanged();
+    test_labels_pm1();
+    test_csv_real_targets();
+    test_csv_real_round_trip();
     return check_summary("data");
 }

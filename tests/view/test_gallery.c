@@ -275,13 +275,13 @@ static void test_gallery(void)
 {
     static struct state states[64];
     int n = 0;
-    static const char *const dsn[] = {"blobs", "xor", "circles", "spiral"};
-    static const char *const acn[] = {"linear", "relu", "tanh"};
     static char names[64][64];
-    for (int d = 0; d < RL_DATASET_COUNT; d++)
+    /* the two-class datasets (the ones the window's d key cycles) */
+    for (int d = 0; d < RL_DATASET_FIRST_REGRESSION; d++)
         for (int a = 0; a < RL_ACT_COUNT; a++) {
-            snprintf(names[n], sizeof(names[n]), "%02d_%s_%s", n, dsn[d],
-                     acn[a]);
+            snprintf(names[n], sizeof(names[n]), "%02d_%s_%s", n,
+                     rl_dataset_name((enum rl_dataset)d),
+                     rl_activation_name((enum rl_activation)a));
             states[n] = (struct state){.name = names[n], .w = 1280, .h = 800,
                                        .dataset = (enum rl_dataset)d,
                                        .act = (enum rl_activation)a,
