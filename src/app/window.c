@@ -467,6 +467,7 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     w.app.budget_s = 0.010;
     w.app.now = now_s;
     double t_rate = now_s(), t_frame = t_rate, t_start = t_rate;
+    double t_exposed = 0.0;         /* last re-show of an idle frame */
     long drawn = 0;                 /* frames drawn (idle waits are not) */
     long frames_rate = 0, step_rate = rl_app_step(&w.app);
     if (!o->cfg.quiet)
@@ -493,7 +494,45 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
                 t_frame = now_s();
                 continue;
             }
-            SDL_PushEvent(&ev);
+            /* the pointer crossing the window's edge or focus moving
+             * change nothing on screen (some X servers repeat them) */
+            if (ev.type == SDL_WINDOWEVENT &&
+                (ev.window.event == SDL_WINDOWEVENT_ENTER ||
+                 ev.window.event == SDL_WINDOWEVENT_LEAVE ||
+                 ev.window.event == SDL_WINDOWEVENT_FOCUS_GAINED ||
+                 ev.window.event == SDL_WINDOWEVENT_FOCUS_LOST ||
+                 ev.window.event == SDL_WINDOWEVENT_TAKE_FOCUS ||
+                 ev.window.event == SDL_WINDOWEVENT_MOVED)) {
+                t_frame = now_s();
+                continue;
+            }
+            /* uncovered: show the frame we have (no redraw); at most five
+             * times a second, since on some X servers showing it reports
+             * another exposure */
+            if (ev.type == SDL_WINDOWEVENT &&
+                ev.window.event == SDL_WINDOWEVENT_EXPOSED) {
+                if (now_s() - t_exposed > 0.2) {
+                    SDL_RenderClear(w.ren);
+                    SDL_RenderCopy(w.ren, w.tex, NULL, NULL);
+                    SDL_RenderPresent(w.ren);
+                    t_exposed = now_s();
+                }
+                t_frame = now_s();
+                continue;
+            }
+            /* pointer motion redraws only when the hovered unit changes
+             * (an X server may report motion without any) */
+            if (ev.type == SDL_MOUSEMOTION) {
+                int hn = w.app.hover_net, hu = w.app.hover_unit;
+                rl_app_pointer(&w.app, ev.motion.x * sx, ev.motion.y * sy,
+                               false);
+                if (hn == w.app.hover_net && hu == w.app.hover_unit) {
+                    t_frame = now_s();
+                    continue;
+                }
+            } else {
+                SDL_PushEvent(&ev);
+            }
         }
         while (SDL_PollEvent(&ev)) {
             switch (ev.type) {
