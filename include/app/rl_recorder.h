@@ -63,6 +63,10 @@ struct rl_recorder_options {
     enum rl_record_policy policy;
     bool video;             /* also pipe recorded frames to ffmpeg (MP4) */
     int fps;                /* video frame rate; 0: 30 */
+    int ffmpeg_timeout_ms;  /* ffmpeg reading a frame or finishing the video
+                             * longer than this is killed (its process
+                             * group) and reaped, the video given up;
+                             * 0: 30000 */
     FILE *log;              /* errors and notices, one line each; NULL: none */
     bool quiet_errors;      /* errors only in the stats: the caller reports
                              * them (e.g. a headless run's exit message) */
@@ -129,7 +133,9 @@ struct rl_recorder {
     int video_fd;                       /* ffmpeg's stdin, -1 when none */
     long video_pid;
     int video_w, video_h;
-    char video_path[4200];
+    char video_path[4200];              /* ffmpeg writes here (unique) */
+    char video_final[4096];             /* renamed to this when complete */
+    int ffmpeg_timeout_ms;
 };
 
 /* Create the folder (and parents), open frames.csv for appending (header

@@ -9,6 +9,7 @@
 #define RL_DATA_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,9 +71,10 @@ bool rl_data_split(const struct rl_data *all, double test_fraction,
 /* Deep copy src into dst (initialised by the call). */
 bool rl_data_copy(struct rl_data *dst, const struct rl_data *src);
 
-/* Write "x,y,label" with a header; %.9g floats, labels as 0/1. */
-bool rl_data_write_csv(const struct rl_data *d, const char *path,
-                       char *err, size_t errlen);
+/* Write "x,y,label" with a header to f; %.9g floats (every float reads
+ * back exactly), labels as 0/1. False when a write failed (errno set). To
+ * write a file whole, use rl_data_save_csv (io/rl_data_file.h). */
+bool rl_data_write_csv_rows(const struct rl_data *d, FILE *f);
 
 /* Bounding box of the samples: out = {xmin, xmax, ymin, ymax}. */
 void rl_data_bounds(const struct rl_data *d, float out[4]);

@@ -13,6 +13,7 @@
 #include "rl_cli.h"
 #include "rl_interrupt.h"
 #include "rl_config.h"
+#include "rl_data_file.h"
 #include "rl_npy.h"
 #include "rl_output.h"
 #include "rl_trainer.h"
@@ -193,27 +194,34 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
                     cfg.lr, rl_net_label(w), limit, rl_net_label(w));
     }
 
-    char dirbuf[256];
-    const char *dir = cfg.out_dir;
-    if (!dir) {
-        rl_output_default_name(dirbuf, sizeof(dirbuf), "richlazy-run");
-        dir = dirbuf;
-    }
-    bool created;
-    if (!rl_output_prepare_dir(dir, &created, err, sizeof(err))) {
+    /* every output path is checked before any work */
+    if (cfg.checkpoint_dir &&
+        !rl_checkpoint_check_dest(cfg.checkpoint_dir, err, sizeof(err))) {
         fprintf(errf, "richlazy run: error: %s\n", err);
         rl_trainer_destroy(&tr);
         return 2;
     }
-
-    struct rl_outfile metrics, data;
-    memset(&data, 0, sizeof(data));
-    int code = 1;
     struct rl_interrupt intr;
     /* Ctrl-C / SIGTERM from here on: stop at the next step, keep only
      * complete files (frames so far), remove the temporary ones */
     bool catching = rl_interrupt_init(&intr);
-    if (!rl_outfile_open(&metrics, dir, "metrics.csv", err, sizeof(err)))
+    struct rl_outset set;
+    if (!rl_outset_begin(&set, cfg.out_dir, "richlazy-run", cfg.append, err,
+                         sizeof(err))) {
+        fprintf(errf, "richlazy run: error: %s\n", err);
+        if (catching)
+            rl_interrupt_destroy(&intr);
+        rl_trainer_destroy(&tr);
+        return 2;
+    }
+    const char *dir = set.dir;      /* where the results end up */
+    const char *work = set.work;    /* where they are written until then */
+
+    struct rl_outfile metrics;
+    memset(&metrics, 0, sizeof(metrics));
+    int code = 1;
+    bool hooked = hooks != NULL; /* destroy undoes a partial start too */
+    if (!rl_outfile_open(&metrics, work, "metrics.csv", err, sizeof(err)))
         goto fail;
     fprintf(metrics.f, "step,net,%s\n", rl_metrics_csv_header());
     struct run_log log = {.csv = metrics.f};
@@ -222,7 +230,7 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
     tr.on_metrics = write_row;
     tr.on_metrics_ctx = &log;
 
-    if (hooks && !hooks->start(hooks->ctx, &tr, &cfg, dir, err,
+    if (hooks && !hooks->start(hooks->ctx, &tr, &cfg, work, err,
                                sizeof(err))) {
         code = 2; /* a bad script, font or frame folder: nothing trained */
         goto fail;
@@ -273,19 +281,24 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
     if (!rl_outfile_commit(&metrics, err, sizeof(err)))
         goto fail;
     char path[4200];
-    if (!rl_output_path(path, sizeof(path), dir, "data.csv", err,
+    if (!rl_output_path(path, sizeof(path), work, "data.csv", err,
                         sizeof(err)) ||
-        !rl_data_write_csv(&tr.train, path, err, sizeof(err)))
+        !rl_data_save_csv(&tr.train, path, err, sizeof(err)))
         goto fail;
-    if (!write_weights(&tr, dir, err, sizeof(err)))
+    if (!write_weights(&tr, work, err, sizeof(err)))
         goto fail;
+    if (hooks) {
+        hooks->destroy(hooks->ctx); /* the video is finished now */
+        hooked = false;
+    }
     if (cfg.checkpoint_dir &&
         !rl_checkpoint_save(cfg.checkpoint_dir, &tr, err, sizeof(err)))
         goto fail;
+    /* the whole result set appears at once */
+    if (!rl_outset_publish(&set, err, sizeof(err)))
+        goto fail;
     if (!cfg.quiet)
         print_summary(out, &tr, dir, s < cfg.steps ? s : cfg.steps);
-    if (hooks)
-        hooks->destroy(hooks->ctx);
     if (catching)
         rl_interrupt_destroy(&intr);
     rl_trainer_destroy(&tr);
@@ -293,11 +306,16 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
 
 fail:
     fprintf(errf, "richlazy run: %s%s\n", code < 128 ? "error: " : "", err);
-    if (hooks)
+    if (hooked)
         hooks->destroy(hooks->ctx);
     rl_outfile_abort(&metrics);
-    if (created)
-        rmdir(dir); /* only succeeds when nothing complete was written */
+    char why[1024];
+    /* an interrupted run keeps the complete frames it wrote (and a
+     * finished video); anything else is removed with what it created */
+    if (code >= 128 && rl_outset_has_files(&set))
+        rl_outset_publish(&set, why, sizeof(why));
+    else
+        rl_outset_abort(&set);
     if (catching)
         rl_interrupt_destroy(&intr);
     rl_trainer_destroy(&tr);

@@ -40,7 +40,7 @@ static const char window_usage[] =
     "side, steered from the keyboard (press h in the window for the keys).\n";
 
 static const char *const skipped_run_opts[] = {
-    "--steps", "--log-every", "--quiet", "--frames-every",
+    "--steps", "--log-every", "--quiet", "--frames-every", "--append",
 };
 
 #define WOPT(field) offsetof(struct window_opts, field)
@@ -91,12 +91,9 @@ static double now_s(void)
 
 static bool write_text_file(const char *path, const char *text, FILE *errf)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof(tmp), "%s.part", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, path)) {
-        fprintf(errf, "richlazy window: error: cannot write '%s'\n", path);
-        remove(tmp);
+    char err[4700];
+    if (!rl_output_write_file(path, text, strlen(text), err, sizeof(err))) {
+        fprintf(errf, "richlazy window: error: %s\n", err);
         return false;
     }
     return true;

@@ -434,8 +434,9 @@ static bool section_alloc(struct rl_bench *b)
         {RL_ACT_TANH, 200, PATH_BLAS, NULL},
     };
     if (rl_alloc_count() < 0) {
-        fprintf(b->out, "  not counted in this build (sanitizers own "
-                "malloc)\n");
+        fprintf(b->out, "  not counted by this program (richlazy leaves "
+                "malloc alone; run build/src/richlazy-counting bench to "
+                "count; sanitizer builds cannot)\n");
         return true;
     }
     fprintf(b->out, "  malloc/calloc/realloc calls over %ld steps after a "

@@ -53,6 +53,10 @@ const struct rl_opt rl_run_opts[] = {
      0, false},
     {"--quiet", RL_OPT_FLAG, CFG(quiet), NULL,
      "print nothing but errors", 0, 0, false},
+    {"--append", RL_OPT_FLAG, CFG(append), NULL,
+     "write into an output folder that is not empty (files of the same "
+     "name are replaced, each whole); without it such a folder is refused",
+     0, 0, false},
     {"--frames-every", RL_OPT_LONG, CFG(frames_every), "K",
      "render a PNG frame every K steps into OUT/frames (0: none)", 0, 1e15,
      false},

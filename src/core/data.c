@@ -442,7 +442,7 @@ static bool csv_check(const struct csv_reader *rd, char *err, size_t errlen)
 /* Open path for reading, refusing directories (which fopen accepts). */
 static FILE *csv_open(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "re");
     if (!f) {
         set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
@@ -589,51 +589,9 @@ static bool write_rows(const struct rl_data *d, FILE *f)
     return fflush(f) == 0 && !ferror(f);
 }
 
-bool rl_data_write_csv(const struct rl_data *d, const char *path,
-                       char *err, size_t errlen)
+bool rl_data_write_csv_rows(const struct rl_data *d, FILE *f)
 {
-    /* write path.tmp and rename it over path, so a reader never sees a
-     * half-written file and a failed write keeps the old one */
-    size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof(".tmp"));
-    if (!tmp) {
-        set_err(err, errlen, "%s: out of memory", path);
-        return false;
-    }
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp", sizeof(".tmp"));
-
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        set_err(err, errlen, "%s: cannot open %s for writing: %s", path,
-                tmp, strerror(errno));
-        free(tmp);
-        return false;
-    }
-    errno = 0;
-    bool ok = write_rows(d, f);
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = false;
-        saved = errno;
-    }
-    if (!ok) {
-        set_err(err, errlen, "%s: cannot write %s: %s", path, tmp,
-                strerror(saved ? saved : EIO));
-        goto fail;
-    }
-    if (rename(tmp, path) != 0) {
-        set_err(err, errlen, "%s: cannot rename %s to it: %s", path, tmp,
-                strerror(errno));
-        goto fail;
-    }
-    free(tmp);
-    return true;
-
-fail:
-    remove(tmp);
-    free(tmp);
-    return false;
+    return write_rows(d, f);
 }
 
 void rl_data_bounds(const struct rl_data *d, float out[4])

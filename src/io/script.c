@@ -104,7 +104,7 @@ bool rl_script_load(struct rl_script *s, const char *path, char *err,
                     size_t errlen)
 {
     memset(s, 0, sizeof(*s));
-    FILE *f = fopen(path, "rb");
+    FILE *f = fopen(path, "rbe");
     if (!f) {
         snprintf(err, errlen, "cannot open script '%s': %s", path,
                  strerror(errno));

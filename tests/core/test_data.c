@@ -449,17 +449,24 @@ static void test_csv_large(void)
     remove(p);
 }
 
+/* the rows written to a plain file (the whole-file writer is io's) */
+static bool write_csv(const struct rl_data *d, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    bool ok = rl_data_write_csv_rows(d, f);
+    return fclose(f) == 0 && ok;
+}
+
 static void test_csv_round_trip(void)
 {
     const char *p = TMP("round.csv");
-    char tmp[512];
-    snprintf(tmp, sizeof(tmp), "%s.tmp", p);
     for (int k = 0; k < RL_DATASET_COUNT; k++) {
         struct rl_data a, b;
         char err[256] = "";
         CHECK(rl_data_generate(&a, (enum rl_dataset)k, 257, 0.37, 11));
-        CHECK(rl_data_write_csv(&a, p, err, sizeof(err)));
-        CHECK(access(tmp, F_OK) != 0); /* renamed away */
+        CHECK(write_csv(&a, p));
         CHECK(rl_data_load_csv(&b, p, err, sizeof(err)));
         CHECK(same_data(&a, &b));
         CHECK(!memcmp(a.sxx, b.sxx, sizeof(a.sxx)));
@@ -479,18 +486,6 @@ static void test_csv_round_trip(void)
     if (f)
         fclose(f);
     remove(p);
-}
-
-static void test_csv_write_error(void)
-{
-    struct rl_data d;
-    CHECK(rl_data_generate(&d, RL_DATASET_BLOBS, 10, 0.5, 1));
-    char err[256] = "";
-    const char *bad = TMP("no_such_dir/out.csv");
-    CHECK(!rl_data_write_csv(&d, bad, err, sizeof(err)));
-    CHECK_CONTAINS(err, bad);
-    CHECK_CONTAINS(err, "No such file or directory");
-    rl_data_destroy(&d);
 }
 
 static void test_split(void)
@@ -590,7 +585,6 @@ int main(void)
     test_csv_formats();
     test_csv_large();
     test_csv_round_trip();
-    test_csv_write_error();
     test_split();
     test_split_refusal();
     return check_summary("data");
