@@ -94,6 +94,12 @@ void rl_output_remove_tree(const char *path);
 unsigned long rl_output_sync_count(void);
 void rl_output_fail_sync(long n, int errnum);
 
+/* For tests, the fault-injecting file layer: every fsync (of files and
+ * folders) calls fn instead of fsync(2) while it is set (NULL: fsync). fn
+ * returns 0 or -1 with errno set; it may block (to hold a writer). */
+typedef int (*rl_output_sync_fn)(int fd);
+void rl_output_set_sync_fn(rl_output_sync_fn fn);
+
 /* A result set written into one folder. */
 struct rl_outset {
     char dir[4096];     /* the folder the results end up in */

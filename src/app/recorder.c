@@ -276,14 +276,19 @@ static void video_close(struct rl_recorder *r)
     set_video(r, false);
 }
 
-/* ffmpeg stopped reading (dead or hung): end it and give up the video. */
-static void video_abort(struct rl_recorder *r, const char *what)
+/* ffmpeg stopped reading (dead, or hung: grace_ms 0): end it, killing it
+ * after grace_ms, and give up the video. */
+static void video_abort(struct rl_recorder *r, const char *what,
+                        int grace_ms)
 {
     close(r->video_fd);
     r->video_fd = -1;
     char why[512], msg[700];
-    video_reap(r, 0, why, sizeof(why)); /* kills it unless it is gone */
-    fmt(msg, sizeof(msg), "%s%s%s", what, why[0] ? "; " : "", why);
+    bool ok = video_reap(r, grace_ms, why, sizeof(why));
+    if (grace_ms == 0)
+        fmt(msg, sizeof(msg), "%s; it was stopped", what);
+    else
+        fmt(msg, sizeof(msg), "%s%s%s", what, ok ? "" : "; ", ok ? "" : why);
     video_fail(r, msg);
 }
 
@@ -397,7 +402,7 @@ static void video_frame(struct rl_recorder *r,
                 char what[128];
                 fmt(what, sizeof(what), "ffmpeg read no frame data for "
                     "%.1f s", r->ffmpeg_timeout_ms / 1e3);
-                video_abort(r, what);
+                video_abort(r, what, 0);
                 return;
             }
             struct pollfd pfd = {.fd = r->video_fd, .events = POLLOUT};
@@ -411,7 +416,7 @@ static void video_frame(struct rl_recorder *r,
             sigaddset(&pipe_set, SIGPIPE);
             struct timespec zero = {0, 0};
             sigtimedwait(&pipe_set, NULL, &zero);
-            video_abort(r, "ffmpeg stopped reading frames");
+            video_abort(r, "ffmpeg stopped reading frames", 2000);
             return;
         }
         p += n;

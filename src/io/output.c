@@ -20,6 +20,12 @@ static atomic_ulong temp_counter;
 static atomic_ulong sync_count;
 static atomic_long sync_fault_in;   /* fsyncs until the injected fault */
 static atomic_int sync_fault_errno;
+static _Atomic(rl_output_sync_fn) sync_fn;
+
+void rl_output_set_sync_fn(rl_output_sync_fn fn)
+{
+    atomic_store(&sync_fn, fn);
+}
 
 unsigned long rl_output_sync_count(void)
 {
@@ -43,7 +49,8 @@ static int do_sync(int fd)
         errno = atomic_load(&sync_fault_errno);
         return -1;
     }
-    return fsync(fd);
+    rl_output_sync_fn fn = atomic_load(&sync_fn);
+    return fn ? fn(fd) : fsync(fd);
 }
 
 bool rl_output_temp_name(char *buf, size_t len, const char *path,
