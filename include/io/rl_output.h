@@ -129,6 +129,11 @@ bool rl_outset_publish(struct rl_outset *s, char *err, size_t errlen);
  * each is complete. Safe after publish (does nothing then). */
 void rl_outset_abort(struct rl_outset *s);
 
+/* Say the folder the user named: replace every s->work in msg (len
+ * bytes) with s->dir, so messages never name the staging folder. */
+void rl_outset_user_message(const struct rl_outset *s, char *msg,
+                            size_t len);
+
 /* True when the set's work folder holds at least one entry. */
 bool rl_outset_has_files(const struct rl_outset *s);
 

@@ -305,6 +305,7 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
     return 0;
 
 fail:
+    rl_outset_user_message(&set, err, sizeof(err));
     fprintf(errf, "richlazy run: %s%s\n", code < 128 ? "error: " : "", err);
     if (hooked)
         hooks->destroy(hooks->ctx);

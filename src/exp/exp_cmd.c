@@ -449,6 +449,7 @@ static int execute(const char *cmd, struct rl_exp *e,
 fail:
     rl_exp_results_destroy(&res);
 fail_nores:
+    rl_outset_user_message(&set, err, sizeof(err));
     fprintf(errf, "richlazy %s: %s%s\n", cmd, code < 128 ? "error: " : "",
             err);
     rl_exp_data_destroy(&data);

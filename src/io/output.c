@@ -578,3 +578,19 @@ void rl_outset_abort(struct rl_outset *s)
     remove_created(s);
     unlock(s);
 }
+
+void rl_outset_user_message(const struct rl_outset *s, char *msg, size_t len)
+{
+    size_t wl = strlen(s->work), dl = strlen(s->dir);
+    if (!s->staged || !wl || len == 0)
+        return;
+    char *p = msg;
+    while ((p = strstr(p, s->work))) {
+        size_t tail = strlen(p + wl);
+        if ((size_t)(p - msg) + dl + tail >= len)
+            break; /* would not fit: leave it as it is */
+        memmove(p + dl, p + wl, tail + 1);
+        memcpy(p, s->dir, dl);
+        p += dl;
+    }
+}
