@@ -215,6 +215,7 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
         return 2;
     }
     const char *dir = set.dir;      /* where the results end up */
+    cfg.out_dir = dir;              /* the name messages give */
     const char *work = set.work;    /* where they are written until then */
 
     struct rl_outfile metrics;
