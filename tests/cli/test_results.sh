@@ -151,10 +151,15 @@ fi
 mkdir -p fakebin
 cat > fakebin/ffmpeg <<'EOF'
 #!/bin/sh
+# the mask first, with builtins only (the shell blocks signals around its
+# own forks)
+while read -r key value; do
+    [ "$key" = SigBlk: ] && blocked=$value
+done < /proc/$$/status
 for a; do out=$a; done
 {
     echo "pgid $(cut -d' ' -f5 /proc/$$/stat) pid $$"
-    grep '^SigBlk' /proc/$$/status
+    echo "SigBlk: $blocked"
     for fd in /proc/$$/fd/*; do echo "fd $fd -> $(readlink "$fd")"; done
 } > "$STANDIN_LOG"
 cat > "$out"
@@ -181,7 +186,7 @@ case="issue 19: ffmpeg gets its own process group, a clean mask, only the pipe"
 pgid=$(awk '/^pgid/ {print $2}' standin.txt)
 spid=$(awk '/^pgid/ {print $4}' standin.txt)
 if [ -n "$pgid" ] && [ "$pgid" = "$spid" ] && [ "$pgid" != "$pid" ] &&
-   grep -q '^SigBlk:[[:space:]]*0000000000000000$' standin.txt &&
+   grep -q '^SigBlk: 0000000000000000$' standin.txt &&
    ! grep -qE 'metrics|frames\.csv|\.part|\.png|\.lock' standin.txt; then
     ok
 else
