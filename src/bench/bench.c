@@ -300,7 +300,7 @@ static bool section_pytorch(struct rl_bench *b)
              "python3 '%s' --repeats %d --seconds %g 2>&1", script,
              b->repeats, b->seconds);
     fflush(b->out);
-    FILE *p = popen(cmd, "r");
+    FILE *p = popen(cmd, "re");
     if (!p) {
         fprintf(b->out, "  skipped: could not start python3\n");
         return true;

@@ -388,7 +388,7 @@ bool rl_output_write_file(const char *path, const void *data, size_t len,
 
 static bool dir_is_empty(int fd)
 {
-    int dup_fd = dup(fd);
+    int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (dup_fd < 0)
         return false;
     DIR *d = fdopendir(dup_fd);
