@@ -9,9 +9,12 @@
  *
  * A result set (the files of one run, sweep, phase, retrain or merge) is
  * written through struct rl_outset: the folder is locked against another
- * richlazy writer, a non-empty folder is refused unless appending was asked
- * for, and into an empty or new folder the files are written into a hidden
- * staging folder beside it that is published in one rename at the end.
+ * richlazy writer and a non-empty folder is refused unless appending was
+ * asked for. Into a folder the set creates, the files are written into a
+ * staging folder beside it (NAME.PID-N.part) published in one rename at
+ * the end. A folder that existed (a mount point, a folder with its own
+ * permissions) is kept: the files go into it one by one, and a failure
+ * removes them again when it was empty at the start.
  */
 #ifndef RL_OUTPUT_H
 #define RL_OUTPUT_H
@@ -105,13 +108,14 @@ struct rl_outset {
     char dir[4096];     /* the folder the results end up in */
     char work[4200];    /* where to write them now (staging or dir) */
     bool staged;        /* work is a staging folder published by rename */
+    bool was_empty;     /* dir existed and was empty: abort empties it */
     int lock_fd;        /* open descriptor of dir holding the flock; -1 */
     int ncreated;       /* leading components of dir this call created */
     size_t created_len[32];
 };
 
 /* Take the folder dir for a result set: create it (and its parents) if
- * needed, lock it against other richlazy writers (waiting for one that
+ * needed (then staged), lock it against other richlazy writers (waiting for one that
  * holds it, until SIGINT/SIGTERM is caught), and refuse it when it is not
  * empty unless append is true. dir NULL: create a new folder
  * "PREFIX-DATE-TIME[-N]" in the current folder, never an existing one.
@@ -124,9 +128,10 @@ bool rl_outset_begin(struct rl_outset *s, const char *dir, const char *prefix,
  * (then everything the set created is removed). */
 bool rl_outset_publish(struct rl_outset *s, char *err, size_t errlen);
 
-/* Remove everything the set created (staging folder and the folders it
- * made) and unlock. Files of an appended-to folder written so far stay:
- * each is complete. Safe after publish (does nothing then). */
+/* Remove everything the set created (staging folder, the folders it made,
+ * the files it wrote into a folder that was empty) and unlock. Files of an
+ * appended-to folder written so far stay: each is complete. Safe after
+ * publish (does nothing then). */
 void rl_outset_abort(struct rl_outset *s);
 
 /* Say the folder the user named: replace every s->work in msg (len

@@ -514,7 +514,13 @@ bool rl_outset_begin(struct rl_outset *s, const char *dir, const char *prefix,
     if (!probe_writable(s->dir, s->dir, err, errlen))
         goto fail;
     snprintf(s->work, sizeof(s->work), "%s", s->dir);
-    if (empty) {
+    /* did this call make dir itself (its last component)? */
+    size_t dl = strlen(s->dir);
+    while (dl > 1 && s->dir[dl - 1] == '/')
+        dl--;
+    bool made_dir = s->ncreated > 0 && s->created_len[s->ncreated - 1] >= dl;
+    s->was_empty = empty && !made_dir;
+    if (empty && made_dir) {
         /* stage beside the folder: one rename publishes the whole set */
         char trimmed[4096];
         snprintf(trimmed, sizeof(trimmed), "%s", s->dir);
@@ -529,6 +535,8 @@ bool rl_outset_begin(struct rl_outset *s, const char *dir, const char *prefix,
         }
         /* else (a parent we may not write into): files one by one */
     }
+    if (empty && !s->staged)
+        s->was_empty = true;
     return true;
 fail:
     unlock(s);
@@ -565,8 +573,26 @@ bool rl_outset_publish(struct rl_outset *s, char *err, size_t errlen)
         /* the files are complete; only their durability is in doubt */
     }
     s->ncreated = 0;
+    s->was_empty = false;
     unlock(s);
     return true;
+}
+
+/* Remove every entry of the folder dir (not dir itself). */
+static void empty_folder(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char path[4400];
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        rl_output_remove_tree(path);
+    }
+    closedir(d);
 }
 
 void rl_outset_abort(struct rl_outset *s)
@@ -574,7 +600,11 @@ void rl_outset_abort(struct rl_outset *s)
     if (s->staged) {
         rl_output_remove_tree(s->work);
         s->staged = false;
+    } else if (s->was_empty && s->lock_fd >= 0) {
+        /* it was empty when we locked it: all in it is ours */
+        empty_folder(s->dir);
     }
+    s->was_empty = false;
     remove_created(s);
     unlock(s);
 }

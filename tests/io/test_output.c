@@ -161,6 +161,33 @@ static void test_set_published_in_one_rename(void)
     CHECK(system("rm -rf " SCRATCH "/set") == 0);
 }
 
+/* A folder that existed empty (a mount point, a folder with its own
+ * permissions) is kept, never replaced: the files go into it, and a
+ * failure empties it again. */
+static void test_existing_empty_folder_kept(void)
+{
+    const char *dir = SCRATCH "/given";
+    CHECK(mkdir(dir, 0700) == 0);
+    struct stat before, after;
+    CHECK(stat(dir, &before) == 0);
+    struct rl_outset s;
+    char err[4700] = "";
+    CHECK(rl_outset_begin(&s, dir, "x", false, err, sizeof(err)));
+    CHECK(!s.staged && !strcmp(s.work, dir));
+    CHECK(rl_output_write_file(SCRATCH "/given/a", "a", 1, err, sizeof(err)));
+    CHECK(mkdir(SCRATCH "/given/sub", 0777) == 0);
+    rl_outset_abort(&s);
+    CHECK(count_entries(dir) == 0);
+    CHECK(stat(dir, &after) == 0 && after.st_ino == before.st_ino);
+    CHECK(rl_outset_begin(&s, dir, "x", false, err, sizeof(err)));
+    CHECK(rl_output_write_file(SCRATCH "/given/a", "a", 1, err, sizeof(err)));
+    CHECK(rl_outset_publish(&s, err, sizeof(err)));
+    CHECK(stat(dir, &after) == 0 && after.st_ino == before.st_ino &&
+          (after.st_mode & 0777) == 0700);
+    CHECK(file_is(SCRATCH "/given/a", "a"));
+    CHECK(system("rm -rf " SCRATCH "/given") == 0);
+}
+
 /* A folder that is not empty is refused unless appending; appending
  * writes into it directly and keeps what was there. */
 static void test_nonempty_folder_refused_unless_append(void)
@@ -380,6 +407,7 @@ int main(void)
     test_failed_sync_leaves_nothing();
     test_concurrent_writers();
     test_set_published_in_one_rename();
+    test_existing_empty_folder_kept();
     test_nonempty_folder_refused_unless_append();
     test_abort_removes_what_it_created();
     test_default_folders_are_new();
