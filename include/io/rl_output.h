@@ -13,8 +13,9 @@
  * asked for. Into a folder the set creates, the files are written into a
  * staging folder beside it (NAME.PID-N.part) published in one rename at
  * the end. A folder that existed (a mount point, a folder with its own
- * permissions) is kept: the files go into it one by one, and a failure
- * removes them again when it was empty at the start.
+ * permissions, one appended to) is kept: the files are staged in a hidden
+ * folder inside it (.richlazy.PID-N.part) and moved up one by one at
+ * publish, so a failure before then leaves the folder as it was.
  */
 #ifndef RL_OUTPUT_H
 #define RL_OUTPUT_H
@@ -106,9 +107,10 @@ void rl_output_set_sync_fn(rl_output_sync_fn fn);
 /* A result set written into one folder. */
 struct rl_outset {
     char dir[4096];     /* the folder the results end up in */
-    char work[4200];    /* where to write them now (staging or dir) */
+    char work[4400];    /* where to write them now (staging or dir) */
     bool staged;        /* work is a staging folder published by rename */
-    bool was_empty;     /* dir existed and was empty: abort empties it */
+    bool inner;         /* work is a staging folder inside dir, whose
+                         * entries publish moves up */
     int lock_fd;        /* open descriptor of dir holding the flock; -1 */
     int ncreated;       /* leading components of dir this call created */
     size_t created_len[32];
@@ -128,9 +130,8 @@ bool rl_outset_begin(struct rl_outset *s, const char *dir, const char *prefix,
  * (then everything the set created is removed). */
 bool rl_outset_publish(struct rl_outset *s, char *err, size_t errlen);
 
-/* Remove everything the set created (staging folder, the folders it made,
- * the files it wrote into a folder that was empty) and unlock. Files of an
- * appended-to folder written so far stay: each is complete. Safe after
+/* Remove everything the set created (staging folder and the folders it
+ * made) and unlock: the folder is as it was before begin. Safe after
  * publish (does nothing then). */
 void rl_outset_abort(struct rl_outset *s);
 

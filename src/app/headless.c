@@ -140,9 +140,16 @@ static bool hook_start(void *ctx, struct rl_trainer *tr,
     h->video = cfg->video;
     h->quiet = cfg->quiet;
     snprintf(h->dir, sizeof(h->dir), "%s/frames", dir);
-    snprintf(h->out_dir, sizeof(h->out_dir), "%s", dir);
     snprintf(h->shown_dir, sizeof(h->shown_dir), "%s",
              cfg->out_dir ? cfg->out_dir : dir);
+    /* a checkpoint is a result of its own, written whole: into the run's
+     * folder itself when the results are staged inside it (an existing
+     * folder), else beside the frames in the staging folder */
+    size_t n = cfg->out_dir ? strlen(cfg->out_dir) : 0;
+    bool inner = n && !strncmp(dir, cfg->out_dir, n) &&
+                 !strncmp(dir + n, "/.richlazy.", 11);
+    snprintf(h->out_dir, sizeof(h->out_dir), "%s",
+             inner ? cfg->out_dir : dir);
     if (cfg->script_path) {
         if (!rl_script_load(&h->script, cfg->script_path, err, errlen))
             return false;

@@ -519,7 +519,6 @@ bool rl_outset_begin(struct rl_outset *s, const char *dir, const char *prefix,
     while (dl > 1 && s->dir[dl - 1] == '/')
         dl--;
     bool made_dir = s->ncreated > 0 && s->created_len[s->ncreated - 1] >= dl;
-    s->was_empty = empty && !made_dir;
     if (empty && made_dir) {
         /* stage beside the folder: one rename publishes the whole set */
         char trimmed[4096];
@@ -535,8 +534,20 @@ bool rl_outset_begin(struct rl_outset *s, const char *dir, const char *prefix,
         }
         /* else (a parent we may not write into): files one by one */
     }
-    if (empty && !s->staged)
-        s->was_empty = true;
+    if (!s->staged) {
+        /* an existing folder is kept (a mount point, its permissions):
+         * stage inside it and move the files up at publish */
+        char base[4200], stage[4300];
+        snprintf(base, sizeof(base), "%s/.richlazy", s->dir);
+        if (!rl_output_temp_name(stage, sizeof(stage), base, ".part") ||
+            mkdir(stage, 0777) != 0) {
+            snprintf(err, errlen, "cannot write into output folder '%s': %s",
+                     s->dir, strerror(errno));
+            goto fail;
+        }
+        snprintf(s->work, sizeof(s->work), "%s", stage);
+        s->inner = true;
+    }
     return true;
 fail:
     unlock(s);
@@ -554,8 +565,51 @@ bool rl_outset_has_files(const struct rl_outset *s)
     return !empty;
 }
 
+/* Move the entries of src into dst: a folder onto an existing folder is
+ * merged entry by entry, anything else renamed over what is there. */
+static bool move_entries(const char *src, const char *dst)
+{
+    DIR *d = opendir(src);
+    if (!d)
+        return false;
+    bool ok = true;
+    struct dirent *e;
+    char from[4400], to[4400];
+    while (ok && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(from, sizeof(from), "%s/%s", src, e->d_name);
+        snprintf(to, sizeof(to), "%s/%s", dst, e->d_name);
+        struct stat a, b;
+        if (lstat(from, &a) == 0 && S_ISDIR(a.st_mode) &&
+            lstat(to, &b) == 0 && S_ISDIR(b.st_mode))
+            ok = move_entries(from, to) && rl_output_sync_dir(to, true);
+        else
+            ok = rename(from, to) == 0;
+    }
+    int saved = errno;
+    closedir(d);
+    errno = saved;
+    return ok;
+}
+
 bool rl_outset_publish(struct rl_outset *s, char *err, size_t errlen)
 {
+    if (s->inner) {
+        if (!rl_output_sync_dir(s->work, true) ||
+            !move_entries(s->work, s->dir)) {
+            snprintf(err, errlen, "cannot publish the results into '%s': %s",
+                     s->dir, strerror(errno));
+            rl_outset_abort(s);
+            return false;
+        }
+        rl_output_remove_tree(s->work); /* empty now */
+        s->inner = false;
+        snprintf(s->work, sizeof(s->work), "%s", s->dir);
+        if (!rl_output_sync_dir(s->dir, true))
+            snprintf(err, errlen, "cannot sync output folder '%s': %s",
+                     s->dir, strerror(errno));
+    }
     if (s->staged) {
         if (!rl_output_sync_dir(s->work, true) ||
             rename(s->work, s->dir) != 0) {
@@ -573,26 +627,8 @@ bool rl_outset_publish(struct rl_outset *s, char *err, size_t errlen)
         /* the files are complete; only their durability is in doubt */
     }
     s->ncreated = 0;
-    s->was_empty = false;
     unlock(s);
     return true;
-}
-
-/* Remove every entry of the folder dir (not dir itself). */
-static void empty_folder(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char path[4400];
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        rl_output_remove_tree(path);
-    }
-    closedir(d);
 }
 
 void rl_outset_abort(struct rl_outset *s)
@@ -600,11 +636,11 @@ void rl_outset_abort(struct rl_outset *s)
     if (s->staged) {
         rl_output_remove_tree(s->work);
         s->staged = false;
-    } else if (s->was_empty && s->lock_fd >= 0) {
-        /* it was empty when we locked it: all in it is ours */
-        empty_folder(s->dir);
     }
-    s->was_empty = false;
+    if (s->inner) {
+        rl_output_remove_tree(s->work);
+        s->inner = false;
+    }
     remove_created(s);
     unlock(s);
 }
@@ -612,7 +648,7 @@ void rl_outset_abort(struct rl_outset *s)
 void rl_outset_user_message(const struct rl_outset *s, char *msg, size_t len)
 {
     size_t wl = strlen(s->work), dl = strlen(s->dir);
-    if (!s->staged || !wl || len == 0)
+    if ((!s->staged && !s->inner) || !wl || len == 0)
         return;
     char *p = msg;
     while ((p = strstr(p, s->work))) {

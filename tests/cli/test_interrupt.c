@@ -143,10 +143,10 @@ static off_t glob_size(const char *pattern)
 
 /* Wait (up to ~60 s) until the run has written some metrics rows: it is
  * then in its training loop with the handlers installed. */
-static bool wait_training(pid_t pid, const char *part)
+static bool wait_training(pid_t pid, const char *part, const char *inner)
 {
     for (int i = 0; i < 6000; i++) {
-        if (glob_size(part) > 0)
+        if (glob_size(part) > 0 || glob_size(inner) > 0)
             return true;
         int status;
         if (waitpid(pid, &status, WNOHANG) == pid)
@@ -158,9 +158,11 @@ static bool wait_training(pid_t pid, const char *part)
 
 static void check_stop(int sig, bool existing_folder)
 {
-    char out[512], part[600], errpath[600], text[4096];
+    char out[512], part[600], inner[600], errpath[600], text[4096];
     snprintf(out, sizeof(out), SCRATCH "/out_%d_%d", sig, existing_folder);
+    /* staged beside a new folder, or inside an existing one */
     snprintf(part, sizeof(part), "%s*/metrics.csv.*.part", out);
+    snprintf(inner, sizeof(inner), "%s/.richlazy.*/metrics.csv.*.part", out);
     snprintf(errpath, sizeof(errpath), SCRATCH "/stderr_%d_%d", sig,
              existing_folder);
     char keep[600];
@@ -176,7 +178,7 @@ static void check_stop(int sig, bool existing_folder)
                           "20", existing_folder ? "--append" : NULL, NULL};
     pid_t pid = start_run(out, errpath, args);
     CHECK(pid > 0);
-    bool training = wait_training(pid, part);
+    bool training = wait_training(pid, part, inner);
     CHECK(training);
     kill(pid, sig);
     int status = 0;
@@ -192,7 +194,7 @@ static void check_stop(int sig, bool existing_folder)
     CHECK(count_lines(text) == 1);
     /* no partial file; a folder we created goes, one we were given stays
      * with what was in it */
-    CHECK(glob_size(part) < 0);
+    CHECK(glob_size(part) < 0 && glob_size(inner) < 0);
     CHECK(count_suffix(SCRATCH, ".part") == 0); /* no staging folder */
     if (existing_folder) {
         CHECK(file_size(keep) == 5);

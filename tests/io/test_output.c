@@ -149,7 +149,7 @@ static void test_set_published_in_one_rename(void)
 {
     const char *dir = SCRATCH "/set";
     struct rl_outset s;
-    char err[4700] = "", path[4400];
+    char err[4700] = "", path[4600];
     CHECK(rl_outset_begin(&s, dir, "x", false, err, sizeof(err)));
     CHECK(s.staged && strcmp(s.work, dir) != 0);
     snprintf(path, sizeof(path), "%s/a.csv", s.work);
@@ -162,8 +162,8 @@ static void test_set_published_in_one_rename(void)
 }
 
 /* A folder that existed empty (a mount point, a folder with its own
- * permissions) is kept, never replaced: the files go into it, and a
- * failure empties it again. */
+ * permissions) is kept, never replaced: the files are staged inside it and
+ * moved up at publish; a failure leaves it empty. */
 static void test_existing_empty_folder_kept(void)
 {
     const char *dir = SCRATCH "/given";
@@ -173,15 +173,21 @@ static void test_existing_empty_folder_kept(void)
     struct rl_outset s;
     char err[4700] = "";
     CHECK(rl_outset_begin(&s, dir, "x", false, err, sizeof(err)));
-    CHECK(!s.staged && !strcmp(s.work, dir));
-    CHECK(rl_output_write_file(SCRATCH "/given/a", "a", 1, err, sizeof(err)));
-    CHECK(mkdir(SCRATCH "/given/sub", 0777) == 0);
+    CHECK(s.inner && !strncmp(s.work, SCRATCH "/given/.richlazy.", 25));
+    char path[4600];
+    snprintf(path, sizeof(path), "%s/a", s.work);
+    CHECK(rl_output_write_file(path, "a", 1, err, sizeof(err)));
+    snprintf(path, sizeof(path), "%s/sub", s.work);
+    CHECK(mkdir(path, 0777) == 0);
     rl_outset_abort(&s);
     CHECK(count_entries(dir) == 0);
     CHECK(stat(dir, &after) == 0 && after.st_ino == before.st_ino);
     CHECK(rl_outset_begin(&s, dir, "x", false, err, sizeof(err)));
-    CHECK(rl_output_write_file(SCRATCH "/given/a", "a", 1, err, sizeof(err)));
+    snprintf(path, sizeof(path), "%s/a", s.work);
+    CHECK(rl_output_write_file(path, "a", 1, err, sizeof(err)));
+    CHECK(count_entries(dir) == 1); /* only the staging folder */
     CHECK(rl_outset_publish(&s, err, sizeof(err)));
+    CHECK(count_entries(dir) == 1);
     CHECK(stat(dir, &after) == 0 && after.st_ino == before.st_ino &&
           (after.st_mode & 0777) == 0700);
     CHECK(file_is(SCRATCH "/given/a", "a"));
@@ -200,11 +206,24 @@ static void test_nonempty_folder_refused_unless_append(void)
     CHECK(!rl_outset_begin(&s, dir, "x", false, err, sizeof(err)));
     CHECK_CONTAINS(err, "output folder '" SCRATCH "/full' is not empty");
     CHECK_CONTAINS(err, "--append");
+    /* appending: a file of the same name is replaced at publish, a
+     * folder of the same name merged into */
+    mkdir(SCRATCH "/full/sub", 0777);
+    test_write_text(SCRATCH "/full/sub/old.txt", "old\n");
     CHECK(rl_outset_begin(&s, dir, "x", true, err, sizeof(err)));
-    CHECK(!s.staged && !strcmp(s.work, dir));
-    CHECK(rl_output_write_file(SCRATCH "/full/b.txt", "b", 1, err,
-                               sizeof(err)));
+    CHECK(s.inner);
+    char path[4600];
+    snprintf(path, sizeof(path), "%s/b.txt", s.work);
+    CHECK(rl_output_write_file(path, "b", 1, err, sizeof(err)));
+    snprintf(path, sizeof(path), "%s/sub", s.work);
+    CHECK(mkdir(path, 0777) == 0);
+    snprintf(path, sizeof(path), "%s/sub/new.txt", s.work);
+    CHECK(rl_output_write_file(path, "new\n", 4, err, sizeof(err)));
+    CHECK(!test_exists(SCRATCH "/full/b.txt")); /* not before publish */
     CHECK(rl_outset_publish(&s, err, sizeof(err)));
+    CHECK(file_is(SCRATCH "/full/sub/old.txt", "old\n"));
+    CHECK(file_is(SCRATCH "/full/sub/new.txt", "new\n"));
+    CHECK(count_entries(dir) == 3);
     CHECK(file_is(SCRATCH "/full/notes.txt", "mine\n"));
     CHECK(file_is(SCRATCH "/full/b.txt", "b"));
     CHECK(system("rm -rf " SCRATCH "/full") == 0);
@@ -218,7 +237,7 @@ static void test_abort_removes_what_it_created(void)
                                SCRATCH "/p/q/./r"};
     for (int i = 0; i < 3; i++) {
         struct rl_outset s;
-        char err[4700] = "", path[4400];
+        char err[4700] = "", path[4600];
         CHECK(rl_outset_begin(&s, spellings[i], "x", false, err,
                               sizeof(err)));
         snprintf(path, sizeof(path), "%s/m.csv", s.work);
@@ -252,7 +271,7 @@ static void *begin_default(void *p)
                             sizeof(err));
     if (b->ok) {
         snprintf(b->dir, sizeof(b->dir), "%s", s.dir);
-        char path[4400];
+        char path[4600];
         snprintf(path, sizeof(path), "%s/f", s.work);
         b->ok = rl_output_write_file(path, "f", 1, err, sizeof(err)) &&
                 rl_outset_publish(&s, err, sizeof(err));
@@ -306,7 +325,7 @@ static void test_folder_locked_against_second_writer(void)
     struct timespec ts = {0, 200 * 1000 * 1000};
     nanosleep(&ts, NULL);
     CHECK(atomic_load(&second_done) == 0); /* cannot have the lock */
-    char path[4400];
+    char path[4600];
     snprintf(path, sizeof(path), "%s/f", s.work);
     CHECK(rl_output_write_file(path, "f", 1, err, sizeof(err)));
     CHECK(rl_outset_publish(&s, err, sizeof(err)));
