@@ -96,11 +96,43 @@ static void test_sweep_disk_full_anywhere(void)
     CHECK(system("rm -rf " SCRATCH "/sweep") == 0);
 }
 
+/* merge on a full disk: its CSVs and its PNG go beside the shards
+ * together or not at all (the shards stay). */
+static void test_merge_disk_full_anywhere(void)
+{
+    char err[8192];
+    const char *shards[] = {"1/2", "2/2"};
+    for (int i = 0; i < 2; i++)
+        CHECK(call(rl_sweep_main, err, sizeof(err), "--runs", "2",
+                   "--lambdas", "0,0.01", "--steps", "20", "--hidden", "4",
+                   "--samples", "20", "--threads", "1", "--quiet", "--shard",
+                   shards[i], "--out", SCRATCH "/sh", NULL) == 0);
+    CHECK(entries(SCRATCH "/sh") == 2);
+    int n = 1;
+    for (;; n++) {
+        rl_output_fail_sync(n, ENOSPC);
+        int code = call(rl_merge_main, err, sizeof(err), "--quiet",
+                        SCRATCH "/sh", NULL);
+        rl_output_fail_sync(0, 0);
+        if (code == 0)
+            break;
+        CHECK(code == 1);
+        CHECK_CONTAINS(err, "No space left on device");
+        CHECK(entries(SCRATCH "/sh") == 2); /* the shards, nothing else */
+        if (n > 100)
+            break;
+    }
+    CHECK(n > 3);
+    CHECK(entries(SCRATCH "/sh") == 5);
+    CHECK(system("rm -rf " SCRATCH "/sh") == 0);
+}
+
 int main(void)
 {
     if (system("rm -rf " SCRATCH " && mkdir -p " SCRATCH) != 0)
         return 1;
     test_run_disk_full_anywhere();
     test_sweep_disk_full_anywhere();
+    test_merge_disk_full_anywhere();
     return check_summary("disk_full");
 }
