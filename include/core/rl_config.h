@@ -49,6 +49,7 @@ struct rl_config {
     long log_every;             /* metrics.csv row every K steps */
     const char *out_dir;        /* output folder; NULL: timestamped default */
     bool quiet;                 /* no summary or progress on stdout/stderr */
+    bool append;                /* results may go into a non-empty out_dir */
     long frames_every;          /* headless: a PNG frame every K steps (0: none) */
     bool video;                 /* recorded frames also to an MP4 (ffmpeg) */
     int width, height;          /* size of rendered frames (1280 x 800) */

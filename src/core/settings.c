@@ -102,6 +102,11 @@ const struct rl_setting rl_settings[] = {
      .metavar = "DIR",
      .help = "save both nets and their settings here at the end (see retrain)",
      .commands = RL_CMD_RUN | RL_CMD_WINDOW},
+    {.name = "append", .type = RL_SET_FLAG, SHARED(append),
+     .help = "write into an output folder that is not empty (files of the "
+             "same name are replaced, each whole; shards always may); "
+             "without it such a folder is refused",
+     .commands = RL_CMD_RUN | EXP},
     {.name = "quiet", .type = RL_SET_FLAG, SHARED(quiet),
      .help = "print nothing but errors",
      .commands = RL_CMD_RUN | EXP | RL_CMD_MERGE},

@@ -13,6 +13,7 @@
 #include "rl_cli.h"
 #include "rl_experiment.h"
 #include "rl_figures.h"
+#include "rl_interrupt.h"
 #include "rl_output.h"
 #include "rl_progress.h"
 
@@ -325,20 +326,22 @@ static int execute(const char *cmd, struct rl_exp *e,
         fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
         return 2;
     }
-    char dirbuf[256];
-    const char *dir = o->cfg.out_dir;
-    if (!dir) {
-        char prefix[64];
-        snprintf(prefix, sizeof(prefix), "richlazy-%s", cmd);
-        rl_output_default_name(dirbuf, sizeof(dirbuf), prefix);
-        dir = dirbuf;
-    }
-    bool created;
-    if (!rl_output_prepare_dir(dir, &created, err, sizeof(err))) {
+    char prefix[64];
+    snprintf(prefix, sizeof(prefix), "richlazy-%s", cmd);
+    /* Ctrl-C / SIGTERM: stop between runs, write nothing partial */
+    struct rl_interrupt intr;
+    bool catching = rl_interrupt_init(&intr);
+    /* a shard goes into a folder shared with the other shards */
+    struct rl_outset set;
+    if (!rl_outset_begin(&set, o->cfg.out_dir, prefix,
+                         o->cfg.append || count > 0, err, sizeof(err))) {
         fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
         rl_exp_data_destroy(&data);
+        if (catching)
+            rl_interrupt_destroy(&intr);
         return 2;
     }
+    const char *dir = set.dir, *work = set.work;
 
     int code = 1;
     struct rl_exp_results res;
@@ -357,8 +360,17 @@ static int execute(const char *cmd, struct rl_exp *e,
     rl_progress_finish(&pc.bar);
     if (!ok)
         goto fail;
+    int sig = rl_interrupt_caught();
+    if (sig) {
+        snprintf(err, sizeof(err), "interrupted by %s; no results written",
+                 rl_interrupt_name(sig));
+        code = rl_interrupt_exit_code(sig);
+        goto fail;
+    }
     if (count > 0) {
-        if (!rl_exp_shard_write(e, &res, shard, count, dir, err, sizeof(err)))
+        if (!rl_exp_shard_write(e, &res, shard, count, work, err,
+                                sizeof(err)) ||
+            !rl_outset_publish(&set, err, sizeof(err)))
             goto fail;
         if (!o->cfg.quiet) {
             char name[128];
@@ -372,7 +384,8 @@ static int execute(const char *cmd, struct rl_exp *e,
                     name, dir);
         }
     } else {
-        if (!write_outputs(e, &res, dir, err, sizeof(err)))
+        if (!write_outputs(e, &res, work, err, sizeof(err)) ||
+            !rl_outset_publish(&set, err, sizeof(err)))
             goto fail;
         if (!o->cfg.quiet) {
             print_summary(out, e, &res, threads, secs);
@@ -383,15 +396,20 @@ static int execute(const char *cmd, struct rl_exp *e,
     }
     rl_exp_results_destroy(&res);
     rl_exp_data_destroy(&data);
+    if (catching)
+        rl_interrupt_destroy(&intr);
     return 0;
 
 fail:
     rl_exp_results_destroy(&res);
 fail_nores:
-    fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
+    rl_outset_user_message(&set, err, sizeof(err));
+    fprintf(errf, "richlazy %s: %s%s\n", cmd, code < 128 ? "error: " : "",
+            err);
     rl_exp_data_destroy(&data);
-    if (created)
-        rmdir(dir);
+    rl_outset_abort(&set);
+    if (catching)
+        rl_interrupt_destroy(&intr);
     return code;
 }
 
@@ -658,13 +676,34 @@ int rl_merge_main(int argc, char **argv, FILE *out, FILE *errf)
     }
     if (!rl_exp_shard_merge(paths, np, e, &res, err, sizeof(err)))
         goto fail;
-    bool created;
     code = 1;
-    if (!rl_output_prepare_dir(dir, &created, err, sizeof(err)) ||
-        !write_outputs(e, &res, dir, err, sizeof(err))) {
+    /* merge adds its outputs beside the shards: always appending, but
+     * locked, and each file whole */
+    struct rl_outset set;
+    if (!rl_outset_begin(&set, dir, "richlazy-merge", true, err,
+                         sizeof(err))) {
         rl_exp_results_destroy(&res);
         goto fail;
     }
+    struct rl_interrupt intr;
+    bool catching = rl_interrupt_init(&intr);
+    bool wrote = write_outputs(e, &res, set.work, err, sizeof(err));
+    int sig = rl_interrupt_caught();
+    if (wrote && sig) {
+        snprintf(err, sizeof(err), "interrupted by %s; no results written",
+                 rl_interrupt_name(sig));
+        code = rl_interrupt_exit_code(sig);
+        wrote = false;
+    }
+    if (!wrote || !rl_outset_publish(&set, err, sizeof(err))) {
+        rl_outset_abort(&set);
+        if (catching)
+            rl_interrupt_destroy(&intr);
+        rl_exp_results_destroy(&res);
+        goto fail;
+    }
+    if (catching)
+        rl_interrupt_destroy(&intr);
     if (!quiet) {
         const char *k = rl_exp_kind_name(e->kind);
         fprintf(out, "richlazy merge: %d runs of a %s; wrote %s/%s.csv, "
@@ -676,7 +715,7 @@ int rl_merge_main(int argc, char **argv, FILE *out, FILE *errf)
     free(paths);
     return 0;
 fail:
-    fprintf(errf, "richlazy merge: error: %s\n", err);
+    fprintf(errf, "richlazy merge: %s%s\n", code < 128 ? "error: " : "", err);
     free(e);
     free(paths);
     return code;

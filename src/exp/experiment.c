@@ -2,6 +2,8 @@
  * and CSV files (see rl_experiment.h). */
 #include "rl_experiment.h"
 
+#include "rl_interrupt.h"
+
 #include <assert.h>
 #include <math.h>
 #include <pthread.h>
@@ -276,7 +278,9 @@ static void *worker(void *arg)
     struct pool *p = arg;
     for (;;) {
         int i = atomic_fetch_add(&p->next, 1);
-        if (i >= p->ntodo || atomic_load(&p->failed))
+        /* Ctrl-C / SIGTERM: stop between runs (the command reports it) */
+        if (i >= p->ntodo || atomic_load(&p->failed) ||
+            rl_interrupt_caught())
             break;
         if (!rl_exp_run_one(p->e, p->d, p->todo[i], p->res)) {
             atomic_store(&p->failed, 1);
