@@ -109,6 +109,17 @@ bool rl_exp_axis_read(const struct rl_exp_axis *ax, const char *text,
  * (per-net rows on net e->net). */
 void rl_exp_cell_config(const struct rl_exp *e, int c, struct rl_config *out);
 
+/* Axis `which` (0: x, 1: y) in effect: e's, or, when e leaves it NULL
+ * (engine users that fill only the cells' init, lr and lambda), the
+ * built-in one of its kind: sweep x lambda; phase x init, y lambda (lr
+ * when y_is_lr). False (ax->row NULL) when the kind has no such axis. */
+bool rl_exp_axis_of(const struct rl_exp *e, int which,
+                    struct rl_exp_axis *ax);
+
+/* Cell c's value on axis `which`: its xv/yv, or for a built-in axis left
+ * NULL its init, lambda or lr. */
+double rl_exp_cell_value(const struct rl_exp *e, int c, int which);
+
 /* Do the axes of e differ from the built-in ones (sweep over lambda; phase
  * over the rich net's init x lambda or lr; retrain: none)? Then the shard
  * file records them. */

@@ -320,8 +320,9 @@ static void print_summary(FILE *out, const struct rl_exp *e,
     if (e->kind == RL_EXP_PHASE)
         return;
     char xkey[64] = "net";
-    if (e->kind != RL_EXP_RETRAIN)
-        rl_exp_axis_key(&e->x, xkey, sizeof(xkey));
+    struct rl_exp_axis ax;
+    if (rl_exp_axis_of(e, 0, &ax))
+        rl_exp_axis_key(&ax, xkey, sizeof(xkey));
     fprintf(out, "  %-8s %-7s  final loss (mean ± sd)  %s\n", xkey, "",
             e->kind == RL_EXP_RETRAIN ? "original-task loss      rel_w1"
                                       : "rel_w1                  rel_w2");
@@ -330,7 +331,7 @@ static void print_summary(FILE *out, const struct rl_exp *e,
             fprintf(out, "  %-8s %-7s", rl_net_label(e->cells[i].from_net),
                     "");
         else
-            fprintf(out, "  %-8g %-7s", e->cells[i].xv, "");
+            fprintf(out, "  %-8g %-7s", rl_exp_cell_value(e, i, 0), "");
         print_mean_sd(out, e, res, i, RL_EXP_LOSS);
         if (e->kind == RL_EXP_RETRAIN) {
             print_mean_sd(out, e, res, i, RL_EXP_LOSS2);

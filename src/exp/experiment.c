@@ -173,14 +173,49 @@ static bool axis_is(const struct rl_exp_axis *ax, const char *name)
     return ax->row && !strcmp(ax->row->name, name);
 }
 
+bool rl_exp_axis_of(const struct rl_exp *e, int which,
+                    struct rl_exp_axis *ax)
+{
+    const struct rl_exp_axis *own = which == 0 ? &e->x : &e->y;
+    *ax = *own;
+    if (own->row || e->kind == RL_EXP_RETRAIN)
+        return own->row != NULL;
+    const char *name = NULL;
+    if (which == 0)
+        name = e->kind == RL_EXP_SWEEP ? "lambda" : "init";
+    else if (e->kind == RL_EXP_PHASE)
+        name = e->y_is_lr ? "lr" : "lambda";
+    if (!name)
+        return false;
+    ax->row = rl_setting_find(name);
+    ax->net = -1;
+    return true;
+}
+
+double rl_exp_cell_value(const struct rl_exp *e, int c, int which)
+{
+    const struct rl_exp_cell *cell = &e->cells[c];
+    if ((which == 0 ? e->x.row : e->y.row) != NULL)
+        return which == 0 ? cell->xv : cell->yv;
+    struct rl_exp_axis ax;
+    if (!rl_exp_axis_of(e, which, &ax))
+        return 0.0;
+    if (axis_is(&ax, "init"))
+        return cell->init;
+    return axis_is(&ax, "lr") ? cell->lr : cell->lambda;
+}
+
 bool rl_exp_axes_custom(const struct rl_exp *e)
 {
+    struct rl_exp_axis x, y;
+    rl_exp_axis_of(e, 0, &x);
+    rl_exp_axis_of(e, 1, &y);
     switch (e->kind) {
     case RL_EXP_SWEEP:
-        return !axis_is(&e->x, "lambda") || e->y.row;
+        return !axis_is(&x, "lambda") || y.row;
     case RL_EXP_PHASE:
-        return e->net != RL_RICH || !axis_is(&e->x, "init") ||
-               !(axis_is(&e->y, "lambda") || axis_is(&e->y, "lr"));
+        return e->net != RL_RICH || !axis_is(&x, "init") ||
+               !(axis_is(&y, "lambda") || axis_is(&y, "lr"));
     default:
         return false;
     }
@@ -598,9 +633,12 @@ static bool axis_in_base_columns(const struct rl_exp_axis *ax)
            axis_is(ax, "lambda");
 }
 
-static void put_axis_column(FILE *f, const struct rl_exp_axis *ax,
+static void put_axis_column(FILE *f, const struct rl_exp *e, int which,
                             bool comma)
 {
+    struct rl_exp_axis a;
+    rl_exp_axis_of(e, which, &a);
+    const struct rl_exp_axis *ax = &a;
     char key[64];
     rl_setting_key(ax->row, -1, key, sizeof(key));
     fprintf(f, "%s%s", comma ? "," : "", key);
@@ -611,14 +649,14 @@ static void cell_header(FILE *f, const struct rl_exp *e)
 {
     switch (e->kind) {
     case RL_EXP_SWEEP:
-        put_axis_column(f, &e->x, false);
+        put_axis_column(f, e, 0, false);
         break;
     case RL_EXP_PHASE:
         fputs("init,lr,lambda", f);
         if (!axis_in_base_columns(&e->x))
-            put_axis_column(f, &e->x, true);
+            put_axis_column(f, e, 0, true);
         if (!axis_in_base_columns(&e->y))
-            put_axis_column(f, &e->y, true);
+            put_axis_column(f, e, 1, true);
         break;
     case RL_EXP_RETRAIN:
         fputs("net,lambda", f);
@@ -633,7 +671,7 @@ static void cell_columns(FILE *f, const struct rl_exp *e, int c)
     const struct rl_exp_cell *cell = &e->cells[c];
     switch (e->kind) {
     case RL_EXP_SWEEP:
-        fprintf(f, "%.9g", cell->xv);
+        fprintf(f, "%.9g", rl_exp_cell_value(e, c, 0));
         break;
     case RL_EXP_PHASE:
         fprintf(f, "%.9g,%.9g,%.9g", cell->init, cell->lr, cell->lambda);

@@ -379,14 +379,16 @@ static bool draw_sweep(struct fig *f, const struct rl_exp *e,
     int nl = n < RL_EXP_MAX_LIST ? n : RL_EXP_MAX_LIST;
     for (int cell = 0; cell < nl; cell++) {
         int nd = rl_exp_cell_diverged(e, res, cell);
-        const char *name = axis_named(&e->x, "lambda") ? "λ"
-                                                       : e->x.row->name;
+        struct rl_exp_axis ax;
+        rl_exp_axis_of(e, 0, &ax);
+        const char *name = axis_named(&ax, "lambda") ? "λ" : ax.row->name;
+        double v = rl_exp_cell_value(e, cell, 0);
         if (nd)
             snprintf(labels[cell], sizeof(labels[cell]),
-                     "%s = %g (%d diverged)", name, e->cells[cell].xv, nd);
+                     "%s = %g (%d diverged)", name, v, nd);
         else
             snprintf(labels[cell], sizeof(labels[cell]), "%s = %g", name,
-                     e->cells[cell].xv);
+                     v);
         colors[cell] = palette[cell % NPALETTE];
     }
     draw_legend(f, &panels[0], labels, colors, NULL, nl, NULL, false);
@@ -504,12 +506,15 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
      * a setting other than the built-in lambda and lr. */
     double xv[RL_EXP_MAX_CELLS], yv[RL_EXP_MAX_CELLS];
     for (int i = 0; i < nx; i++)
-        xv[i] = e->cells[i].xv;
+        xv[i] = rl_exp_cell_value(e, i, 0);
     for (int i = 0; i < ny; i++)
-        yv[i] = e->cells[i * nx].yv;
+        yv[i] = rl_exp_cell_value(e, i * nx, 1);
+    struct rl_exp_axis axx, axy;
+    rl_exp_axis_of(e, 0, &axx);
+    rl_exp_axis_of(e, 1, &axy);
     const bool xlog = geometric(xv, nx);
     const bool ylog = ny > 1 && geometric(yv, ny) &&
-                      !axis_named(&e->y, "lambda") && !axis_named(&e->y, "lr");
+                      !axis_named(&axy, "lambda") && !axis_named(&axy, "lr");
     struct panel p;
     double xlo = 0, xhi = nx, ylo = 0, yhi = ny;
     if (xlog) {
@@ -612,8 +617,8 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
     }
     rl_canvas_rect(cv, x0, y0, w, h, 1, C_AXIS);
     char xt[160], yt[160];
-    axis_title(xt, sizeof(xt), &e->x, xlog);
-    axis_title(yt, sizeof(yt), &e->y, ylog);
+    axis_title(xt, sizeof(xt), &axx, xlog);
+    axis_title(yt, sizeof(yt), &axy, ylog);
     rl_canvas_text(cv, &f->label, x0 + w / 2, y0 + h + 34, xt, C_INK,
                    RL_ALIGN_CENTER | RL_ALIGN_TOP);
     rl_canvas_text_up(cv, &f->label, x0 - 70, y0 + h / 2, yt, C_INK);
