@@ -179,6 +179,16 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
                 "--dataset, not both\n");
         return 2;
     }
+    if (cfg.arch == RL_ARCH_DIAGONAL)
+        return rl_run_diagonal(&cfg, &cli, &seen, out, errf);
+    if (rl_cli_seen(&cli, &seen, "--diagonal-scale") ||
+        rl_cli_seen(&cli, &seen, "--rich-diagonal-scale") ||
+        rl_cli_seen(&cli, &seen, "--lazy-diagonal-scale")) {
+        fprintf(errf, "richlazy run: error: --diagonal-scale sets the "
+                "diagonal net's scale; add --model diagonal (the two-layer "
+                "net's scale is --init)\n");
+        return 2;
+    }
 
     if (cfg.video && cfg.frames_every <= 0) {
         fprintf(errf, "richlazy run: error: --video needs --frames-every K "

@@ -32,6 +32,8 @@ static const char *const dataset_names[] = {"blobs", "xor", "circles",
                                             NULL};
 static const char *const activation_names[] = {"linear", "relu", "tanh",
                                                NULL};
+static const char *const arch_names[] = {"two-layer", "diagonal", NULL};
+_Static_assert(sizeof(enum rl_arch) == sizeof(int), "enum size");
 
 /* One row per setting (see rl_settings.h for the fields and how to add
  * one). Fields left out are 0, false or NULL: no range, no unit, not in
@@ -70,6 +72,16 @@ const struct rl_setting rl_settings[] = {
      .max = 0.95, .commands = RL_CMD_RUN | RL_CMD_WINDOW, .in_file = true,
      .recorded = true},
     /* the networks */
+    {.name = "model", .type = RL_SET_ENUM, SHARED(arch), .metavar = "NAME",
+     .help = "two-layer (the seed's net) or diagonal (the diagonal linear "
+             "net of Woodworth et al. 2020, f = sum (u_i^2 - v_i^2) x_i)",
+     .choices = arch_names, .commands = RL_CMD_RUN},
+    {.name = "diagonal-scale", .type = RL_SET_DOUBLE,
+     PER_NET(diagonal_scale), .metavar = "X",
+     .help = "with --model diagonal: initial u = v = X (small: rich, "
+             "large: lazy)",
+     .max = 1e6, .min_exclusive = true,
+     .default_text = "rich 0.03, lazy 3", .commands = RL_CMD_RUN},
     {.name = "activation", .type = RL_SET_ENUM, SHARED(act), .metavar = "NAME",
      .help = "hidden activation: linear, relu, tanh",
      .choices = activation_names, .commands = TRAIN, .in_file = true,
