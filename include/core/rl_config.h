@@ -64,6 +64,16 @@ struct rl_config {
     int width, height;          /* size of rendered frames (1280 x 800) */
     const char *script_path;    /* scripted key presses "FRAME KEY" */
     const char *checkpoint_dir; /* save a checkpoint here at the end; NULL: none */
+
+    /* the window's view */
+    long steps_per_frame;       /* training steps per frame; 0: the window's
+                                 * default (1: the rich net's escape takes
+                                 * about 10 s at 60 frames/s) */
+    bool paused;                /* the window opens paused */
+    double text_scale;          /* text size factor on top of the size's
+                                 * own scale (1; keys [ and ]) */
+    bool presentation;          /* hide the UI chrome (selection, key hints,
+                                 * fps); headless frames always do */
 };
 
 extern const struct rl_config rl_config_default;

@@ -42,7 +42,7 @@ static const struct exp_opts sweep_default = {
 static const struct exp_opts phase_default = {
     .lambdas = "0,0.0625,0.125,0.25,0.5",
     .init_min = 1e-3,
-    .init_max = 1.0,
+    .init_max = 0.4, /* at lr 2e-3, H 500, inits from about 0.6 diverge */
     .inits = 16,
     .runs = 1,
 };
@@ -163,11 +163,11 @@ static bool parse_list(const char *flag, const char *s, double *v, int max,
             snprintf(err, errlen, "%s: value %d %s", flag, *n + 1, why);
             return false;
         }
-        for (int j = 0; j < *n; j++) {
-            if (v[j] == v[*n]) {
-                rl_escape(q, sizeof(q), item, (size_t)-1);
-                snprintf(err, errlen, "%s: value %d ('%s') repeats value "
-                         "%d; give each value once", flag, *n + 1, q, j + 1);
+        /* the same value twice would run the same cell twice */
+        for (int k = 0; k < *n; k++) {
+            if (v[k] == v[*n]) {
+                snprintf(err, errlen, "%s: value %d (%g) repeats value %d; "
+                         "give each value once", flag, *n + 1, v[*n], k + 1);
                 return false;
             }
         }

@@ -138,9 +138,10 @@ static void test_bad_axes(void)
                    "'abc'");
     /* repeated values */
     CHECK(cmd(rl_phase_main, "--x", "hidden", "--xs", "10,20,10", NULL) == 2);
-    CHECK_CONTAINS(err_text, "--xs: value 3 ('10') repeats value 1");
+    CHECK_CONTAINS(err_text, "--xs: value 3 (10) repeats value 1; give each "
+                   "value once");
     CHECK(cmd(rl_phase_main, "--lambdas", "0,0.5,0.50", NULL) == 2);
-    CHECK_CONTAINS(err_text, "--lambdas: value 3 ('0.50') repeats value 2");
+    CHECK_CONTAINS(err_text, "--lambdas: value 3 (0.5) repeats value 2");
     /* how the flags combine */
     CHECK(cmd(rl_phase_main, "--x", "hidden", NULL) == 2);
     CHECK_CONTAINS(err_text, "--x hidden needs its values: --xs LIST");
@@ -174,15 +175,16 @@ static bool same_as_before(const char *dir, const char *file,
  * axis explicitly gives the same files, figure included. */
 static void test_built_in_axes_unchanged(void)
 {
-    CHECK(cmd(rl_phase_main, "--inits", "3", "--lambdas", "0,0.5", "--hidden",
-              "30", SMALL, "--out", SCRATCH("legacy_phase"), NULL) == 0);
+    CHECK(cmd(rl_phase_main, "--inits", "3", "--init-min", "0.001",
+              "--init-max", "1", "--lambdas", "0,0.5", "--hidden", "30",
+              SMALL, "--out", SCRATCH("legacy_phase"), NULL) == 0);
     CHECK(same_as_before(SCRATCH("legacy_phase"), "phase.csv",
                          BEFORE("phase.csv")));
     CHECK(same_as_before(SCRATCH("legacy_phase"), "phase_runs.csv",
                          BEFORE("phase_runs.csv")));
-    CHECK(cmd(rl_phase_main, "--inits", "2", "--lrs", "0.001,0.01",
-              "--hidden", "30", SMALL, "--out", SCRATCH("legacy_lr"),
-              NULL) == 0);
+    CHECK(cmd(rl_phase_main, "--inits", "2", "--init-min", "0.001",
+              "--init-max", "1", "--lrs", "0.001,0.01", "--hidden", "30",
+              SMALL, "--out", SCRATCH("legacy_lr"), NULL) == 0);
     CHECK(same_as_before(SCRATCH("legacy_lr"), "phase.csv",
                          BEFORE("phase_lr.csv")));
     CHECK(same_as_before(SCRATCH("legacy_lr"), "phase_runs.csv",
@@ -196,9 +198,9 @@ static void test_built_in_axes_unchanged(void)
     CHECK(same_as_before(SCRATCH("legacy_sweep"), "sweep_runs.csv",
                          BEFORE("sweep_runs.csv")));
     /* --y lambda --ys is --lambdas; --x lambda --xs is sweep's --lambdas */
-    CHECK(cmd(rl_phase_main, "--inits", "3", "--y", "lambda", "--ys", "0,0.5",
-              "--hidden", "30", SMALL, "--out", SCRATCH("named_phase"),
-              NULL) == 0);
+    CHECK(cmd(rl_phase_main, "--inits", "3", "--init-min", "0.001",
+              "--init-max", "1", "--y", "lambda", "--ys", "0,0.5", "--hidden",
+              "30", SMALL, "--out", SCRATCH("named_phase"), NULL) == 0);
     const char *names[] = {"phase.csv", "phase_runs.csv", "phase.png"};
     for (int i = 0; i < 3; i++) {
         char a[512], b[512];

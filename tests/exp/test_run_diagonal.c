@@ -66,7 +66,7 @@ static void check_end_points(const char *dir, double rich, double lazy)
     const char *nets[2] = {"rich", "lazy"};
     for (int w = 0; w < 2; w++) {
         long step = -1;
-        double beta[2], lim[2];
+        double beta[2] = {0, 0}, lim[2] = {0, 0};
         CHECK(last_row(csv, nets[w], &step, beta));
         CHECK(step == 20000);
         CHECK(rl_diagonal_limit(x, &y, 1, 2, scale[w], lim));
