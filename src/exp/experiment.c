@@ -45,13 +45,20 @@ static bool axis_row(const struct rl_setting *s, const char **why)
         *why = "is not a number";
         return false;
     }
+    /* a setting of the nets or the data that a training run reads */
     if (s->where == RL_IN_COMMAND || !s->in_file ||
-        !(s->commands & (RL_CMD_SWEEP | RL_CMD_PHASE))) {
+        !(s->commands & (RL_CMD_RUN | RL_CMD_SWEEP | RL_CMD_PHASE))) {
         *why = "does not change how an experiment's nets train";
         return false;
     }
     if (!strcmp(s->name, "steps") || !strcmp(s->name, "log-every")) {
         *why = "fixes the logged steps, which every cell shares";
+        return false;
+    }
+    if (!strcmp(s->name, "test-split") || !strcmp(s->name, "frames-every") ||
+        !strcmp(s->name, "width") || !strcmp(s->name, "height")) {
+        *why = "does not change how an experiment's nets train (they train "
+               "on all the data and draw no frames)";
         return false;
     }
     return true;

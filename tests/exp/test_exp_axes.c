@@ -81,6 +81,24 @@ static void test_phase_over_two_settings(void)
               SCRATCH("grid_shards/phase-shard-3-of-3.txt"), "--out",
               SCRATCH("mixed"), NULL) == 2);
     CHECK_CONTAINS(err_text, "settings differ");
+
+    /* a damaged axes line is refused with its file and line */
+    shard = test_read_file(SCRATCH("grid_shards/phase-shard-2-of-3.txt"), &len);
+    char *at = shard ? strstr(shard, "axes=out_init") : NULL;
+    CHECK(at != NULL);
+    if (at) {
+        memcpy(at, "axes=width_x", 12);
+        mkdir(SCRATCH("damaged"), 0777);
+        FILE *f = fopen(SCRATCH("damaged/phase-shard-2-of-3.txt"), "wb");
+        CHECK(f && fwrite(shard, 1, len, f) == len);
+        if (f)
+            fclose(f);
+        CHECK(cmd(rl_merge_main, "--quiet",
+                  SCRATCH("damaged/phase-shard-2-of-3.txt"), NULL) == 2);
+        CHECK_CONTAINS(err_text, "phase-shard-2-of-3.txt:16: axes expects");
+        CHECK_CONTAINS(err_text, "unknown setting 'width-xt'");
+    }
+    free(shard);
 }
 
 /* A per-net axis names its net; a data axis draws each cell's data. */
