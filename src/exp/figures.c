@@ -463,6 +463,16 @@ static bool geometric(const double *v, int n)
     return true;
 }
 
+/* A cell's value as a tick label: whole numbers below a million in full
+ * ("1000" units, not "1e+03"), others as rl_format_num writes them. */
+static void value_label(char *buf, size_t len, double v)
+{
+    if (v == floor(v) && fabs(v) < 1e6)
+        snprintf(buf, len, "%.0f", v);
+    else
+        rl_format_num(buf, len, v, 3);
+}
+
 /* The title of a phase axis: the setting's name and unit ("hidden
  * [units]"), ", log scale" on a log axis; the built-in axes keep their
  * words. */
@@ -682,7 +692,7 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
         tx.nminor = 0;
         for (int i = 0; i < tx.n; i++) {
             tx.v[i] = i + 0.5;
-            rl_format_num(tx.label[i], sizeof(tx.label[i]), xv[i], 3);
+            value_label(tx.label[i], sizeof(tx.label[i]), xv[i]);
         }
     }
     for (int i = 0; i < tx.n; i++) {
@@ -717,7 +727,7 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
     } else {
         for (int yi = 0; yi < ny; yi++) {
             char lab[32];
-            rl_format_num(lab, sizeof(lab), yv[yi], 3);
+            value_label(lab, sizeof(lab), yv[yi]);
             float py = y0 + h - (yi + 0.5f) * ch;
             rl_canvas_line(cv, x0 - 5, py, x0, py, 1, C_AXIS);
             rl_canvas_text(cv, &f->tick, x0 - 8, py, lab, C_INK,
