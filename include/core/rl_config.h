@@ -23,6 +23,14 @@ const char *rl_net_label(int which);
  * PER_NET in the settings table, flags --rich-X, --lazy-X and --X). */
 struct rl_net_cfg {
     double init;                /* s1 of W1 (seed: rich 0.001, lazy 0.25) */
+    double diagonal_scale;      /* alpha of the diagonal net, u = v = alpha
+                                   at init (rich 0.03, lazy 3) */
+};
+
+/* The model `run` trains (the settings row "model"). */
+enum rl_arch {
+    RL_ARCH_TWO_LAYER,          /* the seed's 2 -> H -> 1 net (rl_net.h) */
+    RL_ARCH_DIAGONAL,           /* the diagonal linear net (rl_diagonal.h) */
 };
 
 struct rl_config {
@@ -36,6 +44,8 @@ struct rl_config {
     uint64_t seed;              /* every random draw derives from it */
     struct rl_net_opts model[RL_NETS]; /* per-net model and optimiser
                                    options (rl_net.h); all zero: the seed's */
+
+    enum rl_arch arch;          /* two-layer (seed) or diagonal */
 
     /* the data */
     enum rl_dataset dataset;    /* built-in generator, unless data_path */

@@ -186,6 +186,13 @@ static void net_steps(char *out, size_t outlen, const struct run_log *log,
                  log->earlier[w] + now, clock);
 }
 
+/* The per-net rows the two-layer summary shows: all but the diagonal
+ * net's scale (rl_run_diagonal has its own summary). */
+static bool summary_row(const struct rl_setting *s)
+{
+    return s->where == RL_IN_NET && strcmp(s->name, "diagonal-scale") != 0;
+}
+
 static void print_summary(FILE *out, const struct rl_trainer *tr,
                           const struct run_log *log, const char *dir,
                           long clock, bool quit, bool checkpoint_hint)
@@ -219,7 +226,7 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
     /* one column per per-net row of the settings table */
     fputs("  net  ", out);
     for (int i = 0; i < rl_settings_count; i++)
-        if (rl_settings[i].where == RL_IN_NET)
+        if (summary_row(&rl_settings[i]))
             fprintf(out, " %-9s", rl_settings[i].name);
     fputs(" loss        accuracy  rel_w1      rel_w2\n", out);
     for (int w = 0; w < RL_NETS; w++) {
@@ -227,7 +234,7 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
         fprintf(out, "  %-5s", rl_net_label(w));
         for (int i = 0; i < rl_settings_count; i++) {
             const struct rl_setting *s = &rl_settings[i];
-            if (s->where != RL_IN_NET)
+            if (!summary_row(s))
                 continue;
             char v[64];
             if (s->type == RL_SET_DOUBLE)
@@ -302,6 +309,16 @@ static int parse_flags(struct run *r, int argc, char **argv)
     if (r->cfg.data_path && rl_cli_seen(&cli, &seen, "--dataset")) {
         fprintf(r->errf, "richlazy run: error: give either --data or "
                 "--dataset, not both\n");
+        return 2;
+    }
+    if (r->cfg.arch == RL_ARCH_DIAGONAL)
+        return rl_run_diagonal(&r->cfg, &cli, &seen, r->out, r->errf);
+    if (rl_cli_seen(&cli, &seen, "--diagonal-scale") ||
+        rl_cli_seen(&cli, &seen, "--rich-diagonal-scale") ||
+        rl_cli_seen(&cli, &seen, "--lazy-diagonal-scale")) {
+        fprintf(r->errf, "richlazy run: error: --diagonal-scale sets the "
+                "diagonal net's scale; add --model diagonal (the two-layer "
+                "net's scale is --init)\n");
         return 2;
     }
     return -1;
