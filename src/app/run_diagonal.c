@@ -12,6 +12,7 @@
 
 #include "rl_cli.h"
 #include "rl_config.h"
+#include "rl_data_file.h"
 #include "rl_diagonal.h"
 #include "rl_interrupt.h"
 #include "rl_npy.h"
@@ -181,23 +182,21 @@ int rl_run_diagonal(const struct rl_config *cfg, const struct rl_cli *cli,
         y[s] = d.y[s];
     }
 
-    char dirbuf[256];
-    const char *dir = cfg->out_dir;
-    if (!dir) {
-        rl_output_default_name(dirbuf, sizeof(dirbuf), "richlazy-run");
-        dir = dirbuf;
-    }
     int code = 2;
-    bool created = false;
     struct rl_outfile metrics;
     memset(&metrics, 0, sizeof(metrics));
     struct rl_interrupt intr;
-    bool catching = false;
-    if (!rl_output_prepare_dir(dir, &created, err, sizeof(err)))
+    /* Ctrl-C / SIGTERM from here on: stop at the next step */
+    bool catching = rl_interrupt_init(&intr);
+    struct rl_outset set;
+    bool set_open = rl_outset_begin(&set, cfg->out_dir, "richlazy-run",
+                                    cfg->append, err, sizeof(err));
+    if (!set_open)
         goto fail;
+    const char *dir = set.dir;      /* where the results end up */
+    const char *work = set.work;    /* where they are written until then */
     code = 1;
-    catching = rl_interrupt_init(&intr);
-    if (!rl_outfile_open(&metrics, dir, "metrics.csv", err, sizeof(err)))
+    if (!rl_outfile_open(&metrics, work, "metrics.csv", err, sizeof(err)))
         goto fail;
     fputs("step,net,loss,beta0,beta1\n", metrics.f);
     double loss[RL_NETS];
@@ -238,20 +237,24 @@ int rl_run_diagonal(const struct rl_config *cfg, const struct rl_cli *cli,
     if (!rl_outfile_commit(&metrics, err, sizeof(err)))
         goto fail;
     char path[4200];
-    if (!rl_output_path(path, sizeof(path), dir, "data.csv", err,
+    if (!rl_output_path(path, sizeof(path), work, "data.csv", err,
                         sizeof(err)) ||
-        !rl_data_write_csv(&d, path, err, sizeof(err)) ||
-        !write_weights(m, dir, err, sizeof(err)))
+        !rl_data_save_csv(&d, path, cfg->data_path != NULL, err,
+                          sizeof(err)) ||
+        !write_weights(m, work, err, sizeof(err)) ||
+        !rl_outset_publish(&set, err, sizeof(err)))
         goto fail;
     if (!cfg->quiet)
         print_summary(out, cfg, &d, x, y, m, loss, diverged, dir, s);
     code = 0;
     goto done;
 fail:
+    if (set_open)
+        rl_outset_user_message(&set, err, sizeof(err));
     fprintf(errf, "richlazy run: %s%s\n", code < 128 ? "error: " : "", err);
     rl_outfile_abort(&metrics);
-    if (created)
-        rmdir(dir);
+    if (set_open)
+        rl_outset_abort(&set);
 done:
     if (catching)
         rl_interrupt_destroy(&intr);
