@@ -43,6 +43,10 @@ static const struct rl_preset presets[] = {
      "diagonal linear net: gradient descent ends at the closed form "
      "argmin Q_alpha for five alpha, +-0.002",
      rl_preset_woodworth2020, NULL},
+    {"chizat2019", "Chizat, Oyallon & Bach 2019",
+     "2-D ReLU teacher-student from output scale tau: small tau aligns to "
+     "the teacher, large tau stays lazy and tests worse",
+     rl_preset_chizat2019, rl_preset_chizat2019_window},
 };
 #define NPRESETS ((int)(sizeof(presets) / sizeof(presets[0])))
 
