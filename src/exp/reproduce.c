@@ -47,6 +47,10 @@ static const struct rl_preset presets[] = {
      "2-D ReLU teacher-student from output scale tau: small tau aligns to "
      "the teacher, large tau stays lazy and tests worse",
      rl_preset_chizat2019, rl_preset_chizat2019_window},
+    {"kunin2024", "Kunin et al. 2024",
+     "imbalance delta_j conserved up to O(lr^2), decayed by (1 - lr "
+     "lambda)^2 per step; at small scale its sign picks rich or lazy",
+     rl_preset_kunin2024, rl_preset_kunin2024_window},
 };
 #define NPRESETS ((int)(sizeof(presets) / sizeof(presets[0])))
 

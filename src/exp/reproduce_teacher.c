@@ -352,3 +352,417 @@ done:
     free(res);
     return ok;
 }
+
+/* ---- kunin2024 ---- */
+
+enum { KN_H = 50, KN_NTRAIN = 20, KN_NTEST = 20, KN_NQ = 4, KN_REC = 101 };
+/* the quadrants (tau, a): inputs tau a u_j, outputs +-tau / a, so
+ * delta_j = tau^2 (1 / a^2 - a^2) */
+static const double kn_tau[KN_NQ] = {0.1, 2.0, 0.1, 0.1};
+static const double kn_a[KN_NQ] = {1.0, 1.0, 0.1, 10.0};
+static const bool kn_rich[KN_NQ] = {true, false, true, false};
+static const char *const kn_name[KN_NQ] = {
+    "small scale, balanced", "large scale, balanced",
+    "small scale, δ > 0", "small scale, δ < 0"};
+static const uint64_t kn_seed = 1;
+static const double kn_wd = 0.1;         /* weight decay of the wd runs */
+/* kernel-distance bounds: the rich quadrants end at 0.06-0.14, the lazy
+ * ones below 1e-4 (seed 1, 1e5 steps); the bounds sit a factor 2 and 30
+ * inside (docs/theory.md, "Reproduce: kunin2024") */
+static const double kn_kd_rich = 0.03, kn_kd_lazy = 0.003;
+
+/* The tangent kernel of a bias-free ReLU net on d's inputs into k (n, n):
+ * K(x, x') = sum_j [s(w_j.x) s(w_j.x') + a_j^2 1(w_j.x > 0) 1(w_j.x' > 0)
+ * x.x'] (the output is unscaled: c = alpha = 1). */
+static void kn_kernel(const struct rl_net *net, const struct rl_data *d,
+                      double *k)
+{
+    const int n = d->n;
+    memset(k, 0, sizeof(double) * n * n);
+    for (int j = 0; j < net->h; j++) {
+        double w0 = net->w1[2 * j], w1 = net->w1[2 * j + 1],
+               a2 = (double)net->w2[j] * net->w2[j];
+        for (int p = 0; p < n; p++) {
+            double zp = w0 * d->x[2 * p] + w1 * d->x[2 * p + 1];
+            if (zp <= 0)
+                continue;
+            for (int q = 0; q < n; q++) {
+                double zq = w0 * d->x[2 * q] + w1 * d->x[2 * q + 1];
+                if (zq <= 0)
+                    continue;
+                double xx = (double)d->x[2 * p] * d->x[2 * q] +
+                            (double)d->x[2 * p + 1] * d->x[2 * q + 1];
+                k[p * n + q] += zp * zq + a2 * xx;
+            }
+        }
+    }
+}
+
+/* Kernel distance 1 - <K0, K> / (|K0| |K|) (Fort et al. 2020; Kunin et
+ * al. 2024 Fig. 1a). */
+static double kn_distance(const double *k0, const double *k, int nn)
+{
+    double ab = 0, aa = 0, bb = 0;
+    for (int i = 0; i < nn; i++) {
+        ab += k0[i] * k[i];
+        aa += k0[i] * k0[i];
+        bb += k[i] * k[i];
+    }
+    return aa > 0 && bb > 0 ? 1.0 - ab / sqrt(aa * bb) : NAN;
+}
+
+struct kn_result {
+    double tau, a, delta0;         /* delta0: mean delta_j at init */
+    double drift, bound, round;    /* max_j |delta_j(T) - delta_j(0)|, the
+                                      O(lr^2) bound and the float term */
+    double exact_drift, exact_bound;/* the same in double precision */
+    double wd_gap, wd_bound;       /* under weight decay: max_j |delta_j(T)
+                                      - (1 - lr lambda)^2T delta_j(0)| */
+    double wd_factor, wd_ratio;    /* (1 - lr lambda)^2T, and the measured
+                                      delta(T) / delta(0) of the largest */
+    double kd[KN_REC], t[KN_REC], rel_w1, test;
+    int nrec;
+};
+
+static double kn_delta(const struct rl_net *net, int j)
+{
+    double a = net->w2[j], w0 = net->w1[2 * j], w1 = net->w1[2 * j + 1];
+    return a * a - (w0 * w0 + w1 * w1);
+}
+
+/* Train one quadrant for `steps` GD steps at lr with weight decay wd,
+ * tracking the delta bound; with record, the kernel distance too. */
+static bool kn_run(int q, long steps, double lr, double wd, bool record,
+                   struct kn_result *res, char *err, size_t errlen)
+{
+    struct rl_data train, test;
+    if (!tt_data(kn_seed, KN_NTRAIN, KN_NTEST, &train, &test, err, errlen))
+        return false;
+    struct rl_net net;
+    const double tau = kn_tau[q], a = kn_a[q];
+    double *k0 = malloc(sizeof(double) * KN_NTRAIN * KN_NTRAIN);
+    double *k = malloc(sizeof(double) * KN_NTRAIN * KN_NTRAIN);
+    double d0[KN_H];
+    if (!k0 || !k || !tt_student(&net, KN_H, KN_NTRAIN, tau * a, tau / a,
+                                 false, kn_seed)) {
+        free(k0);
+        free(k);
+        rl_data_destroy(&train);
+        rl_data_destroy(&test);
+        snprintf(err, errlen, "out of memory for the student");
+        return false;
+    }
+    /* the engine's step for this net is the fused full-batch GD path,
+     * whose gradient lands in dw1, dw2 */
+    res->tau = tau;
+    res->a = a;
+    res->delta0 = 0;
+    for (int j = 0; j < KN_H; j++) {
+        d0[j] = kn_delta(&net, j);
+        res->delta0 += d0[j] / KN_H;
+    }
+    kn_kernel(&net, &train, k0);
+    res->nrec = 0;
+    const double decay2 = (1 - lr * wd) * (1 - lr * wd);
+    const double ulp = ldexp(1.0, -23); /* 2 * 2^-24 */
+    double bound = 0, round = 0;
+    long every = steps / (KN_REC - 1);
+    for (long t = 0; t <= steps; t++) {
+        if (record && t % every == 0 && res->nrec < KN_REC) {
+            kn_kernel(&net, &train, k);
+            res->t[res->nrec] = (double)t;
+            res->kd[res->nrec] = kn_distance(k0, k, KN_NTRAIN * KN_NTRAIN);
+            res->nrec++;
+        }
+        if (t == steps)
+            break;
+        rl_net_step(&net, &train, lr, wd);
+        /* delta' = (1 - lr wd)^2 delta + lr^2 (g_a^2 - |g_w|^2), so the
+         * distance from the decayed value grows by at most
+         * lr^2 max_j |g_a^2 - |g_w|^2| per step (old terms shrink by
+         * decay2 <= 1); float storage adds at most 2^-23 (a^2 + |w|^2) */
+        double gmax = 0, wmax = 0;
+        for (int j = 0; j < KN_H; j++) {
+            double ga = net.dw2[j], gw0 = net.dw1[2 * j],
+                   gw1 = net.dw1[2 * j + 1];
+            gmax = fmax(gmax, fabs(ga * ga - gw0 * gw0 - gw1 * gw1));
+            double aa = net.w2[j], w0 = net.w1[2 * j], w1 = net.w1[2 * j + 1];
+            wmax = fmax(wmax, aa * aa + w0 * w0 + w1 * w1);
+        }
+        bound = decay2 * bound + lr * lr * gmax;
+        round = decay2 * round + ulp * wmax;
+    }
+    const double fac = pow(1 - lr * wd, 2.0 * steps);
+    double gap = 0, big = 0;
+    int jb = 0;
+    for (int j = 0; j < KN_H; j++) {
+        gap = fmax(gap, fabs(kn_delta(&net, j) - fac * d0[j]));
+        if (fabs(d0[j]) > big) {
+            big = fabs(d0[j]);
+            jb = j;
+        }
+    }
+    if (wd > 0) {
+        res->wd_gap = gap;
+        res->wd_bound = bound + round;
+        res->wd_factor = fac;
+        res->wd_ratio = kn_delta(&net, jb) / d0[jb];
+    } else {
+        res->drift = gap;
+        res->bound = bound;
+        res->round = round;
+    }
+    res->rel_w1 = rel_w1(&net);
+    res->test = mse(&net, &test);
+    rl_net_destroy(&net);
+    free(k0);
+    free(k);
+    rl_data_destroy(&train);
+    rl_data_destroy(&test);
+    return true;
+}
+
+/* The same gradient descent in double precision, from the same init (the
+ * student's float weights, exactly), on richlazy's mean (f - y)^2 without
+ * weight decay: the drift of delta_j after `steps` steps and the bound
+ * lr^2 sum_t max_j |g_a^2 - |g_w|^2| it must stay under (docs/theory.md,
+ * "Reproduce: kunin2024"). In float32 the storage rounding of the weights
+ * (up to 2^-24 relative per step) is larger than the lr^2 term, so the
+ * law itself is checked here, the engine's float run under weight decay
+ * (where the factor dominates) in kn_run. */
+static void kn_exact(int q, long steps, double lr, struct kn_result *res)
+{
+    struct rl_data train, test;
+    char err[256];
+    struct rl_net net;
+    if (!tt_data(kn_seed, KN_NTRAIN, KN_NTEST, &train, &test, err,
+                 sizeof(err)) ||
+        !tt_student(&net, KN_H, KN_NTRAIN, kn_tau[q] * kn_a[q],
+                    kn_tau[q] / kn_a[q], false, kn_seed)) {
+        res->exact_drift = res->exact_bound = NAN;
+        return;
+    }
+    const int h = KN_H, n = KN_NTRAIN;
+    double w[KN_H][2], a[KN_H], d0[KN_H], ga[KN_H], gw[KN_H][2];
+    double x[KN_NTRAIN][2], y[KN_NTRAIN], z[KN_NTRAIN][KN_H];
+    for (int j = 0; j < h; j++) {
+        w[j][0] = net.w1[2 * j];
+        w[j][1] = net.w1[2 * j + 1];
+        a[j] = net.w2[j];
+        d0[j] = a[j] * a[j] - w[j][0] * w[j][0] - w[j][1] * w[j][1];
+    }
+    for (int k = 0; k < n; k++) {
+        x[k][0] = train.x[2 * k];
+        x[k][1] = train.x[2 * k + 1];
+        y[k] = train.y[k];
+    }
+    double bound = 0;
+    for (long t = 0; t < steps; t++) {
+        memset(ga, 0, sizeof(ga));
+        memset(gw, 0, sizeof(gw));
+        for (int k = 0; k < n; k++) {
+            double f = 0;
+            for (int j = 0; j < h; j++) {
+                z[k][j] = w[j][0] * x[k][0] + w[j][1] * x[k][1];
+                if (z[k][j] > 0)
+                    f += a[j] * z[k][j];
+            }
+            double e = 2.0 * (f - y[k]) / n;
+            for (int j = 0; j < h; j++) {
+                if (z[k][j] <= 0)
+                    continue;
+                ga[j] += e * z[k][j];
+                gw[j][0] += e * a[j] * x[k][0];
+                gw[j][1] += e * a[j] * x[k][1];
+            }
+        }
+        double gmax = 0;
+        for (int j = 0; j < h; j++) {
+            gmax = fmax(gmax, fabs(ga[j] * ga[j] - gw[j][0] * gw[j][0] -
+                                   gw[j][1] * gw[j][1]));
+            a[j] -= lr * ga[j];
+            w[j][0] -= lr * gw[j][0];
+            w[j][1] -= lr * gw[j][1];
+        }
+        bound += lr * lr * gmax;
+    }
+    double drift = 0;
+    for (int j = 0; j < h; j++)
+        drift = fmax(drift, fabs(a[j] * a[j] - w[j][0] * w[j][0] -
+                                 w[j][1] * w[j][1] - d0[j]));
+    res->exact_drift = drift;
+    res->exact_bound = bound;
+    rl_net_destroy(&net);
+    rl_data_destroy(&train);
+    rl_data_destroy(&test);
+}
+
+void rl_preset_kunin2024_window(struct rl_config *cfg)
+{
+    /* the two small-scale quadrants of opposite imbalance: delta = +1 on
+     * the rich side, -1 on the lazy side, from Gaussian draws at the
+     * preset's scales (rows of norm about tau a, outputs about tau / a) */
+    cfg->dataset = RL_DATASET_TEACHER;
+    cfg->samples = KN_NTRAIN;
+    cfg->noise = 0.0;
+    cfg->hidden = KN_H;
+    cfg->act = RL_ACT_RELU;
+    cfg->lr = 1e-3;
+    cfg->out_init = 0.1;                    /* s2 = tau */
+    cfg->init[RL_RICH] = cfg->init[RL_LAZY] = 0.1 / sqrt(2.0); /* s1 */
+    const double ratio[RL_NETS] = {0.1, 10.0}; /* a of the quadrant */
+    for (int k = 0; k < RL_NETS; k++) {
+        cfg->model[k].symmetric = true;
+        cfg->model[k].targets = RL_TARGETS_REAL;
+        cfg->model[k].layer_ratio = ratio[k];
+    }
+    cfg->steps = 100000;
+}
+
+bool rl_preset_kunin2024(struct rl_repro *r, char *err, size_t errlen)
+{
+    const double lr = 1e-3;
+    /* 1e5 steps at lr 1e-3: the paper's time lr T = 100 (1e6 steps at 1e-4);
+     * about 1.5 s, so --quick runs them too */
+    const long steps = 100000, wd_steps = 10000;
+    rl_repro_say(r, "four (tau, a) quadrants, %d ReLU units, %ld GD steps at "
+                 "lr %g; weight decay %g for %ld steps", KN_H, steps, lr,
+                 kn_wd, wd_steps);
+    struct kn_result *res = calloc(KN_NQ, sizeof(*res));
+    if (!res) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    bool ok = false;
+    for (int q = 0; q < KN_NQ; q++) {
+        struct kn_result wdr;
+        if (!kn_run(q, steps, lr, 0.0, true, &res[q], err, errlen) ||
+            !kn_run(q, wd_steps, lr, kn_wd, false, &wdr, err, errlen))
+            goto done;
+        res[q].wd_gap = wdr.wd_gap;
+        res[q].wd_bound = wdr.wd_bound;
+        res[q].wd_factor = wdr.wd_factor;
+        res[q].wd_ratio = wdr.wd_ratio;
+        kn_exact(q, steps, lr, &res[q]);
+    }
+    struct rl_outfile of;
+    if (!rl_outfile_open(&of, r->dir, "kunin2024.csv", err, errlen))
+        goto done;
+    fputs("tau,a,delta0,regime,steps,lr,kernel_distance,rel_w1,test_loss,"
+          "delta_drift_double,bound_double,delta_drift_float,"
+          "bound_float_lr2,bound_float_rounding,wd,wd_steps,wd_factor,"
+          "wd_ratio,wd_gap,wd_bound\n", of.f);
+    for (int q = 0; q < KN_NQ; q++) {
+        const struct kn_result *s = &res[q];
+        fprintf(of.f, "%g,%g,%.6g,%s,%ld,%g,%.6g,%.6g,%.6g,%.3g,%.3g,%.3g,"
+                "%.3g,%.3g,%g,%ld,%.9g,%.9g,%.3g,%.3g\n", s->tau, s->a,
+                s->delta0, kn_rich[q] ? "rich" : "lazy", steps, lr,
+                s->kd[s->nrec - 1], s->rel_w1, s->test, s->exact_drift,
+                s->exact_bound, s->drift, s->bound, s->round, kn_wd,
+                wd_steps, s->wd_factor, s->wd_ratio, s->wd_gap, s->wd_bound);
+    }
+    if (!rl_outfile_commit(&of, err, errlen))
+        goto done;
+    if (!rl_outfile_open(&of, r->dir, "kunin2024_kernel.csv", err, errlen))
+        goto done;
+    fputs("tau,a,step,kernel_distance\n", of.f);
+    for (int q = 0; q < KN_NQ; q++)
+        for (int i = 0; i < res[q].nrec; i++)
+            fprintf(of.f, "%g,%g,%.0f,%.6g\n", res[q].tau, res[q].a,
+                    res[q].t[i], res[q].kd[i]);
+    if (!rl_outfile_commit(&of, err, errlen))
+        goto done;
+
+    const char *src = "Kunin et al. 2024 Thm (conserved delta); "
+                      "docs/theory.md bound";
+    char q[160];
+    for (int i = 0; i < KN_NQ; i++) {
+        snprintf(q, sizeof(q), "tau %g a %g: max |d delta_j| <= lr^2 bound",
+                 res[i].tau, res[i].a);
+        rl_repro_check(r, q, res[i].exact_drift, RL_CHECK_LE,
+                       res[i].exact_bound, 0, src);
+    }
+    for (int i = 2; i < KN_NQ; i++) {
+        snprintf(q, sizeof(q), "tau %g a %g, wd %g: delta(T)/delta(0)",
+                 res[i].tau, res[i].a, kn_wd);
+        rl_repro_check(r, q, res[i].wd_ratio, RL_CHECK_NEAR,
+                       res[i].wd_factor,
+                       res[i].wd_bound / fabs(res[i].delta0),
+                       "(1 - lr lambda)^(2T), Kunin et al. 2024");
+    }
+    for (int i = 0; i < KN_NQ; i++) {
+        snprintf(q, sizeof(q), "tau %g a %g (%s): kernel distance",
+                 res[i].tau, res[i].a, kn_rich[i] ? "rich" : "lazy");
+        rl_repro_check(r, q, res[i].kd[res[i].nrec - 1],
+                       kn_rich[i] ? RL_CHECK_GE : RL_CHECK_LE,
+                       kn_rich[i] ? kn_kd_rich : kn_kd_lazy, 0,
+                       "Kunin et al. 2024 Fig. 1a");
+    }
+
+    struct rp_fig f;
+    if (!rp_fig_init(&f, 1400, 620,
+                     "kunin2024: at a small scale, the imbalance δ decides "
+                     "rich or lazy",
+                     "50 ReLU units, inputs τ·a·u_j, outputs ±τ/a, so "
+                     "δ_j = a_j² − |w_j|² = τ²(1/a² − a²); GD on 20 points "
+                     "of the 3-unit teacher",
+                     err, errlen))
+        goto done;
+    {
+        struct rp_panel p;
+        rp_panel_init(&f, &p, 120, 130, 560, 390, 0, (double)steps, false,
+                      1e-6, 100.0, true, "step",
+                      "kernel distance from init", "Kernel distance (Fig. 1a)");
+        const char *labels[KN_NQ];
+        char lab[KN_NQ][80];
+        uint32_t colors[KN_NQ];
+        int style[KN_NQ];
+        for (int i = 0; i < KN_NQ; i++) {
+            colors[i] = kn_rich[i] ? RP_RICH : RP_LAZY;
+            style[i] = i < 2 ? 0 : 1;
+            rp_line(&f, &p, res[i].t, res[i].kd, res[i].nrec, colors[i],
+                    2.5f, i >= 2);
+            snprintf(lab[i], sizeof(lab[i]), "%d: τ %g, a %g, δ ≈ %.2g: %s",
+                     i + 1, res[i].tau, res[i].a,
+                     fabs(res[i].delta0) < 1e-3 ? 0.0 : res[i].delta0,
+                     kn_name[i]);
+            labels[i] = lab[i];
+        }
+        rp_legend(&f, &p, 1, labels, colors, style, KN_NQ);
+    }
+    {
+        /* the conservation: measured drift against the bound */
+        double x[KN_NQ], dm[KN_NQ], bd[KN_NQ];
+        for (int i = 0; i < KN_NQ; i++) {
+            x[i] = i + 1;
+            dm[i] = fmax(res[i].exact_drift, 1e-15);
+            bd[i] = res[i].exact_bound;
+        }
+        double all[2 * KN_NQ], lo, hi;
+        memcpy(all, dm, sizeof(dm));
+        memcpy(all + KN_NQ, bd, sizeof(bd));
+        rp_range(all, 2 * KN_NQ, true, &lo, &hi);
+        struct rp_panel p;
+        rp_panel_init(&f, &p, 860, 130, 480, 390, 0.5, KN_NQ + 0.5, false, lo,
+                      hi, true, "quadrant (1-4 as in the legend)",
+                      "max_j |δ_j(T) − δ_j(0)|",
+                      "δ conserved up to O(lr²) (GD in double)");
+        for (int i = 0; i < KN_NQ; i++) {
+            uint32_t c = kn_rich[i] ? RP_RICH : RP_LAZY;
+            rp_points(&f, &p, &x[i], &dm[i], 1, c, 6.0f);
+            double bx[2] = {x[i] - 0.3, x[i] + 0.3}, by[2] = {bd[i], bd[i]};
+            rp_line(&f, &p, bx, by, 2, RP_INK, 2.0f, false);
+        }
+        const char *labels[] = {"measured drift", "derived bound"};
+        uint32_t colors[] = {RP_MUTED, RP_INK};
+        int style[] = {2, 0};
+        rp_legend(&f, &p, 1, labels, colors, style, 2);
+    }
+    char path[4200];
+    ok = rl_repro_path(r, path, sizeof(path), "kunin2024.png", err, errlen) &&
+         rp_fig_save(&f, path, "kunin2024", err, errlen);
+    rp_fig_destroy(&f);
+done:
+    free(res);
+    return ok;
+}
