@@ -51,6 +51,14 @@ static const struct rl_preset presets[] = {
      "imbalance delta_j conserved up to O(lr^2), decayed by (1 - lr "
      "lambda)^2 per step; at small scale its sign picks rich or lazy",
      rl_preset_kunin2024, rl_preset_kunin2024_window},
+    {"geiger2020", "Geiger, Spigler, Jacot & Wyart 2020",
+     "alpha x h grid, NTK two-layer nets: the crossover alpha* of rel dW1 "
+     "scales as h^-1/2",
+     rl_preset_geiger2020, NULL},
+    {"lee2019", "Lee et al. 2019",
+     "NTK nets against their linearised twins: the gap after training "
+     "shrinks as h^-1/2",
+     rl_preset_lee2019, NULL},
 };
 #define NPRESETS ((int)(sizeof(presets) / sizeof(presets[0])))
 
