@@ -11,6 +11,7 @@
 #include "rl_data.h"
 #include "rl_linearised.h"
 #include "rl_net.h"
+#include "rl_trainer.h"
 
 static void make_data(struct rl_data *d, int n, uint64_t seed)
 {
@@ -243,6 +244,46 @@ static void test_lazy_tiny_rich_grows(void)
     CHECK(tl_rich < 0.05);
 }
 
+/* The trainer's per-net twin: off by default (stats NaN), on it trains
+ * with the net and reports its loss and gap; a redraw remakes it at the
+ * new w0 (gap 0); off frees it. The seed's pair: the lazy twin follows,
+ * the rich one does not. */
+static void test_trainer_twin(void)
+{
+    struct rl_config cfg = rl_config_default;
+    cfg.act = RL_ACT_RELU;
+    cfg.hidden = 100;
+    cfg.samples = 60;
+    char err[256];
+    struct rl_trainer tr;
+    CHECK(rl_trainer_init(&tr, &cfg, 0, err, sizeof(err)));
+    double loss, sup, rms;
+    rl_trainer_twin_stats(&tr, RL_RICH, &loss, &sup, &rms);
+    CHECK(isnan(loss) && isnan(sup) && isnan(rms));
+    for (int k = 0; k < RL_NETS; k++)
+        CHECK(rl_trainer_set_twin(&tr, k, true));
+    rl_trainer_twin_stats(&tr, RL_LAZY, &loss, &sup, &rms);
+    CHECK(sup < 1e-6);
+    double l0 = loss;
+    rl_trainer_step(&tr, 1500);
+    double gap[RL_NETS], tl[RL_NETS];
+    for (int k = 0; k < RL_NETS; k++) {
+        rl_trainer_twin_stats(&tr, k, &tl[k], &gap[k], &rms);
+        CHECK(isfinite(tl[k]) && rms <= gap[k]);
+        CHECK(tr.twin[k].opt_step == tr.net[k].opt_step ||
+              tr.net[k].opt_step == 0); /* the seed's path counts too */
+    }
+    CHECK(tl[RL_LAZY] < l0);            /* the lazy twin learns */
+    CHECK(gap[RL_RICH] > 10.0 * gap[RL_LAZY]);
+    rl_trainer_reset_net(&tr, RL_RICH);
+    CHECK(tr.twin_on[RL_RICH]);
+    rl_trainer_twin_stats(&tr, RL_RICH, NULL, &sup, NULL);
+    CHECK(sup < 1e-6);
+    CHECK(rl_trainer_set_twin(&tr, RL_RICH, false));
+    CHECK(!tr.twin_on[RL_RICH] && tr.twin[RL_RICH].theta == NULL);
+    rl_trainer_destroy(&tr);
+}
+
 int main(void)
 {
     test_equal_at_init();
@@ -250,5 +291,6 @@ int main(void)
     test_gradient_fd();
     test_first_step_matches();
     test_lazy_tiny_rich_grows();
+    test_trainer_twin();
     return check_summary("linearised");
 }
