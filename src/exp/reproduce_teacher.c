@@ -173,20 +173,19 @@ void rl_preset_chizat2019_window(struct rl_config *cfg)
     cfg->hidden = CZ_H;
     cfg->act = RL_ACT_RELU;
     cfg->lr = cz_lr;
-    /* Gaussian rows of norm about tau (s1 = tau / sqrt 2 per entry), output
-     * weights of size about tau / 2: the window's draw is Gaussian, not
-     * the preset's unit directions, but at the same scales */
-    cfg->init[RL_RICH] = cz_taus[cz_rich] / sqrt(2.0);
-    cfg->init[RL_LAZY] = cz_taus[cz_lazy] / sqrt(2.0);
-    cfg->out_init = 0.0;
+    /* Gaussian rows of norm about tau (tau / sqrt 2 per entry) and output
+     * weights of size about tau / 2, as the preset's unit directions and
+     * uniform [0, tau] outputs: W1 is drawn at init r, W2 at out_init / r
+     * (rl_net.h), so out_init = tau_lazy / 2 and r = 2 out_init / tau
+     * (r = 1 for the lazy net) */
+    cfg->out_init = cz_taus[cz_lazy] / 2.0;
     for (int k = 0; k < RL_NETS; k++) {
+        double tau = k == RL_RICH ? cz_taus[cz_rich] : cz_taus[cz_lazy];
+        double r = 2.0 * cfg->out_init / tau;
         cfg->model[k].symmetric = true;
         cfg->model[k].targets = RL_TARGETS_REAL;
-        /* output weights at tau / 2 through the layer ratio: W2 is drawn
-         * at s2 / r with s2 = 1/H, so r = 2 / (H tau) */
-        cfg->model[k].layer_ratio = 2.0 / (CZ_H * (k ? cz_taus[cz_lazy]
-                                                      : cz_taus[cz_rich]));
-        cfg->init[k] /= cfg->model[k].layer_ratio;
+        cfg->model[k].layer_ratio = r;
+        cfg->init[k] = tau / (sqrt(2.0) * r);
     }
     cfg->steps = 100000;
 }
