@@ -1,6 +1,8 @@
 /* reproduce.c: `richlazy reproduce`: the preset table, checks, checks.csv
  * and the command (see rl_reproduce.h; the presets live in
- * reproduce_seed.c and reproduce_saxe.c).
+ * reproduce_seed.c, reproduce_saxe.c, reproduce_woodworth.c,
+ * reproduce_teacher.c (chizat2019, kunin2024) and reproduce_ntk.c
+ * (geiger2020, lee2019)).
  *
  * How to add a preset: see the top of rl_reproduce.h. In short: a run
  * function in its own reproduce_NAME.c, one row in `presets` below, a

@@ -270,8 +270,7 @@ static void test_trainer_twin(void)
     for (int k = 0; k < RL_NETS; k++) {
         rl_trainer_twin_stats(&tr, k, &tl[k], &gap[k], &rms);
         CHECK(isfinite(tl[k]) && rms <= gap[k]);
-        CHECK(tr.twin[k].opt_step == tr.net[k].opt_step ||
-              tr.net[k].opt_step == 0); /* the seed's path counts too */
+        CHECK(tr.twin[k].opt_step == tr.net[k].opt_step);
     }
     CHECK(tl[RL_LAZY] < l0);            /* the lazy twin learns */
     CHECK(gap[RL_RICH] > 10.0 * gap[RL_LAZY]);
