@@ -339,7 +339,7 @@ static bool le_run(const struct rl_data *d, const struct rl_data *circle,
 
 bool rl_preset_lee2019(struct rl_repro *r, char *err, size_t errlen)
 {
-    const long steps = r->quick ? 1000 : 2000;
+    const long steps = r->quick ? 500 : 2000;
     /* --quick: half the steps and no h = 3200 (the slope is then read
      * over 100..1600) */
     const int nseed = LE_NSEED, nh = r->quick ? LE_NH - 1 : LE_NH;
