@@ -327,8 +327,8 @@ bool rl_preset_chizat2019(struct rl_repro *r, char *err, size_t errlen)
             ya[i] = res[i].align;
         }
         struct rp_panel p;
-        rp_panel_init(&f, &p, 1140, 130, 330, 390, 0.08, 2.5, true, 0.0, 2.0,
-                      false, "output scale τ", "value", "Against τ");
+        rp_panel_init(&f, &p, 1140, 130, 330, 390, 0.08, 2.5, true, 0.01,
+                      10.0, true, "output scale τ", "value", "Against τ");
         rp_line(&f, &p, tx, yw, CZ_NTAU, RP_INK, 2.0f, false);
         rp_line(&f, &p, tx, ya, CZ_NTAU, RP_MUTED, 2.0f, true);
         for (int i = 0; i < CZ_NTAU; i++) {
