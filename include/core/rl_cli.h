@@ -1,9 +1,13 @@
-/* rl_cli.h: a small table-driven command-line parser.
+/* rl_cli.h: command-line flags derived from the settings table.
  *
- * Each command describes its flags as a table of rl_opt; the parser writes
- * values into a target struct at each option's offset, checks ranges, and
- * reports one clear line on the first problem. The help text is generated
- * from the same table, so --help always tells the truth.
+ * A command builds its flag list from the rows of rl_settings[] that name
+ * it (rl_settings.h): a shared row NAME is the flag --NAME, a per-net row
+ * NAME the flags --rich-NAME, --lazy-NAME and --NAME (both nets). Rows
+ * whose value lives in the command's own options struct are bound to it by
+ * an rl_bind. The parser writes values into the target struct, checks them
+ * with rl_setting_read (the same check files get) and reports one clear
+ * line on the first problem. The help text is generated from the same
+ * list, so --help always tells the truth.
  */
 #ifndef RL_CLI_H
 #define RL_CLI_H
@@ -13,26 +17,48 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum rl_opt_type {
-    RL_OPT_INT,         /* int */
-    RL_OPT_LONG,        /* long */
-    RL_OPT_DOUBLE,      /* double */
-    RL_OPT_U64,         /* uint64_t */
-    RL_OPT_STRING,      /* const char * (points into argv) */
-    RL_OPT_FLAG,        /* bool, takes no value */
-    RL_OPT_DATASET,     /* enum rl_dataset, by name */
-    RL_OPT_ACTIVATION,  /* enum rl_activation, by name */
+#include "rl_settings.h"
+
+/* Where a command keeps a setting: the offset of the value in the target
+ * struct (RL_BIND_CONFIG: the row stays in the target's struct rl_config
+ * and only the help changes) and an optional help line of its own (NULL:
+ * the row's). A per-net row bound to an offset is one value there, taken
+ * by the plain flag --NAME only. */
+struct rl_bind {
+    const char *name;
+    size_t offset;
+    const char *help;
+};
+#define RL_BIND_CONFIG ((size_t)-1)
+
+enum { RL_CLI_MAX_OPTS = 160 };
+
+/* Which flags of a command were given: on[i] for cli->opts[i]. */
+struct rl_cli_seen {
+    bool on[RL_CLI_MAX_OPTS];
 };
 
 struct rl_opt {
-    const char *name;       /* "--lr" */
-    enum rl_opt_type type;
-    size_t offset;          /* offsetof(target struct, field) */
-    const char *metavar;    /* "X" in "--lr X"; NULL for flags */
-    const char *help;       /* one line */
-    double min, max;        /* inclusive range for numbers (min == max: none) */
-    bool min_exclusive;     /* value must be > min rather than >= min */
+    char flag[48];                  /* "--rich-init" */
+    const struct rl_setting *set;   /* its row */
+    size_t offset;                  /* of the value in the target struct */
+    size_t stride;                  /* per-net plain flag: distance to the
+                                     * second net's value; 0 otherwise */
+    const char *help;
 };
+
+struct rl_cli {
+    unsigned cmd;                   /* one rl_cmd bit */
+    int nopts;
+    struct rl_opt opts[RL_CLI_MAX_OPTS];
+};
+
+/* The flags of command cmd: every row naming it, in table order. The
+ * target struct holds its struct rl_config at cfg_base (0 when the target
+ * is the config itself). Every RL_IN_COMMAND row naming cmd must be bound
+ * (programmer error otherwise). */
+void rl_cli_build(struct rl_cli *cli, unsigned cmd, size_t cfg_base,
+                  const struct rl_bind *binds, int nbinds);
 
 enum rl_cli_result {
     RL_CLI_OK = 0,
@@ -41,22 +67,33 @@ enum rl_cli_result {
 };
 
 /* Parse argv[0..argc) (argv[0] is the first flag, not the program) into
- * target. `seen`, when non-NULL, gets bit i set for each table entry i
- * given (tables of at most 64 entries). Positional arguments are errors. */
-enum rl_cli_result rl_cli_parse(const struct rl_opt *opts, int nopts,
-                                int argc, char **argv, void *target,
-                                uint64_t *seen, char *err, size_t errlen);
+ * target. `seen`, when non-NULL, records each flag given.
+ * Positional arguments are errors. */
+enum rl_cli_result rl_cli_parse(const struct rl_cli *cli, int argc,
+                                char **argv, void *target,
+                                struct rl_cli_seen *seen, char *err,
+                                size_t errlen);
 
-/* Print "usage" then one line per option with its default read from
+/* As rl_cli_parse, but arguments not starting with "-" are positional:
+ * up to maxpos of them are stored (pointing into argv) in pos and counted
+ * in *npos; more than maxpos is an error. */
+enum rl_cli_result rl_cli_parse_positional(const struct rl_cli *cli, int argc,
+                                           char **argv, void *target,
+                                           struct rl_cli_seen *seen,
+                                           char **pos,
+                                           int maxpos, int *npos, char *err,
+                                           size_t errlen);
+
+/* Print "usage" then one line per flag with its default read from
  * `defaults` (a struct of the same type as the parse target). */
-void rl_cli_print_help(FILE *f, const char *usage, const struct rl_opt *opts,
-                       int nopts, const void *defaults);
+void rl_cli_print_help(FILE *f, const char *usage, const struct rl_cli *cli,
+                       const void *defaults);
 
-/* The options of `richlazy run` (target: struct rl_config). */
-extern const struct rl_opt rl_run_opts[];
-extern const int rl_run_nopts;
+/* Index of the flag called name ("--lr"), -1 when absent. */
+int rl_cli_find(const struct rl_cli *cli, const char *name);
 
-/* Index of the option called name in a table, -1 when absent. */
-int rl_cli_find(const struct rl_opt *opts, int nopts, const char *name);
+/* Was the flag called name given (per `seen` from rl_cli_parse)? */
+bool rl_cli_seen(const struct rl_cli *cli, const struct rl_cli_seen *seen,
+                 const char *name);
 
 #endif

@@ -11,6 +11,7 @@
 #define RL_DATA_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -103,7 +104,11 @@ double rl_dataset_target(enum rl_dataset kind, const struct rl_teacher *t,
 bool rl_data_labels_pm1(struct rl_data *d);
 
 /* Load a CSV of rows "x,y,label" (an optional first header row whose fields
- * are not numbers; blank lines and CRLF endings accepted). On any problem
+ * are not numbers; blank lines, RFC 4180 double-quoted fields and LF, CRLF
+ * or CR-only line ends accepted). path must be a regular file of at most
+ * 4 GiB with lines of at most 1 MiB, and its name free of control
+ * characters (the name is written back into checkpoints, shard files and
+ * frames.csv, which are line based). On any problem
  * returns false, leaves d zeroed and writes one line to err of the form
  * "FILE:LINE: problem" (or "FILE: problem"): wrong column count,
  * non-numeric field, NaN/Inf, label not 0/1, a single class only, empty
@@ -131,11 +136,13 @@ bool rl_data_split(const struct rl_data *all, double test_fraction,
 /* Deep copy src into dst (initialised by the call). */
 bool rl_data_copy(struct rl_data *dst, const struct rl_data *src);
 
-/* Write "x,y,label" with a header; %.9g floats, labels as 0/1. Data whose
- * targets are not all 0 or 1 (regression, -1/+1) is written as
- * "x,y,target" with %.9g targets instead. */
-bool rl_data_write_csv(const struct rl_data *d, const char *path,
-                       char *err, size_t errlen);
+/* Write d to f with a header: "x,y,label" with labels as 0/1, or
+ * "x,y,target" when the targets are not all 0 or 1 (regression, -1/+1).
+ * Floats as %.9g (every float reads back exactly), or with `shortest` in
+ * the shortest form that reads back to the same float (a loaded file's
+ * 0.1 stays 0.1). False when a write failed (errno set). To write a file
+ * whole, use rl_data_save_csv (io/rl_data_file.h). */
+bool rl_data_write_csv_rows(const struct rl_data *d, FILE *f, bool shortest);
 
 /* Bounding box of the samples: out = {xmin, xmax, ymin, ymax}. */
 void rl_data_bounds(const struct rl_data *d, float out[4]);

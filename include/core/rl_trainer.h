@@ -52,7 +52,7 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
 
 void rl_trainer_destroy(struct rl_trainer *tr);
 
-/* Redraw net `which` from cfg.init[which] and the seed; step 0, history
+/* Redraw net `which` from cfg.net[which].init and the seed; step 0, history
  * cleared, divergence cleared; logs step 0. */
 void rl_trainer_reset_net(struct rl_trainer *tr, int which);
 
@@ -68,8 +68,10 @@ bool rl_trainer_reseed(struct rl_trainer *tr, uint64_t seed, char *err,
 bool rl_trainer_set_dataset(struct rl_trainer *tr, enum rl_dataset kind,
                             char *err, size_t errlen);
 
-/* Switch activation and redraw both nets. */
-void rl_trainer_set_activation(struct rl_trainer *tr, enum rl_activation act);
+/* Switch activation and redraw both nets. A linear trainer holds no
+ * (n, h) scratch; switching to relu or tanh allocates it, and when that
+ * fails returns false with nothing changed. */
+bool rl_trainer_set_activation(struct rl_trainer *tr, enum rl_activation act);
 
 /* Advance every net that is neither paused nor diverged by k steps, with the
  * live cfg.lr and cfg.lambda; logs metrics every log_every steps. */

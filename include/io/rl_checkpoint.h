@@ -2,10 +2,11 @@
  * load them back so training continues exactly where it left off.
  *
  * A checkpoint is a folder:
- *   checkpoint.txt            key=value settings (format, hidden, activation,
- *                             rich_init, lazy_init, out_init, lr, lambda,
- *                             seed, rich_step, lazy_step, dataset, data,
- *                             samples, noise, test_split), numbers as %.17g
+ *   checkpoint.txt            key=value lines: format, every setting the
+ *                             settings table allows in files (per-net ones
+ *                             as rich_X and lazy_X; out_init and noise as
+ *                             the values used), rich_step and lazy_step;
+ *                             numbers as %.17g
  *   {rich,lazy}_w1.npy        (H, 2) current input->hidden weights
  *   {rich,lazy}_w2.npy        (1, H) current hidden->output weights
  *   {rich,lazy}_w1_init.npy   (H, 2) the initial weights, the reference of
@@ -35,11 +36,19 @@ struct rl_checkpoint {
     float *w2_0[RL_NETS];       /* (H) initial */
 };
 
-/* Write tr's settings and both nets into dir (created with its parents).
- * Files go through temporary names; checkpoint.txt is written last, so a
- * folder without it is not a checkpoint. False with err on failure. */
+/* Write tr's settings and both nets as the checkpoint dir (parents are
+ * created). The files are written into a staging folder beside dir and
+ * published in one rename, replacing an earlier checkpoint at dir whole
+ * (never a mix of two); a kill mid-write leaves dir as it was. Callers
+ * that must not replace one check with rl_checkpoint_check_dest first.
+ * False with err on failure (nothing left behind). */
 bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
                         char *err, size_t errlen);
+
+/* Before any work: true when a checkpoint can be created at dir: nothing
+ * exists there yet, and its nearest existing ancestor is a folder we may
+ * write into. False with err naming dir and what to do. */
+bool rl_checkpoint_check_dest(const char *dir, char *err, size_t errlen);
 
 /* Save tr into a new folder parent/checkpoint-STEP (STEP: the larger of
  * the two nets' steps, at least 6 digits), or checkpoint-STEP_NNN when that
@@ -57,6 +66,15 @@ bool rl_checkpoint_save_new(const char *parent, const struct rl_trainer *tr,
  * do, and leaves ck zeroed. */
 bool rl_checkpoint_load(struct rl_checkpoint *ck, const char *dir, char *err,
                         size_t errlen);
+
+/* Read the text of a checkpoint.txt (len bytes, need not end in NUL)
+ * into ck->cfg, ck->data_path and ck->step. Every value goes through the
+ * settings table's reader (the same check as its flag); unknown,
+ * duplicated or missing keys, NUL bytes and bad values are refused with
+ * "path:LINE: ..." in err (file content quoted escaped). */
+bool rl_checkpoint_parse_settings(struct rl_checkpoint *ck, const char *text,
+                                  size_t len, const char *path, char *err,
+                                  size_t errlen);
 
 /* Free the weights; safe on a zeroed struct. */
 void rl_checkpoint_destroy(struct rl_checkpoint *ck);

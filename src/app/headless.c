@@ -18,6 +18,7 @@
 #include "rl_app.h"
 #include "rl_canvas.h"
 #include "rl_checkpoint.h"
+#include "rl_net.h"
 #include "rl_recorder.h"
 #include "rl_render.h"
 #include "rl_run.h"
@@ -40,6 +41,8 @@ struct headless {
     bool video, quiet;
     char dir[4200];
     char out_dir[4096];     /* the run's --out: checkpoints (key k) go here */
+    char shown_dir[4096];   /* its final name, for messages (out_dir may be
+                             * the staging folder published at the end) */
     FILE *out;              /* the run's output stream (confirmations) */
 };
 
@@ -138,7 +141,16 @@ static bool hook_start(void *ctx, struct rl_trainer *tr,
     h->video = cfg->video;
     h->quiet = cfg->quiet;
     snprintf(h->dir, sizeof(h->dir), "%s/frames", dir);
-    snprintf(h->out_dir, sizeof(h->out_dir), "%s", dir);
+    snprintf(h->shown_dir, sizeof(h->shown_dir), "%s",
+             cfg->out_dir ? cfg->out_dir : dir);
+    /* a checkpoint is a result of its own, written whole: into the run's
+     * folder itself when the results are staged inside it (an existing
+     * folder), else beside the frames in the staging folder */
+    size_t n = cfg->out_dir ? strlen(cfg->out_dir) : 0;
+    bool inner = n && !strncmp(dir, cfg->out_dir, n) &&
+                 !strncmp(dir + n, "/.richlazy.", 11);
+    snprintf(h->out_dir, sizeof(h->out_dir), "%s",
+             inner ? cfg->out_dir : dir);
     if (cfg->script_path) {
         if (!rl_script_load(&h->script, cfg->script_path, err, errlen))
             return false;
@@ -147,6 +159,8 @@ static bool hook_start(void *ctx, struct rl_trainer *tr,
     if (!rl_app_init_attached(&h->app, tr, err, errlen))
         return false;
     h->app_ok = true;
+    /* exported pictures carry no UI chrome */
+    h->app.presentation = true;
     /* frames land on multiples of K: pick a speed that divides it */
     if (h->every > 0)
         h->app.steps_per_frame = gcd(10, h->every);
@@ -183,20 +197,35 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
                          : 0;
     h->app.frame_step_cap = left;
     rl_app_frame(&h->app, acts, n);
+    long k = h->app.steps_per_frame < left ? h->app.steps_per_frame : left;
+    h->clock += k;
     if (h->app.checkpoint_requested) {
         /* the script's k, as in the window: OUT/checkpoint-STEP/ */
         h->app.checkpoint_requested = false;
         char path[4200], why[1024];
-        if (!rl_checkpoint_save_new(h->out_dir, h->app.tr, path,
-                                    sizeof(path), why, sizeof(why))) {
+        int bad = !rl_net_finite(&h->app.tr->net[RL_RICH]) ? RL_RICH
+                  : !rl_net_finite(&h->app.tr->net[RL_LAZY]) ? RL_LAZY
+                                                             : -1;
+        if (bad >= 0) {
+            /* retrain and window --from refuse non-finite weights: say so
+             * now instead of saving what cannot be loaded */
+            fprintf(stderr, "richlazy run: warning: checkpoint key at step "
+                    "%ld not saved: the %s net diverged and its weights are "
+                    "NaN or infinite\n", h->clock, rl_net_label(bad));
+        } else if (!rl_checkpoint_save_new(h->out_dir, h->app.tr, path,
+                                           sizeof(path), why, sizeof(why))) {
             snprintf(err, errlen, "cannot save a checkpoint: %s", why);
             return -1;
         }
-        if (!h->quiet)
-            fprintf(h->out, "saved checkpoint %s\n", path);
+        if (!h->quiet) {
+            size_t n = strlen(h->out_dir);
+            if (!strncmp(path, h->out_dir, n))
+                fprintf(h->out, "saved checkpoint %s%s\n", h->shown_dir,
+                        path + n);
+            else
+                fprintf(h->out, "saved checkpoint %s\n", path);
+        }
     }
-    long k = h->app.steps_per_frame < left ? h->app.steps_per_frame : left;
-    h->clock += k;
     /* what this frame must produce, as the window would (record_frame):
      * the record key keeps every frame while on; --frames-every adds one
      * per K steps; a frame due twice is written once */
@@ -220,9 +249,15 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
     }
     if (due)
         h->next_frame = (h->clock / h->every + 1) * h->every;
-    if (h->app.quit)
-        return 0; /* q ends the run early, like closing the window */
     return k > 0 ? k : 1;
+}
+
+/* q ends the run early, like closing the window: after the frame that
+ * pressed it (its steps count), or before the first when at frame 0. */
+static bool hook_quitting(void *ctx)
+{
+    const struct headless *h = ctx;
+    return h->app.quit;
 }
 
 static bool hook_finish(void *ctx, struct rl_trainer *tr, char *err,
@@ -274,6 +309,7 @@ int rl_headless_main(int argc, char **argv, FILE *out, FILE *errf)
         .ctx = h,
         .start = hook_start,
         .frame = hook_frame,
+        .quitting = hook_quitting,
         .finish = hook_finish,
         .destroy = hook_destroy,
     };

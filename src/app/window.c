@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,6 +18,7 @@
 #include "rl_cli.h"
 #include "rl_headless.h"
 #include "rl_input.h"
+#include "rl_interrupt.h"
 #include "rl_output.h"
 #include "rl_png.h"
 #include "rl_recorder.h"
@@ -40,51 +42,20 @@ static const char window_usage[] =
     "Open the live window: the rich and the lazy network learning side by\n"
     "side, steered from the keyboard (press h in the window for the keys).\n";
 
-static const char *const skipped_run_opts[] = {
-    "--steps", "--log-every", "--quiet", "--frames-every",
-};
-
 #define WOPT(field) offsetof(struct window_opts, field)
-static const struct rl_opt window_extra[] = {
-    {"--state-dump", RL_OPT_STRING, WOPT(state_dump), "FILE",
-     "on quit, write the app state as key=value lines (tests)", 0, 0, false},
-    {"--frame-dump", RL_OPT_STRING, WOPT(frame_dump), "FILE.png",
-     "on quit, write the last frame as PNG (tests)", 0, 0, false},
-    {"--max-frames", RL_OPT_LONG, WOPT(max_frames), "N",
-     "quit after N frames (0: never)", 0, 1e15, false},
-    {"--from", RL_OPT_STRING, WOPT(from), "CHECKPOINT",
+static const struct rl_bind window_binds[] = {
+    {"out", RL_BIND_CONFIG,
+     "folder for screenshots and recordings (default: "
+     "richlazy-frames-DATE-TIME in the current folder, made on first use)"},
+    {"state-dump", WOPT(state_dump), NULL},
+    {"frame-dump", WOPT(frame_dump), NULL},
+    {"max-frames", WOPT(max_frames), NULL},
+    {"from", WOPT(from),
      "start from a checkpoint (richlazy run --checkpoint DIR); its "
-     "settings replace the net and data flags", 0, 0, false},
-    {"--preset", RL_OPT_STRING, WOPT(preset), "NAME",
-     "start from the live pair of a reproduce preset (richlazy reproduce "
-     "--list); other flags override its settings", 0, 0, false},
-    {"--record-every", RL_OPT_LONG, WOPT(record_every), "K",
-     "recording (key c) keeps a frame every K training steps (0: every "
-     "frame)", 0, 1e15, false},
+     "settings replace the net and data flags"},
+    {"record-every", WOPT(record_every), NULL},
+    {"preset", WOPT(preset), NULL},
 };
-
-static int build_opts(struct rl_opt *opts, int cap)
-{
-    int n = 0;
-    for (int i = 0; i < rl_run_nopts && n < cap; i++) {
-        bool skip = false;
-        for (size_t k = 0; k < sizeof(skipped_run_opts) / sizeof(char *); k++)
-            skip |= !strcmp(rl_run_opts[i].name, skipped_run_opts[k]);
-        if (skip)
-            continue;
-        opts[n] = rl_run_opts[i];
-        if (!strcmp(opts[n].name, "--out"))
-            opts[n].help = "folder for screenshots and recordings (default: "
-                           "richlazy-frames-DATE-TIME in the current folder, "
-                           "made on first use)";
-        n++;
-    }
-    for (size_t i = 0; i < sizeof(window_extra) / sizeof(window_extra[0]) &&
-                       n < cap;
-         i++)
-        opts[n++] = window_extra[i];
-    return n;
-}
 
 static double now_s(void)
 {
@@ -95,12 +66,9 @@ static double now_s(void)
 
 static bool write_text_file(const char *path, const char *text, FILE *errf)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof(tmp), "%s.part", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, path)) {
-        fprintf(errf, "richlazy window: error: cannot write '%s'\n", path);
-        remove(tmp);
+    char err[4700];
+    if (!rl_output_write_file(path, text, strlen(text), err, sizeof(err))) {
+        fprintf(errf, "richlazy window: error: %s\n", err);
         return false;
     }
     return true;
@@ -305,6 +273,19 @@ static bool fit_size(struct window *w, FILE *errf)
         dw = 1;
     if (dh < 1)
         dh = 1;
+    /* beyond the renderer's texture limit: draw at the limit, stretched */
+    SDL_RendererInfo info;
+    int maxw = 16384, maxh = 16384;
+    if (SDL_GetRendererInfo(w->ren, &info) == 0) {
+        if (info.max_texture_width > 0)
+            maxw = info.max_texture_width;
+        if (info.max_texture_height > 0)
+            maxh = info.max_texture_height;
+    }
+    if (dw > maxw)
+        dw = maxw;
+    if (dh > maxh)
+        dh = maxh;
     if (w->tex && dw == w->tex_w && dh == w->tex_h)
         return true;
     if (w->tex)
@@ -319,6 +300,22 @@ static bool fit_size(struct window *w, FILE *errf)
     w->tex_w = dw;
     w->tex_h = dh;
     return true;
+}
+
+/* Whether the current OpenGL context (of an SDL opengl renderer) draws
+ * on the CPU (Mesa's llvmpipe or softpipe). */
+static bool gl_is_software(void)
+{
+    if (!SDL_GL_GetCurrentContext())
+        return false;
+    typedef const unsigned char *(*get_string_fn)(unsigned int);
+    get_string_fn get = (get_string_fn)(uintptr_t)SDL_GL_GetProcAddress(
+        "glGetString");
+    if (!get)
+        return false;
+    const char *name = (const char *)get(0x1F01u /* GL_RENDERER */);
+    return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
+                    strstr(name, "Software Rasterizer"));
 }
 
 /* The checkpoint a window started from (--from) and the trainer built
@@ -366,7 +363,22 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     w.shot_dir = o->cfg.out_dir;
     w.record_every = o->record_every;
     w.video = o->cfg.video;
-    if (!app_start(&w.app, o, err, sizeof(err))) {
+    /* SDL's own handlers only queue a quit event that nobody reads while
+     * the data loads: catch Ctrl-C and SIGTERM here so a long read stops */
+    struct rl_interrupt intr;
+    bool catching = rl_interrupt_init(&intr);
+    bool started = app_start(&w.app, o, err, sizeof(err));
+    int sig = rl_interrupt_caught();
+    if (catching)
+        rl_interrupt_destroy(&intr);
+    if (sig) {
+        if (started)
+            app_stop(&w.app);
+        fprintf(errf, "richlazy window: interrupted by %s while loading\n",
+                rl_interrupt_name(sig));
+        return rl_interrupt_exit_code(sig);
+    }
+    if (!started) {
         fprintf(errf, "richlazy window: error: %s\n", err);
         return 2;
     }
@@ -398,6 +410,14 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     }
     SDL_SetWindowMinimumSize(w.win, 1, 1);
     w.ren = SDL_CreateRenderer(w.win, -1, SDL_RENDERER_PRESENTVSYNC);
+    if (w.ren && gl_is_software()) {
+        /* OpenGL through a CPU rasteriser (a virtual display, no GPU):
+         * SDL's own software renderer blits the frame for a quarter of
+         * the CPU */
+        SDL_DestroyRenderer(w.ren);
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        w.ren = SDL_CreateRenderer(w.win, -1, SDL_RENDERER_SOFTWARE);
+    }
     if (!w.ren)
         w.ren = SDL_CreateRenderer(w.win, -1, SDL_RENDERER_SOFTWARE);
     if (!w.ren) {
@@ -405,16 +425,23 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
                 SDL_GetError());
         goto out_win;
     }
-    SDL_RendererInfo info;
-    bool vsync = SDL_GetRendererInfo(w.ren, &info) == 0 &&
-                 (info.flags & SDL_RENDERER_PRESENTVSYNC);
     if (!fit_size(&w, errf))
         goto out_ren;
+    /* the window's own view settings (also over a --from checkpoint's) */
+    w.app.steps_per_frame =
+        o->cfg.steps_per_frame > 0 ? o->cfg.steps_per_frame : 1;
+    w.app.text_scale = (float)o->cfg.text_scale;
+    w.app.presentation = o->cfg.presentation;
+    if (o->cfg.paused && !w.app.paused)
+        rl_app_apply(&w.app, RL_ACTION_PAUSE);
+    w.app.message[0] = '\0';
 
     /* training gets at most ~10 ms of each 16.7 ms frame */
     w.app.budget_s = 0.010;
     w.app.now = now_s;
-    double t_rate = now_s(), t_frame = t_rate;
+    double t_rate = now_s(), t_frame = t_rate, t_start = t_rate;
+    double t_exposed = 0.0;         /* last re-show of an idle frame */
+    long drawn = 0;                 /* frames drawn (idle waits are not) */
     long frames_rate = 0, step_rate = rl_app_step(&w.app);
     if (!o->cfg.quiet)
         fprintf(out, "richlazy: window open; press h for the keys, q to "
@@ -429,6 +456,57 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
         SDL_GetWindowSize(w.win, &ww, &wh);
         float sx = ww > 0 ? (float)w.tex_w / ww : 1.0f;
         float sy = wh > 0 ? (float)w.tex_h / wh : 1.0f;
+        /* idle (paused, nothing scripted or recording): sleep until an
+         * event instead of redrawing the same picture */
+        bool idle = w.app.paused && !w.has_script && !w.rec_on &&
+                    !w.shot_pending && w.app.frame > 0 &&
+                    o->max_frames == 0 &&
+                    w.app.frame >= w.app.message_until;
+        if (idle) {
+            if (!SDL_WaitEventTimeout(&ev, 500)) {
+                t_frame = now_s();
+                continue;
+            }
+            /* the pointer crossing the window's edge or focus moving
+             * change nothing on screen (some X servers repeat them) */
+            if (ev.type == SDL_WINDOWEVENT &&
+                (ev.window.event == SDL_WINDOWEVENT_ENTER ||
+                 ev.window.event == SDL_WINDOWEVENT_LEAVE ||
+                 ev.window.event == SDL_WINDOWEVENT_FOCUS_GAINED ||
+                 ev.window.event == SDL_WINDOWEVENT_FOCUS_LOST ||
+                 ev.window.event == SDL_WINDOWEVENT_TAKE_FOCUS ||
+                 ev.window.event == SDL_WINDOWEVENT_MOVED)) {
+                t_frame = now_s();
+                continue;
+            }
+            /* uncovered: show the frame we have (no redraw); at most five
+             * times a second, since on some X servers showing it reports
+             * another exposure */
+            if (ev.type == SDL_WINDOWEVENT &&
+                ev.window.event == SDL_WINDOWEVENT_EXPOSED) {
+                if (now_s() - t_exposed > 0.2) {
+                    SDL_RenderClear(w.ren);
+                    SDL_RenderCopy(w.ren, w.tex, NULL, NULL);
+                    SDL_RenderPresent(w.ren);
+                    t_exposed = now_s();
+                }
+                t_frame = now_s();
+                continue;
+            }
+            /* pointer motion redraws only when the hovered unit changes
+             * (an X server may report motion without any) */
+            if (ev.type == SDL_MOUSEMOTION) {
+                int hn = w.app.hover_net, hu = w.app.hover_unit;
+                rl_app_pointer(&w.app, ev.motion.x * sx, ev.motion.y * sy,
+                               false);
+                if (hn == w.app.hover_net && hu == w.app.hover_unit) {
+                    t_frame = now_s();
+                    continue;
+                }
+            } else {
+                SDL_PushEvent(&ev);
+            }
+        }
         while (SDL_PollEvent(&ev)) {
             switch (ev.type) {
             case SDL_QUIT:
@@ -436,6 +514,9 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
                 break;
             case SDL_KEYDOWN: {
                 enum rl_action a = rl_input_action(&ev.key);
+                /* holding a key repeats only what steps a value */
+                if (ev.key.repeat && !rl_action_repeats(a))
+                    break;
                 if (a != RL_ACTION_NONE && n < 64)
                     acts[n++] = a;
                 break;
@@ -445,9 +526,15 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
                                false);
                 break;
             case SDL_MOUSEBUTTONDOWN:
-                if (ev.button.button == SDL_BUTTON_LEFT)
-                    rl_app_pointer(&w.app, ev.button.x * sx,
-                                   ev.button.y * sy, true);
+                if (ev.button.button == SDL_BUTTON_LEFT ||
+                    ev.button.button == SDL_BUTTON_RIGHT) {
+                    /* buttons act as their keys; see rl_app_click */
+                    enum rl_action a = rl_app_click(
+                        &w.app, ev.button.x * sx, ev.button.y * sy,
+                        ev.button.button == SDL_BUTTON_RIGHT);
+                    if (a != RL_ACTION_NONE && n < 64)
+                        acts[n++] = a;
+                }
                 break;
             default:
                 break;
@@ -478,6 +565,7 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
 
         /* rates for the status line, over half-second windows */
         frames_rate++;
+        drawn++;
         double t = now_s();
         if (t - t_rate >= 0.5) {
             w.app.fps = frames_rate / (t - t_rate);
@@ -489,8 +577,9 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
             frames_rate = 0;
             step_rate = rl_app_step(&w.app);
         }
-        if (!vsync) {
-            /* no vsync (e.g. a virtual display): pace at about 60 fps */
+        {
+            /* pace at about 60 fps where vsync does not (a virtual
+             * display, a software renderer); with vsync nothing is left */
             double left = 1.0 / 60.0 - (now_s() - t_frame);
             if (left > 0.001)
                 SDL_Delay((Uint32)(left * 1000.0));
@@ -500,6 +589,18 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
             w.app.quit = true;
     }
     code = 0;
+    if (!o->cfg.quiet) {
+        double secs = now_s() - t_start;
+        fprintf(out, "richlazy: %ld frames in %.1f s (%.1f frames/s)", drawn,
+                secs, secs > 0 ? drawn / secs : 0.0);
+        if (w.rec_ok) {
+            struct rl_recorder_stats st;
+            rl_recorder_stats(&w.rec, &st);
+            fprintf(out, "; recorded %ld frames, %ld dropped", st.written,
+                    st.dropped);
+        }
+        fputc('\n', out);
+    }
     if (o->state_dump) {
         rl_app_dump(&w.app, err, sizeof(err));
         if (!write_text_file(o->state_dump, err, errf))
@@ -578,15 +679,15 @@ int rl_window_main(int argc, char **argv, FILE *out, FILE *errf)
 int rl_window_main_preset(int argc, char **argv, FILE *out, FILE *errf,
                           rl_window_preset_fn preset)
 {
-    struct rl_opt opts[64];
-    int nopts = build_opts(opts, 64);
+    struct rl_cli cli;
+    rl_cli_build(&cli, RL_CMD_WINDOW, WOPT(cfg), window_binds,
+                 (int)(sizeof(window_binds) / sizeof(window_binds[0])));
     struct window_opts o = {.cfg = rl_config_default};
     struct window_opts defaults = o;
     char err[1024];
-    switch (rl_cli_parse(opts, nopts, argc, argv, &o, NULL, err,
-                         sizeof(err))) {
+    switch (rl_cli_parse(&cli, argc, argv, &o, NULL, err, sizeof(err))) {
     case RL_CLI_HELP:
-        rl_cli_print_help(out, window_usage, opts, nopts, &defaults);
+        rl_cli_print_help(out, window_usage, &cli, &defaults);
         rl_keymap_print(out);
         return 0;
     case RL_CLI_ERROR:
@@ -603,7 +704,7 @@ int rl_window_main_preset(int argc, char **argv, FILE *out, FILE *errf,
                     preset ? err : "--preset needs the richlazy program");
             return 2;
         }
-        rl_cli_parse(opts, nopts, argc, argv, &p, NULL, err, sizeof(err));
+        rl_cli_parse(&cli, argc, argv, &p, NULL, err, sizeof(err));
         o = p;
     }
     if (!have_display()) {

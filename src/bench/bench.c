@@ -166,7 +166,7 @@ static bool train_setup(struct train_ctx *t, const struct workload *w)
     }
     struct rl_rng rng;
     rl_rng_seed(&rng, c->seed, RL_STREAM_LAZY);
-    rl_net_reset_opts(&t->net, w->act, c->init[RL_LAZY], 1.0 / c->hidden,
+    rl_net_reset_opts(&t->net, w->act, c->net[RL_LAZY].init, 1.0 / c->hidden,
                       &w->opts, &rng);
     t->net.force_plain = w->path != PATH_FAST;
     t->net.force_blas = w->path == PATH_BLAS;
@@ -270,7 +270,7 @@ static bool big_width(struct rl_bench *b)
             break;
         struct rl_rng rng;
         rl_rng_seed(&rng, c->seed, RL_STREAM_LAZY);
-        rl_net_reset(&t[i].net, RL_ACT_RELU, c->init[RL_LAZY], 1.0 / BIG_H,
+        rl_net_reset(&t[i].net, RL_ACT_RELU, c->net[RL_LAZY].init, 1.0 / BIG_H,
                      &rng);
         t[i].lr = c->lr;
         ok = rl_net_set_threads(&t[i].net, i + 1);
@@ -384,7 +384,7 @@ static bool section_pytorch(struct rl_bench *b)
              "python3 '%s' --repeats %d --seconds %g 2>&1", script,
              b->repeats, b->seconds);
     fflush(b->out);
-    FILE *p = popen(cmd, "r");
+    FILE *p = popen(cmd, "re");
     if (!p) {
         fprintf(b->out, "  skipped: could not start python3\n");
         return true;
@@ -534,8 +534,9 @@ static bool section_alloc(struct rl_bench *b)
          {.optimizer = RL_OPT_ADAMW, .loss = RL_LOSS_LOGISTIC}},
     };
     if (rl_alloc_count() < 0) {
-        fprintf(b->out, "  not counted in this build (sanitizers own "
-                "malloc)\n");
+        fprintf(b->out, "  not counted by this program (richlazy leaves "
+                "malloc alone; run build/src/richlazy-counting bench to "
+                "count; sanitizer builds cannot)\n");
         return true;
     }
     fprintf(b->out, "  malloc/calloc/realloc calls over %ld steps after a "
@@ -586,24 +587,31 @@ static bool section_alloc(struct rl_bench *b)
  * (the window module's rl_render_bench_run). */
 static bool section_frames(struct rl_bench *b)
 {
-    struct rl_render_bench r;
-    char err[512];
-    int frames = b->quick ? 10 : 120;
-    if (!rl_render_bench_run(1280, 800, rl_config_default.hidden, frames,
-                             NULL, &r, err, sizeof(err))) {
-        fprintf(b->out, "  failed: %s\n", err);
-        return true;
+    static const int sizes[2][2] = {{1280, 800}, {3840, 2160}};
+    for (int k = 0; k < 2; k++) {
+        struct rl_render_bench r;
+        char err[512];
+        int frames = b->quick ? 10 : k == 0 ? 120 : 30;
+        if (!rl_render_bench_run(sizes[k][0], sizes[k][1],
+                                 rl_config_default.hidden, frames, NULL, &r,
+                                 err, sizeof(err))) {
+            fprintf(b->out, "  failed: %s\n", err);
+            return true;
+        }
+        fprintf(b->out, "  %d frames at %dx%d, H = %d: drawing %.2f ms "
+                "median (mean %.2f, p95 %.2f; CPU %.2f ms median); %.1f "
+                "frames/s with training\n",
+                r.frames, r.w, r.h, r.hidden, r.median_ms, r.mean_ms,
+                r.p95_ms, r.cpu_median_ms, r.frames_per_s);
+        if (k > 0)
+            continue;
+        if (r.allocations >= 0)
+            fprintf(b->out, "  heap allocations in the steady-state frame "
+                    "loop: %ld (%d frames)\n", r.allocations, r.frames);
+        else
+            fprintf(b->out, "  heap allocations in the steady-state frame "
+                    "loop: not counted in this build (sanitizers)\n");
     }
-    fprintf(b->out, "  %d frames at %dx%d, H = %d: drawing %.2f ms median "
-            "(mean %.2f, p95 %.2f); %.1f frames/s with training\n",
-            r.frames, r.w, r.h, r.hidden, r.median_ms, r.mean_ms, r.p95_ms,
-            r.frames_per_s);
-    if (r.allocations >= 0)
-        fprintf(b->out, "  heap allocations in the steady-state frame loop: "
-                "%ld (%d frames)\n", r.allocations, r.frames);
-    else
-        fprintf(b->out, "  heap allocations in the steady-state frame loop: "
-                "not counted in this build (sanitizers)\n");
     return true;
 }
 
@@ -651,17 +659,11 @@ struct bench_flags {
 };
 
 #define BF(field) offsetof(struct bench_flags, field)
-static const struct rl_opt bench_opts[] = {
-    {"--quick", RL_OPT_FLAG, BF(quick), NULL,
-     "short, few repeats: a smoke test, figures rough", 0, 0, false},
-    {"--repeats", RL_OPT_INT, BF(repeats), "N",
-     "timed repeats per figure (the median is shown); 0: 7, quick 2", 0, 63,
-     false},
-    {"--no-torch", RL_OPT_FLAG, BF(no_torch), NULL,
-     "do not run the PyTorch side", 0, 0, false},
-    {"--torch-script", RL_OPT_STRING, BF(torch_script), "PATH",
-     "the PyTorch script (default: bench/torch_bench.py in the source "
-     "tree)", 0, 0, false},
+static const struct rl_bind bench_binds[] = {
+    {"quick", BF(quick), NULL},
+    {"repeats", BF(repeats), NULL},
+    {"no-torch", BF(no_torch), NULL},
+    {"torch-script", BF(torch_script), NULL},
 };
 /* torch_script NULL: bench/torch_bench.py of the source tree (the help
  * shows no build-time path) */
@@ -677,12 +679,12 @@ int rl_bench_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     struct bench_flags fl = bench_defaults;
     char err[512];
-    int nopts = (int)(sizeof(bench_opts) / sizeof(bench_opts[0]));
-    switch (rl_cli_parse(bench_opts, nopts, argc, argv, &fl, NULL, err,
-                         sizeof(err))) {
+    struct rl_cli cli;
+    rl_cli_build(&cli, RL_CMD_BENCH, 0, bench_binds,
+                 (int)(sizeof(bench_binds) / sizeof(bench_binds[0])));
+    switch (rl_cli_parse(&cli, argc, argv, &fl, NULL, err, sizeof(err))) {
     case RL_CLI_HELP:
-        rl_cli_print_help(out, bench_usage, bench_opts, nopts,
-                          &bench_defaults);
+        rl_cli_print_help(out, bench_usage, &cli, &bench_defaults);
         return 0;
     case RL_CLI_ERROR:
         fprintf(errf, "richlazy bench: error: %s\n", err);

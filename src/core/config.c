@@ -6,7 +6,8 @@
 const struct rl_config rl_config_default = {
     .hidden = 500,
     .act = RL_ACT_LINEAR,
-    .init = {0.001, 0.25},
+    .net = {[RL_RICH] = {.init = 0.001, .diagonal_scale = 0.03},
+            [RL_LAZY] = {.init = 0.25, .diagonal_scale = 3.0}},
     .out_init = 0.0, /* 1/H */
     .lr = 2e-3,
     .lambda = 0.0,
@@ -24,6 +25,10 @@ const struct rl_config rl_config_default = {
     .width = 1280,
     .height = 800,
     .script_path = NULL,
+    .steps_per_frame = 0,
+    .paused = false,
+    .text_scale = 1.0,
+    .presentation = false,
 };
 
 const char *rl_net_label(int which)

@@ -13,6 +13,7 @@
 #include "rl_cli.h"
 #include "rl_experiment.h"
 #include "rl_figures.h"
+#include "rl_interrupt.h"
 #include "rl_output.h"
 #include "rl_progress.h"
 
@@ -21,6 +22,8 @@ struct exp_opts {
     struct rl_config cfg;       /* net, data, steps, log_every, out_dir */
     const char *lambdas;        /* "0,0.125,..." */
     const char *lrs;            /* phase: lr list for the y axis */
+    const char *x, *xs;         /* the x axis's setting and its values */
+    const char *y, *ys;         /* phase: the y axis's */
     double init;                /* sweep: std dev of W1 */
     double init_min, init_max;  /* phase: init scale range (log-spaced) */
     int inits;                  /* phase: how many init scales */
@@ -40,7 +43,7 @@ static const struct exp_opts sweep_default = {
 static const struct exp_opts phase_default = {
     .lambdas = "0,0.0625,0.125,0.25,0.5",
     .init_min = 1e-3,
-    .init_max = 1.0,
+    .init_max = 0.4, /* at lr 2e-3, H 500, inits from about 0.6 diverge */
     .inits = 16,
     .runs = 1,
 };
@@ -51,99 +54,54 @@ static const struct exp_opts retrain_default = {
 
 #define O(field) offsetof(struct exp_opts, field)
 
-/* Flags shared with `richlazy run` (same names and meaning). */
-#define NET_OPTS                                                           \
-    {"--steps", RL_OPT_LONG, O(cfg.steps), "N", "training steps per run",  \
-     0, 1e15, false},                                                      \
-    {"--out", RL_OPT_STRING, O(cfg.out_dir), "DIR",                        \
-     "output folder (default: richlazy-KIND-DATE-TIME)", 0, 0, false},     \
-    {"--dataset", RL_OPT_DATASET, O(cfg.dataset), "NAME",                  \
-     "built-in data: blobs, xor, circles, spiral", 0, 0, false},           \
-    {"--data", RL_OPT_STRING, O(cfg.data_path), "FILE.csv",                \
-     "train on rows x,y,label from a CSV file instead", 0, 0, false},      \
-    {"--samples", RL_OPT_INT, O(cfg.samples), "N",                         \
-     "samples of built-in data", 2, 50000000, false},                      \
-    {"--noise", RL_OPT_DOUBLE, O(cfg.noise), "X",                          \
-     "std dev of built-in data noise (default: per dataset, blobs 0.5)",   \
-     0, 100, false},                                                       \
-    {"--seed", RL_OPT_U64, O(cfg.seed), "N",                               \
-     "random seed (data and weights)", 0, 0, false}
+/* Where each command keeps the settings table's rows that are its own,
+ * and the help lines that differ from run's. */
+#define OUT_BIND                                                           \
+    {"out", RL_BIND_CONFIG,                                                \
+     "output folder (default: richlazy-KIND-DATE-TIME)"},                  \
+    {"runs", O(runs), NULL},                                               \
+    {"threads", O(threads), NULL},                                         \
+    {"shard", O(shard), NULL}
 
-#define PAR_OPTS                                                           \
-    {"--threads", RL_OPT_INT, O(threads), "N",                             \
-     "worker threads (0: one per online core)", 0, 256, false},            \
-    {"--shard", RL_OPT_STRING, O(shard), "I/N",                            \
-     "run only the I-th of N slices of the runs (I = 1..N) and write a "   \
-     "shard file; combine with richlazy merge", 0, 0, false},              \
-    {"--quiet", RL_OPT_FLAG, O(cfg.quiet), NULL,                           \
-     "print nothing but errors", 0, 0, false}
-
-#define MODEL_OPTS                                                         \
-    {"--activation", RL_OPT_ACTIVATION, O(cfg.act), "NAME",                \
-     "hidden activation: linear, relu, tanh", 0, 0, false},                \
-    {"--hidden", RL_OPT_INT, O(cfg.hidden), "H", "hidden units", 1,        \
-     10000000, false},                                                     \
-    {"--out-init", RL_OPT_DOUBLE, O(cfg.out_init), "X",                    \
-     "std dev of hidden->output weights (default: 1/H)", 0, 1e6, true}
-
-static const struct rl_opt sweep_opts[] = {
-    {"--lambdas", RL_OPT_STRING, O(lambdas), "LIST",
-     "comma-separated weight decays, one curve each", 0, 0, false},
-    {"--runs", RL_OPT_INT, O(runs), "N", "runs per lambda", 1, 100000,
-     false},
-    {"--init", RL_OPT_DOUBLE, O(init), "X", "std dev of W1", 0, 1e6, true},
-    {"--lr", RL_OPT_DOUBLE, O(cfg.lr), "X", "learning rate", 0, 1e6, true},
-    {"--log-every", RL_OPT_LONG, O(cfg.log_every), "K",
-     "record metrics every K steps (and the last step)", 1, 1e15, false},
-    MODEL_OPTS,
-    NET_OPTS,
-    PAR_OPTS,
+static const struct rl_bind sweep_binds[] = {
+    {"lambdas", O(lambdas), "comma-separated weight decays, one curve each"},
+    {"init", O(init), "std dev of W1"},
+    {"x", O(x), "the numeric setting swept (default lambda; per-net ones "
+                "also as rich-NAME or lazy-NAME)"},
+    {"xs", O(xs), "its values, one curve each (default: --lambdas)"},
+    {"runs", O(runs), "runs per value"},
+    OUT_BIND,
 };
 
-static const struct rl_opt phase_opts[] = {
-    {"--inits", RL_OPT_INT, O(inits), "N",
-     "init scales, log-spaced from --init-min to --init-max", 1, 1024,
-     false},
-    {"--init-min", RL_OPT_DOUBLE, O(init_min), "X", "smallest W1 std dev",
-     0, 1e6, true},
-    {"--init-max", RL_OPT_DOUBLE, O(init_max), "X", "largest W1 std dev",
-     0, 1e6, true},
-    {"--lambdas", RL_OPT_STRING, O(lambdas), "LIST",
-     "weight decays, the y axis", 0, 0, false},
-    {"--lrs", RL_OPT_STRING, O(lrs), "LIST",
-     "learning rates as the y axis instead (with --lambda fixed)", 0, 0,
-     false},
-    {"--lambda", RL_OPT_DOUBLE, O(cfg.lambda), "X",
-     "weight decay when the y axis is --lrs", 0, 1e6, false},
-    {"--lr", RL_OPT_DOUBLE, O(cfg.lr), "X",
-     "learning rate when the y axis is --lambdas", 0, 1e6, true},
-    {"--runs", RL_OPT_INT, O(runs), "N", "runs per cell (averaged)", 1,
-     100000, false},
-    MODEL_OPTS,
-    NET_OPTS,
-    PAR_OPTS,
+static const struct rl_bind phase_binds[] = {
+    {"x", O(x), "the numeric setting along the x axis (default init; "
+                "per-net ones also as rich-NAME or lazy-NAME)"},
+    {"xs", O(xs), "values of the x axis (default: --inits log-spaced)"},
+    {"y", O(y), NULL},
+    {"ys", O(ys), "values of the y axis (default: --lambdas or --lrs)"},
+    {"inits", O(inits), NULL},
+    {"init-min", O(init_min), NULL},
+    {"init-max", O(init_max), NULL},
+    {"lambdas", O(lambdas), "weight decays, the y axis"},
+    {"lrs", O(lrs), NULL},
+    {"lambda", RL_BIND_CONFIG, "weight decay when it is not an axis"},
+    {"lr", RL_BIND_CONFIG, "learning rate when it is not an axis"},
+    {"init", RL_BIND_CONFIG, "std dev of W1 when it is not an axis"},
+    {"runs", O(runs), "runs per cell (averaged)"},
+    OUT_BIND,
 };
 
-static const struct rl_opt retrain_opts[] = {
-    {"--from", RL_OPT_STRING, O(from), "DIR",
-     "checkpoint to start from (richlazy run --checkpoint DIR)", 0, 0,
-     false},
-    {"--lambda", RL_OPT_DOUBLE, O(cfg.lambda), "X",
-     "weight decay while retraining", 0, 1e6, false},
-    {"--runs", RL_OPT_INT, O(runs), "N", "copies of each net", 1, 100000,
-     false},
-    {"--lr", RL_OPT_DOUBLE, O(cfg.lr), "X",
-     "learning rate (default: the checkpoint's)", 0, 1e6, true},
-    {"--log-every", RL_OPT_LONG, O(cfg.log_every), "K",
-     "record losses every K steps (and the last step)", 1, 1e15, false},
-    {"--same-data", RL_OPT_FLAG, O(same_data), NULL,
-     "every copy trains on the same data (default: each its own draw, or "
-     "a bootstrap resample of --data)", 0, 0, false},
-    NET_OPTS,
-    PAR_OPTS,
+static const struct rl_bind retrain_binds[] = {
+    {"from", O(from),
+     "checkpoint to start from (richlazy run --checkpoint DIR)"},
+    {"lambda", RL_BIND_CONFIG, "weight decay while retraining"},
+    {"runs", O(runs), "copies of each net"},
+    {"lr", RL_BIND_CONFIG, "learning rate (default: the checkpoint's)"},
+    {"same-data", O(same_data), NULL},
+    OUT_BIND,
 };
 
-#define NOPTS(t) ((int)(sizeof(t) / sizeof((t)[0])))
+#define NBINDS(t) ((int)(sizeof(t) / sizeof((t)[0])))
 
 static const char sweep_usage[] =
     "usage: richlazy sweep [options]\n"
@@ -168,50 +126,88 @@ static const char retrain_usage[] =
     "retrain.png. Data flags default to the checkpoint's settings.\n";
 
 static const char merge_usage[] =
-    "usage: richlazy merge [--out DIR] [--quiet] SHARD...\n"
+    "usage: richlazy merge [options] SHARD...\n"
     "\n"
     "Combine the shard files of one experiment (files, or folders holding\n"
     "*-shard-*-of-*.txt) into the CSV files and figure an unsharded run\n"
-    "writes, byte for byte. --out defaults to the first shard's folder.\n";
+    "writes, byte for byte.\n";
 
 /* ---- helpers ---- */
 
-/* Parse "a,b,c" into v (at most max numbers, each >= lo, finite). */
+/* Parse "a,b,c" into v (at most max numbers), each read and checked as
+ * the settings table reads the axis's row; a value given twice is
+ * refused. */
 static bool parse_list(const char *flag, const char *s, double *v, int max,
-                       int *n, double lo, bool lo_exclusive, char *err,
+                       int *n, const struct rl_exp_axis *ax, char *err,
                        size_t errlen)
 {
     *n = 0;
+    char q[160];
     const char *p = s;
-    while (*p) {
-        char *end;
-        errno = 0;
-        double x = strtod(p, &end);
-        if (end == p || errno || !isfinite(x) ||
-            (*end && *end != ',')) {
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[128], why[512];
+        if (len == 0 || len >= sizeof(item)) {
+            rl_escape(q, sizeof(q), s, (size_t)-1);
             snprintf(err, errlen, "%s expects numbers separated by commas, "
-                     "got '%s'", flag, s);
+                     "got '%s'", flag, q);
             return false;
         }
-        if (lo_exclusive ? !(x > lo) : !(x >= lo)) {
-            snprintf(err, errlen, "%s: every value must be %s %g, got %g",
-                     flag, lo_exclusive ? ">" : ">=", lo, x);
-            return false;
-        }
+        memcpy(item, p, len);
+        item[len] = '\0';
         if (*n == max) {
             snprintf(err, errlen, "%s: at most %d values", flag, max);
             return false;
         }
-        v[(*n)++] = x;
-        p = *end ? end + 1 : end;
-        if (*end && !*p) {
-            snprintf(err, errlen, "%s ends with a comma: '%s'", flag, s);
+        if (!rl_exp_axis_read(ax, item, &v[*n], why, sizeof(why))) {
+            snprintf(err, errlen, "%s: value %d %s", flag, *n + 1, why);
             return false;
         }
+        /* the same value twice would run the same cell twice */
+        for (int k = 0; k < *n; k++) {
+            if (v[k] == v[*n]) {
+                snprintf(err, errlen, "%s: value %d (%g) repeats value %d; "
+                         "give each value once", flag, *n + 1, v[*n], k + 1);
+                return false;
+            }
+        }
+        (*n)++;
+        if (!comma)
+            return true;
+        p = comma + 1;
     }
-    if (*n == 0) {
-        snprintf(err, errlen, "%s needs at least one value", flag);
-        return false;
+}
+
+/* The axis called name, or false with "FLAG: problem" in err. */
+static bool axis_named(const char *flag, const char *name,
+                       struct rl_exp_axis *ax, char *err, size_t errlen)
+{
+    char why[1536];
+    if (rl_exp_axis_parse(name, ax, why, sizeof(why)))
+        return true;
+    snprintf(err, errlen, "%s: %s", flag, why);
+    return false;
+}
+
+/* Fill the cells' init, lr and lambda from their axis values, and check
+ * each cell's net options (a hidden axis may make H odd with symmetric). */
+static bool finish_cells(struct rl_exp *e, char *err, size_t errlen)
+{
+    for (int i = 0; i < e->ncells; i++) {
+        struct rl_config c;
+        rl_exp_cell_config(e, i, &c);
+        e->cells[i].init = c.net[e->net].init;
+        e->cells[i].lr = c.lr;
+        e->cells[i].lambda = c.lambda;
+        e->cells[i].from_net = -1;
+        char why[512];
+        if (!rl_net_opts_check(&c.model[e->net], c.hidden, why,
+                               sizeof(why))) {
+            snprintf(err, errlen, "cell %d (x %g, y %g): %s", i + 1,
+                     e->cells[i].xv, e->cells[i].yv, why);
+            return false;
+        }
     }
     return true;
 }
@@ -223,13 +219,26 @@ static bool parse_shard(const char *s, int *shard, int *count, char *err,
     *count = 0;
     if (!s)
         return true;
-    char tail;
-    if (sscanf(s, "%d/%d%c", shard, count, &tail) != 2 || *count < 1 ||
-        *shard < 1 || *shard > *count) {
+    const char *slash = strchr(s, '/');
+    char a[32];
+    long i = 0, n = 0;
+    size_t len = slash ? (size_t)(slash - s) : 0;
+    bool ok = slash && len < sizeof(a);
+    if (ok) {
+        memcpy(a, s, len);
+        a[len] = '\0';
+        ok = rl_parse_long(slash + 1, 1, 1000000000, &n) == RL_NUM_OK &&
+             rl_parse_long(a, 1, n, &i) == RL_NUM_OK;
+    }
+    if (!ok) {
+        char q[160];
+        rl_escape(q, sizeof(q), s, (size_t)-1);
         snprintf(err, errlen, "--shard expects I/N with 1 <= I <= N (e.g. "
-                 "--shard 2/8), got '%s'", s);
+                 "--shard 2/8), got '%s'", q);
         return false;
     }
+    *shard = (int)i;
+    *count = (int)n;
     return true;
 }
 
@@ -240,17 +249,19 @@ static int online_cores(void)
 }
 
 /* Parse flags into o; returns -1 to go on, else the exit code. */
-static int parse(const char *cmd, const char *usage,
-                 const struct rl_opt *opts, int nopts,
+static int parse(const char *cmd, const char *usage, unsigned cmdbit,
+                 const struct rl_bind *binds, int nbinds,
                  const struct exp_opts *defaults, int argc, char **argv,
-                 struct exp_opts *o, uint64_t *seen, FILE *out, FILE *errf)
+                 struct exp_opts *o, struct rl_cli *cli,
+                 struct rl_cli_seen *seen,
+                 FILE *out, FILE *errf)
 {
     char err[1024];
     *o = *defaults;
-    switch (rl_cli_parse(opts, nopts, argc, argv, o, seen, err,
-                         sizeof(err))) {
+    rl_cli_build(cli, cmdbit, O(cfg), binds, nbinds);
+    switch (rl_cli_parse(cli, argc, argv, o, seen, err, sizeof(err))) {
     case RL_CLI_HELP:
-        rl_cli_print_help(out, usage, opts, nopts, defaults);
+        rl_cli_print_help(out, usage, cli, defaults);
         return 0;
     case RL_CLI_ERROR:
         fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
@@ -258,8 +269,7 @@ static int parse(const char *cmd, const char *usage,
     case RL_CLI_OK:
         break;
     }
-    int di = rl_cli_find(opts, nopts, "--dataset");
-    if (o->cfg.data_path && di >= 0 && (*seen & ((uint64_t)1 << di))) {
+    if (o->cfg.data_path && rl_cli_seen(cli, seen, "--dataset")) {
         fprintf(errf, "richlazy %s: error: give either --data or --dataset, "
                 "not both\n", cmd);
         return 2;
@@ -267,12 +277,6 @@ static int parse(const char *cmd, const char *usage,
     return -1;
 }
 
-static bool flag_seen(const struct rl_opt *opts, int nopts, uint64_t seen,
-                      const char *name)
-{
-    int i = rl_cli_find(opts, nopts, name);
-    return i >= 0 && (seen & ((uint64_t)1 << i));
-}
 
 struct progress_ctx {
     struct rl_progress bar;
@@ -316,8 +320,11 @@ static void print_summary(FILE *out, const struct rl_exp *e,
             secs > 0 ? total_steps / secs : 0.0);
     if (e->kind == RL_EXP_PHASE)
         return;
-    fprintf(out, "  %-8s %-7s  final loss (mean ± sd)  %s\n",
-            e->kind == RL_EXP_RETRAIN ? "net" : "lambda", "",
+    char xkey[64] = "net";
+    struct rl_exp_axis ax;
+    if (rl_exp_axis_of(e, 0, &ax))
+        rl_exp_axis_key(&ax, xkey, sizeof(xkey));
+    fprintf(out, "  %-8s %-7s  final loss (mean ± sd)  %s\n", xkey, "",
             e->kind == RL_EXP_RETRAIN ? "original-task loss      rel_w1"
                                       : "rel_w1                  rel_w2");
     for (int i = 0; i < e->ncells; i++) {
@@ -325,7 +332,7 @@ static void print_summary(FILE *out, const struct rl_exp *e,
             fprintf(out, "  %-8s %-7s", rl_net_label(e->cells[i].from_net),
                     "");
         else
-            fprintf(out, "  %-8g %-7s", e->cells[i].lambda, "");
+            fprintf(out, "  %-8g %-7s", rl_exp_cell_value(e, i, 0), "");
         print_mean_sd(out, e, res, i, RL_EXP_LOSS);
         if (e->kind == RL_EXP_RETRAIN) {
             print_mean_sd(out, e, res, i, RL_EXP_LOSS2);
@@ -368,20 +375,22 @@ static int execute(const char *cmd, struct rl_exp *e,
         fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
         return 2;
     }
-    char dirbuf[256];
-    const char *dir = o->cfg.out_dir;
-    if (!dir) {
-        char prefix[64];
-        snprintf(prefix, sizeof(prefix), "richlazy-%s", cmd);
-        rl_output_default_name(dirbuf, sizeof(dirbuf), prefix);
-        dir = dirbuf;
-    }
-    bool created;
-    if (!rl_output_prepare_dir(dir, &created, err, sizeof(err))) {
+    char prefix[64];
+    snprintf(prefix, sizeof(prefix), "richlazy-%s", cmd);
+    /* Ctrl-C / SIGTERM: stop between runs, write nothing partial */
+    struct rl_interrupt intr;
+    bool catching = rl_interrupt_init(&intr);
+    /* a shard goes into a folder shared with the other shards */
+    struct rl_outset set;
+    if (!rl_outset_begin(&set, o->cfg.out_dir, prefix,
+                         o->cfg.append || count > 0, err, sizeof(err))) {
         fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
         rl_exp_data_destroy(&data);
+        if (catching)
+            rl_interrupt_destroy(&intr);
         return 2;
     }
+    const char *dir = set.dir, *work = set.work;
 
     int code = 1;
     struct rl_exp_results res;
@@ -400,8 +409,17 @@ static int execute(const char *cmd, struct rl_exp *e,
     rl_progress_finish(&pc.bar);
     if (!ok)
         goto fail;
+    int sig = rl_interrupt_caught();
+    if (sig) {
+        snprintf(err, sizeof(err), "interrupted by %s; no results written",
+                 rl_interrupt_name(sig));
+        code = rl_interrupt_exit_code(sig);
+        goto fail;
+    }
     if (count > 0) {
-        if (!rl_exp_shard_write(e, &res, shard, count, dir, err, sizeof(err)))
+        if (!rl_exp_shard_write(e, &res, shard, count, work, err,
+                                sizeof(err)) ||
+            !rl_outset_publish(&set, err, sizeof(err)))
             goto fail;
         if (!o->cfg.quiet) {
             char name[128];
@@ -415,7 +433,8 @@ static int execute(const char *cmd, struct rl_exp *e,
                     name, dir);
         }
     } else {
-        if (!write_outputs(e, &res, dir, err, sizeof(err)))
+        if (!write_outputs(e, &res, work, err, sizeof(err)) ||
+            !rl_outset_publish(&set, err, sizeof(err)))
             goto fail;
         if (!o->cfg.quiet) {
             print_summary(out, e, &res, threads, secs);
@@ -426,15 +445,20 @@ static int execute(const char *cmd, struct rl_exp *e,
     }
     rl_exp_results_destroy(&res);
     rl_exp_data_destroy(&data);
+    if (catching)
+        rl_interrupt_destroy(&intr);
     return 0;
 
 fail:
     rl_exp_results_destroy(&res);
 fail_nores:
-    fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
+    rl_outset_user_message(&set, err, sizeof(err));
+    fprintf(errf, "richlazy %s: %s%s\n", cmd, code < 128 ? "error: " : "",
+            err);
     rl_exp_data_destroy(&data);
-    if (created)
-        rmdir(dir);
+    rl_outset_abort(&set);
+    if (catching)
+        rl_interrupt_destroy(&intr);
     return code;
 }
 
@@ -443,12 +467,14 @@ fail_nores:
 int rl_sweep_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     struct exp_opts o;
-    uint64_t seen;
+    struct rl_cli cli;
+    struct rl_cli_seen seen;
     struct exp_opts def = sweep_default;
     def.cfg = rl_config_default;
     def.cfg.log_every = 10;
-    int rc = parse("sweep", sweep_usage, sweep_opts, NOPTS(sweep_opts), &def,
-                   argc, argv, &o, &seen, out, errf);
+    int rc = parse("sweep", sweep_usage, RL_CMD_SWEEP, sweep_binds,
+                   NBINDS(sweep_binds), &def,
+                   argc, argv, &o, &cli, &seen, out, errf);
     if (rc >= 0)
         return rc;
     struct rl_exp *e = calloc(1, sizeof(*e));
@@ -456,26 +482,39 @@ int rl_sweep_main(int argc, char **argv, FILE *out, FILE *errf)
         fprintf(errf, "richlazy sweep: error: out of memory\n");
         return 1;
     }
-    char err[1024];
-    double lambdas[RL_EXP_MAX_LIST];
-    int n;
-    if (!parse_list("--lambdas", o.lambdas, lambdas, RL_EXP_MAX_LIST, &n, 0.0,
-                    false, err, sizeof(err))) {
-        fprintf(errf, "richlazy sweep: error: %s\n", err);
-        free(e);
-        return 2;
+    char err[2048];
+    double xs[RL_EXP_MAX_LIST];
+    int n = 0;
+    const char *list = o.xs ? o.xs : o.lambdas;
+    const char *list_flag = o.xs ? "--xs" : "--lambdas";
+    bool ok = axis_named("--x", o.x ? o.x : "lambda", &e->x, err,
+                         sizeof(err));
+    if (ok && o.xs && rl_cli_seen(&cli, &seen, "--lambdas")) {
+        snprintf(err, sizeof(err), "give the values either as --xs or as "
+                 "--lambdas, not both");
+        ok = false;
+    } else if (ok && !o.xs && strcmp(e->x.row->name, "lambda")) {
+        snprintf(err, sizeof(err), "--x %s needs its values: --xs LIST",
+                 o.x);
+        ok = false;
     }
+    ok = ok && parse_list(list_flag, list, xs, RL_EXP_MAX_LIST, &n, &e->x,
+                          err, sizeof(err));
     e->kind = RL_EXP_SWEEP;
     e->cfg = o.cfg;
-    e->cfg.init[RL_RICH] = e->cfg.init[RL_LAZY] = o.init;
+    e->cfg.net[RL_RICH].init = e->cfg.net[RL_LAZY].init = o.init;
+    e->net = e->x.net >= 0 ? e->x.net : RL_RICH;
     e->runs = o.runs;
     e->ncells = n;
     e->nx = n;
     e->ny = 1;
     for (int i = 0; i < n; i++)
-        e->cells[i] = (struct rl_exp_cell){.init = o.init, .lr = o.cfg.lr,
-                                           .lambda = lambdas[i],
-                                           .from_net = -1};
+        e->cells[i].xv = xs[i];
+    if (!ok || !finish_cells(e, err, sizeof(err))) {
+        fprintf(errf, "richlazy sweep: error: %s\n", err);
+        free(e);
+        return 2;
+    }
     rc = execute("sweep", e, &o, NULL, out, errf);
     free(e);
     return rc;
@@ -483,64 +522,124 @@ int rl_sweep_main(int argc, char **argv, FILE *out, FILE *errf)
 
 /* ---- phase ---- */
 
+/* The phase's cells from its axis flags: --x/--xs and --y/--ys, or the
+ * built-in init x lambda (or lr) grid of --inits, --init-min, --init-max,
+ * --lambdas, --lrs. Returns 0, or the exit code with err. */
+static int build_phase(struct rl_exp *e, const struct exp_opts *o,
+                       const struct rl_cli *cli,
+                       const struct rl_cli_seen *seen, char *err,
+                       size_t errlen)
+{
+    const bool custom_x = o->x || o->xs, custom_y = o->y || o->ys;
+    const bool by_lr = o->lrs != NULL;
+    double xs[RL_EXP_MAX_CELLS], ys[RL_EXP_MAX_LIST];
+    int nx = 0, ny = 0;
+    if (custom_x && (rl_cli_seen(cli, seen, "--inits") ||
+                     rl_cli_seen(cli, seen, "--init-min") ||
+                     rl_cli_seen(cli, seen, "--init-max"))) {
+        snprintf(err, errlen, "--inits, --init-min and --init-max space the "
+                 "built-in init axis; with --x or --xs give the values in "
+                 "--xs");
+        return 2;
+    }
+    if (custom_y && (by_lr || rl_cli_seen(cli, seen, "--lambdas"))) {
+        snprintf(err, errlen, "--lambdas and --lrs give the built-in y axis; "
+                 "with --y or --ys give the values in --ys");
+        return 2;
+    }
+    if (by_lr && rl_cli_seen(cli, seen, "--lambdas")) {
+        snprintf(err, errlen, "give either --lambdas or --lrs as the y "
+                 "axis, not both");
+        return 2;
+    }
+    if ((o->x && !o->xs) || (o->y && !o->ys)) {
+        snprintf(err, errlen, "--%s %s needs its values: --%ss LIST",
+                 o->x && !o->xs ? "x" : "y", o->x && !o->xs ? o->x : o->y,
+                 o->x && !o->xs ? "x" : "y");
+        return 2;
+    }
+    if (!axis_named("--x", o->x ? o->x : "init", &e->x, err, errlen) ||
+        !axis_named("--y", o->y ? o->y : by_lr ? "lr" : "lambda", &e->y, err,
+                    errlen))
+        return 2;
+    if (e->x.net >= 0 && e->y.net >= 0 && e->x.net != e->y.net) {
+        snprintf(err, errlen, "--x names the %s net and --y the %s net; a "
+                 "phase trains one net per cell", rl_net_label(e->x.net),
+                 rl_net_label(e->y.net));
+        return 2;
+    }
+    e->net = e->x.net >= 0 ? e->x.net : e->y.net >= 0 ? e->y.net : RL_RICH;
+    if (e->x.row == e->y.row) {
+        snprintf(err, errlen, "--x and --y both name %s; choose two "
+                 "settings", e->x.row->name);
+        return 2;
+    }
+    if (custom_x) {
+        if (!parse_list("--xs", o->xs, xs, RL_EXP_MAX_LIST, &nx, &e->x, err,
+                        errlen))
+            return 2;
+    } else {
+        if (!(o->init_max > o->init_min) && o->inits > 1) {
+            snprintf(err, errlen, "--init-max (%g) must be larger than "
+                     "--init-min (%g)", o->init_max, o->init_min);
+            return 2;
+        }
+        nx = o->inits;
+        for (int x = 0; x < nx; x++) {
+            double t = nx > 1 ? (double)x / (nx - 1) : 0.0;
+            xs[x] = o->init_min * pow(o->init_max / o->init_min, t);
+        }
+    }
+    const char *yflag = custom_y ? "--ys" : by_lr ? "--lrs" : "--lambdas";
+    const char *ylist = custom_y ? o->ys : by_lr ? o->lrs : o->lambdas;
+    if (!parse_list(yflag, ylist, ys, RL_EXP_MAX_LIST, &ny, &e->y, err,
+                    errlen))
+        return 2;
+    if ((long)nx * ny > RL_EXP_MAX_CELLS) {
+        snprintf(err, errlen, "%d x %d cells; at most %d", nx, ny,
+                 RL_EXP_MAX_CELLS);
+        return 2;
+    }
+    e->kind = RL_EXP_PHASE;
+    e->cfg = o->cfg;
+    e->cfg.log_every = o->cfg.steps > 0 ? o->cfg.steps : 1; /* finals only */
+    e->runs = o->runs;
+    e->nx = nx;
+    e->ny = ny;
+    e->y_is_lr = !strcmp(e->y.row->name, "lr");
+    e->ncells = nx * ny;
+    for (int y = 0; y < ny; y++) {
+        for (int x = 0; x < nx; x++) {
+            e->cells[y * nx + x].xv = xs[x];
+            e->cells[y * nx + x].yv = ys[y];
+        }
+    }
+    return finish_cells(e, err, errlen) ? 0 : 2;
+}
+
 int rl_phase_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     struct exp_opts o;
-    uint64_t seen;
+    struct rl_cli cli;
+    struct rl_cli_seen seen;
     struct exp_opts def = phase_default;
     def.cfg = rl_config_default;
-    int rc = parse("phase", phase_usage, phase_opts, NOPTS(phase_opts), &def,
-                   argc, argv, &o, &seen, out, errf);
+    int rc = parse("phase", phase_usage, RL_CMD_PHASE, phase_binds,
+                   NBINDS(phase_binds), &def,
+                   argc, argv, &o, &cli, &seen, out, errf);
     if (rc >= 0)
         return rc;
-    char err[1024];
-    bool by_lr = o.lrs != NULL;
-    if (by_lr && flag_seen(phase_opts, NOPTS(phase_opts), seen,
-                           "--lambdas")) {
-        fprintf(errf, "richlazy phase: error: give either --lambdas or --lrs "
-                "as the y axis, not both\n");
-        return 2;
-    }
-    if (!(o.init_max > o.init_min) && o.inits > 1) {
-        fprintf(errf, "richlazy phase: error: --init-max (%g) must be larger "
-                "than --init-min (%g)\n", o.init_max, o.init_min);
-        return 2;
-    }
-    double ys[RL_EXP_MAX_LIST];
-    int ny;
-    if (!parse_list(by_lr ? "--lrs" : "--lambdas", by_lr ? o.lrs : o.lambdas,
-                    ys, RL_EXP_MAX_LIST, &ny, 0.0, by_lr, err, sizeof(err))) {
-        fprintf(errf, "richlazy phase: error: %s\n", err);
-        return 2;
-    }
-    if ((long)o.inits * ny > RL_EXP_MAX_CELLS) {
-        fprintf(errf, "richlazy phase: error: %d x %d cells; at most %d\n",
-                o.inits, ny, RL_EXP_MAX_CELLS);
-        return 2;
-    }
+    char err[2048];
     struct rl_exp *e = calloc(1, sizeof(*e));
     if (!e) {
         fprintf(errf, "richlazy phase: error: out of memory\n");
         return 1;
     }
-    e->kind = RL_EXP_PHASE;
-    e->cfg = o.cfg;
-    e->cfg.log_every = o.cfg.steps > 0 ? o.cfg.steps : 1; /* finals only */
-    e->runs = o.runs;
-    e->nx = o.inits;
-    e->ny = ny;
-    e->y_is_lr = by_lr;
-    e->ncells = o.inits * ny;
-    for (int y = 0; y < ny; y++) {
-        for (int x = 0; x < o.inits; x++) {
-            double t = o.inits > 1 ? (double)x / (o.inits - 1) : 0.0;
-            double s = o.init_min * pow(o.init_max / o.init_min, t);
-            e->cells[y * o.inits + x] = (struct rl_exp_cell){
-                .init = s,
-                .lr = by_lr ? ys[y] : o.cfg.lr,
-                .lambda = by_lr ? o.cfg.lambda : ys[y],
-                .from_net = -1};
-        }
+    rc = build_phase(e, &o, &cli, &seen, err, sizeof(err));
+    if (rc) {
+        fprintf(errf, "richlazy phase: error: %s\n", err);
+        free(e);
+        return rc;
     }
     rc = execute("phase", e, &o, NULL, out, errf);
     free(e);
@@ -552,15 +651,16 @@ int rl_phase_main(int argc, char **argv, FILE *out, FILE *errf)
 int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     struct exp_opts o;
-    uint64_t seen;
+    struct rl_cli cli;
+    struct rl_cli_seen seen;
     struct exp_opts def = retrain_default;
     def.cfg = rl_config_default;
     def.cfg.lambda = 0.125;
     def.cfg.log_every = 1; /* both losses at every step, as the seed logs */
     def.cfg.lr = 0.0; /* the checkpoint's, unless given */
-    int rc = parse("retrain", retrain_usage, retrain_opts,
-                   NOPTS(retrain_opts), &def, argc, argv, &o, &seen, out,
-                   errf);
+    int rc = parse("retrain", retrain_usage, RL_CMD_RETRAIN,
+                   retrain_binds, NBINDS(retrain_binds), &def, argc, argv, &o,
+                   &cli, &seen, out, errf);
     if (rc >= 0)
         return rc;
     if (!o.from) {
@@ -580,8 +680,6 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
         fprintf(errf, "richlazy retrain: error: out of memory\n");
         return 1;
     }
-    const struct rl_opt *t = retrain_opts;
-    const int nt = NOPTS(retrain_opts);
     const struct rl_config *kc = &ck.cfg;
     e->kind = RL_EXP_RETRAIN;
     e->cfg = o.cfg;
@@ -589,25 +687,25 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
     e->cfg.hidden = kc->hidden;
     e->cfg.act = kc->act;
     e->cfg.out_init = kc->out_init;
-    e->cfg.init[RL_RICH] = kc->init[RL_RICH];
-    e->cfg.init[RL_LAZY] = kc->init[RL_LAZY];
+    for (int w = 0; w < RL_NETS; w++)
+        e->cfg.net[w] = kc->net[w];
     /* the new data and lr default to the checkpoint's */
-    bool data_given = flag_seen(t, nt, seen, "--dataset") ||
-                      flag_seen(t, nt, seen, "--data");
+    bool data_given = rl_cli_seen(&cli, &seen, "--dataset") ||
+                      rl_cli_seen(&cli, &seen, "--data");
     if (!data_given) {
         e->cfg.dataset = kc->dataset;
         if (kc->data_path) {
             snprintf(e->data_buf, sizeof(e->data_buf), "%s", kc->data_path);
             e->cfg.data_path = e->data_buf;
         }
-        if (!flag_seen(t, nt, seen, "--samples"))
+        if (!rl_cli_seen(&cli, &seen, "--samples"))
             e->cfg.samples = kc->samples;
-        if (!flag_seen(t, nt, seen, "--noise"))
+        if (!rl_cli_seen(&cli, &seen, "--noise"))
             e->cfg.noise = kc->noise;
     }
-    if (!flag_seen(t, nt, seen, "--lr"))
+    if (!rl_cli_seen(&cli, &seen, "--lr"))
         e->cfg.lr = kc->lr;
-    if (!flag_seen(t, nt, seen, "--seed"))
+    if (!rl_cli_seen(&cli, &seen, "--seed"))
         e->cfg.seed = kc->seed;
     e->runs = o.runs;
     e->resample = !o.same_data;
@@ -622,7 +720,7 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
     e->nx = RL_NETS;
     e->ny = 1;
     for (int w = 0; w < RL_NETS; w++)
-        e->cells[w] = (struct rl_exp_cell){.init = kc->init[w],
+        e->cells[w] = (struct rl_exp_cell){.init = kc->net[w].init,
                                            .lr = e->cfg.lr,
                                            .lambda = o.cfg.lambda,
                                            .from_net = w};
@@ -636,41 +734,35 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
 
 int rl_merge_main(int argc, char **argv, FILE *out, FILE *errf)
 {
-    const char *dir = NULL;
-    bool quiet = false;
+    static const struct rl_bind merge_binds[] = {
+        {"out", RL_BIND_CONFIG, "output folder (default: the first shard's "
+                                "folder)"},
+    };
+    struct rl_config cfg = rl_config_default;
+    struct rl_cli cli;
+    rl_cli_build(&cli, RL_CMD_MERGE, 0, merge_binds, NBINDS(merge_binds));
     char **paths = calloc((size_t)argc + 1, sizeof(char *));
     if (!paths) {
         fprintf(errf, "richlazy merge: error: out of memory\n");
         return 1;
     }
     int np = 0;
-    for (int a = 0; a < argc; a++) {
-        if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help")) {
-            fputs(merge_usage, out);
-            free(paths);
-            return 0;
-        } else if (!strcmp(argv[a], "--quiet")) {
-            quiet = true;
-        } else if (!strcmp(argv[a], "--out") || !strncmp(argv[a], "--out=", 6)) {
-            if (argv[a][5] == '=') {
-                dir = argv[a] + 6;
-            } else if (a + 1 < argc) {
-                dir = argv[++a];
-            } else {
-                fprintf(errf, "richlazy merge: error: --out needs a value "
-                        "(DIR)\n");
-                free(paths);
-                return 2;
-            }
-        } else if (!strncmp(argv[a], "--", 2)) {
-            fprintf(errf, "richlazy merge: error: unknown flag '%s' (see "
-                    "--help)\n", argv[a]);
-            free(paths);
-            return 2;
-        } else {
-            paths[np++] = argv[a];
-        }
+    char perr[1024];
+    switch (rl_cli_parse_positional(&cli, argc, argv, &cfg, NULL, paths, argc,
+                                    &np, perr, sizeof(perr))) {
+    case RL_CLI_HELP:
+        rl_cli_print_help(out, merge_usage, &cli, NULL);
+        free(paths);
+        return 0;
+    case RL_CLI_ERROR:
+        fprintf(errf, "richlazy merge: error: %s\n", perr);
+        free(paths);
+        return 2;
+    case RL_CLI_OK:
+        break;
     }
+    const char *dir = cfg.out_dir;
+    bool quiet = cfg.quiet;
     if (np == 0) {
         fprintf(errf, "richlazy merge: error: name the shard files or "
                 "folders to merge (see --help)\n");
@@ -703,13 +795,34 @@ int rl_merge_main(int argc, char **argv, FILE *out, FILE *errf)
     }
     if (!rl_exp_shard_merge(paths, np, e, &res, err, sizeof(err)))
         goto fail;
-    bool created;
     code = 1;
-    if (!rl_output_prepare_dir(dir, &created, err, sizeof(err)) ||
-        !write_outputs(e, &res, dir, err, sizeof(err))) {
+    /* merge adds its outputs beside the shards: always appending, but
+     * locked, and each file whole */
+    struct rl_outset set;
+    if (!rl_outset_begin(&set, dir, "richlazy-merge", true, err,
+                         sizeof(err))) {
         rl_exp_results_destroy(&res);
         goto fail;
     }
+    struct rl_interrupt intr;
+    bool catching = rl_interrupt_init(&intr);
+    bool wrote = write_outputs(e, &res, set.work, err, sizeof(err));
+    int sig = rl_interrupt_caught();
+    if (wrote && sig) {
+        snprintf(err, sizeof(err), "interrupted by %s; no results written",
+                 rl_interrupt_name(sig));
+        code = rl_interrupt_exit_code(sig);
+        wrote = false;
+    }
+    if (!wrote || !rl_outset_publish(&set, err, sizeof(err))) {
+        rl_outset_abort(&set);
+        if (catching)
+            rl_interrupt_destroy(&intr);
+        rl_exp_results_destroy(&res);
+        goto fail;
+    }
+    if (catching)
+        rl_interrupt_destroy(&intr);
     if (!quiet) {
         const char *k = rl_exp_kind_name(e->kind);
         fprintf(out, "richlazy merge: %d runs of a %s; wrote %s/%s.csv, "
@@ -721,7 +834,7 @@ int rl_merge_main(int argc, char **argv, FILE *out, FILE *errf)
     free(paths);
     return 0;
 fail:
-    fprintf(errf, "richlazy merge: error: %s\n", err);
+    fprintf(errf, "richlazy merge: %s%s\n", code < 128 ? "error: " : "", err);
     free(e);
     free(paths);
     return code;

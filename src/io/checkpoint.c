@@ -1,18 +1,23 @@
 /* checkpoint.c: save and load both nets with their settings (see
  * rl_checkpoint.h). */
+#define _GNU_SOURCE
 #include "rl_checkpoint.h"
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rl_npy.h"
 #include "rl_output.h"
+#include "rl_settings.h"
+#include "rl_readfile.h"
 
 enum { CHECKPOINT_FORMAT = 1 };
 
@@ -23,13 +28,21 @@ enum { ARR_W1, ARR_W2, ARR_W1_0, ARR_W2_0, ARR_COUNT };
 static const char *const arr_suffix[ARR_COUNT] = {"w1", "w2", "w1_init",
                                                   "w2_init"};
 
-bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
+static bool write_files(const char *dir, const struct rl_trainer *tr,
                         char *err, size_t errlen)
 {
-    bool created;
-    if (!rl_output_prepare_dir(dir, &created, err, errlen))
+    /* checkpoint.txt is one key=value per line: a value with a line
+     * break could not be read back */
+    const char *dp = tr->cfg.data_path;
+    if (dp && strpbrk(dp, "\r\n")) {
+        char q[256];
+        rl_escape(q, sizeof(q), dp, (size_t)-1);
+        snprintf(err, errlen, "cannot save a checkpoint: the data path '%s' "
+                 "holds a line break, which checkpoint.txt cannot record; "
+                 "rename the file", q);
         return false;
-    char path[4200];
+    }
+    char path[4400];
     for (int w = 0; w < RL_NETS; w++) {
         const struct rl_net *net = &tr->net[w];
         const float *arr[ARR_COUNT] = {net->w1, net->w2, net->w1_0,
@@ -45,10 +58,14 @@ bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
     }
 
     /* settings last: their presence marks a complete checkpoint */
-    const struct rl_config *c = &tr->cfg;
+    struct rl_config c = tr->cfg;
     char data[4096] = "";
-    if (c->data_path && !realpath(c->data_path, data))
-        snprintf(data, sizeof(data), "%s", c->data_path);
+    if (c.data_path && !realpath(c.data_path, data))
+        snprintf(data, sizeof(data), "%s", c.data_path);
+    c.data_path = data;
+    c.hidden = tr->net[RL_RICH].h;
+    c.out_init = rl_config_out_init(&tr->cfg);
+    c.noise = rl_config_noise(&tr->cfg);
     struct rl_outfile of;
     if (!rl_outfile_open(&of, dir, settings_name, err, errlen))
         return false;
@@ -56,22 +73,133 @@ bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
     fprintf(f, "# richlazy checkpoint: both nets' weights (*.npy) and the "
             "settings they came from\n");
     fprintf(f, "format=%d\n", CHECKPOINT_FORMAT);
-    fprintf(f, "hidden=%d\n", tr->net[RL_RICH].h);
-    fprintf(f, "activation=%s\n", rl_activation_name(c->act));
-    fprintf(f, "rich_init=%.17g\n", c->init[RL_RICH]);
-    fprintf(f, "lazy_init=%.17g\n", c->init[RL_LAZY]);
-    fprintf(f, "out_init=%.17g\n", rl_config_out_init(c));
-    fprintf(f, "lr=%.17g\n", c->lr);
-    fprintf(f, "lambda=%.17g\n", c->lambda);
-    fprintf(f, "seed=%llu\n", (unsigned long long)c->seed);
+    char key[64], val[4200];
+    for (int i = 0; i < rl_settings_count; i++) {
+        const struct rl_setting *st = &rl_settings[i];
+        if (!st->in_file)
+            continue;
+        for (int w = 0; w < (st->where == RL_IN_NET ? RL_NETS : 1); w++) {
+            rl_setting_key(st, st->where == RL_IN_NET ? w : -1, key,
+                           sizeof(key));
+            rl_setting_format(st, rl_setting_cptr(st, &c, w), val,
+                              sizeof(val));
+            fprintf(f, "%s=%s\n", key, val);
+        }
+    }
     fprintf(f, "rich_step=%ld\n", tr->step[RL_RICH]);
     fprintf(f, "lazy_step=%ld\n", tr->step[RL_LAZY]);
-    fprintf(f, "dataset=%s\n", rl_dataset_name(c->dataset));
-    fprintf(f, "data=%s\n", data);
-    fprintf(f, "samples=%d\n", c->samples);
-    fprintf(f, "noise=%.17g\n", rl_config_noise(c));
-    fprintf(f, "test_split=%.17g\n", c->test_fraction);
     return rl_outfile_commit(&of, err, errlen);
+}
+
+bool rl_checkpoint_check_dest(const char *dir, char *err, size_t errlen)
+{
+    struct stat st;
+    if (lstat(dir, &st) == 0) {
+        snprintf(err, errlen, "checkpoint '%s' already exists; a checkpoint "
+                 "is never overwritten: choose a new name or remove it",
+                 dir);
+        return false;
+    }
+    if (errno == ENOTDIR) {
+        snprintf(err, errlen, "cannot create checkpoint folder '%s': a part "
+                 "of that path is a file, not a folder", dir);
+        return false;
+    }
+    if (errno != ENOENT) {
+        snprintf(err, errlen, "cannot use checkpoint folder '%s': %s", dir,
+                 strerror(errno));
+        return false;
+    }
+    /* the nearest existing ancestor must be a folder we may write into */
+    char p[4096];
+    if (snprintf(p, sizeof(p), "%s", dir) >= (int)sizeof(p)) {
+        snprintf(err, errlen, "checkpoint folder name is too long");
+        return false;
+    }
+    for (;;) {
+        size_t n = strlen(p);
+        while (n > 1 && p[n - 1] == '/')
+            p[--n] = '\0';
+        char *slash = strrchr(p, '/');
+        if (!slash)
+            snprintf(p, sizeof(p), ".");
+        else if (slash == p)
+            p[1] = '\0';
+        else
+            *slash = '\0';
+        if (stat(p, &st) == 0)
+            break;
+        if (errno != ENOENT || !strcmp(p, ".") || !strcmp(p, "/")) {
+            snprintf(err, errlen, "cannot create checkpoint folder '%s': "
+                     "'%s': %s", dir, p, strerror(errno));
+            return false;
+        }
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "cannot create checkpoint folder '%s': '%s' "
+                 "is not a folder", dir, p);
+        return false;
+    }
+    if (access(p, W_OK | X_OK) != 0) {
+        snprintf(err, errlen, "cannot create checkpoint folder '%s': '%s': "
+                 "%s", dir, p, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
+                        char *err, size_t errlen)
+{
+    /* the parent folders, then the checkpoint staged beside its final
+     * name and published in one rename: never a mix of two checkpoints */
+    char trimmed[4096], parent[4096];
+    if (snprintf(trimmed, sizeof(trimmed), "%s", dir) >=
+        (int)sizeof(trimmed)) {
+        snprintf(err, errlen, "checkpoint folder name is too long");
+        return false;
+    }
+    size_t n = strlen(trimmed);
+    while (n > 1 && trimmed[n - 1] == '/')
+        trimmed[--n] = '\0';
+    snprintf(parent, sizeof(parent), "%s", trimmed);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        bool created;
+        if (!rl_output_prepare_dir(parent, &created, err, errlen))
+            return false;
+    }
+    char stage[4200];
+    if (!rl_output_temp_name(stage, sizeof(stage), trimmed, ".part") ||
+        mkdir(stage, 0777) != 0) {
+        snprintf(err, errlen, "cannot create checkpoint folder '%s': %s", dir,
+                 strerror(errno));
+        return false;
+    }
+    if (!write_files(stage, tr, err, errlen))
+        goto fail;
+    if (!rl_output_sync_dir(stage, true)) {
+        snprintf(err, errlen, "cannot sync checkpoint '%s': %s", dir,
+                 strerror(errno));
+        goto fail;
+    }
+    if (rename(stage, trimmed) != 0) {
+        /* an earlier checkpoint there: swap it out whole, then remove it */
+        if ((errno != ENOTEMPTY && errno != EEXIST) ||
+            renameat2(AT_FDCWD, stage, AT_FDCWD, trimmed,
+                      RENAME_EXCHANGE) != 0) {
+            snprintf(err, errlen, "cannot save checkpoint '%s': %s", dir,
+                     strerror(errno));
+            goto fail;
+        }
+    }
+    rl_output_remove_tree(stage); /* the old checkpoint, if any */
+    rl_output_sync_dir(trimmed, false);
+    return true;
+fail:
+    rl_output_remove_tree(stage);
+    return false;
 }
 
 bool rl_checkpoint_save_new(const char *parent, const struct rl_trainer *tr,
@@ -81,10 +209,9 @@ bool rl_checkpoint_save_new(const char *parent, const struct rl_trainer *tr,
     long step = tr->step[RL_RICH] > tr->step[RL_LAZY] ? tr->step[RL_RICH]
                                                       : tr->step[RL_LAZY];
     for (int k = 0; k < 1000; k++) {
-        int len = k == 0 ? snprintf(path, pathlen, "%s/checkpoint-%06ld",
-                                    parent, step)
-                         : snprintf(path, pathlen, "%s/checkpoint-%06ld_%03d",
-                                    parent, step, k);
+        char name[64];
+        rl_output_step_name(name, sizeof(name), "checkpoint-", step, k, "");
+        int len = snprintf(path, pathlen, "%s/%s", parent, name);
         if (len < 0 || (size_t)len >= pathlen) {
             snprintf(err, errlen, "checkpoint folder name under '%s' is too "
                      "long", parent);
@@ -109,33 +236,175 @@ void rl_checkpoint_destroy(struct rl_checkpoint *ck)
     memset(ck, 0, sizeof(*ck));
 }
 
-/* The settings keys, in the order they are checked. */
-enum {
-    K_FORMAT, K_HIDDEN, K_ACTIVATION, K_RICH_INIT, K_LAZY_INIT, K_OUT_INIT,
-    K_LR, K_LAMBDA, K_SEED, K_RICH_STEP, K_LAZY_STEP, K_DATASET, K_DATA,
-    K_SAMPLES, K_NOISE, K_TEST_SPLIT, K_COUNT
-};
-static const char *const keys[K_COUNT] = {
-    "format", "hidden", "activation", "rich_init", "lazy_init", "out_init",
-    "lr", "lambda", "seed", "rich_step", "lazy_step", "dataset", "data",
-    "samples", "noise", "test_split"};
-
-static bool to_double(const char *s, double *v)
+/* Settings a checkpoint may lack (run-only settings that older
+ * checkpoints of the same format did not record): absent means the
+ * default. Every other file-allowed setting must be present. */
+static bool optional_key(const char *key)
 {
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    return *s && !*end && !errno && isfinite(*v);
+    static const char *const optional[] = {"steps", "log_every",
+                                           "frames_every", "width", "height"};
+    for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
+        if (!strcmp(key, optional[i]))
+            return true;
+    return false;
 }
 
-static bool to_long(const char *s, long lo, long hi, long *v)
+enum { MAX_KEYS = 128, MAX_SETTINGS_BYTES = 1 << 20 };
+
+/* A step count as saved: 0..1e15, like --steps. */
+static bool read_step(const char *text, long *v, char *why, size_t whylen)
 {
-    char *end;
-    errno = 0;
-    long x = strtol(s, &end, 10);
-    if (!*s || *end || errno || x < lo || x > hi)
+    const struct rl_setting *st = rl_setting_find("steps");
+    return rl_setting_read(st, text, v, why, whylen);
+}
+
+bool rl_checkpoint_parse_settings(struct rl_checkpoint *ck, const char *text,
+                                  size_t len, const char *path, char *err,
+                                  size_t errlen)
+{
+    struct rl_config *c = &ck->cfg;
+    *c = rl_config_default;
+    char seen[MAX_KEYS][64];
+    int nseen = 0;
+    bool have_format = false, have_step[RL_NETS] = {false, false};
+    char q[160], why[512], key[64];
+    int lineno = 0;
+    size_t pos = 0;
+    while (pos < len) {
+        lineno++;
+        const char *line = text + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - line) : len - pos;
+        pos += n + (nl ? 1 : 0);
+        if (n && line[n - 1] == '\r')
+            n--;
+        if (memchr(line, '\0', n)) {
+            snprintf(err, errlen, "%s:%d: a NUL byte; the file is damaged",
+                     path, lineno);
+            return false;
+        }
+        if (n == 0 || line[0] == '#')
+            continue;
+        const char *eq = memchr(line, '=', n);
+        if (!eq) {
+            rl_escape(q, sizeof(q), line, n);
+            snprintf(err, errlen, "%s:%d: expected key=value, got '%s'",
+                     path, lineno, q);
+            return false;
+        }
+        size_t klen = (size_t)(eq - line);
+        char value[4096];
+        size_t vlen = n - klen - 1;
+        rl_escape(q, sizeof(q), line, klen);
+        if (klen >= sizeof(key) || vlen >= sizeof(value)) {
+            snprintf(err, errlen, "%s:%d: line too long for '%s'", path,
+                     lineno, q);
+            return false;
+        }
+        memcpy(key, line, klen);
+        key[klen] = '\0';
+        memcpy(value, eq + 1, vlen);
+        value[vlen] = '\0';
+        for (int k = 0; k < nseen; k++) {
+            if (!strcmp(seen[k], key)) {
+                snprintf(err, errlen, "%s:%d: '%s' is given twice; the file "
+                         "is damaged", path, lineno, q);
+                return false;
+            }
+        }
+        if (nseen == MAX_KEYS) {
+            snprintf(err, errlen, "%s:%d: too many settings", path, lineno);
+            return false;
+        }
+        snprintf(seen[nseen++], sizeof(seen[0]), "%s", key);
+        bool ok = true;
+        if (!strcmp(key, "format")) {
+            long v;
+            have_format = true;
+            if (rl_parse_long(value, 1, 1000000, &v) != RL_NUM_OK ||
+                v != CHECKPOINT_FORMAT) {
+                rl_escape(q, sizeof(q), value, (size_t)-1);
+                snprintf(why, sizeof(why), "must be %d (this version's), "
+                         "got '%s'", CHECKPOINT_FORMAT, q);
+                ok = false;
+            }
+        } else if (!strcmp(key, "rich_step") || !strcmp(key, "lazy_step")) {
+            int w = key[0] == 'r' ? RL_RICH : RL_LAZY;
+            have_step[w] = true;
+            ok = read_step(value, &ck->step[w], why, sizeof(why));
+        } else {
+            const struct rl_setting *st = NULL;
+            int net = -1;
+            char k2[64];
+            for (int i = 0; i < rl_settings_count && !st; i++) {
+                const struct rl_setting *r = &rl_settings[i];
+                if (!r->in_file)
+                    continue;
+                for (int w = 0; w < (r->where == RL_IN_NET ? RL_NETS : 1);
+                     w++) {
+                    rl_setting_key(r, r->where == RL_IN_NET ? w : -1, k2,
+                                   sizeof(k2));
+                    if (!strcmp(k2, key)) {
+                        st = r;
+                        net = w;
+                        break;
+                    }
+                }
+            }
+            if (!st) {
+                snprintf(err, errlen, "%s:%d: unknown setting '%s' (not "
+                         "one a checkpoint holds)", path, lineno, q);
+                return false;
+            }
+            void *dst = rl_setting_ptr(st, c, net);
+            if (st->type == RL_SET_STRING) {
+                /* the one string a checkpoint holds: the data path, kept
+                 * in ck; empty means built-in data */
+                assert(dst == &c->data_path);
+                snprintf(ck->data_path, sizeof(ck->data_path), "%s", value);
+                c->data_path = ck->data_path[0] ? ck->data_path : NULL;
+            } else {
+                ok = rl_setting_read(st, value, dst, why, sizeof(why));
+            }
+        }
+        if (!ok) {
+            snprintf(err, errlen, "%s:%d: %s %s", path, lineno, q, why);
+            return false;
+        }
+    }
+    /* every setting the writer writes must be there */
+    if (!have_format) {
+        snprintf(err, errlen, "%s: setting 'format' is missing; the "
+                 "checkpoint is incomplete, save it again", path);
         return false;
-    *v = x;
+    }
+    for (int w = 0; w < RL_NETS; w++) {
+        if (!have_step[w]) {
+            snprintf(err, errlen, "%s: setting '%s_step' is missing; the "
+                     "checkpoint is incomplete, save it again", path,
+                     rl_net_label(w));
+            return false;
+        }
+    }
+    for (int i = 0; i < rl_settings_count; i++) {
+        const struct rl_setting *r = &rl_settings[i];
+        if (!r->in_file)
+            continue;
+        for (int w = 0; w < (r->where == RL_IN_NET ? RL_NETS : 1); w++) {
+            rl_setting_key(r, r->where == RL_IN_NET ? w : -1, key,
+                           sizeof(key));
+            bool found = optional_key(key);
+            for (int k = 0; k < nseen && !found; k++)
+                found = !strcmp(seen[k], key);
+            if (!found) {
+                snprintf(err, errlen, "%s: setting '%s' is missing; the "
+                         "checkpoint is incomplete, save it again", path,
+                         key);
+                return false;
+            }
+        }
+    }
+    c->out_dir = NULL;
     return true;
 }
 
@@ -144,104 +413,37 @@ static bool read_settings(struct rl_checkpoint *ck, const char *dir,
 {
     char path[4200];
     snprintf(path, sizeof(path), "%s/%s", dir, settings_name);
-    FILE *f = fopen(path, "r");
+    /* a regular file of at most 1 MiB (it holds a few dozen lines) */
+    char why[4400];
+    FILE *f = rl_read_open(path, (uint64_t)1 << 20, why, sizeof(why));
     if (!f) {
-        snprintf(err, errlen, "%s: not a checkpoint (%s: %s); save one with "
-                 "'richlazy run --checkpoint DIR'", dir, settings_name,
-                 strerror(errno));
+        if (errno)
+            snprintf(err, errlen, "%s: not a checkpoint (%s: %s); save one "
+                     "with 'richlazy run --checkpoint DIR'", dir,
+                     settings_name, strerror(errno));
+        else
+            snprintf(err, errlen, "%s", why);
         return false;
     }
-    static char val[K_COUNT][4096];
-    bool have[K_COUNT] = {false};
-    char line[4200];
-    int lineno = 0;
-    bool ok = true;
-    while (ok && fgets(line, sizeof(line), f)) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (!line[0] || line[0] == '#')
-            continue;
-        char *eq = strchr(line, '=');
-        if (!eq) {
-            snprintf(err, errlen, "%s:%d: expected key=value, got '%.60s'",
-                     path, lineno, line);
-            ok = false;
-            break;
-        }
-        *eq = '\0';
-        for (int k = 0; k < K_COUNT; k++) {
-            if (!strcmp(line, keys[k])) {
-                snprintf(val[k], sizeof(val[k]), "%s", eq + 1);
-                have[k] = true;
-            }
-        }
+    char *buf = malloc(MAX_SETTINGS_BYTES + 1);
+    if (!buf) {
+        fclose(f);
+        snprintf(err, errlen, "out of memory");
+        return false;
     }
+    size_t len = fread(buf, 1, MAX_SETTINGS_BYTES + 1, f);
+    bool bad = ferror(f);
     fclose(f);
-    if (!ok)
-        return false;
-    for (int k = 0; k < K_COUNT; k++) {
-        if (!have[k]) {
-            snprintf(err, errlen, "%s: setting '%s' is missing; the "
-                     "checkpoint is incomplete, save it again", path,
-                     keys[k]);
-            return false;
-        }
-    }
-
-    struct rl_config *c = &ck->cfg;
-    *c = rl_config_default;
-    long lv;
-    double dv;
-    const char *bad = NULL;
-    if (!to_long(val[K_FORMAT], 1, 1000, &lv) || lv != CHECKPOINT_FORMAT)
-        bad = keys[K_FORMAT];
-    else if (!to_long(val[K_HIDDEN], 1, 10000000, &lv) || !((c->hidden = (int)lv)))
-        bad = keys[K_HIDDEN];
-    else if (!rl_activation_parse(val[K_ACTIVATION], &c->act))
-        bad = keys[K_ACTIVATION];
-    else if (!to_double(val[K_RICH_INIT], &c->init[RL_RICH]))
-        bad = keys[K_RICH_INIT];
-    else if (!to_double(val[K_LAZY_INIT], &c->init[RL_LAZY]))
-        bad = keys[K_LAZY_INIT];
-    else if (!to_double(val[K_OUT_INIT], &c->out_init) || c->out_init <= 0)
-        bad = keys[K_OUT_INIT];
-    else if (!to_double(val[K_LR], &c->lr) || c->lr <= 0)
-        bad = keys[K_LR];
-    else if (!to_double(val[K_LAMBDA], &c->lambda) || c->lambda < 0)
-        bad = keys[K_LAMBDA];
-    else if (!to_long(val[K_RICH_STEP], 0, LONG_MAX, &ck->step[RL_RICH]))
-        bad = keys[K_RICH_STEP];
-    else if (!to_long(val[K_LAZY_STEP], 0, LONG_MAX, &ck->step[RL_LAZY]))
-        bad = keys[K_LAZY_STEP];
-    else if (!rl_dataset_parse(val[K_DATASET], &c->dataset))
-        bad = keys[K_DATASET];
-    else if (!to_long(val[K_SAMPLES], 2, 50000000, &lv) || !((c->samples = (int)lv)))
-        bad = keys[K_SAMPLES];
-    else if (!to_double(val[K_NOISE], &c->noise) || c->noise < 0)
-        bad = keys[K_NOISE];
-    else if (!to_double(val[K_TEST_SPLIT], &dv) || dv < 0 || dv >= 1)
-        bad = keys[K_TEST_SPLIT];
-    if (!bad) {
-        c->test_fraction = dv;
-        char *end;
-        errno = 0;
-        unsigned long long s = strtoull(val[K_SEED], &end, 10);
-        if (!val[K_SEED][0] || *end || errno || val[K_SEED][0] == '-')
-            bad = keys[K_SEED];
-        c->seed = (uint64_t)s;
-    }
-    if (bad) {
-        int k = 0;
-        while (strcmp(keys[k], bad))
-            k++;
-        snprintf(err, errlen, "%s: bad value '%.60s' for '%s'", path, val[k],
-                 bad);
-        return false;
-    }
-    snprintf(ck->data_path, sizeof(ck->data_path), "%s", val[K_DATA]);
-    c->data_path = ck->data_path[0] ? ck->data_path : NULL;
-    c->out_dir = NULL;
-    return true;
+    bool ok = false;
+    if (bad)
+        snprintf(err, errlen, "%s: cannot read it", path);
+    else if (len > MAX_SETTINGS_BYTES)
+        snprintf(err, errlen, "%s: larger than %d bytes; not a checkpoint's "
+                 "settings", path, MAX_SETTINGS_BYTES);
+    else
+        ok = rl_checkpoint_parse_settings(ck, buf, len, path, err, errlen);
+    free(buf);
+    return ok;
 }
 
 static bool read_array(const char *dir, int which, int a, int h, float **out,
@@ -308,7 +510,7 @@ void rl_checkpoint_apply_net(const struct rl_checkpoint *ck, int which,
     const int h = ck->cfg.hidden;
     assert(net->h == h);
     net->act = ck->cfg.act;
-    net->init_w1 = ck->cfg.init[which];
+    net->init_w1 = ck->cfg.net[which].init;
     net->init_w2 = ck->cfg.out_init;
     /* the initial weights first, so their norms are computed exactly as
      * rl_net_reset did */
@@ -325,6 +527,9 @@ bool rl_checkpoint_trainer_init(struct rl_trainer *tr,
 {
     struct rl_config cfg = ck->cfg;
     cfg.data_path = ck->data_path[0] ? ck->data_path : NULL;
+    /* the continued nets log every step, as a trainer built from the
+     * defaults does (the run's own log_every stays in ck->cfg) */
+    cfg.log_every = rl_config_default.log_every;
     if (!rl_trainer_init(tr, &cfg, history_cap, err, errlen))
         return false;
     for (int w = 0; w < RL_NETS; w++) {

@@ -12,6 +12,8 @@
  * file as one buffer and never looks past its end, whatever the input.
  */
 #include "rl_npy.h"
+#include "rl_readfile.h"
+#include "rl_output.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -123,49 +125,12 @@ bool rl_npy_write(const char *path, const float *data, int rows, int cols,
         return false;
     }
 
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 5);
-    if (!tmp) {
-        set_err(err, errlen, "%s: cannot write: out of memory", path);
-        goto error_free_buf;
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        set_err(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        goto error_free_tmp;
-    }
-    errno = 0;
-    size_t written = fwrite(buf, 1, len, f);
-    int write_errno = errno;
-    if (written != len) {
-        fclose(f);
-        set_err(err, errlen, "%s: cannot write: %s", path,
-                strerror(write_errno ? write_errno : EIO));
-        goto error_remove_tmp;
-    }
-    if (fclose(f) != 0) {
-        set_err(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        goto error_remove_tmp;
-    }
-    if (rename(tmp, path) != 0) {
-        set_err(err, errlen, "%s: cannot write: cannot rename %s into "
-                "place: %s", path, tmp, strerror(errno));
-        goto error_remove_tmp;
-    }
-    free(tmp);
+    char why[4608];
+    bool ok = rl_output_write_file(path, buf, len, why, sizeof(why));
+    if (!ok)
+        set_err(err, errlen, "%s", why);
     free(buf);
-    return true;
-
-error_remove_tmp:
-    remove(tmp);
-error_free_tmp:
-    free(tmp);
-error_free_buf:
-    free(buf);
-    return false;
+    return ok;
 }
 
 /* ---- decoding ---------------------------------------------------------- */
@@ -594,14 +559,17 @@ bool rl_npy_read(const char *path, float **data, int *rows, int *cols,
     *rows = 0;
     *cols = 0;
 
-    FILE *f = fopen(path, "rb");
+    /* a regular file of at most 2 GiB: never /dev/zero or a FIFO */
+    char why[4400];
+    FILE *f = rl_read_open(path, NPY_MAX_FILE, why, sizeof(why));
     if (!f) {
-        set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        set_err(err, errlen, "%s", why);
         return false;
     }
 
-    /* grow a buffer until EOF so pipes and special files work too; the
-     * buffer may hold one byte past the cap to tell "2 GiB" from "more" */
+    /* grow a buffer until EOF (the file may have grown since it was
+     * opened); the buffer may hold one byte past the cap to tell "2 GiB"
+     * from "more" */
     unsigned char *buf = NULL;
     size_t len = 0, cap = 0;
     for (;;) {
@@ -621,6 +589,12 @@ bool rl_npy_read(const char *path, float **data, int *rows, int *cols,
             cap = ncap;
         }
         size_t want = cap - len;
+        if (want > ((size_t)64 << 20))
+            want = (size_t)64 << 20; /* 64 MiB at a time: poll between */
+        if (rl_read_stopped()) {
+            set_err(err, errlen, "%s: reading stopped (interrupted)", path);
+            goto error;
+        }
         errno = 0;
         size_t got = fread(buf + len, 1, want, f);
         len += got;

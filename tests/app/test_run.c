@@ -132,10 +132,10 @@ static void test_bad_inputs(void)
         {"--bogus", NULL, "unknown flag '--bogus'"},
         {"--lr", "-2", "--lr must be > 0"},
         {"--lr", "0", "--lr must be > 0"},
-        {"--hidden", "0", "--hidden must be >= 1"},
-        {"--samples", "1", "--samples must be >= 2"},
-        {"--activation", "gelu", "unknown activation 'gelu'"},
-        {"--dataset", "moons", "unknown dataset 'moons'"},
+        {"--hidden", "0", "--hidden must be a whole number from 1 to"},
+        {"--samples", "1", "--samples must be a whole number from 2 to"},
+        {"--activation", "gelu", "--activation is unknown: 'gelu'"},
+        {"--dataset", "moons", "--dataset is unknown: 'moons'"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         int code = cases[i].value

@@ -51,7 +51,7 @@ static long net_step_allocations(enum rl_activation act, bool plain,
     }
     struct rl_rng rng;
     rl_rng_seed(&rng, c->seed, RL_STREAM_LAZY);
-    rl_net_reset(&net, act, c->init[RL_LAZY], 1.0 / 37, &rng);
+    rl_net_reset(&net, act, c->net[RL_LAZY].init, 1.0 / 37, &rng);
     net.force_plain = plain;
     net.force_blas = blas;
     rl_net_step(&net, &d, c->lr, 0.01);

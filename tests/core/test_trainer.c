@@ -22,7 +22,7 @@ static void test_init_logs_step_zero(void)
         CHECK(tr.step[w] == 0);
         CHECK(tr.hist[w].n == 1);
         CHECK(tr.last[w].rel_w1 == 0.0);
-        CHECK_NEAR(tr.net[w].init_w1, c.init[w], 0);
+        CHECK_NEAR(tr.net[w].init_w1, c.net[w].init, 0);
         CHECK_NEAR(tr.net[w].init_w2, 1.0 / 50, 1e-12);
     }
     CHECK(tr.train.n == 60);
@@ -62,7 +62,7 @@ static void test_restart_is_exact(void)
 static void test_divergence_pauses_only_that_net(void)
 {
     struct rl_config c = small_config();
-    c.init[RL_RICH] = 5.0; /* a large init plus a huge lr blows up */
+    c.net[RL_RICH].init = 5.0; /* a large init plus a huge lr blows up */
     struct rl_trainer tr;
     char err[256];
     CHECK(rl_trainer_init(&tr, &c, 64, err, sizeof(err)));
@@ -96,7 +96,7 @@ static void test_divergence_step_independent_of_logging(void)
     const long chunk[3] = {1, 50, 3};
     for (int i = 0; i < 3; i++) {
         struct rl_config c = small_config();
-        c.init[RL_LAZY] = 3.0;
+        c.net[RL_LAZY].init = 3.0;
         c.lr = 0.05;
         c.log_every = every[i];
         struct rl_trainer tr;
@@ -140,8 +140,11 @@ static void test_switch_dataset_and_activation(void)
     CHECK(rl_trainer_set_dataset(&tr, RL_DATASET_SPIRAL, err, sizeof(err)));
     CHECK(tr.cfg.dataset == RL_DATASET_SPIRAL);
     CHECK(tr.step[RL_RICH] == 0);
-    rl_trainer_set_activation(&tr, RL_ACT_TANH);
+    /* a linear trainer holds no (n, h) scratch; the switch allocates it */
+    CHECK(tr.cfg.act != RL_ACT_LINEAR || tr.net[RL_RICH].cap_n == 0);
+    CHECK(rl_trainer_set_activation(&tr, RL_ACT_TANH));
     CHECK(tr.net[RL_RICH].act == RL_ACT_TANH);
+    CHECK(tr.net[RL_RICH].cap_n >= tr.train.n);
     rl_trainer_step(&tr, 20);
     CHECK(tr.step[RL_LAZY] == 20);
     rl_trainer_destroy(&tr);

@@ -53,14 +53,18 @@ static void test_sweep_files_and_figure(void)
     CHECK(rl_png_read(SCRATCH("sweep/sweep.png"), &px, &w, &h, err,
                       sizeof(err)));
     CHECK(w >= 1200 && h >= 500);
-    /* not blank: the curves put colour on the white page */
-    long coloured = 0;
+    /* not blank: the curves put colour on the white page, in greens
+     * (the swept values' ramp), never in the nets' orange or blue */
+    long coloured = 0, net_coloured = 0;
     for (long i = 0; px && i < (long)w * h; i++) {
         uint32_t c = px[i] & 0xFFFFFF;
-        unsigned r = c >> 16, g = (c >> 8) & 255, b = c & 255;
-        coloured += (r > g + 60 || b > r + 60);
+        int r = (int)(c >> 16), g = (int)((c >> 8) & 255), b = (int)(c & 255);
+        coloured += g > r + 40 && g > b + 20;
+        net_coloured += (abs(r - 0xD5) + abs(g - 0x5E) + abs(b) < 40) ||
+                        (abs(r) + abs(g - 0x72) + abs(b - 0xB2) < 40);
     }
     CHECK(coloured > 2000);
+    CHECK(net_coloured < 50);
     free(px);
 }
 
@@ -157,7 +161,19 @@ static void test_retrain_from_checkpoint(void)
 static void test_bad_flags(void)
 {
     CHECK(cmd(rl_sweep_main, "--lambdas", "0,abc", NULL) == 2);
+    CHECK_CONTAINS(err_text, "--lambdas: value 2 expects a decimal number, "
+                   "got 'abc'");
+    /* list items are read as their flag is: decimal, no spaces */
+    CHECK(cmd(rl_sweep_main, "--lambdas", "0,0x10", NULL) == 2);
+    CHECK_CONTAINS(err_text, "--lambdas: value 2 expects a decimal number");
+    CHECK(cmd(rl_sweep_main, "--lambdas", "0, 0.5", NULL) == 2);
+    CHECK_CONTAINS(err_text, "got ' 0.5'");
+    CHECK(cmd(rl_phase_main, "--lrs", "0.1,0", NULL) == 2);
+    CHECK_CONTAINS(err_text, "--lrs: value 2 must be > 0");
+    CHECK(cmd(rl_sweep_main, "--lambdas", "0,,1", NULL) == 2);
     CHECK_CONTAINS(err_text, "--lambdas expects numbers separated by commas");
+    CHECK(cmd(rl_sweep_main, "--shard", " 1/2", NULL) == 2);
+    CHECK_CONTAINS(err_text, "--shard expects I/N");
     CHECK(cmd(rl_sweep_main, "--lambdas", "0,-1", NULL) == 2);
     CHECK_CONTAINS(err_text, "must be >= 0");
     CHECK(cmd(rl_sweep_main, "--lambdas", "0,", NULL) == 2);

@@ -244,7 +244,7 @@ static void test_shards_merge_to_unsharded_bytes(void)
     /* the same shard twice */
     char *twice[] = {files[0], files[0]};
     CHECK(!merge_to(twice, 2, SCRATCH("merged3")));
-    CHECK_CONTAINS(err, "more than one shard");
+    CHECK_CONTAINS(err, "appears twice");
     /* shards of another experiment */
     e.runs = 4;
     CHECK(run_to(&e, 1, 4, 1, SCRATCH("other")));
@@ -406,7 +406,7 @@ static void test_retrain_continues_the_run(void)
     e.nx = 2;
     e.ny = 1;
     for (int w = 0; w < 2; w++)
-        e.cells[w] = (struct rl_exp_cell){.init = ck.cfg.init[w],
+        e.cells[w] = (struct rl_exp_cell){.init = ck.cfg.net[w].init,
                                           .lr = ck.cfg.lr,
                                           .lambda = ck.cfg.lambda,
                                           .from_net = w};
@@ -537,7 +537,7 @@ static void test_bad_checkpoints(void)
              SCRATCH("b5"));
     CHECK(system(cmd) == 0);
     CHECK(load_fails(SCRATCH("b5")));
-    CHECK_CONTAINS(err, "bad value 'fast' for 'lr'");
+    CHECK_CONTAINS(err, "lr expects a decimal number, got 'fast'");
 }
 
 int main(void)

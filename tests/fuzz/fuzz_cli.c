@@ -20,12 +20,12 @@
 static double value_of(const struct rl_opt *o, const void *target)
 {
     const char *field = (const char *)target + o->offset;
-    switch (o->type) {
-    case RL_OPT_INT:
+    switch (o->set->type) {
+    case RL_SET_INT:
         return *(const int *)field;
-    case RL_OPT_LONG:
+    case RL_SET_LONG:
         return (double)*(const long *)field;
-    case RL_OPT_DOUBLE:
+    case RL_SET_DOUBLE:
         return *(const double *)field;
     default:
         return 0.0;
@@ -50,25 +50,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
     }
 
     struct rl_config cfg = rl_config_default;
-    uint64_t seen = 0;
+    static struct rl_cli_seen seen;
     char err[512];
     err[0] = '\0';
-    enum rl_cli_result r = rl_cli_parse(rl_run_opts, rl_run_nopts, argc, argv,
-                                        &cfg, &seen, err, sizeof(err));
+    static struct rl_cli cli;
+    if (!cli.nopts)
+        rl_cli_build(&cli, RL_CMD_RUN, 0, NULL, 0);
+    enum rl_cli_result r = rl_cli_parse(&cli, argc, argv, &cfg, &seen, err,
+                                        sizeof(err));
     if (r == RL_CLI_ERROR) {
         FUZZ_CHECK(err[0] != '\0');
     } else if (r == RL_CLI_OK) {
-        for (int i = 0; i < rl_run_nopts; i++) {
-            const struct rl_opt *o = &rl_run_opts[i];
-            if (!(seen & ((uint64_t)1 << i)) || o->min == o->max)
+        for (int i = 0; i < cli.nopts; i++) {
+            const struct rl_opt *o = &cli.opts[i];
+            const struct rl_setting *s = o->set;
+            if (!seen.on[i] || s->min == s->max)
                 continue;
             double v = value_of(o, &cfg);
-            if (o->type != RL_OPT_INT && o->type != RL_OPT_LONG &&
-                o->type != RL_OPT_DOUBLE)
+            if (s->type != RL_SET_INT && s->type != RL_SET_LONG &&
+                s->type != RL_SET_DOUBLE)
                 continue;
             FUZZ_CHECK(isfinite(v));
-            FUZZ_CHECK(o->min_exclusive ? v > o->min : v >= o->min);
-            FUZZ_CHECK(v <= o->max);
+            FUZZ_CHECK(s->min_exclusive ? v > s->min : v >= s->min);
+            FUZZ_CHECK(s->max_exclusive ? v < s->max : v <= s->max);
         }
         FUZZ_CHECK(cfg.hidden >= 1 && cfg.samples >= 2 &&
                    cfg.steps >= 0);
