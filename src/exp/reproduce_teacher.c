@@ -185,7 +185,7 @@ void rl_preset_chizat2019_window(struct rl_config *cfg)
         cfg->model[k].symmetric = true;
         cfg->model[k].targets = RL_TARGETS_REAL;
         cfg->model[k].layer_ratio = r;
-        cfg->init[k] = tau / (sqrt(2.0) * r);
+        cfg->net[k].init = tau / (sqrt(2.0) * r);
     }
     cfg->steps = 100000;
 }
@@ -608,7 +608,8 @@ void rl_preset_kunin2024_window(struct rl_config *cfg)
     cfg->act = RL_ACT_RELU;
     cfg->lr = 1e-3;
     cfg->out_init = 0.1;                    /* s2 = tau */
-    cfg->init[RL_RICH] = cfg->init[RL_LAZY] = 0.1 / sqrt(2.0); /* s1 */
+    /* s1 = tau / sqrt 2 per entry */
+    cfg->net[RL_RICH].init = cfg->net[RL_LAZY].init = 0.1 / sqrt(2.0);
     const double ratio[RL_NETS] = {0.1, 10.0}; /* a of the quadrant */
     for (int k = 0; k < RL_NETS; k++) {
         cfg->model[k].symmetric = true;
