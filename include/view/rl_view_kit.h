@@ -31,6 +31,9 @@ struct rl_render {
     struct rl_font small;           /* tick labels, legends */
     struct rl_font title;           /* panel titles, header */
     uint32_t heat_lut[256];         /* output value -> colour */
+    uint32_t div_lut[256];          /* signed value in [-1, 1] -> colour
+                                     * (rl_colormap_diverging): regression
+                                     * outputs, the imbalance delta_j */
     float *xy;                      /* polyline scratch */
     int xy_cap;                     /* points it holds */
 };
