@@ -101,8 +101,8 @@ const struct rl_key_binding rl_keymap[] = {
     {"f", RL_ACTION_ALPHA_DOWN, "output scale α of the selected net /2"},
     {"o", RL_ACTION_OPTIMIZER, "optimizer: gd → momentum → adam → adamw"},
     {"m", RL_ACTION_BATCH, "batch size: full → 64 → 32 → 8"},
-    {"i", RL_ACTION_DELTA, "colour units by imbalance δⱼ = aⱼ² − ‖wⱼ‖²"},
-    {"v", RL_ACTION_UNIT_VIEW, "unit view: units at |aⱼ|·wⱼ / W1 rows"},
+    {"i", RL_ACTION_DELTA, "colour units by imbalance δᵢ = aᵢ² − ‖wᵢ‖²"},
+    {"v", RL_ACTION_UNIT_VIEW, "unit view: units at |aᵢ|·wᵢ / W1 rows"},
     {"u", RL_ACTION_SUBSAMPLE, "redraw the highlighted units"},
     {"x", RL_ACTION_LOG_X, "log / linear x on the curves"},
     {"z", RL_ACTION_LOCK_AXES, "lock / unlock the scatter axes"},
@@ -889,8 +889,8 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
     case RL_ACTION_DELTA:
         app->delta_colour = !app->delta_colour;
         say(app, "%s", app->delta_colour
-                           ? "units coloured by their imbalance δⱼ = aⱼ² − "
-                             "‖wⱼ‖² (conserved by gradient flow)"
+                           ? "units coloured by their imbalance δᵢ = aᵢ² − "
+                             "‖wᵢ‖² (conserved by gradient flow)"
                            : "units in their net's colour");
         break;
     case RL_ACTION_UNIT_VIEW:
@@ -901,7 +901,7 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         }
         rl_app_update(app);
         say(app, "%s", app->unit_view
-                           ? "unit view: each unit at |aⱼ|·wⱼ, what it adds "
+                           ? "unit view: each unit at |aᵢ|·wᵢ, what it adds "
                              "to the output (v: back to W1 rows)"
                            : "W1 rows (v: unit view)");
         break;

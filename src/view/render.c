@@ -324,8 +324,8 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     /* the longest title that leaves room for the units' legend */
     static const char *const names[] = {"in→hid: W1 row per unit",
                                         "in→hid: W1 rows", "W1 rows"};
-    static const char *const unit_names[] = {"units: |aⱼ|·wⱼ, contribution",
-                                             "units: |aⱼ|·wⱼ", "|aⱼ|·wⱼ"};
+    static const char *const unit_names[] = {"units: |aᵢ|·wᵢ, contribution",
+                                             "units: |aᵢ|·wᵢ", "|aᵢ|·wᵢ"};
     const char *const *nm = app->unit_view ? unit_names : names;
     const struct rl_teacher *teacher = &app->tr->train.teacher;
     char extra[48] = "";
@@ -367,7 +367,7 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
         snprintf(dlab[1], sizeof(dlab[1]), "0");
         snprintf(dlab[2], sizeof(dlab[2]), "−%s", num);
         bar_room = bar_w + 8 * s + fmaxf(rl_text_width(&r->small, dlab[2]),
-                                         rl_text_width(&r->small, "δⱼ"));
+                                         rl_text_width(&r->small, "δᵢ"));
     }
     /* square plot area, centred */
     float side = fminf(in.w - bar_room, in.h);
@@ -380,7 +380,7 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
         draw_value_bar(r, c, in.x + side + 6 * s, by, bar_w,
                        side - (by - in.y), r->div_lut, -1.0f, 1.0f, -1.0,
                        1.0, lab, false);
-        rl_canvas_text(c, &r->small, in.x + side + 6 * s, in.y, "δⱼ",
+        rl_canvas_text(c, &r->small, in.x + side + 6 * s, in.y, "δᵢ",
                        th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_TOP);
     }
     struct rl_scatter_area *area = &app->area[w][RL_SCATTER_IN_HID];
@@ -394,8 +394,8 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     area->h = in.h;
     area->valid = side > 8;
     axes_draw(r, c, in, &area->ax, &area->ay, 5, 5,
-              app->unit_view ? "|aⱼ| · weight from x" : "weight from input x",
-              app->unit_view ? "|aⱼ| · weight from y" : "weight from input y");
+              app->unit_view ? "|aᵢ| · weight from x" : "weight from input x",
+              app->unit_view ? "|aᵢ| · weight from y" : "weight from input y");
     rl_canvas_clip(c, in.x, in.y, in.w, in.h);
     rl_layout_plot(c, in.x, in.y, in.w, in.h);
     /* the origin */
@@ -404,9 +404,10 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_line(c, in.x, oy, in.x + in.w, oy, 1.0f, 0xFFD6D3CAu);
     /* the teacher's directions: rays from the origin to the edge */
     for (int t = 0; t < teacher->k; t++) {
-        double len = 4.0 * (fabs(app->in_x[w].hi - app->in_x[w].lo) +
-                            fabs(app->in_y[w].hi - app->in_y[w].lo) +
-                            fabs(ox) + fabs(oy) + 1.0);
+        /* long enough to leave the plot (the clip cuts it), short
+         * enough to stay a few dashes past the frame */
+        double len = 1.5 * fmax(fmax(fabs(area->ax.lo), fabs(area->ax.hi)),
+                                fmax(fabs(area->ay.lo), fabs(area->ay.hi)));
         float tx = rl_axis_map(&area->ax, len * teacher->dir[t][0]);
         float ty = rl_axis_map(&area->ay, len * teacher->dir[t][1]);
         rl_canvas_dashed_line(c, ox, oy, tx, ty, 1.6f * s, 6 * s, 4 * s,
@@ -621,11 +622,11 @@ static void draw_colour_bar(struct rl_render *r, struct rl_canvas *c,
                        lab[i], th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
 }
 
-/* A regression target's colour: y / range on the diverging map. */
+/* A regression target's colour: [vmin, vmax] on the diverging map. */
 static uint32_t target_color(const struct rl_render *r, double y,
-                             double range)
+                             double vmin, double vmax)
 {
-    double t = y / range;
+    double t = 2.0 * (y - vmin) / (vmax - vmin) - 1.0;
     if (!isfinite(t))
         return 0xFFB0B0B0u;
     int k = (int)lround((t + 1.0) * 127.5);
@@ -642,28 +643,36 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
     bool regression = o->targets == RL_TARGETS_REAL;
     /* what the colours span: 0/1 labels under the MSE as the seed; a
      * threshold at 0 for +-1 labels and the logistic / exponential losses;
-     * a diverging map around 0 for real targets */
+     * a diverging map for real targets (around 0, or their range) */
     bool seed_levels = !regression && o->targets == RL_TARGETS_01 &&
                        o->loss == RL_LOSS_MSE;
     float vmin = -0.25f, vmax = 1.25f, level = 0.5f;
-    double range = 1.0;
     char lab[3][32] = {"1", "0.5", "0"};
     const uint32_t *lut = r->heat_lut;
     if (regression) {
+        /* targets of both signs: symmetric around 0; of one sign: their
+         * range (white its middle) */
         const struct rl_data *dd = &app->tr->train;
-        double m = 0.0;
+        double ylo = INFINITY, yhi = -INFINITY;
         for (int i = 0; i < dd->n; i++)
-            if (isfinite(dd->y[i]))
-                m = fmax(m, fabs(dd->y[i]));
-        range = m > 1e-6 ? m : 1.0;
-        vmin = (float)-range;
-        vmax = (float)range;
+            if (isfinite(dd->y[i])) {
+                ylo = fmin(ylo, dd->y[i]);
+                yhi = fmax(yhi, dd->y[i]);
+            }
+        if (!(yhi - ylo > 1e-6)) {
+            ylo = -1.0;
+            yhi = 1.0;
+        } else if (ylo < 0.0 && yhi > 0.0) {
+            yhi = fmax(yhi, -ylo);
+            ylo = -yhi;
+        }
+
+        vmin = (float)ylo;
+        vmax = (float)yhi;
         lut = r->div_lut;
-        char num[24];
-        fmt(num, sizeof(num), range);
-        snprintf(lab[0], sizeof(lab[0]), "%s", num);
-        snprintf(lab[1], sizeof(lab[1]), "0");
-        snprintf(lab[2], sizeof(lab[2]), "−%s", num);
+        fmt(lab[0], sizeof(lab[0]), yhi);
+        fmt(lab[1], sizeof(lab[1]), 0.5 * (ylo + yhi));
+        fmt(lab[2], sizeof(lab[2]), ylo);
         snprintf(title, sizeof(title), "output f(x), R² %.2f",
                  app->tr->last[w].accuracy);
     } else {
@@ -697,8 +706,8 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
         const char *const l3[3] = {lab[0], lab[1], lab[2]};
         draw_value_bar(r, c, in.x + (in.w - bar_room + side) * 0.5f + 4 * s,
                        in.y + (in.h - side) * 0.5f, bar_w, side, lut, vmin,
-                       vmax, regression ? -range : -1.0,
-                       regression ? range : 1.0, l3, !regression);
+                       vmax, regression ? vmin : -1.0,
+                       regression ? vmax : 1.0, l3, !regression);
     }
     in.x += (in.w - (bar ? bar_room : 0) - side) * 0.5f;
     in.y += (in.h - side) * 0.5f;
@@ -737,7 +746,8 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
         float x = rl_axis_map(&ax, d->x[2 * i]);
         float y = rl_axis_map(&ay, d->x[2 * i + 1]);
         if (regression) /* its target on the output's colours, dark rim */
-            rl_canvas_marker(c, x, y, pr, target_color(r, d->y[i], range),
+            rl_canvas_marker(c, x, y, pr,
+                             target_color(r, d->y[i], vmin, vmax),
                              0xC0303030u);
         else
             rl_canvas_marker(c, x, y, pr, th->class_color[d->y[i] > 0.5f],
@@ -1618,8 +1628,19 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
         fmt(a, sizeof(a), net->w1[2 * u]);
         fmt(bb, sizeof(bb), net->w1[2 * u + 1]);
         fmt(cc, sizeof(cc), net->w2[u]);
-        snprintf(line, sizeof(line), "%s unit %d:  W1 = (%s, %s)   W2 = %s%s",
-                 rl_net_label(app->hover_net), u, a, bb, cc,
+        char bias[48] = "", db[24];
+        if (net->opts.bias && net->b1) {
+            fmt(db, sizeof(db), net->b1[u]);
+            snprintf(bias, sizeof(bias), "   b = %s", db);
+        }
+        char dl[48] = "";
+        if (app->delta_colour) {
+            fmt(db, sizeof(db), rl_app_unit_delta(net, u));
+            snprintf(dl, sizeof(dl), "   δ = %s", db);
+        }
+        snprintf(line, sizeof(line),
+                 "%s unit %d:  W1 = (%s, %s)%s   W2 = %s%s%s",
+                 rl_net_label(app->hover_net), u, a, bb, bias, cc, dl,
                  app->hover_pinned ? "   (pinned; click empty space to release)"
                                    : "");
         said = line;
