@@ -67,6 +67,9 @@ enum rl_action {
                              * full; weights kept */
     RL_ACTION_DELTA,        /* colour units by their imbalance delta_j */
     RL_ACTION_UNIT_VIEW,    /* in->hid plane: W1 rows / |a_j| w_j */
+    RL_ACTION_WIDTH_UP,     /* width H x2 of both nets (H is one setting
+                             * of the pair), both re-initialised */
+    RL_ACTION_WIDTH_DOWN,   /* width H /2 of both nets (at least 2) */
     RL_ACTION_COUNT,
 };
 
@@ -323,6 +326,7 @@ void rl_app_pointer(struct rl_app *app, float x, float y, bool click);
  * 1, right: class 0; at most RL_ADDED_MAX), nothing re-initialised; anywhere
  * else it pins or releases the hovered unit (rl_app_pointer). */
 #define RL_ADDED_MAX 2000
+#define RL_WIDTH_MAX 65536     /* the width keys stop here */
 enum rl_action rl_app_click(struct rl_app *app, float x, float y,
                             bool right);
 

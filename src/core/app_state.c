@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rl_learnable.h"
+#include "rl_memory.h"
 #include "rl_rng.h"
 
 static const char *const action_names[RL_ACTION_COUNT] = {
@@ -48,6 +49,8 @@ static const char *const action_names[RL_ACTION_COUNT] = {
     [RL_ACTION_BATCH] = "batch",
     [RL_ACTION_DELTA] = "delta",
     [RL_ACTION_UNIT_VIEW] = "unit_view",
+    [RL_ACTION_WIDTH_UP] = "width_up",
+    [RL_ACTION_WIDTH_DOWN] = "width_down",
 };
 
 bool rl_action_repeats(enum rl_action a)
@@ -102,6 +105,8 @@ const struct rl_key_binding rl_keymap[] = {
     {"o", RL_ACTION_OPTIMIZER, "optimizer: gd → momentum → adam → adamw"},
     {"m", RL_ACTION_BATCH, "batch size: full → 64 → 32 → 8"},
     {"i", RL_ACTION_DELTA, "colour units by imbalance δᵢ = aᵢ² − ‖wᵢ‖²"},
+    {"J", RL_ACTION_WIDTH_UP, "width H of both nets x2 (Shift+J; re-initialises)"},
+    {"j", RL_ACTION_WIDTH_DOWN, "width H of both nets /2 (re-initialises)"},
     {"v", RL_ACTION_UNIT_VIEW, "unit view: units at |aᵢ|·wᵢ / W1 rows"},
     {"u", RL_ACTION_SUBSAMPLE, "redraw the highlighted units"},
     {"x", RL_ACTION_LOG_X, "log / linear x on the curves"},
@@ -791,6 +796,72 @@ static void apply_batch(struct rl_app *app)
         say(app, "full-batch steps (both nets)");
 }
 
+/* J/j: the width H of both nets x2 or /2 (H is one setting of the pair),
+ * both re-initialised. Everything new is allocated first; on failure
+ * nothing changes and the footer says why. */
+static void apply_width(struct rl_app *app, bool up)
+{
+    struct rl_trainer *tr = app->tr;
+    struct rl_config *cfg = &tr->cfg;
+    long hl = up ? 2L * cfg->hidden : cfg->hidden / 2;
+    if (hl < 2 || hl > RL_WIDTH_MAX) {
+        say(app, "width H = %d: the keys stay within 2 .. %d", cfg->hidden,
+            RL_WIDTH_MAX);
+        return;
+    }
+    int h = (int)hl;
+    char err[256];
+    for (int w = 0; w < RL_NETS; w++)
+        if (!rl_net_opts_check(&cfg->model[w], h, err, sizeof(err))) {
+            say(app, "width %d refused: %s net: %s", h, rl_net_label(w), err);
+            return;
+        }
+    bool linear = cfg->act == RL_ACT_LINEAR;
+    bool batch = cfg->model[RL_RICH].batch_size > 0 ||
+                 cfg->model[RL_LAZY].batch_size > 0;
+    int n = tr->train.n + tr->test.n;
+    if (!rl_memory_check_run(h, n, linear && !batch, 0.0, err, sizeof(err))) {
+        say(app, "width %d refused: %s", h, err);
+        return;
+    }
+    struct rl_net fresh[RL_NETS];
+    float *keep[RL_NETS] = {NULL, NULL};
+    memset(fresh, 0, sizeof(fresh));
+    bool ok = true;
+    for (int w = 0; w < RL_NETS && ok; w++) {
+        ok = rl_net_init(&fresh[w], h, linear && !batch ? 0 : tr->train.n);
+        keep[w] = ok ? malloc(sizeof(float) * 3 * (size_t)h) : NULL;
+        ok = ok && keep[w];
+    }
+    if (!ok) {
+        for (int w = 0; w < RL_NETS; w++) {
+            rl_net_destroy(&fresh[w]);
+            free(keep[w]);
+        }
+        say(app, "width %d: out of memory; still %d", h, cfg->hidden);
+        return;
+    }
+    for (int w = 0; w < RL_NETS; w++) {
+        rl_net_destroy(&tr->net[w]);
+        tr->net[w] = fresh[w];
+        free(app->keep_w1[w]);
+        app->keep_w1[w] = keep[w];
+        app->keep_w2[w] = keep[w] + 2 * h;
+        app->keep_valid[w] = false;
+    }
+    app->keep_h = h;
+    cfg->hidden = h;
+    rl_trainer_restart(tr);
+    set_paused(app, app->paused);
+    draw_subsample(app);
+    on_new_nets(app);
+    char label[48];
+    snprintf(label, sizeof(label), "H %d", h);
+    add_marker(app, RL_MARKER_BOTH, label);
+    say(app, "width H = %d for both nets (H is one setting of the pair; "
+        "both re-initialised)", h);
+}
+
 void rl_app_apply(struct rl_app *app, enum rl_action a)
 {
     switch (a) {
@@ -885,6 +956,10 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         break;
     case RL_ACTION_BATCH:
         apply_batch(app);
+        break;
+    case RL_ACTION_WIDTH_UP:
+    case RL_ACTION_WIDTH_DOWN:
+        apply_width(app, a == RL_ACTION_WIDTH_UP);
         break;
     case RL_ACTION_DELTA:
         app->delta_colour = !app->delta_colour;

@@ -420,10 +420,11 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
         rl_app_unit_pos(app, w, i, &ux, &uy);
         float x = rl_axis_map(&area->ax, ux);
         float y = rl_axis_map(&area->ay, uy);
-        uint32_t col = th->net_soft[w];
-        if (app->delta_colour)
-            col = unit_delta_color(r, net, i, dmax);
-        rl_canvas_circle(c, x, y, pr, col);
+        if (app->delta_colour) /* a rim keeps the pale (delta ~ 0) seen */
+            rl_canvas_marker(c, x, y, pr + 0.6f * s,
+                             unit_delta_color(r, net, i, dmax), 0x90505050u);
+        else
+            rl_canvas_circle(c, x, y, pr, th->net_soft[w]);
         rl_view_rec_point(c, x, y);
     }
     /* subsample: ghost at home, fading trail, big marker */
@@ -509,10 +510,11 @@ static void draw_hid_out(struct rl_render *r, struct rl_canvas *c,
     for (int i = 0; i < net->h; i++) {
         float x = rl_axis_map(&area->ax, i);
         float y = rl_axis_map(&area->ay, net->w2[i]);
-        rl_canvas_circle(c, x, y, pr,
-                         app->delta_colour
-                             ? unit_delta_color(r, net, i, dmax)
-                             : th->net_soft[w]);
+        if (app->delta_colour)
+            rl_canvas_marker(c, x, y, pr + 0.6f * s,
+                             unit_delta_color(r, net, i, dmax), 0x90505050u);
+        else
+            rl_canvas_circle(c, x, y, pr, th->net_soft[w]);
         rl_view_rec_point(c, x, y);
     }
     for (int k = 0; k < app->sub_n; k++) {

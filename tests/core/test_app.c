@@ -511,6 +511,35 @@ static void test_delta_and_unit_view_keys(void)
     rl_app_destroy(&app);
 }
 
+/* J/j: the width of both nets x2 / /2, both re-initialised, the views
+ * (subsample, kept weights) resized with them. */
+static void test_width_keys(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 2);
+    press(&app, "J");
+    for (int w = 0; w < RL_NETS; w++) {
+        CHECK(app.tr->net[w].h == 128);
+        CHECK(rl_app_net(&app, w)->h == 128);
+        CHECK(app.tr->step[w] == 10);
+    }
+    CHECK(app.tr->cfg.hidden == 128 && app.keep_h == 128);
+    CHECK_CONTAINS(message(&app), "width H = 128 for both nets");
+    press(&app, "a"); /* relu: the (n, h) scratch of the new width */
+    for (int k = 0; k < 6; k++)
+        press(&app, "j");
+    CHECK(app.tr->cfg.hidden == 2);
+    for (int i = 0; i < app.sub_n; i++)
+        CHECK(app.sub[i] < 2);
+    press(&app, "j"); /* the floor */
+    CHECK(app.tr->cfg.hidden == 2);
+    CHECK_CONTAINS(message(&app), "within 2");
+    idle(&app, 2);
+    CHECK(isfinite(app.tr->last[RL_LAZY].loss));
+    rl_app_destroy(&app);
+}
+
 /* A dataset the activation cannot represent without bias is named once,
  * with its fix, and the fix clears it. */
 static void test_learnability_message(void)
@@ -797,5 +826,6 @@ int main(void)
     test_batch_key();
     test_delta_and_unit_view_keys();
     test_learnability_message();
+    test_width_keys();
     return check_summary("app");
 }

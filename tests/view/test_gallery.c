@@ -411,6 +411,12 @@ static void test_gallery(void)
         .help = true);
     ADD(.name = "49_unlearnable_message", .w = 1280, .h = 800, .frames = 20,
         .dataset = RL_DATASET_CIRCLES, .act = RL_ACT_RELU);
+    ADD(.name = "50_width_keys", .w = 1280, .h = 800, .frames = 150,
+        .act = RL_ACT_TANH, .dataset = RL_DATASET_XOR,
+        .model = {{.bias = true}, {.bias = true}},
+        .act_at = {{40, RL_ACTION_WIDTH_DOWN}, {41, RL_ACTION_WIDTH_DOWN},
+                   {90, RL_ACTION_WIDTH_UP}, {91, RL_ACTION_DELTA}},
+        .nact = 4);
 #undef ADD
     CHECK(n >= 25);
     mkdir(GALLERY, 0755);
