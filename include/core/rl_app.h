@@ -267,6 +267,16 @@ struct rl_app {
     char learn_msg[240];            /* rl_learnable_check's reason and fix
                                      * when the data cannot be represented
                                      * ("" otherwise), shown once */
+    /* normalised margin of each net under the logistic / exponential
+     * losses (rl_metrics_margin), sampled as it trains: (step, value)
+     * pairs on the session's step axis, thinned to every other one when
+     * full (the stride doubles); margin_n 0 under the MSE */
+#define RL_MARGIN_MAX 512
+    double margin_step[RL_NETS][RL_MARGIN_MAX];
+    double margin_val[RL_NETS][RL_MARGIN_MAX];
+    int margin_n[RL_NETS];
+    long margin_every[RL_NETS];     /* own steps between samples */
+    long margin_last[RL_NETS];      /* own step of the last sample; -1 */
     enum rl_targets class_targets;  /* labels of the two-class sets (d) */
     enum rl_loss class_loss[RL_NETS]; /* their loss (regression: mse) */
 };
@@ -281,6 +291,10 @@ void rl_app_unit_pos(const struct rl_app *app, int w, int i, double *x,
  * with bias), conserved by gradient flow (Kunin et al. 2024, Du et al.
  * 2018). */
 double rl_app_unit_delta(const struct rl_net *net, int i);
+
+/* Whether net w trains with a margin loss (logistic or exponential) on
+ * labels: the curves then show its normalised margin. */
+bool rl_app_has_margin(const struct rl_app *app, int w);
 
 /* Short name of a net's optimiser as the window shows it: "gd", "sgd"
  * (mini-batch), "momentum", "nesterov", "adam", "adamw". */

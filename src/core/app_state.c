@@ -10,6 +10,7 @@
 
 #include "rl_learnable.h"
 #include "rl_memory.h"
+#include "rl_metrics.h"
 #include "rl_rng.h"
 
 static const char *const action_names[RL_ACTION_COUNT] = {
@@ -174,6 +175,16 @@ static void say(struct rl_app *app, const char *fmt, ...)
 static void check_learnable(struct rl_app *app);
 static bool ensure_scratch(struct rl_app *app);
 
+/* Whether a linear net of cfg leaves the fast path (mini-batches or a
+ * margin loss) and so needs the (n, h) scratch. */
+static bool needs_scratch(const struct rl_config *cfg)
+{
+    for (int w = 0; w < RL_NETS; w++)
+        if (cfg->model[w].batch_size > 0 || cfg->model[w].loss != RL_LOSS_MSE)
+            return true;
+    return false;
+}
+
 /* Compact number for labels: 4e-3, 0.25, 1e-4. */
 /* Numbers in messages and markers: the one format of the header and the
  * axes (rl_format_num, 3 significant digits). */
@@ -197,6 +208,9 @@ static void add_marker(struct rl_app *app, int net, const char *label)
 
 static void clear_net_views(struct rl_app *app, int w)
 {
+    app->margin_n[w] = 0;
+    app->margin_every[w] = 1;
+    app->margin_last[w] = -1;
     app->trail_n[w] = 0;
     app->trail_head[w] = 0;
     app->trail_step[w] = -1;
@@ -341,9 +355,7 @@ static bool setup(struct rl_app *app, char *err, size_t errlen)
         app->class_loss[w] = cfg->model[w].targets == RL_TARGETS_REAL
                                  ? RL_LOSS_MSE
                                  : cfg->model[w].loss;
-    if ((cfg->model[RL_RICH].batch_size > 0 ||
-         cfg->model[RL_LAZY].batch_size > 0) &&
-        !ensure_scratch(app)) {
+    if (needs_scratch(cfg) && !ensure_scratch(app)) {
         snprintf(err, errlen, "out of memory for the mini-batch scratch");
         return false;
     }
@@ -554,8 +566,7 @@ static void apply_dataset(struct rl_app *app)
         say(app, "dataset change failed: %s", err);
         return;
     }
-    if (cfg->model[RL_RICH].batch_size > 0 ||
-        cfg->model[RL_LAZY].batch_size > 0)
+    if (needs_scratch(cfg))
         ensure_scratch(app);
     set_paused(app, app->paused);
     app->added = 0;
@@ -586,8 +597,7 @@ static void apply_activation(struct rl_app *app)
     add_marker(app, RL_MARKER_BOTH, label);
     say(app, "activation: %s (both nets re-initialised)",
         rl_activation_name(next));
-    if (cfg->model[RL_RICH].batch_size > 0 ||
-        cfg->model[RL_LAZY].batch_size > 0)
+    if (needs_scratch(cfg))
         ensure_scratch(app);
     check_learnable(app);
 }
@@ -817,8 +827,7 @@ static void apply_width(struct rl_app *app, bool up)
             return;
         }
     bool linear = cfg->act == RL_ACT_LINEAR;
-    bool batch = cfg->model[RL_RICH].batch_size > 0 ||
-                 cfg->model[RL_LAZY].batch_size > 0;
+    bool batch = needs_scratch(cfg);
     int n = tr->train.n + tr->test.n;
     if (!rl_memory_check_run(h, n, linear && !batch, 0.0, err, sizeof(err))) {
         say(app, "width %d refused: %s", h, err);
@@ -1095,10 +1104,45 @@ static void update_grid(struct rl_app *app, int w)
     app->grid_step[w] = app->tr->step[w];
 }
 
+bool rl_app_has_margin(const struct rl_app *app, int w)
+{
+    const struct rl_net_opts *o = &app->tr->net[w].opts;
+    return o->loss != RL_LOSS_MSE && o->targets != RL_TARGETS_REAL;
+}
+
+/* One margin sample every margin_every own steps; a full buffer keeps
+ * every other sample and samples half as often. */
+static void update_margin(struct rl_app *app, int w)
+{
+    const struct rl_trainer *tr = app->tr;
+    long step = tr->step[w];
+    if (!rl_app_has_margin(app, w)) {
+        app->margin_n[w] = 0;
+        return;
+    }
+    if (app->margin_last[w] >= 0 &&
+        step - app->margin_last[w] < app->margin_every[w])
+        return;
+    if (app->margin_n[w] == RL_MARGIN_MAX) {
+        int k = 0;
+        for (int i = 0; i < RL_MARGIN_MAX; i += 2, k++) {
+            app->margin_step[w][k] = app->margin_step[w][i];
+            app->margin_val[w][k] = app->margin_val[w][i];
+        }
+        app->margin_n[w] = k;
+        app->margin_every[w] *= 2;
+    }
+    int n = app->margin_n[w]++;
+    app->margin_step[w][n] = (double)(app->step_offset[w] + step);
+    app->margin_val[w][n] = rl_metrics_margin(rl_app_net(app, w), &tr->train);
+    app->margin_last[w] = step;
+}
+
 void rl_app_update(struct rl_app *app)
 {
     for (int w = 0; w < RL_NETS; w++) {
         update_shown(app, w);
+        update_margin(app, w);
         update_trails(app, w);
         update_axes(app, w);
         update_grid(app, w);

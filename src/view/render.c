@@ -1371,7 +1371,10 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
     /* the loss the nets train with (the rich net's when they differ) */
     enum rl_loss loss = app->tr->net[RL_RICH].opts.loss;
     const char *ctitle = curve_titles[which];
-    if (which == CURVE_LOSS && loss == RL_LOSS_LOGISTIC)
+    bool same_loss = loss == app->tr->net[RL_LAZY].opts.loss;
+    if (which == CURVE_LOSS && !same_loss)
+        ctitle = "training loss (each net's own, log)";
+    else if (which == CURVE_LOSS && loss == RL_LOSS_LOGISTIC)
         ctitle = "training loss (logistic, log)";
     else if (which == CURVE_LOSS && loss == RL_LOSS_EXP)
         ctitle = "training loss (exponential, log)";
@@ -1434,7 +1437,9 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
     static const char *const ynames[] = {"↑ MSE (log)", "↑ rel. ΔW1 (log)",
                                          "↑ rel. ΔW2 (log)"};
     const char *yname = ynames[which];
-    if (which == CURVE_LOSS && loss == RL_LOSS_LOGISTIC)
+    if (which == CURVE_LOSS && !same_loss)
+        yname = "↑ loss (log)";
+    else if (which == CURVE_LOSS && loss == RL_LOSS_LOGISTIC)
         yname = "↑ logistic loss (log)";
     else if (which == CURVE_LOSS && loss == RL_LOSS_EXP)
         yname = "↑ exp. loss (log)";
@@ -1467,6 +1472,64 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
     rl_layout_plot(c, data.x, data.y, data.w, data.h);
     draw_curve_overlays(r, c, app, which, &ax, &ay);
     draw_curve_nets(r, c, app, which, &ax, &ay);
+    rl_layout_end_plot(c);
+    rl_canvas_unclip(c);
+}
+
+/* The normalised margin min_k s_k f(x_k) / ||theta||^2 of the nets that
+ * train with a logistic or exponential loss (Lyu & Li 2020; Chizat & Bach
+ * 2020): the quantity those losses drive up. Linear y, the session's step
+ * on x as the other curves. */
+static void draw_margin(struct rl_render *r, struct rl_canvas *c,
+                        const struct rl_app *app, struct box b)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    char title[160];
+    fit_words(&r->title, "normalised margin  min yᵢf(xᵢ)/‖θ‖²", b.w - 16 * s,
+              title, sizeof(title));
+    struct box in = panel(r, c, b, title, th->text, true);
+    nets_legend_in_title(r, c, b, title);
+    double lo = INFINITY, hi = -INFINITY;
+    for (int w = 0; w < RL_NETS; w++)
+        for (int i = 0; i < app->margin_n[w]; i++)
+            if (isfinite(app->margin_val[w][i])) {
+                lo = fmin(lo, app->margin_val[w][i]);
+                hi = fmax(hi, app->margin_val[w][i]);
+            }
+    if (!(hi >= lo)) {
+        lo = -1.0;
+        hi = 1.0;
+    }
+    double pad = 0.08 * (hi - lo) + 1e-12 * fmax(fabs(lo), fabs(hi)) + 1e-30;
+    long maxstep = rl_app_step(app);
+    double xmax = maxstep < 10 ? 10 : maxstep * 1.02;
+    struct rl_axis ax, ay;
+    rl_axis_set(&ax, app->log_x ? 1.0 : 0.0, xmax, app->log_x, in.x,
+                in.x + in.w);
+    rl_axis_set(&ay, lo - pad, hi + pad, false, in.y + in.h, in.y);
+    axes_draw(r, c, in, &ax, &ay, in.w > 300 * s ? 6 : 4, 4,
+              app->log_x ? "step (log)" : "step", "margin (rises: implicit bias)");
+    rl_canvas_clip(c, in.x, in.y, in.w, in.h);
+    rl_layout_plot(c, in.x, in.y, in.w, in.h);
+    float y0 = rl_axis_map(&ay, 0.0);
+    if (y0 > in.y && y0 < in.y + in.h)
+        rl_canvas_line(c, in.x, y0, in.x + in.w, y0, 1.0f, 0xFFD6D3CAu);
+    for (int w = 0; w < RL_NETS; w++) {
+        int n = 0;
+        for (int i = 0; i < app->margin_n[w] && n < r->xy_cap; i++) {
+            double x = app->margin_step[w][i], v = app->margin_val[w][i];
+            if (!isfinite(v) || (app->log_x && x < 1.0))
+                continue;
+            r->xy[2 * n] = rl_axis_map(&ax, x);
+            r->xy[2 * n + 1] = rl_axis_map(&ay, v);
+            n++;
+        }
+        if (n > 1) {
+            stroke(c, r->xy, n, 2.0f * s, th->net[w], false, s);
+            rl_view_rec_polyline(c, r->xy, n);
+        }
+    }
     rl_layout_end_plot(c);
     rl_canvas_unclip(c);
 }
@@ -1799,9 +1862,15 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
     if (curves_h > 30) {
         int npan = app->extra_panel ? 4 : 3;
         float pw = (W - 2 * m - gap * (npan - 1)) / npan;
+        /* under a margin loss the third plot is the margin */
+        bool margin = rl_app_has_margin(app, RL_RICH) ||
+                      rl_app_has_margin(app, RL_LAZY);
         for (int k = 0; k < 3; k++) {
             struct box b = {m + k * (pw + gap), cy, pw, curves_h};
-            draw_curves(r, c, app, k, b);
+            if (k == 2 && margin)
+                draw_margin(r, c, app, b);
+            else
+                draw_curves(r, c, app, k, b);
         }
         if (app->extra_panel) {
             struct box b = {m + 3 * (pw + gap), cy, pw, curves_h};

@@ -540,6 +540,39 @@ static void test_width_keys(void)
     rl_app_destroy(&app);
 }
 
+/* Under the logistic loss the app samples each net's normalised margin
+ * (the curve that replaces rel. change of W2), thinning when full; under
+ * the MSE it keeps none. */
+static void test_margin_samples(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 3);
+    CHECK(app.margin_n[RL_RICH] == 0 && !rl_app_has_margin(&app, RL_RICH));
+    rl_app_destroy(&app);
+
+    struct rl_config cfg = small_config();
+    for (int w = 0; w < RL_NETS; w++)
+        cfg.model[w].loss = RL_LOSS_LOGISTIC;
+    char err[256];
+    CHECK(rl_app_init(&app, &cfg, err, sizeof(err)));
+    app.steps_per_frame = 5;
+    idle(&app, RL_MARGIN_MAX + 10);
+    for (int w = 0; w < RL_NETS; w++) {
+        CHECK(rl_app_has_margin(&app, w));
+        CHECK(app.margin_n[w] > RL_MARGIN_MAX / 2 - 2 &&
+              app.margin_n[w] <= RL_MARGIN_MAX);
+        CHECK(app.margin_every[w] == 2); /* thinned once */
+        int n = app.margin_n[w];
+        CHECK(app.margin_step[w][n - 1] > app.margin_step[w][0]);
+        CHECK(isfinite(app.margin_val[w][n - 1]));
+    }
+    /* blobs are separable: the lazy net's margin has grown */
+    int n = app.margin_n[RL_LAZY];
+    CHECK(app.margin_val[RL_LAZY][n - 1] > app.margin_val[RL_LAZY][0]);
+    rl_app_destroy(&app);
+}
+
 /* A dataset the activation cannot represent without bias is named once,
  * with its fix, and the fix clears it. */
 static void test_learnability_message(void)
@@ -827,5 +860,6 @@ int main(void)
     test_delta_and_unit_view_keys();
     test_learnability_message();
     test_width_keys();
+    test_margin_samples();
     return check_summary("app");
 }

@@ -417,6 +417,9 @@ static void test_gallery(void)
         .act_at = {{40, RL_ACTION_WIDTH_DOWN}, {41, RL_ACTION_WIDTH_DOWN},
                    {90, RL_ACTION_WIDTH_UP}, {91, RL_ACTION_DELTA}},
         .nact = 4);
+    ADD(.name = "51_margin_linear_exp", .w = 1280, .h = 800, .frames = 150,
+        .log_x = true,
+        .model = {{.loss = RL_LOSS_EXP}, {.loss = RL_LOSS_LOGISTIC}});
 #undef ADD
     CHECK(n >= 25);
     mkdir(GALLERY, 0755);
