@@ -54,6 +54,7 @@ bool rl_render_init(struct rl_render *r, char *err, size_t errlen)
                            : rl_color_mix(0xFFFFFFFFu, 0xFF7CCFB0u, t);
         r->heat_lut[i] = c;
         r->div_lut[i] = rl_colormap_diverging(-1.0 + 2.0 * i / 255.0);
+        r->unit_lut[i] = rl_color_mix(r->div_lut[i], 0xFF606060u, 0.3);
     }
     r->xy_cap = 2048;
     r->xy = malloc(sizeof(float) * 2 * r->xy_cap);
@@ -272,8 +273,8 @@ static bool draw_units_legend(struct rl_render *r, struct rl_canvas *c,
     return true;
 }
 
-/* A unit's colour in the imbalance mode: delta_j / dmax on the diverging
- * map (grey when not finite). */
+/* A unit's colour in the imbalance mode: delta_j / dmax on the darker
+ * diverging map (grey when not finite). */
 static uint32_t unit_delta_color(const struct rl_render *r,
                                  const struct rl_net *net, int i, double dmax)
 {
@@ -281,7 +282,7 @@ static uint32_t unit_delta_color(const struct rl_render *r,
     if (!isfinite(d))
         return 0xFFB0B0B0u;
     int k = (int)lround((d + 1.0) * 127.5);
-    return r->div_lut[k < 0 ? 0 : k > 255 ? 255 : k];
+    return r->unit_lut[k < 0 ? 0 : k > 255 ? 255 : k];
 }
 
 /* A vertical colour bar at (x, y), bw x h: the values lo (bottom) to hi
@@ -378,7 +379,7 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
         float by = in.y + 1.5f * r->small.height + 4 * s;
         const char *const lab[3] = {dlab[0], dlab[1], dlab[2]};
         draw_value_bar(r, c, in.x + side + 6 * s, by, bar_w,
-                       side - (by - in.y), r->div_lut, -1.0f, 1.0f, -1.0,
+                       side - (by - in.y), r->unit_lut, -1.0f, 1.0f, -1.0,
                        1.0, lab, false);
         rl_canvas_text(c, &r->small, in.x + side + 6 * s, in.y, "δᵢ",
                        th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_TOP);
@@ -420,9 +421,9 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
         rl_app_unit_pos(app, w, i, &ux, &uy);
         float x = rl_axis_map(&area->ax, ux);
         float y = rl_axis_map(&area->ay, uy);
-        if (app->delta_colour) /* a rim keeps the pale (delta ~ 0) seen */
-            rl_canvas_marker(c, x, y, pr + 0.6f * s,
-                             unit_delta_color(r, net, i, dmax), 0x90505050u);
+        if (app->delta_colour)
+            rl_canvas_circle(c, x, y, pr + 0.4f * s,
+                             unit_delta_color(r, net, i, dmax));
         else
             rl_canvas_circle(c, x, y, pr, th->net_soft[w]);
         rl_view_rec_point(c, x, y);
@@ -511,8 +512,8 @@ static void draw_hid_out(struct rl_render *r, struct rl_canvas *c,
         float x = rl_axis_map(&area->ax, i);
         float y = rl_axis_map(&area->ay, net->w2[i]);
         if (app->delta_colour)
-            rl_canvas_marker(c, x, y, pr + 0.6f * s,
-                             unit_delta_color(r, net, i, dmax), 0x90505050u);
+            rl_canvas_circle(c, x, y, pr + 0.4f * s,
+                             unit_delta_color(r, net, i, dmax));
         else
             rl_canvas_circle(c, x, y, pr, th->net_soft[w]);
         rl_view_rec_point(c, x, y);
