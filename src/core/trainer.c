@@ -16,12 +16,23 @@ static bool build_data(struct rl_trainer *tr, char *err, size_t errlen)
     const struct rl_config *cfg = &tr->cfg;
     struct rl_data all = {0};
     if (cfg->data_path) {
-        if (!rl_data_load_csv(&all, cfg->data_path, err, errlen))
+        if (!rl_data_load_csv_as(&all, cfg->data_path,
+                                 rl_config_regression(cfg) ? RL_CSV_REAL
+                                                           : RL_CSV_LABELS,
+                                 err, errlen))
             return false;
-    } else if (!rl_data_generate(&all, cfg->dataset, cfg->samples,
-                                 rl_config_noise(cfg), cfg->seed)) {
+    } else if (!rl_data_generate_with(&all, cfg->dataset, cfg->samples,
+                                      rl_config_noise(cfg), cfg->seed,
+                                      &cfg->teacher)) {
         snprintf(err, errlen, "out of memory generating %d samples",
                  cfg->samples);
+        return false;
+    }
+    if (!rl_config_regression(cfg) && cfg->labels == RL_LABELS_PM1 &&
+        !rl_data_labels_pm1(&all)) {
+        /* the classification sets and a checked CSV hold 0/1 only */
+        snprintf(err, errlen, "--labels pm1: the labels are not all 0 or 1");
+        rl_data_destroy(&all);
         return false;
     }
 
@@ -63,14 +74,8 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
     if (!cfg->data_path && !rl_memory_check(cfg->hidden, cfg->samples, err,
                                             errlen))
         goto fail;
-    for (int w = 0; w < RL_NETS; w++) {
-        char why[200];
-        if (!rl_net_opts_check(&cfg->model[w], cfg->hidden, why,
-                               sizeof(why))) {
-            snprintf(err, errlen, "%s net: %s", rl_net_label(w), why);
-            goto fail;
-        }
-    }
+    if (!rl_config_check(cfg, err, errlen))
+        goto fail;
     if (!build_data(tr, err, errlen))
         goto fail;
     if (!rl_memory_check(cfg->hidden, tr->train.n + tr->test.n, err, errlen))
@@ -86,6 +91,10 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
                      2.0 * cfg->hidden * (double)tr->train.n * 4 / 1048576.0);
             goto fail;
         }
+        /* a second thread inside the step: same bits, so a failure to
+         * start it only costs speed */
+        if (cfg->threads > 1)
+            rl_net_set_threads(&tr->net[w], cfg->threads);
     }
     rl_trainer_restart(tr);
     return true;
@@ -141,7 +150,7 @@ void rl_trainer_reset_net(struct rl_trainer *tr, int which)
     rl_rng_seed(&rng, tr->cfg.seed, net_stream[which]);
     /* the mini-batch order: its own seed per net, derived from the run's
      * seed unless the options give one */
-    struct rl_net_opts o = tr->cfg.model[which];
+    struct rl_net_opts o = rl_config_net_opts(&tr->cfg, which);
     if (!o.shuffle_seed)
         o.shuffle_seed = rl_mix64(tr->cfg.seed ^ rl_mix64(net_stream[which]));
     rl_net_reset_opts(&tr->net[which], tr->cfg.act, tr->cfg.net[which].init,

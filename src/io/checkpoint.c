@@ -65,6 +65,12 @@ bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
     c.hidden = tr->net[RL_RICH].h;
     c.out_init = rl_config_out_init(&tr->cfg);
     c.noise = rl_config_noise(&tr->cfg);
+    /* a target imbalance is saved as the layer ratio it chose */
+    for (int w = 0; w < RL_NETS; w++) {
+        c.net[w].model.layer_ratio =
+            rl_config_net_opts(&tr->cfg, w).layer_ratio;
+        c.net[w].imbalance = NAN;
+    }
     struct rl_outfile of;
     if (!rl_outfile_open(&of, dir, settings_name, err, errlen))
         return false;
@@ -134,6 +140,19 @@ static bool optional_key(const char *key)
                                            "frames_every", "width", "height"};
     for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
         if (!strcmp(key, optional[i]))
+            return true;
+    /* the model, target and teacher options came later: a checkpoint
+     * without them holds the seed's nets (their defaults) */
+    static const char *const later[] = {
+        "labels", "task", "teacher_units", "teacher_inputs",
+        "teacher_directions", "teacher_signs", "bias", "bias_init", "alpha",
+        "symmetric", "layer_ratio", "param", "loss", "optimizer", "momentum",
+        "nesterov", "batch_size"};
+    const char *k = key;
+    if (!strncmp(k, "rich_", 5) || !strncmp(k, "lazy_", 5))
+        k += 5;
+    for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++)
+        if (!strcmp(k, later[i]))
             return true;
     return false;
 }
