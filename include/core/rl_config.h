@@ -95,7 +95,8 @@ bool rl_config_regression(const struct rl_config *cfg);
  * with the targets the task and labels say (real, -1/+1 or 0/1) and the
  * layer ratio that the target imbalance asks for, when one is given
  * (rl_net_ratio_for_imbalance with s1 = init, s2 = out-init, the bias
- * scale when bias is on). */
+ * scale when bias is on), and a shuffle seed derived from cfg->seed and
+ * the net's stream unless the options hold one. */
 struct rl_net_opts rl_config_net_opts(const struct rl_config *cfg,
                                       int which);
 

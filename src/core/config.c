@@ -86,6 +86,12 @@ struct rl_net_opts rl_config_net_opts(const struct rl_config *cfg,
     o.targets = rl_config_regression(cfg) ? RL_TARGETS_REAL
                 : cfg->labels == RL_LABELS_PM1 ? RL_TARGETS_PM1
                                                : RL_TARGETS_01;
+    /* the mini-batch order: its own seed per net, derived from the run's
+     * seed unless the options give one */
+    if (!o.shuffle_seed) {
+        uint64_t stream = which == RL_RICH ? RL_STREAM_RICH : RL_STREAM_LAZY;
+        o.shuffle_seed = rl_mix64(cfg->seed ^ rl_mix64(stream));
+    }
     if (isfinite(n->imbalance))
         o.layer_ratio = rl_net_ratio_for_imbalance(
             n->init, rl_config_out_init(cfg), o.bias ? o.bias_init : 0.0,

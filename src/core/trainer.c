@@ -148,11 +148,7 @@ void rl_trainer_reset_net(struct rl_trainer *tr, int which)
     assert(which >= 0 && which < RL_NETS);
     struct rl_rng rng;
     rl_rng_seed(&rng, tr->cfg.seed, net_stream[which]);
-    /* the mini-batch order: its own seed per net, derived from the run's
-     * seed unless the options give one */
     struct rl_net_opts o = rl_config_net_opts(&tr->cfg, which);
-    if (!o.shuffle_seed)
-        o.shuffle_seed = rl_mix64(tr->cfg.seed ^ rl_mix64(net_stream[which]));
     rl_net_reset_opts(&tr->net[which], tr->cfg.act, tr->cfg.net[which].init,
                       rl_config_out_init(&tr->cfg), &o, &rng);
     tr->step[which] = 0;
