@@ -72,7 +72,12 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
     /* refuse sizes that would not fit before allocating them (overcommit
      * would let the allocations succeed and the process be killed later);
      * a CSV's size is known once it is read */
-    bool linear = cfg->act == RL_ACT_LINEAR; /* no (n, h) scratch used */
+    /* a linear net on the fast path (full batch, mse) uses no (n, h)
+     * scratch; other losses and mini-batches take the general path */
+    bool linear = cfg->act == RL_ACT_LINEAR;
+    for (int w = 0; w < RL_NETS; w++)
+        linear &= cfg->net[w].model.loss == RL_LOSS_MSE &&
+                  cfg->net[w].model.batch_size == 0;
     if (!cfg->data_path &&
         !rl_memory_check_run(cfg->hidden, cfg->samples, linear, 0.0, err,
                              errlen))

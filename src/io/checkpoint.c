@@ -153,7 +153,8 @@ bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
     fprintf(f, "rich_step=%ld\n", tr->step[RL_RICH]);
     fprintf(f, "lazy_step=%ld\n", tr->step[RL_LAZY]);
     for (int w = 0; w < RL_NETS; w++)
-        if (rl_checkpoint_has_opt_step(&tr->net[w].opts))
+        if (rl_checkpoint_has_opt_step(&tr->net[w].opts) ||
+            tr->net[w].opt_step > 0)
             fprintf(f, "%s_opt_step=%ld\n", rl_net_label(w),
                     tr->net[w].opt_step);
     return rl_outfile_commit(&of, err, errlen);
