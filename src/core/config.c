@@ -8,11 +8,15 @@
 const struct rl_config rl_config_default = {
     .hidden = 500,
     .act = RL_ACT_LINEAR,
+    /* biases, when on, start at the scale of the net's own W1 (as a
+     * weight on a constant input 1 would) */
     .net = {[RL_RICH] = {.init = 0.001,
-                         .model = {.alpha = 1.0, .layer_ratio = 1.0},
+                         .model = {.alpha = 1.0, .layer_ratio = 1.0,
+                                   .bias_init = 0.001},
                          .imbalance = NAN},
             [RL_LAZY] = {.init = 0.25,
-                         .model = {.alpha = 1.0, .layer_ratio = 1.0},
+                         .model = {.alpha = 1.0, .layer_ratio = 1.0,
+                                   .bias_init = 0.25},
                          .imbalance = NAN}},
     .out_init = 0.0, /* 1/H */
     .lr = 2e-3,
