@@ -7,8 +7,16 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const uint64_t net_stream[RL_NETS] = {RL_STREAM_RICH, RL_STREAM_LAZY};
+
+/* Cores online (at least 1): a second thread on one core only waits. */
+static long online_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? n : 1;
+}
 
 /* Build train/test from cfg into tr (data only). */
 static bool build_data(struct rl_trainer *tr, char *err, size_t errlen)
@@ -103,7 +111,7 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
         }
         /* a second thread inside the step: same bits, so a failure to
          * start it only costs speed */
-        if (cfg->threads > 1)
+        if (cfg->threads > 1 && online_cores() > 1)
             rl_net_set_threads(&tr->net[w], cfg->threads);
     }
     rl_trainer_restart(tr);

@@ -206,7 +206,11 @@ bool rl_exp_run_one(const struct rl_exp *e, const struct rl_exp_data *d,
         train = &own;
     }
     struct rl_net net;
-    int max_n = e->cfg.act == RL_ACT_LINEAR ? 0 : train->n;
+    /* a net from a checkpoint may carry options that take the general
+     * path (bias, loss, batch), which needs the scratch even when linear */
+    int max_n = e->cfg.act == RL_ACT_LINEAR && cell->from_net < 0
+                    ? 0
+                    : train->n;
     if (!rl_net_init(&net, e->cfg.hidden, max_n)) {
         rl_data_destroy(&own);
         return false;
