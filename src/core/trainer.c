@@ -204,7 +204,10 @@ bool rl_trainer_set_dataset(struct rl_trainer *tr, enum rl_dataset kind,
     tr->cfg.data_path = NULL;
     if (old.data_path || old.dataset != kind)
         tr->cfg.noise = -1.0; /* the new dataset's own default noise */
-    if (!build_data(tr, err, errlen)) {
+    /* a regression set refuses what needs classes (logistic loss, -1/+1
+     * labels): the old data stays */
+    if (!rl_config_check(&tr->cfg, err, errlen) ||
+        !build_data(tr, err, errlen)) {
         tr->cfg = old;
         return false;
     }

@@ -353,8 +353,45 @@ static void test_imbalance_sets_ratio(void)
     rl_trainer_destroy(&tr);
 }
 
+/* Switching to a regression set keeps the old data when a net's loss
+ * needs classes, and works otherwise. */
+static void test_set_dataset_checks_options(void)
+{
+    struct rl_config cfg = rl_config_default;
+    cfg.hidden = 8;
+    cfg.net[RL_LAZY].model.loss = RL_LOSS_LOGISTIC;
+    struct rl_trainer tr;
+    char err[512];
+    CHECK(rl_trainer_init(&tr, &cfg, 16, err, sizeof(err)));
+    CHECK(!rl_trainer_set_dataset(&tr, RL_DATASET_WAVE, err, sizeof(err)));
+    CHECK_CONTAINS(err, "--lazy-loss");
+    CHECK(tr.cfg.dataset == RL_DATASET_BLOBS);
+    CHECK(tr.net[RL_LAZY].opts.targets == RL_TARGETS_01);
+    tr.cfg.net[RL_LAZY].model.loss = RL_LOSS_MSE;
+    CHECK(rl_trainer_set_dataset(&tr, RL_DATASET_WAVE, err, sizeof(err)));
+    CHECK(tr.net[RL_LAZY].opts.targets == RL_TARGETS_REAL);
+    rl_trainer_destroy(&tr);
+}
+
+/* A plain flag of a per-net row sets both nets. */
+static void test_plain_flag_sets_both(void)
+{
+    CHECK(run("--steps", "1", "--hidden", "8", "--bias", "--symmetric",
+              "--quiet", "--checkpoint", SCRATCH "/both", "--out",
+              SCRATCH "/both-run", NULL) == 0);
+    struct rl_checkpoint ck;
+    char err[512];
+    CHECK(rl_checkpoint_load(&ck, SCRATCH "/both", err, sizeof(err)));
+    for (int w = 0; w < RL_NETS; w++)
+        CHECK(ck.cfg.net[w].model.bias && ck.cfg.net[w].model.symmetric &&
+              ck.b[w] != NULL);
+    rl_checkpoint_destroy(&ck);
+}
+
 int main(void)
 {
+    test_set_dataset_checks_options();
+    test_plain_flag_sets_both();
     test_run_equals_engine();
     test_checkpoint_every_optimizer();
     test_wrong_combinations_name_the_flag();
