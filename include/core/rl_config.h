@@ -41,6 +41,14 @@ struct rl_net_cfg {
                                    rest zero) are the seed's net and GD */
     double imbalance;           /* target mean imbalance delta; NaN: none
                                    (the layer ratio is used instead) */
+    double diagonal_scale;      /* alpha of the diagonal net, u = v = alpha
+                                   at init (rich 0.03, lazy 3) */
+};
+
+/* The model `run` trains (the settings row "model"). */
+enum rl_arch {
+    RL_ARCH_TWO_LAYER,          /* the seed's 2 -> H -> 1 net (rl_net.h) */
+    RL_ARCH_DIAGONAL,           /* the diagonal linear net (rl_diagonal.h) */
 };
 
 struct rl_config {
@@ -53,6 +61,8 @@ struct rl_config {
     double lambda;              /* PyTorch SGD weight_decay (seed: 0) */
     uint64_t seed;              /* every random draw derives from it */
     int threads;                /* threads inside one step (1 or 2) */
+
+    enum rl_arch arch;          /* two-layer (seed) or diagonal */
 
     /* the data */
     enum rl_dataset dataset;    /* built-in generator, unless data_path */
@@ -70,11 +80,22 @@ struct rl_config {
     const char *out_dir;        /* output folder; NULL: timestamped default */
     bool quiet;                 /* no summary or progress on stdout/stderr */
     bool imbalance_columns;     /* metrics.csv: mean and sd of delta_j */
+    bool append;                /* results may go into a non-empty out_dir */
     long frames_every;          /* headless: a PNG frame every K steps (0: none) */
     bool video;                 /* recorded frames also to an MP4 (ffmpeg) */
     int width, height;          /* size of rendered frames (1280 x 800) */
     const char *script_path;    /* scripted key presses "FRAME KEY" */
     const char *checkpoint_dir; /* save a checkpoint here at the end; NULL: none */
+
+    /* the window's view */
+    long steps_per_frame;       /* training steps per frame; 0: the window's
+                                 * default (1: the rich net's escape takes
+                                 * about 10 s at 60 frames/s) */
+    bool paused;                /* the window opens paused */
+    double text_scale;          /* text size factor on top of the size's
+                                 * own scale (1; keys [ and ]) */
+    bool presentation;          /* hide the UI chrome (selection, key hints,
+                                 * fps); headless frames always do */
 };
 
 extern const struct rl_config rl_config_default;

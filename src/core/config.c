@@ -13,11 +13,11 @@ const struct rl_config rl_config_default = {
     .net = {[RL_RICH] = {.init = 0.001,
                          .model = {.alpha = 1.0, .layer_ratio = 1.0,
                                    .bias_init = 0.001},
-                         .imbalance = NAN},
+                         .imbalance = NAN, .diagonal_scale = 0.03},
             [RL_LAZY] = {.init = 0.25,
                          .model = {.alpha = 1.0, .layer_ratio = 1.0,
                                    .bias_init = 0.25},
-                         .imbalance = NAN}},
+                         .imbalance = NAN, .diagonal_scale = 3.0}},
     .out_init = 0.0, /* 1/H */
     .lr = 2e-3,
     .lambda = 0.0,
@@ -39,6 +39,10 @@ const struct rl_config rl_config_default = {
     .height = 800,
     .script_path = NULL,
     .threads = 1,
+    .steps_per_frame = 0,
+    .paused = false,
+    .text_scale = 1.0,
+    .presentation = false,
 };
 
 const char *rl_net_label(int which)

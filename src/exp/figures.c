@@ -20,12 +20,6 @@
 #define C_MUTED 0xFF777777u
 #define C_DIVERGED 0xFFBDBDBDu
 
-/* one colour per curve, distinguishable and printable */
-static const uint32_t palette[] = {
-    0xFF1F77B4u, 0xFFFF7F0Eu, 0xFF2CA02Cu, 0xFFD62728u, 0xFF9467BDu,
-    0xFF8C564Bu, 0xFFE377C2u, 0xFF17BECFu, 0xFFBCBD22u, 0xFF7F7F7Fu,
-};
-#define NPALETTE ((int)(sizeof(palette) / sizeof(palette[0])))
 
 struct fig {
     struct rl_canvas cv;
@@ -143,16 +137,27 @@ static void panel_axes(struct fig *f, const struct panel *p,
                        RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
 }
 
-/* Range of mean +- sd of metric m over cells, positive values only when
- * log. */
-static void value_range(const struct rl_exp *e,
-                        const struct rl_exp_results *res, int m, bool log,
-                        double *lo, double *hi)
+/* A swept value's colour: a sequential ramp of greens (light for the
+ * smallest value, dark for the largest; ColorBrewer's "Greens" end points)
+ * that is neither the rich orange nor the lazy blue, so a λ never reads
+ * as a regime. k of n, in the order of the swept values. */
+static uint32_t sweep_color(int k, int n)
+{
+    double t = n > 1 ? (double)k / (n - 1) : 1.0;
+    return rl_color_mix(0xFF9BD58Fu, 0xFF00441Bu, t);
+}
+
+/* Range of mean +- sd of metric m over cells [c0, c1), positive values
+ * only when log. */
+static void value_range_cells(const struct rl_exp *e,
+                              const struct rl_exp_results *res, int m,
+                              bool log, int c0, int c1, double *lo,
+                              double *hi)
 {
     *lo = INFINITY;
     *hi = -INFINITY;
     const int nlog = rl_exp_nlog(e);
-    for (int c = 0; c < e->ncells; c++) {
+    for (int c = c0; c < c1; c++) {
         for (int k = 0; k < nlog; k++) {
             double mean, sd;
             rl_exp_cell_stats(e, res, c, k, m, &mean, &sd);
@@ -175,13 +180,29 @@ static void value_range(const struct rl_exp *e,
         *hi = 1.0;
     }
     if (log) {
-        *lo = pow(10, floor(log10(*lo) + 1e-9));
-        *hi = pow(10, ceil(log10(*hi) - 1e-9));
+        /* fitted: 5% of the log span beyond the data, not whole decades
+         * (which can leave most of a panel empty) */
+        double a = log10(*lo), b = log10(*hi);
+        if (b - a < 0.3) {
+            double mid = 0.5 * (a + b);
+            a = mid - 0.15;
+            b = mid + 0.15;
+        }
+        double pad = 0.05 * (b - a);
+        *lo = pow(10, a - pad);
+        *hi = pow(10, b + pad);
     } else {
         double pad = 0.05 * (*hi - *lo);
         *lo = *lo - pad < 0 && *lo >= 0 ? 0 : *lo - pad;
         *hi += pad;
     }
+}
+
+static void value_range(const struct rl_exp *e,
+                        const struct rl_exp_results *res, int m, bool log,
+                        double *lo, double *hi)
+{
+    value_range_cells(e, res, m, log, 0, e->ncells, lo, hi);
 }
 
 /* Mean line with a +-1 sd band of cell c's metric m against step. */
@@ -297,6 +318,31 @@ static const char *data_name(const struct rl_config *c)
     return slash ? slash + 1 : c->data_path;
 }
 
+static bool axis_named(const struct rl_exp_axis *ax, const char *name)
+{
+    return ax->row && !strcmp(ax->row->name, name);
+}
+
+/* "H = 500, init 0.001, lr 0.002, λ = 0" without the axes' settings. */
+static void fixed_settings(char *buf, size_t len, const struct rl_exp *e)
+{
+    const struct rl_exp_cell *c0 = &e->cells[0];
+    buf[0] = '\0';
+    size_t l = 0;
+    if (!axis_named(&e->x, "hidden") && !axis_named(&e->y, "hidden"))
+        l += (size_t)snprintf(buf + l, len - l, "H = %d, ", e->cfg.hidden);
+    if (l < len && !axis_named(&e->x, "init") && !axis_named(&e->y, "init"))
+        l += (size_t)snprintf(buf + l, len - l, "%s init %g, ",
+                              rl_net_label(e->net), c0->init);
+    if (l < len && !axis_named(&e->x, "lr") && !axis_named(&e->y, "lr"))
+        l += (size_t)snprintf(buf + l, len - l, "lr %g, ", c0->lr);
+    if (l < len && !axis_named(&e->x, "lambda") &&
+        !axis_named(&e->y, "lambda"))
+        l += (size_t)snprintf(buf + l, len - l, "λ = %g, ", c0->lambda);
+    if (l >= 2 && l < len)
+        buf[l - 2] = '\0';
+}
+
 /* ---- sweep ---- */
 
 static bool draw_sweep(struct fig *f, const struct rl_exp *e,
@@ -307,11 +353,19 @@ static bool draw_sweep(struct fig *f, const struct rl_exp *e,
     char n_text[32] = "";
     if (!c->data_path)
         snprintf(n_text, sizeof(n_text), ", N = %d", c->samples);
-    snprintf(title, sizeof(title),
-             "Weight-decay sweep: %d runs per λ, W1 init std %g, H = %d, "
-             "lr %g, %s%s, %s", e->runs, e->cells[0].init, c->hidden,
-             e->cells[0].lr, data_name(c), n_text,
-             rl_activation_name(c->act));
+    if (!rl_exp_axes_custom(e)) {
+        snprintf(title, sizeof(title),
+                 "Weight-decay sweep: %d runs per λ, W1 init std %g, H = %d, "
+                 "lr %g, %s%s, %s", e->runs, e->cells[0].init, c->hidden,
+                 e->cells[0].lr, data_name(c), n_text,
+                 rl_activation_name(c->act));
+    } else {
+        char fixed[160];
+        fixed_settings(fixed, sizeof(fixed), e);
+        snprintf(title, sizeof(title), "Sweep of %s: %d runs per value, %s, "
+                 "%s%s, %s", e->x.row->name, e->runs, fixed, data_name(c),
+                 n_text, rl_activation_name(c->act));
+    }
     rl_canvas_text(&f->cv, &f->title, 40, 18, title, C_INK,
                    RL_ALIGN_LEFT | RL_ALIGN_TOP);
     rl_canvas_text(&f->cv, &f->tick, 40, 50,
@@ -339,20 +393,24 @@ static bool draw_sweep(struct fig *f, const struct rl_exp *e,
     for (int i = 0; i < 3; i++)
         for (int cell = 0; cell < n; cell++)
             draw_band_curve(f, &panels[i], e, res, cell, metrics[i],
-                            palette[cell % NPALETTE], false);
+                            sweep_color(cell, n), false);
 
     char labels[RL_EXP_MAX_LIST][64];
     uint32_t colors[RL_EXP_MAX_LIST];
     int nl = n < RL_EXP_MAX_LIST ? n : RL_EXP_MAX_LIST;
     for (int cell = 0; cell < nl; cell++) {
         int nd = rl_exp_cell_diverged(e, res, cell);
+        struct rl_exp_axis ax;
+        rl_exp_axis_of(e, 0, &ax);
+        const char *name = axis_named(&ax, "lambda") ? "λ" : ax.row->name;
+        double v = rl_exp_cell_value(e, cell, 0);
         if (nd)
             snprintf(labels[cell], sizeof(labels[cell]),
-                     "λ = %g (%d diverged)", e->cells[cell].lambda, nd);
+                     "%s = %g (%d diverged)", name, v, nd);
         else
-            snprintf(labels[cell], sizeof(labels[cell]), "λ = %g",
-                     e->cells[cell].lambda);
-        colors[cell] = palette[cell % NPALETTE];
+            snprintf(labels[cell], sizeof(labels[cell]), "%s = %g", name,
+                     v);
+        colors[cell] = sweep_color(cell, n);
     }
     draw_legend(f, &panels[0], labels, colors, NULL, nl, NULL, false);
     return true;
@@ -385,6 +443,140 @@ static double color_t(double v, double lo, double hi, bool logc)
     if (logc)
         return v > 0 ? (log10(v) - log10(lo)) / (log10(hi) - log10(lo)) : 0.0;
     return (v - lo) / (hi - lo);
+}
+
+/* Are the n values positive, increasing and evenly spaced in log (one
+ * value: positive)? Then the axis is drawn as a log axis with the cells
+ * centred on their values. */
+static bool geometric(const double *v, int n)
+{
+    if (n < 1 || !(v[0] > 0))
+        return false;
+    if (n == 1)
+        return true;
+    double step = log(v[1] / v[0]);
+    if (!(step > 0))
+        return false;
+    for (int i = 1; i < n; i++)
+        if (!(v[i] > 0) || fabs(log(v[i] / v[i - 1]) - step) > 1e-6 * step)
+            return false;
+    return true;
+}
+
+/* A cell's value as a tick label: whole numbers below a million in full
+ * ("1000" units, not "1e+03"), others as rl_format_num writes them. */
+static void value_label(char *buf, size_t len, double v)
+{
+    if (v == floor(v) && fabs(v) < 1e6)
+        snprintf(buf, len, "%.0f", v);
+    else
+        rl_format_num(buf, len, v, 3);
+}
+
+/* The title of a phase axis: the setting's name and unit ("hidden
+ * [units]"), ", log scale" on a log axis; the built-in axes keep their
+ * words. */
+static void axis_title(char *buf, size_t len, const struct rl_exp_axis *ax,
+                       bool logx)
+{
+    if (axis_named(ax, "init")) {
+        snprintf(buf, len, "init scale: std dev of W1%s",
+                 logx ? " (log)" : "");
+    } else if (axis_named(ax, "lr") && !logx) {
+        snprintf(buf, len, "learning rate");
+    } else if (axis_named(ax, "lambda") && !logx) {
+        snprintf(buf, len, "weight decay λ");
+    } else {
+        const char *unit = ax->row->unit;
+        snprintf(buf, len, "%s%s%s%s%s", ax->row->name,
+                 unit && unit[0] ? " [" : "", unit && unit[0] ? unit : "",
+                 unit && unit[0] ? "]" : "", logx ? ", log scale" : "");
+    }
+}
+
+/* The rich/lazy boundary of the phase diagram: the contour where the
+ * final relative change of W1 crosses RL_RICH_THRESHOLD (W1 moved as far
+ * from its init as the init's own size: feature learning above, kernel
+ * regime below; docs/theory.md), by marching squares over the cell
+ * centres in log10 of the value, a white line with a dark edge. Diverged
+ * cells break it. */
+#define RL_RICH_THRESHOLD 1.0
+
+/* log10 of cell c's final mean of rel_w1; NaN when diverged or not
+ * positive */
+static double cell_log(const struct rl_exp *e,
+                       const struct rl_exp_results *res, int c, int last)
+{
+    double mean, sd;
+    rl_exp_cell_stats(e, res, c, last, RL_EXP_REL_W1, &mean, &sd);
+    if (rl_exp_cell_diverged(e, res, c) > 0 || !isfinite(mean) ||
+        !(mean > 0))
+        return NAN;
+    return log10(mean);
+}
+
+static void draw_threshold_contour(struct fig *f, const struct rl_exp *e,
+                                   const struct rl_exp_results *res,
+                                   float x0, float y0, float w, float h)
+{
+    const int nx = e->nx, ny = e->ny, last = rl_exp_nlog(e) - 1;
+    if (nx < 2)
+        return;
+    float cw = w / nx, ch = h / ny;
+    const double level = log10(RL_RICH_THRESHOLD);
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t col = pass == 0 ? C_INK : 0xFFFFFFFFu;
+        float lw = pass == 0 ? 5.0f : 2.5f;
+        if (ny == 1) { /* one row: a vertical mark at each crossing */
+            for (int xi = 0; xi + 1 < nx; xi++) {
+                double a = cell_log(e, res, xi, last);
+                double b = cell_log(e, res, xi + 1, last);
+                if (!isfinite(a) || !isfinite(b) || (a > level) == (b > level))
+                    continue;
+                float px = x0 + (xi + 0.5f + (float)((level - a) / (b - a))) *
+                                    cw;
+                rl_canvas_line(&f->cv, px, y0, px, y0 + h, lw, col);
+            }
+            continue;
+        }
+        /* marching squares over the cell centres; corner k of a square:
+         * 0 (xi, yi), 1 (xi+1, yi), 2 (xi+1, yi+1), 3 (xi, yi+1) */
+        for (int yi = 0; yi + 1 < ny; yi++)
+            for (int xi = 0; xi + 1 < nx; xi++) {
+                const int cx[4] = {0, 1, 1, 0}, cy[4] = {0, 0, 1, 1};
+                double v[4];
+                bool ok = true;
+                for (int k = 0; k < 4; k++) {
+                    v[k] = cell_log(e, res, (yi + cy[k]) * nx + xi + cx[k],
+                                    last);
+                    ok &= isfinite(v[k]) != 0;
+                }
+                if (!ok)
+                    continue;
+                float px[4], py[4];
+                int n = 0;
+                for (int k = 0; k < 4; k++) {
+                    int a = k, b = (k + 1) % 4;
+                    if ((v[a] > level) == (v[b] > level))
+                        continue;
+                    float t = (float)((level - v[a]) / (v[b] - v[a]));
+                    float gx = xi + cx[a] + t * (cx[b] - cx[a]);
+                    float gy = yi + cy[a] + t * (cy[b] - cy[a]);
+                    px[n] = x0 + (gx + 0.5f) * cw;
+                    py[n] = y0 + h - (gy + 0.5f) * ch;
+                    n++;
+                }
+                if (n == 2) {
+                    rl_canvas_line(&f->cv, px[0], py[0], px[1], py[1], lw,
+                                   col);
+                } else if (n == 4) {
+                    rl_canvas_line(&f->cv, px[0], py[0], px[1], py[1], lw,
+                                   col);
+                    rl_canvas_line(&f->cv, px[2], py[2], px[3], py[3], lw,
+                                   col);
+                }
+            }
+    }
 }
 
 /* Draw one heatmap of metric m per cell: colour log10(value), or value
@@ -424,12 +616,35 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
     if (hi <= lo)
         hi = lo * 10;
 
-    /* x: init scales, log; cells centred on their values */
-    double s0 = e->cells[0].init, s1 = e->cells[nx - 1].init;
-    double half = nx > 1 ? 0.5 * log10(s1 / s0) / (nx - 1) : 0.5;
+    /* x: a log axis when the values are log-spaced (the built-in init
+     * scales are), cells centred on their values; otherwise one column per
+     * value. y: one row per value, or a log axis for log-spaced values of
+     * a setting other than the built-in lambda and lr. */
+    double xv[RL_EXP_MAX_CELLS], yv[RL_EXP_MAX_CELLS];
+    for (int i = 0; i < nx; i++)
+        xv[i] = rl_exp_cell_value(e, i, 0);
+    for (int i = 0; i < ny; i++)
+        yv[i] = rl_exp_cell_value(e, i * nx, 1);
+    struct rl_exp_axis axx, axy;
+    rl_exp_axis_of(e, 0, &axx);
+    rl_exp_axis_of(e, 1, &axy);
+    const bool xlog = geometric(xv, nx);
+    const bool ylog = ny > 1 && geometric(yv, ny) &&
+                      !axis_named(&axy, "lambda") && !axis_named(&axy, "lr");
     struct panel p;
-    panel_set(&p, x0, y0, w, h, s0 / pow(10, half), s1 * pow(10, half), true,
-              0, ny, false);
+    double xlo = 0, xhi = nx, ylo = 0, yhi = ny;
+    if (xlog) {
+        double s0 = xv[0], s1 = xv[nx - 1];
+        double half = nx > 1 ? 0.5 * log10(s1 / s0) / (nx - 1) : 0.5;
+        xlo = s0 / pow(10, half);
+        xhi = s1 * pow(10, half);
+    }
+    if (ylog) {
+        double half = 0.5 * log10(yv[ny - 1] / yv[0]) / (ny - 1);
+        ylo = yv[0] / pow(10, half);
+        yhi = yv[ny - 1] * pow(10, half);
+    }
+    panel_set(&p, x0, y0, w, h, xlo, xhi, xlog, ylo, yhi, ylog);
     float cw = w / nx, ch = h / ny;
     for (int yi = 0; yi < ny; yi++) {
         for (int xi = 0; xi < nx; xi++) {
@@ -447,10 +662,13 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
             }
             rl_canvas_fill_rect(cv, cx, cy, cw + 0.5f, ch + 0.5f, col);
             if (div) {
-                rl_canvas_line(cv, cx + cw * 0.3f, cy + ch * 0.3f,
-                               cx + cw * 0.7f, cy + ch * 0.7f, 1.5f, C_INK);
-                rl_canvas_line(cv, cx + cw * 0.7f, cy + ch * 0.3f,
-                               cx + cw * 0.3f, cy + ch * 0.7f, 1.5f, C_INK);
+                /* a square x, whatever the cell's shape */
+                float d = 0.2f * fminf(cw, ch);
+                float mx = cx + cw * 0.5f, my = cy + ch * 0.5f;
+                rl_canvas_line(cv, mx - d, my - d, mx + d, my + d, 1.5f,
+                               C_INK);
+                rl_canvas_line(cv, mx + d, my - d, mx - d, my + d, 1.5f,
+                               C_INK);
                 continue;
             }
             char num[24];
@@ -464,9 +682,19 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
             }
         }
     }
-    /* x ticks from the log axis; y ticks one per row */
+    /* x ticks from the log axis, or one per column; y ticks one per row,
+     * or from the log axis */
     struct rl_ticks tx;
-    rl_ticks_for(&p.ax, 6, &tx);
+    if (xlog) {
+        rl_ticks_for(&p.ax, 6, &tx);
+    } else {
+        tx.n = nx < RL_TICKS_MAX ? nx : RL_TICKS_MAX;
+        tx.nminor = 0;
+        for (int i = 0; i < tx.n; i++) {
+            tx.v[i] = i + 0.5;
+            value_label(tx.label[i], sizeof(tx.label[i]), xv[i]);
+        }
+    }
     for (int i = 0; i < tx.n; i++) {
         float px = rl_axis_map(&p.ax, tx.v[i]);
         if (!(px >= x0 - 0.5f && px <= x0 + w + 0.5f))
@@ -480,21 +708,41 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
         if (px >= x0 && px <= x0 + w)
             rl_canvas_line(cv, px, y0 + h, px, y0 + h + 3, 1, C_AXIS);
     }
-    for (int yi = 0; yi < ny; yi++) {
-        double v = e->y_is_lr ? e->cells[yi * nx].lr : e->cells[yi * nx].lambda;
-        char lab[32];
-        rl_format_num(lab, sizeof(lab), v, 3);
-        float py = y0 + h - (yi + 0.5f) * ch;
-        rl_canvas_line(cv, x0 - 5, py, x0, py, 1, C_AXIS);
-        rl_canvas_text(cv, &f->tick, x0 - 8, py, lab, C_INK,
-                       RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
+    if (ylog) {
+        struct rl_ticks ty;
+        rl_ticks_for(&p.ay, 6, &ty);
+        for (int i = 0; i < ty.n; i++) {
+            float py = rl_axis_map(&p.ay, ty.v[i]);
+            if (!(py >= y0 - 0.5f && py <= y0 + h + 0.5f))
+                continue;
+            rl_canvas_line(cv, x0 - 5, py, x0, py, 1, C_AXIS);
+            rl_canvas_text(cv, &f->tick, x0 - 8, py, ty.label[i], C_INK,
+                           RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
+        }
+        for (int i = 0; i < ty.nminor; i++) {
+            float py = rl_axis_map(&p.ay, ty.minor[i]);
+            if (py >= y0 && py <= y0 + h)
+                rl_canvas_line(cv, x0 - 3, py, x0, py, 1, C_AXIS);
+        }
+    } else {
+        for (int yi = 0; yi < ny; yi++) {
+            char lab[32];
+            value_label(lab, sizeof(lab), yv[yi]);
+            float py = y0 + h - (yi + 0.5f) * ch;
+            rl_canvas_line(cv, x0 - 5, py, x0, py, 1, C_AXIS);
+            rl_canvas_text(cv, &f->tick, x0 - 8, py, lab, C_INK,
+                           RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
+        }
     }
+    if (m == RL_EXP_REL_W1)
+        draw_threshold_contour(f, e, res, x0, y0, w, h);
     rl_canvas_rect(cv, x0, y0, w, h, 1, C_AXIS);
-    rl_canvas_text(cv, &f->label, x0 + w / 2, y0 + h + 34,
-                   "init scale: std dev of W1 (log)", C_INK,
+    char xt[160], yt[160];
+    axis_title(xt, sizeof(xt), &axx, xlog);
+    axis_title(yt, sizeof(yt), &axy, ylog);
+    rl_canvas_text(cv, &f->label, x0 + w / 2, y0 + h + 34, xt, C_INK,
                    RL_ALIGN_CENTER | RL_ALIGN_TOP);
-    rl_canvas_text_up(cv, &f->label, x0 - 70, y0 + h / 2,
-                      e->y_is_lr ? "learning rate" : "weight decay λ", C_INK);
+    rl_canvas_text_up(cv, &f->label, x0 - 70, y0 + h / 2, yt, C_INK);
     rl_canvas_text(cv, &f->label, x0, y0 - 10, title, C_INK,
                    RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
 
@@ -530,24 +778,33 @@ static bool draw_phase(struct fig *f, const struct rl_exp *e,
 {
     const struct rl_config *c = &e->cfg;
     char title[512];
-    char fixed[64];
-    if (e->y_is_lr)
-        snprintf(fixed, sizeof(fixed), "λ = %g", e->cells[0].lambda);
-    else
-        snprintf(fixed, sizeof(fixed), "lr %g", e->cells[0].lr);
+    char fixed[160];
+    if (!rl_exp_axes_custom(e)) {
+        if (e->y_is_lr)
+            snprintf(fixed, sizeof(fixed), "H = %d, λ = %g", c->hidden,
+                     e->cells[0].lambda);
+        else
+            snprintf(fixed, sizeof(fixed), "H = %d, lr %g", c->hidden,
+                     e->cells[0].lr);
+    } else {
+        /* the settings that are not axes, as the cells share them */
+        fixed_settings(fixed, sizeof(fixed), e);
+    }
     char n_text[32] = "";
-    if (!c->data_path)
+    if (!c->data_path && !axis_named(&e->x, "samples") &&
+        !axis_named(&e->y, "samples"))
         snprintf(n_text, sizeof(n_text), ", N = %d", c->samples);
     snprintf(title, sizeof(title),
-             "Rich vs lazy: %ld steps, H = %d, %s, %s%s, %s, %d run%s per "
-             "cell", c->steps, c->hidden, fixed, data_name(c), n_text,
+             "Rich vs lazy: %ld steps, %s, %s%s, %s, %d run%s per "
+             "cell", c->steps, fixed, data_name(c), n_text,
              rl_activation_name(c->act), e->runs, e->runs == 1 ? "" : "s");
     rl_canvas_text(&f->cv, &f->title, 40, 18, title, C_INK,
                    RL_ALIGN_LEFT | RL_ALIGN_TOP);
     rl_canvas_text(&f->cv, &f->tick, 40, 50,
                    "bright: W1 moves far from its init (rich, feature "
                    "learning); dark: W1 barely moves (lazy, kernel regime); "
-                   "grey ×: diverged",
+                   "white line: ‖W1 − W1(0)‖ = ‖W1(0)‖, the rich/lazy "
+                   "boundary; grey ×: diverged",
                    C_MUTED, RL_ALIGN_LEFT | RL_ALIGN_TOP);
     draw_heatmap(f, e, res, RL_EXP_REL_W1, 110, 110, 640, 470,
                  "Final relative change of W1",
@@ -578,16 +835,19 @@ static bool draw_retrain(struct fig *f, const struct rl_exp *e,
     rl_canvas_text(&f->cv, &f->tick, 40, 50, sub, C_MUTED,
                    RL_ALIGN_LEFT | RL_ALIGN_TOP);
 
-    double lo = INFINITY, hi = -INFINITY;
-    for (int m = 0; m < 2; m++) {
-        double a, b;
-        value_range(e, res, m == 0 ? RL_EXP_LOSS : RL_EXP_LOSS2, true, &a, &b);
-        lo = fmin(lo, a);
-        hi = fmax(hi, b);
-    }
-    const float pw = 600, ph = 470, top = 110, left0 = 110, gap = 150;
+    const float pw = 520, ph = 470, top = 110, left0 = 110, gap = 140;
     double xmax = c->steps > 0 ? (double)c->steps : 1.0;
+    static const uint32_t net_color[RL_NETS] = {0xFFD55E00u, 0xFF0072B2u};
     for (int cell = 0; cell < e->ncells && cell < 2; cell++) {
+        /* each panel's y range fitted to its own two curves */
+        double lo = INFINITY, hi = -INFINITY;
+        for (int m = 0; m < 2; m++) {
+            double a, b;
+            value_range_cells(e, res, m == 0 ? RL_EXP_LOSS : RL_EXP_LOSS2,
+                              true, cell, cell + 1, &a, &b);
+            lo = fmin(lo, a);
+            hi = fmax(hi, b);
+        }
         struct panel p;
         panel_set(&p, left0 + cell * (pw + gap), top, pw, ph, 0, xmax, false,
                   lo, hi, true);
@@ -597,8 +857,6 @@ static bool draw_retrain(struct fig *f, const struct rl_exp *e,
         panel_axes(f, &p, "steps since the checkpoint", "loss (MSE)", pt);
         /* the net's own colour, as in the window (rich orange, lazy
          * blue); the original task's loss dashed in dark grey */
-        static const uint32_t net_color[RL_NETS] = {0xFFD55E00u,
-                                                    0xFF0072B2u};
         uint32_t col_new = net_color[e->cells[cell].from_net == RL_LAZY],
                  col_old = C_AXIS;
         draw_band_curve(f, &p, e, res, cell, RL_EXP_LOSS2, col_old, true);
@@ -613,6 +871,29 @@ static bool draw_retrain(struct fig *f, const struct rl_exp *e,
         draw_legend(f, &p, labels, colors, dashed, 2, nd ? note : NULL,
                     false);
     }
+    /* how far each net's first layer moves while it retrains: the rich
+     * net re-learns its features, the lazy one barely moves */
+    if (e->ncells >= 1) {
+        int n = e->ncells < 2 ? e->ncells : 2;
+        double lo, hi;
+        value_range_cells(e, res, RL_EXP_REL_W1, true, 0, n, &lo, &hi);
+        struct panel p;
+        panel_set(&p, left0 + 2 * (pw + gap), top, pw, ph, 0, xmax, false, lo,
+                  hi, true);
+        panel_axes(f, &p, "steps since the checkpoint",
+                   "‖W1 − W1(0)‖ / ‖W1(0)‖ (0: first init)",
+                   "rel. change of W1 (log)");
+        char labels[2][64];
+        uint32_t colors[2];
+        for (int cell = 0; cell < n; cell++) {
+            uint32_t col = net_color[e->cells[cell].from_net == RL_LAZY];
+            draw_band_curve(f, &p, e, res, cell, RL_EXP_REL_W1, col, false);
+            snprintf(labels[cell], sizeof(labels[cell]), "%s net",
+                     rl_net_label(e->cells[cell].from_net));
+            colors[cell] = col;
+        }
+        draw_legend(f, &p, labels, colors, NULL, n, NULL, true);
+    }
     return true;
 }
 
@@ -621,7 +902,7 @@ bool rl_figure_write(const struct rl_exp *e, const struct rl_exp_results *res,
 {
     struct fig f;
     int w = e->kind == RL_EXP_SWEEP ? 1920 : e->kind == RL_EXP_PHASE ? 1800
-                                                                      : 1560;
+                                                                      : 1990;
     if (!fig_init(&f, w, 680, err, errlen))
         return false;
     switch (e->kind) {

@@ -390,6 +390,9 @@ static void test_plain_flag_sets_both(void)
 
 int main(void)
 {
+    /* run refuses a non-empty output folder: start from none */
+    if (system("rm -rf " SCRATCH) != 0)
+        fprintf(stderr, "could not clear " SCRATCH "\n");
     test_set_dataset_checks_options();
     test_plain_flag_sets_both();
     test_run_equals_engine();
