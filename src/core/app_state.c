@@ -180,7 +180,7 @@ static bool ensure_scratch(struct rl_app *app);
 static bool needs_scratch(const struct rl_config *cfg)
 {
     for (int w = 0; w < RL_NETS; w++)
-        if (cfg->model[w].batch_size > 0 || cfg->model[w].loss != RL_LOSS_MSE)
+        if (cfg->net[w].model.batch_size > 0 || cfg->net[w].model.loss != RL_LOSS_MSE)
             return true;
     return false;
 }
@@ -348,13 +348,13 @@ static bool setup(struct rl_app *app, char *err, size_t errlen)
         set_paused(app, true);
     app->message[0] = '\0';
     /* what the d key returns to on a two-class set */
-    app->class_targets = cfg->model[RL_RICH].targets == RL_TARGETS_PM1
+    app->class_targets = cfg->net[RL_RICH].model.targets == RL_TARGETS_PM1
                              ? RL_TARGETS_PM1
                              : RL_TARGETS_01;
     for (int w = 0; w < RL_NETS; w++)
-        app->class_loss[w] = cfg->model[w].targets == RL_TARGETS_REAL
+        app->class_loss[w] = cfg->net[w].model.targets == RL_TARGETS_REAL
                                  ? RL_LOSS_MSE
-                                 : cfg->model[w].loss;
+                                 : cfg->net[w].model.loss;
     if (needs_scratch(cfg) && !ensure_scratch(app)) {
         snprintf(err, errlen, "out of memory for the mini-batch scratch");
         return false;
@@ -552,17 +552,17 @@ static void apply_dataset(struct rl_app *app)
     bool regression = rl_dataset_is_regression(next);
     struct rl_net_opts old[RL_NETS];
     for (int w = 0; w < RL_NETS; w++) {
-        old[w] = cfg->model[w];
-        cfg->model[w].targets = regression ? RL_TARGETS_REAL
+        old[w] = cfg->net[w].model;
+        cfg->net[w].model.targets = regression ? RL_TARGETS_REAL
                                            : app->class_targets;
         if (regression)
-            cfg->model[w].loss = RL_LOSS_MSE;
+            cfg->net[w].model.loss = RL_LOSS_MSE;
         else if (old[w].targets == RL_TARGETS_REAL)
-            cfg->model[w].loss = app->class_loss[w];
+            cfg->net[w].model.loss = app->class_loss[w];
     }
     if (!rl_trainer_set_dataset(app->tr, next, err, sizeof(err))) {
         for (int w = 0; w < RL_NETS; w++)
-            cfg->model[w] = old[w];
+            cfg->net[w].model = old[w];
         say(app, "dataset change failed: %s", err);
         return;
     }
@@ -659,8 +659,8 @@ static void check_learnable(struct rl_app *app)
     enum rl_learnable v = RL_LEARNABLE_YES;
     for (int w = 0; w < RL_NETS; w++) {
         enum rl_learnable k = rl_learnable_check(
-            cfg->dataset, cfg->act, cfg->model[w].bias,
-            cfg->model[w].targets == RL_TARGETS_PM1, msg, sizeof(msg));
+            cfg->dataset, cfg->act, cfg->net[w].model.bias,
+            cfg->net[w].model.targets == RL_TARGETS_PM1, msg, sizeof(msg));
         if (k != RL_LEARNABLE_YES) {
             if (!bad++)
                 snprintf(first, sizeof(first), "%s", msg);
@@ -707,9 +707,9 @@ static bool ensure_scratch(struct rl_app *app)
 static void apply_bias(struct rl_app *app)
 {
     struct rl_trainer *tr = app->tr;
-    bool on = !tr->cfg.model[RL_RICH].bias;
+    bool on = !tr->cfg.net[RL_RICH].model.bias;
     for (int w = 0; w < RL_NETS; w++)
-        tr->cfg.model[w].bias = on;
+        tr->cfg.net[w].model.bias = on;
     rl_trainer_restart(tr);
     set_paused(app, app->paused);
     on_new_nets(app);
@@ -724,11 +724,11 @@ static void apply_alpha(struct rl_app *app, bool up)
 {
     struct rl_trainer *tr = app->tr;
     int sel = app->selected;
-    double a = tr->cfg.model[sel].alpha > 0 ? tr->cfg.model[sel].alpha : 1.0;
+    double a = tr->cfg.net[sel].model.alpha > 0 ? tr->cfg.net[sel].model.alpha : 1.0;
     a *= up ? 2.0 : 0.5;
     if (a > 1e4 || a < 1e-4)
         return;
-    tr->cfg.model[sel].alpha = a;
+    tr->cfg.net[sel].model.alpha = a;
     reinit_net(app, sel);
     char num[32], label[48];
     fmt_short(num, sizeof(num), a);
@@ -744,7 +744,7 @@ static void set_training(struct rl_app *app, const char *label)
 {
     struct rl_trainer *tr = app->tr;
     for (int w = 0; w < RL_NETS; w++) {
-        rl_net_set_training(&tr->net[w], &tr->cfg.model[w]);
+        rl_net_set_training(&tr->net[w], &tr->cfg.net[w].model);
         app->lr_since[w] = tr->step[w];
     }
     add_marker(app, RL_MARKER_BOTH, label);
@@ -754,14 +754,14 @@ static void set_training(struct rl_app *app, const char *label)
 static void apply_optimizer(struct rl_app *app)
 {
     struct rl_config *cfg = &app->tr->cfg;
-    const struct rl_net_opts *o = &cfg->model[RL_RICH];
+    const struct rl_net_opts *o = &cfg->net[RL_RICH].model;
     int cur = o->optimizer == RL_OPT_ADAM    ? 2
               : o->optimizer == RL_OPT_ADAMW ? 3
               : o->momentum > 0.0            ? 1
                                              : 0;
     int next = (cur + 1) % 4;
     for (int w = 0; w < RL_NETS; w++) {
-        struct rl_net_opts *m = &cfg->model[w];
+        struct rl_net_opts *m = &cfg->net[w].model;
         m->optimizer = next == 2   ? RL_OPT_ADAM
                        : next == 3 ? RL_OPT_ADAMW
                                    : RL_OPT_SGD;
@@ -770,10 +770,10 @@ static void apply_optimizer(struct rl_app *app)
     }
     char label[48];
     snprintf(label, sizeof(label), "opt %s",
-             rl_app_optimizer_name(&cfg->model[RL_RICH]));
+             rl_app_optimizer_name(&cfg->net[RL_RICH].model));
     set_training(app, label);
     say(app, "optimizer %s%s (both nets; weights kept, its state reset)",
-        rl_app_optimizer_name(&cfg->model[RL_RICH]),
+        rl_app_optimizer_name(&cfg->net[RL_RICH].model),
         next == 1 ? " 0.9" : "");
 }
 
@@ -782,7 +782,7 @@ static void apply_batch(struct rl_app *app)
 {
     struct rl_config *cfg = &app->tr->cfg;
     static const int sizes[] = {0, 64, 32, 8};
-    int cur = cfg->model[RL_RICH].batch_size, k = 0;
+    int cur = cfg->net[RL_RICH].model.batch_size, k = 0;
     for (int i = 0; i < 4; i++)
         if (sizes[i] == cur)
             k = i;
@@ -792,7 +792,7 @@ static void apply_batch(struct rl_app *app)
         return;
     }
     for (int w = 0; w < RL_NETS; w++)
-        cfg->model[w].batch_size = b;
+        cfg->net[w].model.batch_size = b;
     char label[48];
     if (b > 0)
         snprintf(label, sizeof(label), "batch %d", b);
@@ -822,7 +822,7 @@ static void apply_width(struct rl_app *app, bool up)
     int h = (int)hl;
     char err[256];
     for (int w = 0; w < RL_NETS; w++)
-        if (!rl_net_opts_check(&cfg->model[w], h, err, sizeof(err))) {
+        if (!rl_net_opts_check(&cfg->net[w].model, h, err, sizeof(err))) {
             say(app, "width %d refused: %s net: %s", h, rl_net_label(w), err);
             return;
         }
@@ -1359,7 +1359,7 @@ size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
         (double)app->text_scale);
     for (int w = 0; w < RL_NETS; w++) {
         const char *n = rl_net_label(w);
-        const struct rl_net_opts *mo = &c->model[w];
+        const struct rl_net_opts *mo = &c->net[w].model;
         PUT("%s.alpha=%.9g\n%s.bias=%d\n%s.optimizer=%s\n"
             "%s.batch_size=%d\n%s.targets=%d\n%s.opt_step=%ld\n",
             n, mo->alpha > 0 ? mo->alpha : 1.0, n, mo->bias, n,

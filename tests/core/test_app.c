@@ -395,14 +395,14 @@ static void test_bias_key(void)
     idle(&app, 3);
     press(&app, "b");
     for (int w = 0; w < RL_NETS; w++) {
-        CHECK(app.tr->cfg.model[w].bias);
+        CHECK(app.tr->cfg.net[w].model.bias);
         CHECK(app.tr->net[w].opts.bias);
         CHECK(app.tr->step[w] == 10); /* re-initialised, then one frame */
     }
     CHECK_CONTAINS(message(&app), "biases on");
     CHECK(app.nmarkers == 1 && !strcmp(app.markers[0].label, "bias on"));
     press(&app, "b");
-    CHECK(!app.tr->cfg.model[RL_RICH].bias && !app.tr->net[RL_LAZY].opts.bias);
+    CHECK(!app.tr->cfg.net[RL_RICH].model.bias && !app.tr->net[RL_LAZY].opts.bias);
     rl_app_destroy(&app);
 }
 
@@ -420,8 +420,8 @@ static void test_alpha_keys(void)
     press(&app, "Tab");
     press(&app, "f");
     press(&app, "f");
-    CHECK_NEAR(app.tr->cfg.model[RL_LAZY].alpha, 0.25, 1e-12);
-    CHECK_NEAR(app.tr->cfg.model[RL_RICH].alpha, 2.0, 1e-12);
+    CHECK_NEAR(app.tr->cfg.net[RL_LAZY].model.alpha, 0.25, 1e-12);
+    CHECK_NEAR(app.tr->cfg.net[RL_RICH].model.alpha, 2.0, 1e-12);
     CHECK(rl_action_repeats(RL_ACTION_ALPHA_UP));
     rl_app_destroy(&app);
 }
@@ -553,7 +553,7 @@ static void test_margin_samples(void)
 
     struct rl_config cfg = small_config();
     for (int w = 0; w < RL_NETS; w++)
-        cfg.model[w].loss = RL_LOSS_LOGISTIC;
+        cfg.net[w].model.loss = RL_LOSS_LOGISTIC;
     char err[256];
     CHECK(rl_app_init(&app, &cfg, err, sizeof(err)));
     app.steps_per_frame = 5;

@@ -208,9 +208,9 @@ static int render_state(const struct state *st, struct rl_render *r)
         cfg.lr = st->lr;
     cfg.test_fraction = st->test_split;
     for (int w = 0; w < RL_NETS; w++) {
-        cfg.model[w] = st->model[w];
+        cfg.net[w].model = st->model[w];
         if (rl_dataset_is_regression(st->dataset))
-            cfg.model[w].targets = RL_TARGETS_REAL;
+            cfg.net[w].model.targets = RL_TARGETS_REAL;
     }
     struct rl_app app;
     char err[1024];
