@@ -2,7 +2,7 @@
 # test_faults.sh: richlazy meets a hostile world and neither crashes nor
 # loses complete files. Usage: test_faults.sh RICHLAZY BUILD_DIR
 # Each case checks the exit code and the exact message the user sees (the
-# README's bad-input table quotes them). The window cases need Xvfb and
+# bad-input table in docs/faults.md quotes them). The window cases need Xvfb and
 # xdotool; without them those cases are skipped (the rest still run).
 set -u
 exe="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
