@@ -92,6 +92,12 @@ if expect 0 "richlazy: no display (DISPLAY and WAYLAND_DISPLAY unset); training 
     else ok; fi
 fi
 
+case="no display: the window command refuses"
+(cd "$scratch/nodisplay" && env -u DISPLAY -u WAYLAND_DISPLAY "$exe" window \
+    >"$scratch/out.txt" 2>"$scratch/err.txt")
+rc=$?
+expect 1 "richlazy window: error: no display (DISPLAY and WAYLAND_DISPLAY are unset); for pictures without one use 'richlazy run --frames-every 200'" && ok
+
 case="dead display: the window refuses, plain richlazy falls back"
 d=$(free_display 91)
 # SDL's video start-up loads D-Bus, which leaks a block LeakSanitizer
