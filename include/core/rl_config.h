@@ -54,6 +54,10 @@ struct rl_config {
     int width, height;          /* size of rendered frames (1280 x 800) */
     const char *script_path;    /* scripted key presses "FRAME KEY" */
     const char *checkpoint_dir; /* save a checkpoint here at the end; NULL: none */
+    const char *scenario;       /* --config as given; NULL: no scenario */
+    const char *scenario_script; /* the scenario's [script] section as
+                                  * script text (line numbers as in the
+                                  * file; rl_scenario.h), or NULL */
 };
 
 extern const struct rl_config rl_config_default;

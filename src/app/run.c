@@ -185,7 +185,12 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
                 "(the video is made of those frames)\n");
         return 2;
     }
-    if (!hooks && (cfg.frames_every > 0 || cfg.script_path)) {
+    /* a scenario without a script or frames: the plain loop */
+    if (hooks && cfg.scenario && cfg.frames_every <= 0 && !cfg.script_path &&
+        !cfg.scenario_script)
+        hooks = NULL;
+    if (!hooks && (cfg.frames_every > 0 || cfg.script_path ||
+                   cfg.scenario_script)) {
         fprintf(errf, "richlazy run: error: --frames-every and --script "
                 "need the renderer (use the richlazy program)\n");
         return 2;

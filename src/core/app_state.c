@@ -36,6 +36,7 @@ static const char *const action_names[RL_ACTION_COUNT] = {
     [RL_ACTION_HELP] = "help",
     [RL_ACTION_DIAG] = "diag",
     [RL_ACTION_THEORY] = "theory",
+    [RL_ACTION_SCENARIO] = "scenario",
     [RL_ACTION_QUIT] = "quit",
 };
 
@@ -69,6 +70,7 @@ const struct rl_key_binding rl_keymap[] = {
     {"s", RL_ACTION_SCREENSHOT, "screenshot to PNG"},
     {"c", RL_ACTION_RECORD, "record frames to PNG: start / stop"},
     {"k", RL_ACTION_CHECKPOINT, "save a checkpoint of both nets"},
+    {"o", RL_ACTION_SCENARIO, "save the setup as a scenario file (--config)"},
     {"g", RL_ACTION_DIAG, "diagnostics panel: rank, alignment, kernel distance, Q, balance"},
     {"t", RL_ACTION_THEORY, "theory overlays (dashed): Saxe / linearised loss, Q, strength"},
     {"h", RL_ACTION_HELP, "this help (also F1)"},
@@ -478,6 +480,9 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         break;
     case RL_ACTION_CHECKPOINT:
         app->checkpoint_requested = true;
+        break;
+    case RL_ACTION_SCENARIO:
+        app->scenario_requested = true;
         break;
     case RL_ACTION_HELP:
         app->help = !app->help;
