@@ -692,6 +692,8 @@ size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
     PUT("subsample_draws=%ld\nsubsample_first=%d\nmarkers=%d\nquit=%d\n",
         app->sub_draws, app->sub_n ? app->sub[0] : -1, app->nmarkers,
         app->quit);
+    if (app->scenario_requested)
+        PUT("scenario_requested=%d\n", app->scenario_requested);
     PUT("screenshot_requested=%d\nrecording=%d\ncheckpoint_requested=%d\n",
         app->screenshot_requested, app->recording,
         app->checkpoint_requested);
