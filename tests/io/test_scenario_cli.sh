@@ -1,0 +1,114 @@
+#!/bin/sh
+# test_scenario_cli.sh: `--config` end to end with the real program: every
+# shipped scenario runs headless for a few steps; flags override the file;
+# recordings name their scenario (and only then); the o key's file starts
+# the same setup again; hostile files are refused with FILE:LINE and leave
+# nothing behind.
+#   test_scenario_cli.sh RICHLAZY SCRATCH_DIR
+set -u
+exe="$1"
+scratch="$2/scenario_cli"
+rm -rf "$scratch"
+mkdir -p "$scratch"
+cd "$scratch" || exit 1
+
+fail() {
+    echo "FAIL: $*"
+    [ -f err.txt ] && cat err.txt
+    exit 1
+}
+
+# every shipped scenario, by its bare name, a few steps
+shipped="$(dirname "$0")/../../assets/scenarios"
+n=0
+for f in "$shipped"/*.txt; do
+    name=$(basename "$f" .txt)
+    "$exe" run --config "$name" --steps 30 --out "ship_$name" --quiet \
+        2>err.txt || fail "shipped scenario $name does not run"
+    [ -s "ship_$name/metrics.csv" ] || fail "$name wrote no metrics"
+    n=$((n + 1))
+done
+[ "$n" -ge 4 ] || fail "only $n shipped scenarios"
+
+# flags override the file; frames.csv and the PNGs name the scenario
+printf 'lr=0.004\nhidden=50\nsteps=20\n' > lesson.txt
+"$exe" run --config lesson.txt --lr 0.001 --frames-every 10 --out rec \
+    --quiet 2>err.txt || fail "run --config lesson.txt"
+head -1 rec/frames/frames.csv | grep -q ',out_init,scenario$' ||
+    fail "frames.csv has no scenario column"
+sed -n 2p rec/frames/frames.csv | grep -q ',50,0.001,.*,lesson.txt$' ||
+    fail "frames.csv row: $(sed -n 2p rec/frames/frames.csv)"
+grep -qa 'scenario' rec/frames/frame_000000.png ||
+    fail "the PNG has no scenario text chunk"
+[ "$(tail -1 rec/metrics.csv | cut -d, -f1)" = 20 ] ||
+    fail "steps from the file not used"
+# without a scenario: no such column (the default stays as it was)
+"$exe" run --steps 10 --hidden 50 --frames-every 10 --out plain --quiet ||
+    fail "plain run"
+head -1 plain/frames/frames.csv | grep -q scenario &&
+    fail "a run without --config records a scenario"
+grep -qa 'scenario' plain/frames/frame_000000.png &&
+    fail "a PNG without --config names a scenario"
+
+# the o key writes a scenario that starts the same setup
+printf 'lr=0.004\nhidden=40\nrich_init=0.003\nactivation=tanh\n[script]\n0 o\n' \
+    > saveme.txt
+"$exe" run --config saveme.txt --steps 40 --out a --quiet 2>err.txt ||
+    fail "run with the o key"
+saved=$(ls a/scenario-*.txt 2>/dev/null | head -1)
+[ -n "$saved" ] || fail "the o key wrote no scenario"
+"$exe" run --config "$saved" --steps 40 --out b --quiet \
+    2>err.txt || fail "the saved scenario does not load"
+for w in a/weights/*.npy; do
+    cmp -s "$w" "b/weights/${w##*/}" ||
+        fail "the saved scenario trains differently (${w##*/})"
+done
+
+# hostile files: refused with FILE:LINE, nothing written or started
+mkdir evil
+printf '# hi\nout=%s/pwned\n' "$scratch" > evil/out.txt
+printf 'checkpoint=%s/pwned\n' "$scratch" > evil/ck.txt
+printf 'frames_every=10\nvideo=1\n' > evil/video.txt
+printf 'script=/etc/passwd\n' > evil/script.txt
+printf 'data=/etc/passwd\n' > evil/abs.txt
+printf 'data=../lesson.txt\n' > evil/dotdot.txt
+ln -s /etc/passwd evil/link.csv
+printf 'data=link.csv\n' > evil/link.txt
+ln -s /dev/zero evil/zero.csv
+printf 'data=zero.csv\n' > evil/zero.txt
+mkfifo evil/fifo.csv
+printf 'data=fifo.csv\n' > evil/fifo.txt
+printf 'hidden=10000000\nsamples=50000000\n' > evil/huge.txt
+printf 'lr=0.01\n\033]0;owned\007\033[2J=1\n' > evil/esc.txt
+for case in out:2 ck:1 video:2 script:1 abs:1 dotdot:1 link:1 zero:1 \
+            fifo:1 huge:0 esc:2; do
+    f=${case%:*}
+    line=${case#*:}
+    timeout 60 "$exe" run --config "evil/$f.txt" --steps 5 --out "o_$f" \
+        --quiet 2>err.txt
+    rc=$?
+    [ "$rc" -eq 2 ] || fail "evil/$f.txt: exit $rc, wanted 2"
+    [ -e "o_$f" ] && fail "evil/$f.txt left an output folder"
+    [ "$line" -eq 0 ] || grep -q "evil/$f.txt:$line: " err.txt ||
+        fail "evil/$f.txt: no FILE:LINE in: $(cat err.txt)"
+    if LC_ALL=C grep -q "$(printf '\033')" err.txt ||
+       LC_ALL=C grep -q "$(printf '\007')" err.txt; then
+        fail "evil/$f.txt: raw control bytes reach the terminal"
+    fi
+done
+[ -e pwned ] && fail "a file chose an output folder"
+
+# a million key presses at frame 0 (as many as fit the size limit) are
+# handed out a frame's worth at a time: the run ends normally
+awk 'BEGIN { print "[script]"; for (i = 0; i < 250000; i++) print "0 x" }' \
+    > bomb.txt
+timeout 120 "$exe" run --config bomb.txt --steps 50 --out bombed --quiet \
+    2>err.txt || fail "the key bomb stalled or failed the run"
+awk 'BEGIN { print "[script]"; for (i = 0; i < 1000000; i++) print "0 x" }' \
+    > bigbomb.txt
+"$exe" run --config bigbomb.txt --steps 5 --out bigbombed --quiet \
+    2>err.txt && fail "a 4 MB scenario was accepted"
+grep -q "larger than" err.txt || fail "bigbomb: $(cat err.txt)"
+
+echo "scenario cli: $n shipped scenarios run, hostile files refused"
+exit 0
