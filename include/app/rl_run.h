@@ -2,7 +2,11 @@
  *
  * Trains the rich/lazy pair for --steps steps and writes into the output
  * folder: metrics.csv, data.csv and weights/{rich,lazy}_{w1,w2}_{init,final}.npy.
- * Each file appears only when complete.
+ * Each file appears only when complete. A script's restart of a net (r, R,
+ * d, a) puts a line "# restart: the NET net starts again from step 0
+ * (after K steps)" into metrics.csv before the net's new step-0 row; the
+ * summary gives the steps each net trained (and, after restarts, in all),
+ * which the last rows of metrics.csv and the last frame agree with.
  */
 #ifndef RL_RUN_H
 #define RL_RUN_H
@@ -29,10 +33,14 @@ struct rl_run_hooks {
                   const struct rl_config *cfg, const char *dir, char *err,
                   size_t errlen);
     /* Advance one frame of at most `left` steps; returns the steps the
-     * frame counts for (>= 1), 0 when the user quit (the run ends there
-     * and its results are written), or -1 with err on a failure. */
+     * frame counts for (>= 1; a paused frame counts too), or -1 with err
+     * on a failure. */
     long (*frame)(void *ctx, struct rl_trainer *tr, long left, char *err,
                   size_t errlen);
+    /* Optional: true once the user quit (q in a script), asked before the
+     * first frame and after each: the run ends there, after that frame's
+     * steps, and its results are written. */
+    bool (*quitting)(void *ctx);
     /* After the last frame (e.g. write the final picture). */
     bool (*finish)(void *ctx, struct rl_trainer *tr, char *err,
                    size_t errlen);

@@ -103,7 +103,11 @@ double rl_dataset_target(enum rl_dataset kind, const struct rl_teacher *t,
 bool rl_data_labels_pm1(struct rl_data *d);
 
 /* Load a CSV of rows "x,y,label" (an optional first header row whose fields
- * are not numbers; blank lines and CRLF endings accepted). On any problem
+ * are not numbers; blank lines, RFC 4180 double-quoted fields and LF, CRLF
+ * or CR-only line ends accepted). path must be a regular file of at most
+ * 4 GiB with lines of at most 1 MiB, and its name free of control
+ * characters (the name is written back into checkpoints, shard files and
+ * frames.csv, which are line based). On any problem
  * returns false, leaves d zeroed and writes one line to err of the form
  * "FILE:LINE: problem" (or "FILE: problem"): wrong column count,
  * non-numeric field, NaN/Inf, label not 0/1, a single class only, empty
@@ -136,6 +140,12 @@ bool rl_data_copy(struct rl_data *dst, const struct rl_data *src);
  * "x,y,target" with %.9g targets instead. */
 bool rl_data_write_csv(const struct rl_data *d, const char *path,
                        char *err, size_t errlen);
+
+/* As rl_data_write_csv, but each coordinate in the shortest decimal that
+ * reads back as the same float ("0.1", not "0.100000001"): a loaded CSV's
+ * numbers come back as the user wrote them (up to float32 precision). */
+bool rl_data_write_csv_shortest(const struct rl_data *d, const char *path,
+                                char *err, size_t errlen);
 
 /* Bounding box of the samples: out = {xmin, xmax, ymin, ymax}. */
 void rl_data_bounds(const struct rl_data *d, float out[4]);

@@ -64,8 +64,10 @@ bool rl_trainer_reseed(struct rl_trainer *tr, uint64_t seed, char *err,
 bool rl_trainer_set_dataset(struct rl_trainer *tr, enum rl_dataset kind,
                             char *err, size_t errlen);
 
-/* Switch activation and redraw both nets. */
-void rl_trainer_set_activation(struct rl_trainer *tr, enum rl_activation act);
+/* Switch activation and redraw both nets. A linear trainer holds no
+ * (n, h) scratch; switching to relu or tanh allocates it, and when that
+ * fails returns false with nothing changed. */
+bool rl_trainer_set_activation(struct rl_trainer *tr, enum rl_activation act);
 
 /* Advance every net that is neither paused nor diverged by k steps, with the
  * live cfg.lr and cfg.lambda; logs metrics every log_every steps. */

@@ -18,6 +18,7 @@
 #include "rl_app.h"
 #include "rl_canvas.h"
 #include "rl_checkpoint.h"
+#include "rl_net.h"
 #include "rl_recorder.h"
 #include "rl_render.h"
 #include "rl_run.h"
@@ -193,17 +194,28 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
                          : 0;
     h->app.frame_step_cap = left;
     rl_app_frame(&h->app, acts, n);
+    long k = h->app.steps_per_frame < left ? h->app.steps_per_frame : left;
+    h->clock += k;
     if (h->app.checkpoint_requested) {
         /* the script's k, as in the window: OUT/checkpoint-STEP/ */
         h->app.checkpoint_requested = false;
         char path[4200], why[1024];
-        if (!rl_checkpoint_save_new(h->out_dir, h->app.tr, path,
-                                    sizeof(path), why, sizeof(why))) {
+        int bad = !rl_net_finite(&h->app.tr->net[RL_RICH]) ? RL_RICH
+                  : !rl_net_finite(&h->app.tr->net[RL_LAZY]) ? RL_LAZY
+                                                             : -1;
+        if (bad >= 0) {
+            /* retrain and window --from refuse non-finite weights: say so
+             * now instead of saving what cannot be loaded */
+            fprintf(stderr, "richlazy run: warning: checkpoint key at step "
+                    "%ld not saved: the %s net diverged and its weights are "
+                    "NaN or infinite\n", h->clock, rl_net_label(bad));
+        } else if (!rl_checkpoint_save_new(h->out_dir, h->app.tr, path,
+                                           sizeof(path), why, sizeof(why))) {
             snprintf(err, errlen, "cannot save a checkpoint: %s", why);
             return -1;
-        }
-        if (!h->quiet)
+        } else if (!h->quiet) {
             fprintf(h->out, "saved checkpoint %s\n", path);
+        }
     }
     if (h->app.scenario_requested) {
         /* the script's o, as in the window: OUT/scenario-STEP.txt */
@@ -219,8 +231,6 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
         if (!h->quiet)
             fprintf(h->out, "saved scenario %s\n", path);
     }
-    long k = h->app.steps_per_frame < left ? h->app.steps_per_frame : left;
-    h->clock += k;
     /* what this frame must produce, as the window would (record_frame):
      * the record key keeps every frame while on; --frames-every adds one
      * per K steps; a frame due twice is written once */
@@ -244,9 +254,15 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
     }
     if (due)
         h->next_frame = (h->clock / h->every + 1) * h->every;
-    if (h->app.quit)
-        return 0; /* q ends the run early, like closing the window */
     return k > 0 ? k : 1;
+}
+
+/* q ends the run early, like closing the window: after the frame that
+ * pressed it (its steps count), or before the first when at frame 0. */
+static bool hook_quitting(void *ctx)
+{
+    const struct headless *h = ctx;
+    return h->app.quit;
 }
 
 static bool hook_finish(void *ctx, struct rl_trainer *tr, char *err,
@@ -298,6 +314,7 @@ int rl_headless_main(int argc, char **argv, FILE *out, FILE *errf)
         .ctx = h,
         .start = hook_start,
         .frame = hook_frame,
+        .quitting = hook_quitting,
         .finish = hook_finish,
         .destroy = hook_destroy,
     };

@@ -13,6 +13,7 @@
 #include "rl_cli.h"
 #include "rl_settings.h"
 #include "rl_interrupt.h"
+#include "rl_memory.h"
 #include "rl_config.h"
 #include "rl_npy.h"
 #include "rl_output.h"
@@ -24,15 +25,37 @@ static const char run_usage[] =
     "Train the rich and the lazy network side by side without a window and\n"
     "write metrics.csv, data.csv and weights/*.npy into the output folder.\n";
 
+/* The metrics.csv sink. A net's rows restart at step 0 after r, R, d, a
+ * (or a reset of one net) in a script: such a restart is marked by a line
+ * "# restart: ..." before the net's new step-0 row, so a reader can split
+ * the file into segments (pandas: read_csv(..., comment='#')). A run
+ * without restarts writes no such line. */
 struct run_log {
     FILE *csv;
     int write_errno;    /* errno of the first failed write (disk full) */
+    bool seen[RL_NETS];         /* the net has a row */
+    long last_step[RL_NETS];    /* step of its latest row */
+    long frame_start[RL_NETS];  /* its step when the current frame began */
+    long restarts[RL_NETS];     /* restarts so far */
+    long earlier[RL_NETS];      /* steps trained before its last restart */
 };
 
 static void write_row(void *ctx, int which, long step,
                       const struct rl_metrics *m)
 {
     struct run_log *log = ctx;
+    if (log->seen[which] && step <= log->last_step[which]) {
+        /* keys act before a frame's steps, so the net had the steps it
+         * had when the frame began */
+        long before = log->frame_start[which];
+        log->restarts[which]++;
+        log->earlier[which] += before;
+        log->frame_start[which] = 0;
+        fprintf(log->csv, "# restart: the %s net starts again from step 0 "
+                "(after %ld steps)\n", rl_net_label(which), before);
+    }
+    log->seen[which] = true;
+    log->last_step[which] = step;
     fprintf(log->csv, "%ld,%s,", step, rl_net_label(which));
     rl_metrics_csv_row(log->csv, m);
     fputc('\n', log->csv);
@@ -97,19 +120,101 @@ static bool write_weights(const struct rl_trainer *tr, const char *dir,
     return true;
 }
 
+/* v in the shortest %g form that reads back as v: a value the user gave
+ * is printed as given (0.0012345678, not %g's 0.00123457). */
+struct num {
+    char s[32];
+};
+
+static struct num num(double v)
+{
+    struct num n;
+    for (int p = 6; p < 17; p++) {
+        snprintf(n.s, sizeof(n.s), "%.*g", p, v);
+        if (strtod(n.s, NULL) == v)
+            return n;
+    }
+    snprintf(n.s, sizeof(n.s), "%.17g", v);
+    return n;
+}
+
+/* Why a net's rel_w1 ratio cannot be given, or NULL when it can. */
+static const char *ratio_problem(const struct rl_trainer *tr, int w)
+{
+    if (tr->diverged[w])
+        return "diverged";
+    if (!(tr->net[w].norm_w1_0 > 0.0))
+        return "started with W1 all zero: its init underflowed to 0";
+    if (!isfinite(tr->last[w].rel_w1))
+        return "has a non-finite rel_w1";
+    return NULL;
+}
+
+/* The rich/lazy rel_w1 ratio, or why there is none (never -nan). */
+static void print_ratio(FILE *out, const struct rl_trainer *tr)
+{
+    const char *why[RL_NETS] = {ratio_problem(tr, RL_RICH),
+                                ratio_problem(tr, RL_LAZY)};
+    if (why[RL_RICH] || why[RL_LAZY]) {
+        int w = why[RL_RICH] ? RL_RICH : RL_LAZY;
+        fprintf(out, "  rich/lazy rel_w1 ratio: none (the %s net %s)\n",
+                rl_net_label(w), why[w]);
+    } else if (tr->last[RL_LAZY].rel_w1 > 0) {
+        fprintf(out, "  rich/lazy rel_w1 ratio: %.4g\n",
+                tr->last[RL_RICH].rel_w1 / tr->last[RL_LAZY].rel_w1);
+    } else {
+        fprintf(out, "  rich/lazy rel_w1 ratio: none (the lazy net's W1 "
+                "did not move)\n");
+    }
+}
+
+/* "trained 1 of the run's 200 steps" or, after restarts, "trained 40
+ * steps since its last restart (2 restarts; 140 of the run's 200 steps in
+ * all)". */
+static void net_steps(char *out, size_t outlen, const struct run_log *log,
+                      const struct rl_trainer *tr, int w, long clock)
+{
+    long now = tr->step[w];
+    if (!log->restarts[w])
+        snprintf(out, outlen, "trained %ld of the run's %ld steps", now,
+                 clock);
+    else
+        snprintf(out, outlen, "trained %ld steps since its last restart "
+                 "(%ld restart%s; %ld of the run's %ld steps in all)", now,
+                 log->restarts[w], log->restarts[w] == 1 ? "" : "s",
+                 log->earlier[w] + now, clock);
+}
+
 static void print_summary(FILE *out, const struct rl_trainer *tr,
-                          const char *dir, long done)
+                          const struct run_log *log, const char *dir,
+                          long clock, bool quit, bool checkpoint_hint)
 {
     const struct rl_config *c = &tr->cfg;
-    if (done < c->steps)
-        fprintf(out, "richlazy run: stopped after %ld of %ld steps (quit "
-                "by the script)\n", done, c->steps);
-    fprintf(out, "richlazy run: %ld steps, H=%d, N=%d (%s), %s, lr %g, "
-            "lambda %g, seed %llu\n",
-            done, c->hidden, tr->train.n,
+    if (quit)
+        fprintf(out, "richlazy run: stopped at step %ld of %ld (quit by the "
+                "script)\n", clock, c->steps);
+    /* the steps the nets trained: the run's steps unless a script paused
+     * or restarted one */
+    bool same = tr->step[RL_RICH] == tr->step[RL_LAZY] &&
+                !log->restarts[RL_RICH] && !log->restarts[RL_LAZY];
+    char steps[64];
+    if (same)
+        snprintf(steps, sizeof(steps), "%ld steps", tr->step[RL_RICH]);
+    else
+        snprintf(steps, sizeof(steps), "rich %ld / lazy %ld steps",
+                 tr->step[RL_RICH], tr->step[RL_LAZY]);
+    fprintf(out, "richlazy run: %s, H=%d, N=%d (%s), %s, lr %s, "
+            "lambda %s, seed %llu\n",
+            steps, c->hidden, tr->train.n,
             c->data_path ? c->data_path : rl_dataset_name(c->dataset),
-            rl_activation_name(c->act), c->lr, c->lambda,
+            rl_activation_name(c->act), num(c->lr).s, num(c->lambda).s,
             (unsigned long long)c->seed);
+    if (!same || tr->step[RL_RICH] != clock)
+        for (int w = 0; w < RL_NETS; w++) {
+            char buf[160];
+            net_steps(buf, sizeof(buf), log, tr, w, clock);
+            fprintf(out, "  the %s net %s\n", rl_net_label(w), buf);
+        }
     /* one column per per-net row of the settings table */
     fputs("  net  ", out);
     for (int i = 0; i < rl_settings_count; i++)
@@ -125,8 +230,8 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
                 continue;
             char v[64];
             if (s->type == RL_SET_DOUBLE)
-                snprintf(v, sizeof(v), "%g",
-                         *(const double *)rl_setting_cptr(s, c, w));
+                snprintf(v, sizeof(v), "%s",
+                         num(*(const double *)rl_setting_cptr(s, c, w)).s);
             else
                 rl_setting_format_used(s, c, w, v, sizeof(v));
             fprintf(out, " %-9s", v);
@@ -137,18 +242,313 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
             fprintf(out, " test loss %.4g, accuracy %.4f", m->test_loss,
                     m->test_accuracy);
         if (tr->diverged[w])
-            fprintf(out, " DIVERGED at step %ld (lr %g)",
-                    tr->diverged_step[w], tr->diverged_lr[w]);
+            fprintf(out, " DIVERGED at step %ld (lr %s)",
+                    tr->diverged_step[w], num(tr->diverged_lr[w]).s);
         fputc('\n', out);
     }
-    if (tr->last[RL_LAZY].rel_w1 > 0)
-        fprintf(out, "  rich/lazy rel_w1 ratio: %.4g\n",
-                tr->last[RL_RICH].rel_w1 / tr->last[RL_LAZY].rel_w1);
+    print_ratio(out, tr);
     fprintf(out, "wrote %s/metrics.csv, %s/data.csv, %s/weights/*.npy\n", dir,
             dir, dir);
-    if (c->checkpoint_dir)
+    if (c->checkpoint_dir && checkpoint_hint)
         fprintf(out, "saved checkpoint %s (richlazy retrain --from %s)\n",
                 c->checkpoint_dir, c->checkpoint_dir);
+    else if (c->checkpoint_dir)
+        fprintf(out, "saved checkpoint %s\n", c->checkpoint_dir);
+}
+
+/* One headless run from flags to files, in the order run_main takes its
+ * steps; every field is set up by one step and undone by run_cleanup. */
+struct run {
+    struct rl_config cfg;
+    const struct rl_run_hooks *hooks;
+    FILE *out, *errf;
+    struct rl_trainer tr;
+    bool tr_ok;
+    char dirbuf[256];
+    const char *dir;
+    bool dir_ready;                 /* dir exists */
+    bool created;                   /* this run made dir */
+    struct rl_outfile metrics;
+    bool metrics_open;
+    struct run_log log;
+    struct rl_interrupt intr;
+    bool catching;
+    long clock;                     /* the run's steps so far */
+    bool quit;                      /* the script pressed q */
+    bool checkpoint_hint;           /* the checkpoint loads back */
+    char err[8192];
+};
+
+/* Parse argv into r->cfg. Returns -1 to go on, else the exit code. */
+static int parse_flags(struct run *r, int argc, char **argv)
+{
+    struct rl_cli_seen seen;
+    struct rl_cli cli;
+    rl_cli_build(&cli, RL_CMD_RUN, 0, NULL, 0);
+    switch (rl_cli_parse(&cli, argc, argv, &r->cfg, &seen, r->err,
+                         sizeof(r->err))) {
+    case RL_CLI_HELP:
+        rl_cli_print_help(r->out, run_usage, &cli, &rl_config_default);
+        return 0;
+    case RL_CLI_ERROR:
+        fprintf(r->errf, "richlazy run: error: %s\n", r->err);
+        return 2;
+    case RL_CLI_OK:
+        break;
+    }
+    if (r->cfg.data_path && rl_cli_seen(&cli, &seen, "--dataset")) {
+        fprintf(r->errf, "richlazy run: error: give either --data or "
+                "--dataset, not both\n");
+        return 2;
+    }
+    return -1;
+}
+
+/* A file name the run writes back (the checkpoint names --data): it must
+ * come back as given, so names a line-based file cannot hold are refused
+ * here, before any work. */
+static bool name_writable(const char *flag, const char *name, char *err,
+                          size_t errlen)
+{
+    if (!name)
+        return true;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) {
+            snprintf(err, errlen, "%s: the name holds a control character "
+                     "(byte 0x%02x at offset %zu), which checkpoint.txt and "
+                     "the summary cannot keep; rename the file", flag, *p,
+                     (size_t)(p - (const unsigned char *)name));
+            return false;
+        }
+    return true;
+}
+
+/* Combinations of flags that cannot work. Returns -1 or the exit code. */
+static int check_flags(struct run *r)
+{
+    const struct rl_config *c = &r->cfg;
+    if (c->video && c->frames_every <= 0) {
+        fprintf(r->errf, "richlazy run: error: --video needs --frames-every "
+                "K (the video is made of those frames)\n");
+        return 2;
+    }
+    /* a scenario without a script or frames: the plain loop */
+    if (r->hooks && c->scenario && c->frames_every <= 0 && !c->script_path &&
+        !c->scenario_script)
+        r->hooks = NULL;
+    if (!r->hooks && (c->frames_every > 0 || c->script_path ||
+                      c->scenario_script)) {
+        fprintf(r->errf, "richlazy run: error: --frames-every and --script "
+                "need the renderer (use the richlazy program)\n");
+        return 2;
+    }
+    /* --data's name is checked by the CSV loader, for every command */
+    if (!name_writable("--checkpoint", c->checkpoint_dir, r->err,
+                       sizeof(r->err)) ||
+        !name_writable("--out", c->out_dir, r->err, sizeof(r->err))) {
+        fprintf(r->errf, "richlazy run: error: %s\n", r->err);
+        return 2;
+    }
+    return -1;
+}
+
+/* Before training: say what will go wrong (an lr above a net's stability
+ * limit, an init that underflows to 0), naming the real cause. */
+static void warn_before_training(const struct run *r)
+{
+    const struct rl_trainer *tr = &r->tr;
+    const struct rl_config *c = &r->cfg;
+    if (c->quiet)
+        return;
+    const double *s = tr->train.sxx;
+    /* the data's scale: the largest eigenvalue of Sxx = X^T X / n; the
+     * built-in datasets stay below 10 (blobs, the largest, about 5.5) */
+    double data_scale = (s[0] + s[3]) / 2.0 +
+                        sqrt((s[0] - s[3]) * (s[0] - s[3]) / 4.0 +
+                             s[1] * s[2]);
+    for (int w = 0; w < RL_NETS; w++) {
+        double limit = rl_net_lr_limit(&tr->net[w], &tr->train);
+        if (!(isfinite(limit) && c->lr > limit))
+            continue;
+        if (data_scale > 10.0)
+            fprintf(r->errf, "richlazy run: warning: lr %g is above the %s "
+                    "net's stability limit %.3g at its init (the data's "
+                    "scale is large: X^T X / n has eigenvalue %.3g, the "
+                    "built-in datasets stay below 10): expect divergence; "
+                    "standardize the data or lower --lr\n",
+                    c->lr, rl_net_label(w), limit, data_scale);
+        else
+            fprintf(r->errf, "richlazy run: warning: lr %g is above the %s "
+                    "net's stability limit %.3g at its init (H x init^2 "
+                    "is large): expect divergence or a jump out of the "
+                    "lazy regime; lower --lr or --%s-init\n",
+                    c->lr, rl_net_label(w), limit, rl_net_label(w));
+    }
+    for (int w = 0; w < RL_NETS; w++)
+        if (!(tr->net[w].norm_w1_0 > 0.0))
+            fprintf(r->errf, "richlazy run: warning: the %s net's init %g "
+                    "underflows to 0 in float32: its weights start all "
+                    "zero and rel_w1 (change relative to the start) is "
+                    "undefined (nan); use --%s-init 1e-30 or more\n",
+                    rl_net_label(w), c->net[w].init, rl_net_label(w));
+}
+
+/* The output folder and the open metrics.csv with its step-0 rows;
+ * signals are caught from here on. False with r->err. */
+static bool open_outputs(struct run *r)
+{
+    r->dir = r->cfg.out_dir;
+    if (!r->dir) {
+        rl_output_default_name(r->dirbuf, sizeof(r->dirbuf),
+                               "richlazy-run");
+        r->dir = r->dirbuf;
+    }
+    if (!rl_output_prepare_dir(r->dir, &r->created, r->err, sizeof(r->err)))
+        return false;
+    r->dir_ready = true;
+    /* Ctrl-C / SIGTERM from here on: stop at the next step, keep only
+     * complete files (frames so far), remove the temporary ones */
+    r->catching = rl_interrupt_init(&r->intr);
+    if (!rl_outfile_open(&r->metrics, r->dir, "metrics.csv", r->err,
+                         sizeof(r->err)))
+        return false;
+    r->metrics_open = true;
+    fprintf(r->metrics.f, "step,net,%s\n", rl_metrics_csv_header());
+    r->log.csv = r->metrics.f;
+    for (int w = 0; w < RL_NETS; w++)
+        write_row(&r->log, w, 0, &r->tr.last[w]);
+    r->tr.on_metrics = write_row;
+    r->tr.on_metrics_ctx = &r->log;
+    return true;
+}
+
+/* Train until --steps, q in the script, a full disk or a signal. Returns
+ * -1 when done, else the exit code (with r->err). */
+static int train(struct run *r)
+{
+    const struct rl_run_hooks *hooks = r->hooks;
+    long total = r->cfg.steps;
+    bool show_progress = !r->cfg.quiet && isatty(fileno(r->errf)) &&
+                         total >= 20000;
+    double t0 = now_seconds(), last_print = 0.0;
+    /* keys scripted for frame 0 (applied at start) may already quit */
+    r->quit = hooks && hooks->quitting && hooks->quitting(hooks->ctx);
+    while (!r->quit && r->clock < total && !rl_interrupt_caught()) {
+        long k = 1;
+        if (hooks) {
+            for (int w = 0; w < RL_NETS; w++)
+                r->log.frame_start[w] = r->tr.step[w];
+            k = hooks->frame(hooks->ctx, &r->tr, total - r->clock, r->err,
+                             sizeof(r->err));
+            if (k < 0)
+                return 1;
+            r->quit = hooks->quitting && hooks->quitting(hooks->ctx);
+        } else {
+            rl_trainer_step(&r->tr, 1);
+        }
+        r->clock += k;
+        if (ferror(r->metrics.f))
+            break; /* disk full: stop early, reported at commit */
+        if (show_progress && (hooks || (r->clock & 1023) == 0))
+            progress(r->errf, r->clock, total, t0, &last_print);
+    }
+    int sig = rl_interrupt_caught();
+    if (sig) {
+        if (show_progress)
+            fputc('\n', r->errf);
+        snprintf(r->err, sizeof(r->err), "interrupted by %s at step %ld of "
+                 "%ld; metrics and weights not written",
+                 rl_interrupt_name(sig), r->clock, total);
+        return rl_interrupt_exit_code(sig);
+    }
+    if (show_progress)
+        progress(r->errf, total, total, t0, &last_print);
+    return -1;
+}
+
+/* The first net whose weights are not all finite, or -1: a checkpoint of
+ * it is one retrain and window --from refuse. */
+static int nonfinite_net(const struct rl_trainer *tr)
+{
+    for (int w = 0; w < RL_NETS; w++)
+        if (!rl_net_finite(&tr->net[w]))
+            return w;
+    return -1;
+}
+
+/* metrics.csv (committed), data.csv, weights/ and the checkpoint. False
+ * with r->err. */
+static bool write_results(struct run *r)
+{
+    if (r->hooks && !r->hooks->finish(r->hooks->ctx, &r->tr, r->err,
+                                      sizeof(r->err)))
+        return false;
+    /* the final step always gets a row */
+    for (int w = 0; w < RL_NETS; w++)
+        if (!rl_trainer_logged_now(&r->tr, w))
+            rl_trainer_log(&r->tr, w);
+    if (r->log.write_errno)
+        errno = r->log.write_errno; /* commit names errno as the cause */
+    if (!rl_outfile_commit(&r->metrics, r->err, sizeof(r->err)))
+        return false;
+    char path[4200];
+    if (!rl_output_path(path, sizeof(path), r->dir, "data.csv", r->err,
+                        sizeof(r->err)) ||
+        !(r->cfg.data_path
+              ? rl_data_write_csv_shortest(&r->tr.train, path, r->err,
+                                           sizeof(r->err))
+              : rl_data_write_csv(&r->tr.train, path, r->err,
+                                  sizeof(r->err))))
+        return false;
+    if (!write_weights(&r->tr, r->dir, r->err, sizeof(r->err)))
+        return false;
+    if (!r->cfg.checkpoint_dir)
+        return true;
+    int bad = nonfinite_net(&r->tr);
+    if (bad >= 0) {
+        /* retrain and window --from refuse it: do not save it */
+        snprintf(r->err, sizeof(r->err), "not saving checkpoint %s: the %s "
+                 "net diverged at step %ld (lr %g) and its weights are NaN "
+                 "or infinite, which retrain and window --from refuse; the "
+                 "other results are written; lower --lr and run again",
+                 r->cfg.checkpoint_dir, rl_net_label(bad),
+                 r->tr.diverged_step[bad], r->tr.diverged_lr[bad]);
+        return false;
+    }
+    if (!rl_checkpoint_save(r->cfg.checkpoint_dir, &r->tr, r->err,
+                            sizeof(r->err)))
+        return false;
+    r->checkpoint_hint = true;
+    for (int w = 0; w < RL_NETS; w++)
+        if (r->tr.diverged[w] && !r->cfg.quiet) {
+            fprintf(r->errf, "richlazy run: warning: checkpoint %s holds the "
+                    "%s net, which diverged at step %ld; its weights are "
+                    "finite but training it on diverges again\n",
+                    r->cfg.checkpoint_dir, rl_net_label(w),
+                    r->tr.diverged_step[w]);
+            r->checkpoint_hint = false;
+        }
+    return true;
+}
+
+/* Undo whatever the steps set up; on failure (code != 0) also the
+ * temporary metrics file and an output folder this run made empty. */
+static int run_cleanup(struct run *r, int code)
+{
+    if (code != 0)
+        fprintf(r->errf, "richlazy run: %s%s\n", code < 128 ? "error: " : "",
+                r->err);
+    if (r->hooks)
+        r->hooks->destroy(r->hooks->ctx);
+    if (code != 0 && r->metrics_open)
+        rl_outfile_abort(&r->metrics);
+    if (code != 0 && r->created)
+        rmdir(r->dir); /* only succeeds when nothing complete was written */
+    if (r->catching)
+        rl_interrupt_destroy(&r->intr);
+    if (r->tr_ok)
+        rl_trainer_destroy(&r->tr);
+    return code;
 }
 
 int rl_run_main(int argc, char **argv, FILE *out, FILE *errf)
@@ -159,168 +559,56 @@ int rl_run_main(int argc, char **argv, FILE *out, FILE *errf)
 int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
                        const struct rl_run_hooks *hooks)
 {
-    struct rl_config cfg = rl_config_default;
-    char err[8192];
-    struct rl_cli_seen seen;
-    struct rl_cli cli;
-    rl_cli_build(&cli, RL_CMD_RUN, 0, NULL, 0);
-    switch (rl_cli_parse(&cli, argc, argv, &cfg, &seen, err, sizeof(err))) {
-    case RL_CLI_HELP:
-        rl_cli_print_help(out, run_usage, &cli, &rl_config_default);
-        return 0;
-    case RL_CLI_ERROR:
-        fprintf(errf, "richlazy run: error: %s\n", err);
-        return 2;
-    case RL_CLI_OK:
-        break;
+    struct run *r = calloc(1, sizeof(*r));
+    if (!r) {
+        fprintf(errf, "richlazy run: error: out of memory\n");
+        return 1;
     }
-    if (cfg.data_path && rl_cli_seen(&cli, &seen, "--dataset")) {
-        fprintf(errf, "richlazy run: error: give either --data or "
-                "--dataset, not both\n");
-        return 2;
+    r->cfg = rl_config_default;
+    r->hooks = hooks;
+    r->out = out;
+    r->errf = errf;
+    int code = parse_flags(r, argc, argv);
+    if (code < 0)
+        code = check_flags(r);
+    if (code >= 0) {
+        free(r);
+        return code;
     }
-
-    if (cfg.video && cfg.frames_every <= 0) {
-        fprintf(errf, "richlazy run: error: --video needs --frames-every K "
-                "(the video is made of those frames)\n");
-        return 2;
-    }
-    /* a scenario without a script or frames: the plain loop */
-    if (hooks && cfg.scenario && cfg.frames_every <= 0 && !cfg.script_path &&
-        !cfg.scenario_script)
-        hooks = NULL;
-    if (!hooks && (cfg.frames_every > 0 || cfg.script_path ||
-                   cfg.scenario_script)) {
-        fprintf(errf, "richlazy run: error: --frames-every and --script "
-                "need the renderer (use the richlazy program)\n");
-        return 2;
-    }
-
+    hooks = r->hooks;
     /* data and nets first: bad data must not leave an output folder */
-    struct rl_trainer tr;
-    if (!rl_trainer_init(&tr, &cfg, 0, err, sizeof(err))) {
-        fprintf(errf, "richlazy run: error: %s\n", err);
+    if (!rl_trainer_init(&r->tr, &r->cfg, 0, r->err, sizeof(r->err))) {
+        fprintf(errf, "richlazy run: error: %s\n", r->err);
+        free(r);
         return 2;
     }
-
-    /* warn before training when the lr cannot be stable for a net */
-    for (int w = 0; w < RL_NETS && !cfg.quiet; w++) {
-        double limit = rl_net_lr_limit(&tr.net[w], &tr.train);
-        if (isfinite(limit) && cfg.lr > limit)
-            fprintf(errf, "richlazy run: warning: lr %g is above the %s "
-                    "net's stability limit %.3g at its init (H x init^2 "
-                    "is large): expect divergence or a jump out of the "
-                    "lazy regime; lower --lr or --%s-init\n",
-                    cfg.lr, rl_net_label(w), limit, rl_net_label(w));
-    }
-
-    char dirbuf[256];
-    const char *dir = cfg.out_dir;
-    if (!dir) {
-        rl_output_default_name(dirbuf, sizeof(dirbuf), "richlazy-run");
-        dir = dirbuf;
-    }
-    bool created;
-    if (!rl_output_prepare_dir(dir, &created, err, sizeof(err))) {
-        fprintf(errf, "richlazy run: error: %s\n", err);
-        rl_trainer_destroy(&tr);
+    r->tr_ok = true;
+    /* frames at --width x --height take memory too: count them */
+    if (hooks && (r->cfg.frames_every > 0 || r->cfg.script_path ||
+                  r->cfg.scenario_script) &&
+        !rl_memory_check_run(r->cfg.hidden, r->tr.train.n + r->tr.test.n,
+                             r->cfg.act == RL_ACT_LINEAR,
+                             rl_memory_frames(r->cfg.width, r->cfg.height),
+                             r->err, sizeof(r->err))) {
+        fprintf(errf, "richlazy run: error: %s\n", r->err);
+        rl_trainer_destroy(&r->tr);
+        free(r);
         return 2;
     }
-
-    struct rl_outfile metrics, data;
-    memset(&data, 0, sizeof(data));
-    int code = 1;
-    struct rl_interrupt intr;
-    /* Ctrl-C / SIGTERM from here on: stop at the next step, keep only
-     * complete files (frames so far), remove the temporary ones */
-    bool catching = rl_interrupt_init(&intr);
-    if (!rl_outfile_open(&metrics, dir, "metrics.csv", err, sizeof(err)))
-        goto fail;
-    fprintf(metrics.f, "step,net,%s\n", rl_metrics_csv_header());
-    struct run_log log = {.csv = metrics.f};
-    for (int w = 0; w < RL_NETS; w++)
-        write_row(&log, w, 0, &tr.last[w]);
-    tr.on_metrics = write_row;
-    tr.on_metrics_ctx = &log;
-
-    if (hooks && !hooks->start(hooks->ctx, &tr, &cfg, dir, err,
-                               sizeof(err))) {
+    warn_before_training(r);
+    if (!open_outputs(r)) {
+        code = r->dir_ready ? 1 : 2; /* a bad --out, or a failed write */
+    } else if (hooks && !hooks->start(hooks->ctx, &r->tr, &r->cfg, r->dir,
+                                      r->err, sizeof(r->err))) {
         code = 2; /* a bad script, font or frame folder: nothing trained */
-        goto fail;
+    } else if ((code = train(r)) < 0) {
+        code = write_results(r) ? 0 : 1;
     }
-    bool show_progress = !cfg.quiet && isatty(fileno(errf)) &&
-                         cfg.steps >= 20000;
-    double t0 = now_seconds(), last_print = 0.0;
-    long s = 0;
-    for (; s < cfg.steps && !rl_interrupt_caught();) {
-        long k = 1;
-        if (hooks) {
-            k = hooks->frame(hooks->ctx, &tr, cfg.steps - s, err,
-                             sizeof(err));
-            if (k < 0)
-                goto fail;
-            if (k == 0)
-                break; /* the script pressed q: stop here, keep results */
-        } else {
-            rl_trainer_step(&tr, 1);
-        }
-        s += k;
-        if (ferror(metrics.f))
-            break; /* disk full: stop early, reported at commit */
-        if (show_progress && (hooks || (s & 1023) == 0))
-            progress(errf, s, cfg.steps, t0, &last_print);
-    }
-    int sig = rl_interrupt_caught();
-    if (sig) {
-        if (show_progress)
-            fputc('\n', errf);
-        snprintf(err, sizeof(err), "interrupted by %s at step %ld of %ld; "
-                 "metrics and weights not written", rl_interrupt_name(sig),
-                 s, cfg.steps);
-        code = rl_interrupt_exit_code(sig);
-        goto fail;
-    }
-    if (show_progress)
-        progress(errf, cfg.steps, cfg.steps, t0, &last_print);
-    if (hooks && !hooks->finish(hooks->ctx, &tr, err, sizeof(err)))
-        goto fail;
-    /* the final step always gets a row */
-    for (int w = 0; w < RL_NETS; w++)
-        if (!rl_trainer_logged_now(&tr, w))
-            rl_trainer_log(&tr, w);
-
-    if (log.write_errno)
-        errno = log.write_errno; /* commit names errno as the cause */
-    if (!rl_outfile_commit(&metrics, err, sizeof(err)))
-        goto fail;
-    char path[4200];
-    if (!rl_output_path(path, sizeof(path), dir, "data.csv", err,
-                        sizeof(err)) ||
-        !rl_data_write_csv(&tr.train, path, err, sizeof(err)))
-        goto fail;
-    if (!write_weights(&tr, dir, err, sizeof(err)))
-        goto fail;
-    if (cfg.checkpoint_dir &&
-        !rl_checkpoint_save(cfg.checkpoint_dir, &tr, err, sizeof(err)))
-        goto fail;
-    if (!cfg.quiet)
-        print_summary(out, &tr, dir, s < cfg.steps ? s : cfg.steps);
-    if (hooks)
-        hooks->destroy(hooks->ctx);
-    if (catching)
-        rl_interrupt_destroy(&intr);
-    rl_trainer_destroy(&tr);
-    return 0;
-
-fail:
-    fprintf(errf, "richlazy run: %s%s\n", code < 128 ? "error: " : "", err);
-    if (hooks)
-        hooks->destroy(hooks->ctx);
-    rl_outfile_abort(&metrics);
-    if (created)
-        rmdir(dir); /* only succeeds when nothing complete was written */
-    if (catching)
-        rl_interrupt_destroy(&intr);
-    rl_trainer_destroy(&tr);
+    if (code == 0 && !r->cfg.quiet)
+        print_summary(out, &r->tr, &r->log, r->dir,
+                      r->clock < r->cfg.steps ? r->clock : r->cfg.steps,
+                      r->quit, r->checkpoint_hint);
+    code = run_cleanup(r, code);
+    free(r);
     return code;
 }

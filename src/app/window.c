@@ -17,6 +17,7 @@
 #include "rl_cli.h"
 #include "rl_headless.h"
 #include "rl_input.h"
+#include "rl_interrupt.h"
 #include "rl_output.h"
 #include "rl_png.h"
 #include "rl_recorder.h"
@@ -365,7 +366,22 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     w.shot_dir = o->cfg.out_dir;
     w.record_every = o->record_every;
     w.video = o->cfg.video;
-    if (!app_start(&w.app, o, err, sizeof(err))) {
+    /* SDL's own handlers only queue a quit event that nobody reads while
+     * the data loads: catch Ctrl-C and SIGTERM here so a long read stops */
+    struct rl_interrupt intr;
+    bool catching = rl_interrupt_init(&intr);
+    bool started = app_start(&w.app, o, err, sizeof(err));
+    int sig = rl_interrupt_caught();
+    if (catching)
+        rl_interrupt_destroy(&intr);
+    if (sig) {
+        if (started)
+            app_stop(&w.app);
+        fprintf(errf, "richlazy window: interrupted by %s while loading\n",
+                rl_interrupt_name(sig));
+        return rl_interrupt_exit_code(sig);
+    }
+    if (!started) {
         fprintf(errf, "richlazy window: error: %s\n", err);
         return 2;
     }

@@ -444,7 +444,11 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
     case RL_ACTION_ACTIVATION: {
         enum rl_activation next =
             (enum rl_activation)((cfg->act + 1) % RL_ACT_COUNT);
-        rl_trainer_set_activation(tr, next);
+        if (!rl_trainer_set_activation(tr, next)) {
+            say(app, "activation: not enough memory for %s; still %s",
+                rl_activation_name(next), rl_activation_name(cfg->act));
+            break;
+        }
         set_paused(app, app->paused);
         on_new_nets(app);
         snprintf(label, sizeof(label), "activation %s",

@@ -3,6 +3,7 @@
  * regression sets are drawn in data_regression.c. */
 #include "rl_data.h"
 
+#include "rl_readfile.h"
 #include "rl_rng.h"
 
 #include <assert.h>
@@ -18,6 +19,11 @@
 /* A CSV bigger than this is almost surely a mistake, and 50M rows already
  * take 600 MB as floats: refuse with a message instead of swapping. */
 #define RL_DATA_MAX_ROWS 50000000
+/* The file may hold at most this many bytes (50M rows of "%.9g,%.9g,1"
+ * fit with room to spare) and a line at most RL_DATA_MAX_LINE bytes: an
+ * endless or mistaken file is refused instead of read forever. */
+#define RL_DATA_MAX_BYTES ((uint64_t)4 << 30)
+#define RL_DATA_MAX_LINE (1 << 20)
 
 static const char *const dataset_names[RL_DATASET_COUNT] = {
     [RL_DATASET_BLOBS] = "blobs",
@@ -257,21 +263,59 @@ static void quote_field(char *out, size_t outlen, const char *s)
         out[k] = '\0';
 }
 
-/* Split line into at most nmax fields at commas, trimmed; returns the
- * number of fields found (which may exceed nmax; extras are dropped). */
+/* Split line into at most nmax fields at commas, RFC 4180 style: a field
+ * may be wrapped in double quotes (commas inside stay, "" is one quote),
+ * as csv.QUOTE_ALL and spreadsheet exporters write it; spaces and tabs
+ * around a field are dropped. Unquotes in place. Returns the number of
+ * fields found (which may exceed nmax; extras are dropped), or -(k+1)
+ * when the quote opened in field k is not closed. */
 static int split_fields(char *line, char **fields, int nmax)
 {
     int count = 0;
-    for (char *p = line;;) {
-        char *comma = strchr(p, ',');
-        if (comma)
-            *comma = '\0';
+    char *p = line;
+    for (;;) {
+        while (is_blank(*p))
+            p++;
+        char *start = p, *end;
+        if (*p == '"') {
+            char *w = start;
+            for (p++;; p++) {
+                if (!*p)
+                    return -(count + 1);
+                if (*p == '"') {
+                    if (p[1] != '"')
+                        break;
+                    p++;
+                }
+                *w++ = *p;
+            }
+            end = w;
+            p++; /* the closing quote */
+            while (is_blank(*p))
+                p++;
+            /* text after the closing quote stays in the field, so a
+             * stray '"1"x' is reported as not a number */
+            char *rest = p;
+            while (*p && *p != ',')
+                p++;
+            size_t extra = (size_t)(p - rest);
+            memmove(end, rest, extra);
+            end += extra;
+        } else {
+            while (*p && *p != ',')
+                p++;
+            end = p;
+            while (end > start && is_blank(end[-1]))
+                end--;
+        }
+        bool more = *p == ',';
+        *end = '\0';
         if (count < nmax)
-            fields[count] = trim(p);
+            fields[count] = start;
         count++;
-        if (!comma)
+        if (!more)
             return count;
-        p = comma + 1;
+        p++;
     }
 }
 
@@ -303,8 +347,15 @@ static bool parse_row(char *const *fields, float out[3], bool real,
             return false;
         }
         if (!parse_number(fields[k], &v)) {
-            set_err(err, errlen, "%s:%ld: column %d ('%s') is not a number",
-                    path, line, k + 1, q);
+            /* name the common causes: ';' separators, decimal commas */
+            const char *hint =
+                strchr(fields[k], ';')
+                    ? " (columns must be separated by commas, not ';')"
+                : strchr(fields[k], ',')
+                    ? " (a decimal comma? write the number with a point)"
+                    : "";
+            set_err(err, errlen, "%s:%ld: column %d ('%s') is not a "
+                    "number%s", path, line, k + 1, q, hint);
             return false;
         }
         if (!isfinite(v)) {
@@ -351,14 +402,18 @@ static bool csv_line(struct csv_reader *rd, char *line, char *err,
     /* a UTF-8 byte order mark, as spreadsheet programs write it */
     if (rd->line == 1 && !strncmp(line, "\xEF\xBB\xBF", 3))
         line += 3;
-    size_t len = strlen(line);
-    if (len > 0 && line[len - 1] == '\r') /* CRLF */
-        line[--len] = '\0';
     if (!*trim(line))
         return true;
+    size_t len = strlen(line);
+    bool trailing_comma = len > 0 && line[len - 1] == ',';
 
     char *fields[3];
     int count = split_fields(line, fields, 3);
+    if (count < 0) {
+        set_err(err, errlen, "%s:%ld: the quote opened in column %d is not "
+                "closed", rd->path, rd->line, -count);
+        return false;
+    }
     bool first = !rd->seen_line;
     rd->seen_line = true;
     if (first && count == 3 && is_header(fields, 3)) {
@@ -371,7 +426,10 @@ static bool csv_line(struct csv_reader *rd, char *line, char *err,
         set_err(err, errlen, "%s:%ld: expected 3 columns (x,y,%s), "
                 "found %d%s", rd->path, rd->line,
                 rd->real ? "target" : "label", count,
-                other_sep ? " (columns must be separated by commas)" : "");
+                other_sep ? " (columns must be separated by commas)"
+                : count == 4 && trailing_comma
+                    ? " (the line ends with a comma)"
+                    : "");
         return false;
     }
     float v[3];
@@ -396,39 +454,123 @@ static bool csv_line(struct csv_reader *rd, char *line, char *err,
     return true;
 }
 
+/* A line buffer that grows by doubling up to RL_DATA_MAX_LINE + 1 bytes. */
+struct line_buf {
+    char *buf;
+    size_t cap;
+};
+
+/* One line of f into lb, without its end: LF, CRLF and a lone CR (old
+ * Mac exports) all end a line. Returns the line's length, -1 at the end of
+ * the file, -2 when the line is longer than RL_DATA_MAX_LINE, -3 on a read
+ * error, -4 out of memory. A NUL byte is kept, so the caller can name it. */
+static long read_line(FILE *f, struct line_buf *lb, uint64_t *bytes)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc_unlocked(f)) != EOF) {
+        (*bytes)++;
+        if (c == '\n')
+            break;
+        if (c == '\r') {
+            int d = getc_unlocked(f);
+            if (d == '\n')
+                (*bytes)++;
+            else if (d != EOF)
+                ungetc(d, f);
+            break;
+        }
+        if (n + 1 >= lb->cap) {
+            if (lb->cap >= (size_t)RL_DATA_MAX_LINE + 1)
+                return -2;
+            size_t cap = lb->cap ? 2 * lb->cap : 4096;
+            if (cap > (size_t)RL_DATA_MAX_LINE + 1)
+                cap = (size_t)RL_DATA_MAX_LINE + 1;
+            char *b = realloc(lb->buf, cap);
+            if (!b)
+                return -4;
+            lb->buf = b;
+            lb->cap = cap;
+        }
+        lb->buf[n++] = (char)c;
+    }
+    if (c == EOF && ferror(f))
+        return -3;
+    if (c == EOF && n == 0)
+        return -1;
+    if (!lb->buf) { /* an empty line before any text */
+        lb->buf = malloc(4096);
+        if (!lb->buf)
+            return -4;
+        lb->cap = 4096;
+    }
+    lb->buf[n] = '\0';
+    return (long)n;
+}
+
+/* Read every line of f; false with err on the first problem. */
+static bool csv_read_lines(struct csv_reader *rd, FILE *f,
+                           struct line_buf *lb, char *err, size_t errlen)
+{
+    uint64_t bytes = 0;
+    for (;;) {
+        errno = 0;
+        long got = read_line(f, lb, &bytes);
+        if (got == -1)
+            return true;
+        if (got == -3) {
+            set_err(err, errlen, "%s:%ld: read error: %s", rd->path,
+                    rd->line + 1, strerror(errno ? errno : EIO));
+            return false;
+        }
+        rd->line++;
+        if (got == -4) {
+            set_err(err, errlen, "%s:%ld: out of memory", rd->path,
+                    rd->line);
+            return false;
+        }
+        if (got == -2) {
+            set_err(err, errlen, "%s:%ld: line longer than 1 MiB; is "
+                    "this a CSV of x,y,label rows?", rd->path, rd->line);
+            return false;
+        }
+        char *line = lb->buf;
+        if (bytes > RL_DATA_MAX_BYTES) { /* the file grew while read */
+            set_err(err, errlen, "%s:%ld: more than 4 GiB; refusing to "
+                    "read on (subsample the file)", rd->path, rd->line);
+            return false;
+        }
+        if ((rd->line & 4095) == 0 && rl_read_stopped()) {
+            set_err(err, errlen, "%s:%ld: reading stopped (interrupted)",
+                    rd->path, rd->line);
+            return false;
+        }
+        if (strlen(line) != (size_t)got) {
+            /* "Unicode text" from spreadsheets is UTF-16: name it */
+            bool utf16 = rd->line == 1 && got >= 2 &&
+                         ((line[0] == '\xFF' && line[1] == '\xFE') ||
+                          (line[0] == '\xFE' && line[1] == '\xFF'));
+            if (utf16)
+                set_err(err, errlen, "%s:1: the file is UTF-16 (it starts "
+                        "with a UTF-16 byte order mark); save it as UTF-8 "
+                        "or plain CSV", rd->path);
+            else
+                set_err(err, errlen, "%s:%ld: line contains a NUL byte; "
+                        "is this a text CSV file?", rd->path, rd->line);
+            return false;
+        }
+        if (!csv_line(rd, line, err, errlen))
+            return false;
+    }
+}
+
 /* Read every line of f; false with err on the first problem. */
 static bool csv_read(struct csv_reader *rd, FILE *f, char *err,
                      size_t errlen)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    bool ok = true;
-    for (;;) {
-        errno = 0;
-        ssize_t got = getline(&line, &cap, f); /* lines of any length */
-        if (got < 0) {
-            if (ferror(f)) {
-                set_err(err, errlen, "%s:%ld: read error: %s", rd->path,
-                        rd->line + 1, strerror(errno ? errno : EIO));
-                ok = false;
-            }
-            break;
-        }
-        rd->line++;
-        if (got > 0 && line[got - 1] == '\n')
-            line[--got] = '\0';
-        if (strlen(line) != (size_t)got) {
-            set_err(err, errlen, "%s:%ld: line contains a NUL byte; "
-                    "is this a text CSV file?", rd->path, rd->line);
-            ok = false;
-            break;
-        }
-        if (!csv_line(rd, line, err, errlen)) {
-            ok = false;
-            break;
-        }
-    }
-    free(line);
+    struct line_buf lb = {NULL, 0};
+    bool ok = csv_read_lines(rd, f, &lb, err, errlen);
+    free(lb.buf);
     return ok;
 }
 
@@ -450,21 +592,23 @@ static bool csv_check(const struct csv_reader *rd, char *err, size_t errlen)
     return true;
 }
 
-/* Open path for reading, refusing directories (which fopen accepts). */
-static FILE *csv_open(const char *path, char *err, size_t errlen)
+/* The name comes back in line-based files (checkpoint.txt, shards,
+ * frames.csv): a control character (a newline above all) would break
+ * them, so such a name is refused before it is used. */
+static bool name_ok(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7f)
+            continue;
+        char q[48];
+        quote_field(q, sizeof(q), path);
+        set_err(err, errlen, "%s: the file name holds a control character "
+                "(byte 0x%02x at offset %zu), which checkpoints and shard "
+                "files cannot keep; rename the file", q, *p,
+                (size_t)(p - (const unsigned char *)path));
+        return false;
     }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        set_err(err, errlen, "%s: cannot open: %s", path, strerror(EISDIR));
-        fclose(f);
-        return NULL;
-    }
-    return f;
+    return true;
 }
 
 bool rl_data_load_csv(struct rl_data *d, const char *path,
@@ -479,7 +623,9 @@ bool rl_data_load_csv_as(struct rl_data *d, const char *path,
 {
     assert(targets == RL_CSV_LABELS || targets == RL_CSV_REAL);
     memset(d, 0, sizeof(*d));
-    FILE *f = csv_open(path, err, errlen);
+    if (!name_ok(path, err, errlen))
+        return false;
+    FILE *f = rl_read_open(path, RL_DATA_MAX_BYTES, err, errlen);
     if (!f)
         return false;
     struct csv_reader rd = {.path = path, .real = targets == RL_CSV_REAL};
@@ -608,26 +754,66 @@ static bool has_labels(const struct rl_data *d)
     return true;
 }
 
+/* The shortest %.Pg (P = 1..9) that reads back as v exactly. */
+static void shortest(char *out, size_t outlen, float v)
+{
+    for (int p = 1; p < 9; p++) {
+        snprintf(out, outlen, "%.*g", p, v);
+        if (strtof(out, NULL) == v)
+            return;
+    }
+    snprintf(out, outlen, "%.9g", v);
+}
+
 /* Write the rows to an open file; false on any write error. */
-static bool write_rows(const struct rl_data *d, FILE *f)
+static bool write_rows(const struct rl_data *d, FILE *f, bool short_form)
 {
     bool labels = has_labels(d);
     if (fprintf(f, labels ? "x,y,label\n" : "x,y,target\n") < 0)
         return false;
     for (int i = 0; i < d->n; i++) {
-        /* %.9g: enough digits that every float reads back exactly */
-        int w = labels ? fprintf(f, "%.9g,%.9g,%d\n", d->x[2 * i],
+        int r;
+        if (short_form) {
+            /* the shortest form that reads back as the same float */
+            char a[32], b[32], c[32];
+            shortest(a, sizeof(a), d->x[2 * i]);
+            shortest(b, sizeof(b), d->x[2 * i + 1]);
+            if (labels) {
+                r = fprintf(f, "%s,%s,%d\n", a, b, d->y[i] != 0.0f);
+            } else {
+                shortest(c, sizeof(c), d->y[i]);
+                r = fprintf(f, "%s,%s,%s\n", a, b, c);
+            }
+        } else {
+            /* %.9g: enough digits that every float reads back exactly */
+            r = labels ? fprintf(f, "%.9g,%.9g,%d\n", d->x[2 * i],
                                  d->x[2 * i + 1], d->y[i] != 0.0f)
                        : fprintf(f, "%.9g,%.9g,%.9g\n", d->x[2 * i],
                                  d->x[2 * i + 1], d->y[i]);
-        if (w < 0)
+        }
+        if (r < 0)
             return false;
     }
     return fflush(f) == 0 && !ferror(f);
 }
 
+static bool write_csv(const struct rl_data *d, const char *path,
+                      bool short_form, char *err, size_t errlen);
+
 bool rl_data_write_csv(const struct rl_data *d, const char *path,
                        char *err, size_t errlen)
+{
+    return write_csv(d, path, false, err, errlen);
+}
+
+bool rl_data_write_csv_shortest(const struct rl_data *d, const char *path,
+                                char *err, size_t errlen)
+{
+    return write_csv(d, path, true, err, errlen);
+}
+
+static bool write_csv(const struct rl_data *d, const char *path,
+                      bool short_form, char *err, size_t errlen)
 {
     /* write path.tmp and rename it over path, so a reader never sees a
      * half-written file and a failed write keeps the old one */
@@ -648,7 +834,7 @@ bool rl_data_write_csv(const struct rl_data *d, const char *path,
         return false;
     }
     errno = 0;
-    bool ok = write_rows(d, f);
+    bool ok = write_rows(d, f, short_form);
     int saved = errno;
     if (fclose(f) != 0 && ok) {
         ok = false;

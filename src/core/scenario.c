@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rl_config.h"
+#include "rl_readfile.h"
 #include "rl_settings.h"
 
 #ifndef RL_SOURCE_ASSETS
@@ -318,16 +319,13 @@ bool rl_scenario_apply(const struct rl_cli *cli, const char *name,
         return false;
     }
     rl_escape(q, sizeof(q), path, (size_t)-1);
-    /* a regular file, opened without blocking on a FIFO swapped in */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    FILE *f = NULL;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        !(f = fdopen(fd, "rb"))) {
-        snprintf(err, errlen, "cannot read scenario '%s': %s", q,
-                 fd < 0 ? strerror(errno) : "not a regular file");
-        if (fd >= 0)
-            close(fd);
+    /* a regular file within the size limit, never blocking on a FIFO */
+    char why[PATH_MAX + 200];
+    FILE *f = rl_read_open(path, RL_SCENARIO_MAX_BYTES, why, sizeof(why));
+    if (!f) {
+        char qw[PATH_MAX + 200];
+        rl_escape(qw, sizeof(qw), why, (size_t)-1);
+        snprintf(err, errlen, "cannot read scenario %s", qw);
         return false;
     }
     char *buf = malloc(RL_SCENARIO_MAX_BYTES + 1);

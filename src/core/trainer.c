@@ -35,7 +35,8 @@ static bool build_data(struct rl_trainer *tr, char *err, size_t errlen)
     } else {
         train = all;
     }
-    for (int w = 0; w < RL_NETS; w++) {
+    /* the linear path steps on the moments alone: no (n, h) scratch */
+    for (int w = 0; w < RL_NETS && cfg->act != RL_ACT_LINEAR; w++) {
         if (tr->net[w].h && !rl_net_reserve(&tr->net[w], train.n)) {
             snprintf(err, errlen, "out of memory for %d samples x %d units",
                      train.n, tr->cfg.hidden);
@@ -60,8 +61,10 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
     /* refuse sizes that would not fit before allocating them (overcommit
      * would let the allocations succeed and the process be killed later);
      * a CSV's size is known once it is read */
-    if (!cfg->data_path && !rl_memory_check(cfg->hidden, cfg->samples, err,
-                                            errlen))
+    bool linear = cfg->act == RL_ACT_LINEAR; /* no (n, h) scratch used */
+    if (!cfg->data_path &&
+        !rl_memory_check_run(cfg->hidden, cfg->samples, linear, 0.0, err,
+                             errlen))
         goto fail;
     for (int w = 0; w < RL_NETS; w++) {
         char why[200];
@@ -73,10 +76,12 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
     }
     if (!build_data(tr, err, errlen))
         goto fail;
-    if (!rl_memory_check(cfg->hidden, tr->train.n + tr->test.n, err, errlen))
+    if (!rl_memory_check_run(cfg->hidden, tr->train.n + tr->test.n, linear,
+                             0.0, err, errlen))
         goto fail;
     for (int w = 0; w < RL_NETS; w++) {
-        if (!rl_net_init(&tr->net[w], cfg->hidden, tr->train.n) ||
+        int scratch_n = linear ? 0 : tr->train.n;
+        if (!rl_net_init(&tr->net[w], cfg->hidden, scratch_n) ||
             !rl_history_init(&tr->hist[w],
                              history_cap > 0 ? history_cap : 4096)) {
             snprintf(err, errlen,
@@ -189,10 +194,16 @@ bool rl_trainer_set_dataset(struct rl_trainer *tr, enum rl_dataset kind,
     return true;
 }
 
-void rl_trainer_set_activation(struct rl_trainer *tr, enum rl_activation act)
+bool rl_trainer_set_activation(struct rl_trainer *tr, enum rl_activation act)
 {
+    /* the plain path needs the (n, h) scratch the linear path goes
+     * without: get it first, and keep the old activation without it */
+    for (int w = 0; w < RL_NETS && act != RL_ACT_LINEAR; w++)
+        if (!rl_net_reserve(&tr->net[w], tr->train.n))
+            return false;
     tr->cfg.act = act;
     rl_trainer_restart(tr);
+    return true;
 }
 
 void rl_trainer_step_net(struct rl_trainer *tr, int which, long k)

@@ -151,6 +151,13 @@ static bool parse_list(const char *flag, const char *s, double *v, int max,
             snprintf(err, errlen, "%s: value %d %s", flag, *n + 1, why);
             return false;
         }
+        /* the same value twice would run the same cell twice */
+        for (int k = 0; k < *n; k++)
+            if (v[k] == v[*n]) {
+                snprintf(err, errlen, "%s: value %d (%g) repeats value %d; "
+                         "give each value once", flag, *n + 1, v[*n], k + 1);
+            return false;
+        }
         (*n)++;
         if (!comma)
             return true;

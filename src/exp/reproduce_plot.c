@@ -8,6 +8,7 @@
 
 #include "reproduce_internal.h"
 #include "rl_png.h"
+#include "rl_readfile.h"
 
 /* ---- figures ---- */
 
@@ -202,11 +203,10 @@ bool rp_csv_read(struct rp_csv *c, const char *path, char *err,
                  size_t errlen)
 {
     memset(c, 0, sizeof(*c));
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    /* a regular file of at most 1 GiB: never /dev/zero or a FIFO */
+    FILE *f = rl_read_open(path, (uint64_t)1 << 30, err, errlen);
+    if (!f)
         return false;
-    }
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
     fseek(f, 0, SEEK_SET);

@@ -24,6 +24,7 @@
 #include "rl_net_kernel.h"
 #include "rl_output.h"
 #include "rl_settings.h"
+#include "rl_readfile.h"
 
 static const char magic[] = "richlazy-shard 1";
 
@@ -113,6 +114,9 @@ bool rl_exp_shard_write(const struct rl_exp *e,
 
 /* ---- reading ---- */
 
+/* A shard holds one line per run or cell: far below this. */
+#define SHARD_MAX_BYTES ((size_t)1 << 30)
+
 struct text {
     char *buf;
     size_t len;
@@ -120,11 +124,10 @@ struct text {
 
 static bool slurp(const char *path, struct text *t, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    /* a regular file of at most SHARD_MAX_BYTES: never /dev/zero */
+    FILE *f = rl_read_open(path, SHARD_MAX_BYTES, err, errlen);
+    if (!f)
         return false;
-    }
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap + 1);
     while (buf) {
@@ -132,6 +135,13 @@ static bool slurp(const char *path, struct text *t, char *err, size_t errlen)
         len += got;
         if (len < cap)
             break;
+        if (cap >= SHARD_MAX_BYTES) { /* it grew since it was opened */
+            snprintf(err, errlen, "%s: more than 1 GiB; not a shard file",
+                     path);
+            free(buf);
+            fclose(f);
+            return false;
+        }
         char *nb = realloc(buf, 2 * cap + 1);
         if (!nb) {
             free(buf);

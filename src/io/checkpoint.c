@@ -14,6 +14,7 @@
 #include "rl_npy.h"
 #include "rl_output.h"
 #include "rl_settings.h"
+#include "rl_readfile.h"
 
 enum { CHECKPOINT_FORMAT = 1 };
 
@@ -302,11 +303,16 @@ static bool read_settings(struct rl_checkpoint *ck, const char *dir,
 {
     char path[4200];
     snprintf(path, sizeof(path), "%s/%s", dir, settings_name);
-    FILE *f = fopen(path, "rb");
+    /* a regular file of at most 1 MiB (it holds a few dozen lines) */
+    char why[4400];
+    FILE *f = rl_read_open(path, (uint64_t)1 << 20, why, sizeof(why));
     if (!f) {
-        snprintf(err, errlen, "%s: not a checkpoint (%s: %s); save one with "
-                 "'richlazy run --checkpoint DIR'", dir, settings_name,
-                 strerror(errno));
+        if (errno)
+            snprintf(err, errlen, "%s: not a checkpoint (%s: %s); save one "
+                     "with 'richlazy run --checkpoint DIR'", dir,
+                     settings_name, strerror(errno));
+        else
+            snprintf(err, errlen, "%s", why);
         return false;
     }
     char *buf = malloc(MAX_SETTINGS_BYTES + 1);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "rl_readfile.h"
+
 static volatile sig_atomic_t caught;
 
 /* Only async-signal-safe work here: remember the first signal. SA_RESETHAND
@@ -28,11 +30,13 @@ bool rl_interrupt_init(struct rl_interrupt *it)
         sigaction(SIGINT, &it->old_int, NULL);
         return false;
     }
+    rl_read_set_stop(rl_interrupt_caught); /* long reads stop too */
     return true;
 }
 
 void rl_interrupt_destroy(struct rl_interrupt *it)
 {
+    rl_read_set_stop(NULL);
     sigaction(SIGTERM, &it->old_term, NULL);
     sigaction(SIGINT, &it->old_int, NULL);
 }

@@ -12,6 +12,7 @@
  * file as one buffer and never looks past its end, whatever the input.
  */
 #include "rl_npy.h"
+#include "rl_readfile.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -594,14 +595,17 @@ bool rl_npy_read(const char *path, float **data, int *rows, int *cols,
     *rows = 0;
     *cols = 0;
 
-    FILE *f = fopen(path, "rb");
+    /* a regular file of at most 2 GiB: never /dev/zero or a FIFO */
+    char why[4400];
+    FILE *f = rl_read_open(path, NPY_MAX_FILE, why, sizeof(why));
     if (!f) {
-        set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        set_err(err, errlen, "%s", why);
         return false;
     }
 
-    /* grow a buffer until EOF so pipes and special files work too; the
-     * buffer may hold one byte past the cap to tell "2 GiB" from "more" */
+    /* grow a buffer until EOF (the file may have grown since it was
+     * opened); the buffer may hold one byte past the cap to tell "2 GiB"
+     * from "more" */
     unsigned char *buf = NULL;
     size_t len = 0, cap = 0;
     for (;;) {
@@ -621,6 +625,12 @@ bool rl_npy_read(const char *path, float **data, int *rows, int *cols,
             cap = ncap;
         }
         size_t want = cap - len;
+        if (want > ((size_t)64 << 20))
+            want = (size_t)64 << 20; /* 64 MiB at a time: poll between */
+        if (rl_read_stopped()) {
+            set_err(err, errlen, "%s: reading stopped (interrupted)", path);
+            goto error;
+        }
         errno = 0;
         size_t got = fread(buf + len, 1, want, f);
         len += got;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rl_readfile.h"
 #include "rl_settings.h"
 
 static int cmp_event(const void *a, const void *b)
@@ -110,10 +111,15 @@ bool rl_script_load(struct rl_script *s, const char *path, char *err,
                     size_t errlen)
 {
     memset(s, 0, sizeof(*s));
-    FILE *f = fopen(path, "rb");
+    /* a regular file of at most 64 MiB: never /dev/zero or a FIFO */
+    char why[4400];
+    FILE *f = rl_read_open(path, (uint64_t)64 << 20, why, sizeof(why));
     if (!f) {
-        snprintf(err, errlen, "cannot open script '%s': %s", path,
-                 strerror(errno));
+        if (errno)
+            snprintf(err, errlen, "cannot open script '%s': %s", path,
+                     strerror(errno));
+        else
+            snprintf(err, errlen, "script %s", why);
         return false;
     }
     size_t cap = 4096, n = 0;

@@ -234,6 +234,24 @@ else
         else ok; fi
     fi
 
+    # issue 16 class 2: a special file is refused, and a long read stops
+    # on SIGTERM (SDL's own handlers would only queue a quit event)
+    case="window --data /dev/zero is refused"
+    timeout 20 "$exe" window --data /dev/zero >"$scratch/out.txt" 2>"$scratch/err.txt"
+    rc=$?
+    expect 2 "richlazy window: error: /dev/zero: is a character device, not a regular file; give a file" && ok
+
+    case="SIGTERM while the window reads a long CSV"
+    yes '1.5,2.5,1' | head -c 200000000 >"$scratch/long.csv"
+    "$exe" window --data "$scratch/long.csv" >"$scratch/out.txt" 2>"$scratch/err.txt" &
+    apid=$!
+    sleep 1 # the read takes seconds; SDL's start-up comes first
+    kill -TERM "$apid"
+    wait_quit
+    if [ "$rc" -eq 999 ]; then fail "SIGTERM did not stop the read"
+    else expect 143 "richlazy window: interrupted by SIGTERM while loading" && ok; fi
+    rm -f "$scratch/long.csv"
+
     case="SIGINT while the window records"
     rm -f "$scratch/state.txt"
     start_window --out "$scratch/o-win"

@@ -1,9 +1,12 @@
 /* test_data.c: built-in datasets, moments, CSV load/save and the split. */
 #include "rl_data.h"
+#include "rl_readfile.h"
 
 #include "check.h"
 
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,6 +340,166 @@ static void test_csv_errors(void)
                       "zzzz,1\n", ":2: ", "column 2 ('?zzzz");
 }
 
+/* Quoted fields that are still not what a data row needs: named. */
+static void test_csv_quote_errors(void)
+{
+    const char *p = TMP("quote.csv");
+    expect_load_error(p, "1,2,0\n\"1.5,2,1\n", ":2: ",
+                      "the quote opened in column 1 is not closed");
+    expect_load_error(p, "1,2,0\n1,2,\"1\n", ":2: ",
+                      "the quote opened in column 3 is not closed");
+    /* a quoted decimal comma is one field, and not a number */
+    expect_load_error(p, "1,2,0\n\"1,5\",2,1\n", ":2: ",
+                      "column 1 ('1,5') is not a number");
+    expect_load_error(p, "1,2,0\n\"1\"x,2,1\n", ":2: ",
+                      "column 1 ('1x') is not a number");
+    expect_load_error(p, "1,2,0\n\"\",2,1\n", ":2: ", "column 1 is empty");
+    expect_load_error(p, "1,2,0\n1,2,\"2\"\n", ":2: ", "label '2' is not 0 or 1");
+    /* the common causes are named */
+    expect_load_error(p, "1,2,0\n1,2,1,\n", ":2: ",
+                      "expected 3 columns (x,y,label), found 4 (the line "
+                      "ends with a comma)");
+    expect_load_error(p, "1,2,0\n\"1,5\",2,1\n", ":2: ",
+                      "column 1 ('1,5') is not a number (a decimal comma? "
+                      "write the number with a point)");
+    expect_load_error(p, "1,2,0\n1,5;2,5;1\n", ":2: ",
+                      "column 2 ('5;2') is not a number (columns must be "
+                      "separated by commas, not ';')");
+    /* UTF-16 ("Unicode text" from a spreadsheet): the cause is named */
+    const char utf16[] = "\xFF\xFE" "1\0,\0" "2\0,\0" "0\0\n\0";
+    write_bytes(p, utf16, sizeof(utf16) - 1);
+    expect_load_error(p, NULL, ":1: ", "the file is UTF-16");
+    /* CR-only line ends count lines as a reader sees them */
+    expect_load_error(p, "1,2,0\r1,2,1\r1,q,1\r", ":3: ",
+                      "column 2 ('q') is not a number");
+    expect_load_error(p, "1,2,0\r\n1,2,1\r1,2\n", ":3: ",
+                      "expected 3 columns (x,y,label), found 2");
+}
+
+/* Issue 16 class 2: endless and special files are refused up front, a
+ * line has a limit. */
+static void test_csv_special_files(void)
+{
+    struct rl_data d;
+    char err[512] = "";
+    CHECK(!rl_data_load_csv(&d, "/dev/zero", err, sizeof(err)));
+    CHECK(is_zeroed(&d));
+    CHECK_CONTAINS(err, "/dev/zero: is a character device, not a regular "
+                   "file");
+    const char *fifo = TMP("fifo.csv");
+    remove(fifo);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    /* no writer: the open must not wait for one */
+    CHECK(!rl_data_load_csv(&d, fifo, err, sizeof(err)));
+    CHECK_CONTAINS(err, "fifo.csv: is a FIFO (named pipe), not a regular "
+                   "file");
+    remove(fifo);
+
+    /* a line of more than 1 MiB is refused, not read on */
+    const char *p = TMP("longline.csv");
+    size_t n = ((size_t)1 << 20) + 10;
+    char *text = malloc(n + 1);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    memset(text, '1', n);
+    text[n] = '\0';
+    expect_load_error(p, text, ":1: ", "line longer than 1 MiB");
+    free(text);
+}
+
+/* The one way input files are opened (rl_read_open): regular files only,
+ * a size limit, errno kept for files that cannot be opened at all. */
+static void test_read_open(void)
+{
+    char err[512];
+    const char *p = TMP("limit.csv");
+    write_text(p, "0123456789");
+    FILE *f = rl_read_open(p, 10, err, sizeof(err));
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    errno = 123;
+    CHECK(rl_read_open(p, 9, err, sizeof(err)) == NULL);
+    CHECK(errno == 0);
+    CHECK_CONTAINS(err, "limit.csv: is 10 bytes, more than the 9 bytes this "
+                   "file may have");
+    remove(p);
+    CHECK(rl_read_open(p, 10, err, sizeof(err)) == NULL);
+    CHECK(errno == ENOENT);
+    CHECK_CONTAINS(err, "limit.csv: cannot open: No such file or directory");
+    CHECK(rl_read_open("/dev/null", 10, err, sizeof(err)) == NULL);
+    CHECK(errno == 0);
+    CHECK_CONTAINS(err, "/dev/null: is a character device, not a regular "
+                   "file; give a file");
+    CHECK(rl_read_open(RL_TEST_BUILD_DIR, 10, err, sizeof(err)) == NULL);
+    CHECK_CONTAINS(err, ": is a directory, not a regular file");
+    char size[32];
+    rl_read_format_size(size, sizeof(size), (uint64_t)4 << 30);
+    CHECK(!strcmp(size, "4 GiB"));
+    rl_read_format_size(size, sizeof(size), 1536);
+    CHECK(!strcmp(size, "1.5 KiB"));
+}
+
+static int stop_now(void)
+{
+    return SIGTERM;
+}
+
+/* A long read polls the stop hook (a caught Ctrl-C or SIGTERM) and ends
+ * with a message instead of reading on. */
+static void test_csv_read_stops(void)
+{
+    const char *p = TMP("stop.csv");
+    FILE *f = fopen(p, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    for (int i = 0; i < 10000; i++)
+        fprintf(f, "%d,%d,%d\n", i, i, i % 2);
+    fclose(f);
+    struct rl_data d;
+    char err[512] = "";
+    rl_read_set_stop(stop_now);
+    CHECK(!rl_data_load_csv(&d, p, err, sizeof(err)));
+    rl_read_set_stop(NULL);
+    CHECK(is_zeroed(&d));
+    CHECK_CONTAINS(err, "stop.csv:4096: reading stopped (interrupted)");
+    /* without the hook the same file loads */
+    CHECK(rl_data_load_csv(&d, p, err, sizeof(err)));
+    CHECK(d.n == 10000);
+    rl_data_destroy(&d);
+    remove(p);
+}
+
+/* A loaded file's numbers come back in data.csv as written (issue 16
+ * class 6), in the shortest form that reads back as the same float. */
+static void test_csv_shortest(void)
+{
+    const char *in = TMP("short_in.csv"), *out = TMP("short_out.csv");
+    write_text(in, "x,y,label\n0.1,-1.7,0\n1e-05,3,1\n");
+    struct rl_data d;
+    char err[256] = "";
+    CHECK(rl_data_load_csv(&d, in, err, sizeof(err)));
+    CHECK(rl_data_write_csv_shortest(&d, out, err, sizeof(err)));
+    FILE *f = fopen(out, "r");
+    char text[256] = "";
+    if (f) {
+        size_t n = fread(text, 1, sizeof(text) - 1, f);
+        text[n] = '\0';
+        fclose(f);
+    }
+    CHECK(!strcmp(text, "x,y,label\n0.1,-1.7,0\n1e-05,3,1\n"));
+    /* and it reads back to the very same floats */
+    struct rl_data back;
+    CHECK(rl_data_load_csv(&back, out, err, sizeof(err)));
+    CHECK(same_data(&d, &back));
+    rl_data_destroy(&back);
+    rl_data_destroy(&d);
+    remove(in);
+    remove(out);
+}
+
 static void test_csv_world_errors(void)
 {
     const char *missing = TMP("does_not_exist.csv");
@@ -349,7 +512,7 @@ static void test_csv_world_errors(void)
     char err[256] = "";
     CHECK(!rl_data_load_csv(&d, dir, err, sizeof(err)));
     CHECK(is_zeroed(&d));
-    CHECK_CONTAINS(err, "dir.csv: cannot open: Is a directory");
+    CHECK_CONTAINS(err, "dir.csv: is a directory, not a regular file");
     rmdir(dir);
 
     const char *nul = TMP("nul.csv");
@@ -393,6 +556,14 @@ static void test_csv_formats(void)
         "  1.5 ,\t-2,  0.0 \r\n 0.25 , 3 , 1.0\r\n",  /* spaces, 0.0/1.0 */
         "\xEF\xBB\xBFx,y,label\n1.5,-2,0\n0.25,3,1\n", /* UTF-8 BOM */
         "1.5e0,-2.000,0\n+0.25,3,1\n",                /* number spellings */
+        /* issue 16 class 9: CSV as people write it */
+        "\"1.5\",\"-2\",\"0\"\n\"0.25\",\"3\",\"1\"\n",    /* QUOTE_ALL */
+        "\"x\",\"y\",\"label\"\r\n\"1.5\",-2,0\r\n0.25,\"3\",1\r\n", /* mixed */
+        " \"1.5\" , \"-2\",0\n0.25,3, \"1\" \n",          /* spaces */
+        "x,y,label\r1.5,-2,0\r0.25,3,1\r",          /* CR only (old Mac) */
+        "1.5,-2,0\r0.25,3,1",                        /* CR, no final end */
+        "x,y,label\r\n1.5,-2,0\n0.25,3,1\r",        /* every end at once */
+        "\r\n\r\r1.5,-2,0\r\r\n0.25,3,1\n\n",        /* blank lines of all kinds */
     };
     for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
         struct rl_data d = load_ok(p, variants[v]);
@@ -754,6 +925,11 @@ int main(void)
     test_copy();
     test_csv_errors();
     test_csv_world_errors();
+    test_csv_quote_errors();
+    test_csv_special_files();
+    test_read_open();
+    test_csv_read_stops();
+    test_csv_shortest();
     test_csv_formats();
     test_csv_large();
     test_csv_round_trip();

@@ -140,8 +140,11 @@ static void test_switch_dataset_and_activation(void)
     CHECK(rl_trainer_set_dataset(&tr, RL_DATASET_SPIRAL, err, sizeof(err)));
     CHECK(tr.cfg.dataset == RL_DATASET_SPIRAL);
     CHECK(tr.step[RL_RICH] == 0);
-    rl_trainer_set_activation(&tr, RL_ACT_TANH);
+    /* a linear trainer holds no (n, h) scratch; the switch allocates it */
+    CHECK(tr.cfg.act != RL_ACT_LINEAR || tr.net[RL_RICH].cap_n == 0);
+    CHECK(rl_trainer_set_activation(&tr, RL_ACT_TANH));
     CHECK(tr.net[RL_RICH].act == RL_ACT_TANH);
+    CHECK(tr.net[RL_RICH].cap_n >= tr.train.n);
     rl_trainer_step(&tr, 20);
     CHECK(tr.step[RL_LAZY] == 20);
     rl_trainer_destroy(&tr);

@@ -494,8 +494,9 @@ static void test_sweep_shard_overflow_refused(void)
     free(orig);
 }
 
-/* A data path with a line break cannot go into checkpoint.txt: refused at
- * save, before anything is written (issue 16 class 6, the example). */
+/* A data path with a line break cannot go into checkpoint.txt: the loader
+ * refuses the name before any training, so no checkpoint can hold it
+ * (issue 16 class 6, the example). */
 static void test_checkpoint_refuses_line_break_in_data_path(void)
 {
     test_write_text(SCRATCH("a\nb.csv"), "0,1,1\n1,0,0\n2,1,1\n1,2,0\n");
@@ -504,11 +505,8 @@ static void test_checkpoint_refuses_line_break_in_data_path(void)
     cfg.data_path = SCRATCH("a\nb.csv");
     struct rl_trainer tr;
     char err[2048];
-    CHECK(rl_trainer_init(&tr, &cfg, 16, err, sizeof(err)));
-    CHECK(!rl_checkpoint_save(SCRATCH("cknl"), &tr, err, sizeof(err)));
-    CHECK_CONTAINS(err, "a\\x0ab.csv' holds a line break");
-    CHECK(!test_exists(SCRATCH("cknl")));
-    rl_trainer_destroy(&tr);
+    CHECK(!rl_trainer_init(&tr, &cfg, 16, err, sizeof(err)));
+    CHECK_CONTAINS(err, "the file name holds a control character (byte 0x0a");
 }
 
 int main(void)

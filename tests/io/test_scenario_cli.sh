@@ -78,7 +78,7 @@ ln -s /dev/zero evil/zero.csv
 printf 'data=zero.csv\n' > evil/zero.txt
 mkfifo evil/fifo.csv
 printf 'data=fifo.csv\n' > evil/fifo.txt
-printf 'hidden=10000000\nsamples=50000000\n' > evil/huge.txt
+printf 'activation=relu\nhidden=10000000\nsamples=50000000\n' > evil/huge.txt
 printf 'lr=0.01\n\033]0;owned\007\033[2J=1\n' > evil/esc.txt
 for case in out:2 ck:1 video:2 script:1 abs:1 dotdot:1 link:1 zero:1 \
             fifo:1 huge:0 esc:2; do
@@ -97,6 +97,9 @@ for case in out:2 ck:1 video:2 script:1 abs:1 dotdot:1 link:1 zero:1 \
     fi
 done
 [ -e pwned ] && fail "a file chose an output folder"
+"$exe" run --config evil/huge.txt --steps 5 --out o_huge 2>err.txt
+grep -q "not enough memory" err.txt ||
+    fail "huge sizes not stopped by the memory check: $(cat err.txt)"
 
 # a million key presses at frame 0 (as many as fit the size limit) are
 # handed out a frame's worth at a time: the run ends normally
@@ -108,7 +111,7 @@ awk 'BEGIN { print "[script]"; for (i = 0; i < 1000000; i++) print "0 x" }' \
     > bigbomb.txt
 "$exe" run --config bigbomb.txt --steps 5 --out bigbombed --quiet \
     2>err.txt && fail "a 4 MB scenario was accepted"
-grep -q "larger than" err.txt || fail "bigbomb: $(cat err.txt)"
+grep -q "more than the 1 MiB" err.txt || fail "bigbomb: $(cat err.txt)"
 
 echo "scenario cli: $n shipped scenarios run, hostile files refused"
 exit 0
