@@ -60,6 +60,14 @@ bool rl_scenario_parse(const struct rl_cli *cli, const char *text,
                        void *target, struct rl_cli_seen *seen, char *err,
                        size_t errlen);
 
+/* Resolve a data path v read from a file (scenario or checkpoint.txt) in
+ * folder: relative, without '..' components, leading (after symlinks) to
+ * a regular file inside folder. Writes the absolute path into out (at
+ * least PATH_MAX bytes). False with the problem (v quoted escaped, no
+ * FILE:LINE) in why. */
+bool rl_file_data_path(const char *v, const char *folder, char *out,
+                       char *why, size_t whylen);
+
 /* Write cfg as a new scenario file dir/scenario-STEP.txt (dir must
  * exist; scenario-STEP_NNN.txt when the name is taken, never overwriting):
  * every file setting of the window whose value differs from the default,

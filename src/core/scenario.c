@@ -90,10 +90,8 @@ bool rl_scenario_find(const char *name, char *out, size_t outlen)
     return false;
 }
 
-/* Resolve a scenario's data path v against folder into out (absolute,
- * symlinks resolved). False with the reason (no FILE:LINE) in why. */
-static bool resolve_data(const char *v, const char *folder, char *out,
-                         char *why, size_t whylen)
+bool rl_file_data_path(const char *v, const char *folder, char *out,
+                       char *why, size_t whylen)
 {
     char q[300];
     rl_escape(q, sizeof(q), v, (size_t)-1);
@@ -103,7 +101,7 @@ static bool resolve_data(const char *v, const char *folder, char *out,
         return false;
     }
     if (v[0] == '/') {
-        snprintf(why, whylen, "'%s' is an absolute path; a scenario may "
+        snprintf(why, whylen, "'%s' is an absolute path; a file may "
                  "only name a file in its own folder (a relative path)", q);
         return false;
     }
@@ -111,8 +109,8 @@ static bool resolve_data(const char *v, const char *folder, char *out,
         const char *e = strchr(p, '/');
         size_t n = e ? (size_t)(e - p) : strlen(p);
         if (n == 2 && p[0] == '.' && p[1] == '.') {
-            snprintf(why, whylen, "'%s' has a '..' component; a scenario "
-                     "may only name a file in its own folder", q);
+            snprintf(why, whylen, "'%s' has a '..' component; a file may "
+                     "only name a file in its own folder", q);
             return false;
         }
         p += n + (e != NULL);
@@ -120,13 +118,13 @@ static bool resolve_data(const char *v, const char *folder, char *out,
     char joined[2 * PATH_MAX], realdir[PATH_MAX];
     snprintf(joined, sizeof(joined), "%s/%s", folder, v);
     if (!realpath(folder, realdir) || !realpath(joined, out)) {
-        snprintf(why, whylen, "'%s': cannot find it in the scenario's "
+        snprintf(why, whylen, "'%s': cannot find it in the file's "
                  "folder (%s)", q, strerror(errno));
         return false;
     }
     size_t dl = strlen(realdir);
     if (strncmp(out, realdir, dl) != 0 || (dl > 1 && out[dl] != '/')) {
-        snprintf(why, whylen, "'%s' leads out of the scenario's folder "
+        snprintf(why, whylen, "'%s' leads out of the file's folder "
                  "(a symbolic link); copy the file into the folder", q);
         return false;
     }
@@ -274,7 +272,7 @@ bool rl_scenario_parse(const struct rl_cli *cli, const char *text,
         char why[700];
         if (row->type == RL_SET_STRING) {
             /* the one string a file may hold: the data path */
-            if (!resolve_data(value, folder, k->data, why, sizeof(why))) {
+            if (!rl_file_data_path(value, folder, k->data, why, sizeof(why))) {
                 snprintf(err, errlen, "%s:%d: %s %s", where, lineno, q, why);
                 return false;
             }

@@ -198,8 +198,8 @@ static void test_data_paths(void)
     refused("data=/etc/passwd\n", 1, "absolute path");
     refused("data=../points.csv\n", 1, "'..' component");
     refused("data=sub/../points.csv\n", 1, "'..' component");
-    refused("data=passwd.csv\n", 1, "leads out of the scenario's folder");
-    refused("data=null.csv\n", 1, "leads out of the scenario's folder");
+    refused("data=passwd.csv\n", 1, "leads out of the file's folder");
+    refused("data=null.csv\n", 1, "leads out of the file's folder");
     refused("data=fifo.csv\n", 1, "not a regular file");
     refused("data=sub\n", 1, "not a regular file");
     refused("data=missing.csv\n", 1, "cannot find it");

@@ -101,6 +101,28 @@ done
 grep -q "not enough memory" err.txt ||
     fail "huge sizes not stopped by the memory check: $(cat err.txt)"
 
+# a checkpoint carries its data file and names it relative to itself; one
+# that names anything else is refused with FILE:LINE
+printf 'x,y,label\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n0.5,0.5,1\n0.2,0.9,0\n' > points.csv
+"$exe" run --data points.csv --steps 10 --checkpoint ck --out ckrun --quiet \
+    2>err.txt || fail "run --checkpoint with --data"
+cmp -s points.csv ck/data.csv || fail "the checkpoint holds no copy of its data"
+grep -qx 'data=data.csv' ck/checkpoint.txt || fail "checkpoint.txt data line"
+"$exe" retrain --from ck --runs 1 --steps 5 --out rt --quiet 2>err.txt ||
+    fail "retrain from a checkpoint with its data"
+dline=$(grep -n '^data=' ck/checkpoint.txt | cut -d: -f1)
+for bad in /etc/passwd ../points.csv link.csv fifo.csv; do
+    rm -rf ck2 && cp -r ck ck2
+    ln -s /etc/passwd ck2/link.csv
+    mkfifo ck2/fifo.csv
+    sed -i "s|^data=.*|data=$bad|" ck2/checkpoint.txt
+    "$exe" retrain --from ck2 --runs 1 --steps 5 --out rt2 --quiet 2>err.txt &&
+        fail "a checkpoint naming data=$bad was accepted"
+    grep -q "ck2/checkpoint.txt:$dline: data" err.txt ||
+        fail "checkpoint data=$bad: $(cat err.txt)"
+    [ -e rt2 ] && fail "checkpoint data=$bad left an output folder"
+done
+
 # a million key presses at frame 0 (as many as fit the size limit) are
 # handed out a frame's worth at a time: the run ends normally
 awk 'BEGIN { print "[script]"; for (i = 0; i < 250000; i++) print "0 x" }' \
