@@ -55,6 +55,9 @@ enum rl_action {
     RL_ACTION_THEORY,       /* theory overlays on / off */
     RL_ACTION_SCENARIO,     /* ask the shell to save the setup as a scenario */
     RL_ACTION_QUIT,
+    RL_ACTION_PRESENTATION, /* presentation mode: hide the UI chrome */
+    RL_ACTION_TEXT_UP,      /* text scale x1.25 (at most 3) */
+    RL_ACTION_TEXT_DOWN,    /* text scale /1.25 (at least 0.5) */
     RL_ACTION_COUNT,
 };
 
@@ -76,6 +79,11 @@ extern const int rl_keymap_n;
 /* Print the key table for --help: one line per action with every key
  * name bound to it (the names scripts use), generated from rl_keymap. */
 void rl_keymap_print(FILE *f);
+
+/* Whether holding the key of action a repeats it: only for actions that
+ * step a value (lr, λ, init, speed, text size, single step); toggles and
+ * one-shot actions act once per press. */
+bool rl_action_repeats(enum rl_action a);
 
 /* Action bound to a key name; RL_ACTION_NONE when unbound. */
 enum rl_action rl_action_for_key(const char *key);
@@ -127,6 +135,13 @@ struct rl_scatter_area {
     struct rl_axis ax, ay;      /* the axes as drawn */
 };
 
+/* A clickable control drawn last frame (the control bar). */
+#define RL_BUTTONS_MAX 16
+struct rl_button {
+    float x, y, w, h;
+    enum rl_action action;
+};
+
 struct rl_canvas;
 struct rl_font;
 struct rl_app;
@@ -144,6 +159,8 @@ struct rl_app {
     int selected;                   /* RL_RICH or RL_LAZY: target of init keys */
     long steps_per_frame;           /* the speed dial */
     bool paused;
+    bool presentation;              /* hide selection, key hints, fps */
+    float text_scale;               /* text size factor (1) */
     bool log_x;                     /* curves with log x */
     bool help;                      /* help overlay shown */
     bool axes_locked;
@@ -206,6 +223,11 @@ struct rl_app {
     bool hover_pinned;              /* clicked: stays until the next click */
 
     struct rl_scatter_area area[RL_NETS][RL_SCATTER_COUNT];
+    struct rl_scatter_area out_area[RL_NETS];   /* output panels, drawn last
+                                                 * frame (clicks add data) */
+    float head_area[RL_NETS][4];    /* net headers x, y, w, h (click selects) */
+    struct rl_button buttons[RL_BUTTONS_MAX];   /* the control bar */
+    int nbuttons;
 
     struct rl_overlay overlays[RL_OVERLAYS_MAX];
     int noverlays;
@@ -215,7 +237,24 @@ struct rl_app {
     const char *extra_title;
 
     struct rl_diag diag;            /* diagnostics panel and theory overlays (g, t) */
+
+    /* what the panels show of each net: the live net, or for a diverged
+     * net its last finite weights (see rl_app_net) */
+    struct rl_net shown[RL_NETS];
+    int keep_h;                     /* units the copies below hold */
+    float *keep_w1[RL_NETS];        /* (keep_h, 2) last finite W1 */
+    float *keep_w2[RL_NETS];        /* (keep_h) last finite W2 */
+    bool keep_valid[RL_NETS];
+    double calm_lr[RL_NETS];        /* last lr the net trained at for 50
+                                     * steps without diverging */
+    long lr_since[RL_NETS];         /* the net's step when lr last changed */
+    int added;                      /* points added by clicks */
 };
+
+/* The net as the panels show it: the live net w, or, once it diverged,
+ * the same net with its last finite weights (a shallow copy refreshed by
+ * rl_app_update; valid until the next one). */
+const struct rl_net *rl_app_net(const struct rl_app *app, int w);
 
 /* Build the app with its own trainer from cfg (see rl_trainer_init).
  * steps_per_frame 10, nothing paused. False with one line in err. */
@@ -243,6 +282,22 @@ void rl_app_update(struct rl_app *app);
 /* Pointer at canvas pixel (x, y): hovers the nearest unit within a few
  * pixels in any scatter drawn last frame; click pins (or unpins) it. */
 void rl_app_pointer(struct rl_app *app, float x, float y, bool click);
+
+/* A mouse click at canvas pixel (x, y) (right: the right button), on what
+ * the last frame drew: a control bar button returns its action (the caller
+ * applies it as if its key were pressed); a net's header returns
+ * RL_ACTION_SELECT when that net is not selected yet; in an output panel it
+ * adds a training point there to the data both nets train on (left: class
+ * 1, right: class 0; at most RL_ADDED_MAX), nothing re-initialised; anywhere
+ * else it pins or releases the hovered unit (rl_app_pointer). */
+#define RL_ADDED_MAX 2000
+enum rl_action rl_app_click(struct rl_app *app, float x, float y,
+                            bool right);
+
+/* Add one training point (x, y) with label 0 or 1 to the data of both nets
+ * (they keep their weights and train on). False, with a message on screen,
+ * when RL_ADDED_MAX points were added or memory ran out. */
+bool rl_app_add_point(struct rl_app *app, float x, float y, int label);
 
 /* Register a dashed overlay series; false when the table is full. */
 bool rl_app_add_overlay(struct rl_app *app, const struct rl_overlay *ov);

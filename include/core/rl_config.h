@@ -58,6 +58,16 @@ struct rl_config {
     const char *scenario_script; /* the scenario's [script] section as
                                   * script text (line numbers as in the
                                   * file; rl_scenario.h), or NULL */
+
+    /* the window's view */
+    long steps_per_frame;       /* training steps per frame; 0: the window's
+                                 * default (1: the rich net's escape takes
+                                 * about 10 s at 60 frames/s) */
+    bool paused;                /* the window opens paused */
+    double text_scale;          /* text size factor on top of the size's
+                                 * own scale (1; keys [ and ]) */
+    bool presentation;          /* hide the UI chrome (selection, key hints,
+                                 * fps); headless frames always do */
 };
 
 extern const struct rl_config rl_config_default;

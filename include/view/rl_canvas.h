@@ -41,8 +41,65 @@ uint32_t rl_colormap_viridis(double t);
  * clamped (0 is near white); opaque. */
 uint32_t rl_colormap_diverging(double t);
 
+/* ---- layout record (for tests of the pictures) ----
+ *
+ * When a canvas has a layout attached, the drawing code records what it
+ * placed where: every text box (its ink, clipped to the clip rectangle),
+ * tick label, legend, marker label, plot data rectangle, scatter point and
+ * curve segment, each tagged with the plot it belongs to. Tests then check
+ * the layout rules (nothing overlaps, no legend covers a curve, every point
+ * inside its plot) instead of pixels. Without a layout nothing is recorded
+ * and nothing is allocated. */
+enum rl_box_kind {
+    RL_BOX_NONE = 0,        /* removed (covered by a panel drawn later) */
+    RL_BOX_TEXT,            /* any text: ink box */
+    RL_BOX_TICK,            /* a tick label: value = the tick's value */
+    RL_BOX_LEGEND,          /* a legend box inside a plot */
+    RL_BOX_LABEL,           /* a marker label box inside a plot */
+    RL_BOX_PLOT,            /* a plot's data rectangle */
+    RL_BOX_POINT,           /* a scatter point: x0,y0 its centre, x1,y1 too */
+    RL_BOX_SEGMENT,         /* a curve segment from (x0,y0) to (x1,y1) */
+};
+
+struct rl_box {
+    int kind;               /* enum rl_box_kind */
+    int plot;               /* plot id (rl_layout_plot); 0: none */
+    float x0, y0, x1, y1;
+    double value;           /* RL_BOX_TICK: the tick value */
+    float cut;              /* text: pixels of ink cut off by the clip */
+    char text[40];          /* text boxes: the start of the text */
+};
+
+struct rl_layout {
+    struct rl_box *box;     /* (cap) records, caller owned */
+    int n, cap;
+    int dropped;            /* records past cap */
+    int plot;               /* current plot id, 0: none */
+    int nplots;
+    int text_kind;          /* what rl_canvas_text records (RL_BOX_TEXT) */
+    double text_value;
+};
+
+struct rl_canvas;
+
+/* Record a box on c's layout (no-op without one). */
+void rl_layout_add(struct rl_canvas *c, int kind, float x0, float y0,
+                   float x1, float y1, double value);
+
+/* Start a new plot: records its data rectangle and makes it the current
+ * plot of every following record until rl_layout_end_plot. Returns its id
+ * (0 without a layout). */
+int rl_layout_plot(struct rl_canvas *c, float x, float y, float w, float h);
+void rl_layout_end_plot(struct rl_canvas *c);
+
+/* A panel drawn opaquely over (x, y, w, h): earlier records that meet it
+ * are no longer visible and are removed. */
+void rl_layout_cover(struct rl_canvas *c, float x, float y, float w,
+                     float h);
+
 struct rl_canvas {
     uint32_t *px;           /* (h, stride) pixels */
+    struct rl_layout *layout; /* NULL: record nothing */
     int w, h, stride;
     int cap;                /* pixels allocated (0: wraps foreign memory) */
     int clip_x0, clip_y0;   /* clip rectangle [x0, x1) x [y0, y1) */

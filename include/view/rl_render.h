@@ -22,28 +22,7 @@
 
 #include "rl_app.h"
 #include "rl_canvas.h"
-
-/* Colours of the light theme: one colour per net everywhere. */
-struct rl_theme {
-    uint32_t bg, panel, frame, grid, text, text_dim;
-    uint32_t net[RL_NETS];          /* rich orange, lazy blue */
-    uint32_t net_soft[RL_NETS];     /* the same, for the point clouds */
-    uint32_t class_color[2];        /* training points, class 0 and 1 */
-    uint32_t warn;                  /* diverged / paused badges */
-};
-
-extern const struct rl_theme rl_theme_light;
-
-struct rl_render {
-    const struct rl_theme *theme;
-    float scale;                    /* text scale the fonts were made for */
-    struct rl_font font;            /* body text */
-    struct rl_font small;           /* tick labels, legends */
-    struct rl_font title;           /* panel titles, header */
-    uint32_t heat_lut[256];         /* output value -> colour */
-    float *xy;                      /* polyline scratch */
-    int xy_cap;                     /* points it holds */
-};
+#include "rl_view_kit.h"
 
 /* Find the font (see rl_assets_find) and prepare the scratch. False with
  * one line in err naming the paths tried. */
@@ -72,6 +51,7 @@ void rl_render_header(struct rl_render *r, const struct rl_app *app,
  * cannot count, e.g. under AddressSanitizer). */
 struct rl_render_bench {
     double median_ms, mean_ms, p95_ms;
+    double cpu_median_ms;           /* median CPU time of the drawing thread */
     double frames_per_s;
     long allocations;
     int frames, w, h, hidden;
@@ -80,17 +60,5 @@ bool rl_render_bench_run(int w, int h, int hidden, int frames,
                          long (*count_allocs)(void),
                          struct rl_render_bench *out, char *err,
                          size_t errlen);
-
-struct rl_axis;
-struct rl_ticks;
-
-/* The y axis of a plot area (x, y, w, h) on c, for the live view and the
- * diagnostics view alike: a grid line at each major tick of t (ticks on
- * axis ay) inside the area, its label right-aligned label_gap pixels left
- * of the area unless it would overlap the label above, then the area's
- * frame. */
-void rl_render_y_ticks(struct rl_render *r, struct rl_canvas *c, float x,
-                       float y, float w, float h, const struct rl_axis *ay,
-                       const struct rl_ticks *t, float label_gap);
 
 #endif

@@ -13,7 +13,7 @@
 
 #include "rl_app.h"
 #include "rl_canvas.h"
-#include "rl_render.h"
+#include "rl_view_kit.h"
 
 /* Before drawing the curves: register or update the two loss overlays in
  * app->overlays (hidden, n = 0, while the theory is off). Allocation free. */

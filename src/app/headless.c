@@ -158,6 +158,8 @@ static bool hook_start(void *ctx, struct rl_trainer *tr,
     if (!rl_app_init_attached(&h->app, tr, err, errlen))
         return false;
     h->app_ok = true;
+    /* exported pictures carry no UI chrome */
+    h->app.presentation = true;
     /* frames land on multiples of K: pick a speed that divides it */
     if (h->every > 0)
         h->app.steps_per_frame = gcd(10, h->every);

@@ -29,6 +29,10 @@ const char *rl_input_key_name(int sym, unsigned mod, char *buf, size_t len)
         return "Escape";
     case SDLK_F1:
         return "F1";
+    case SDLK_LEFTBRACKET:
+        return "[";
+    case SDLK_RIGHTBRACKET:
+        return "]";
     case SDLK_PLUS:
     case SDLK_KP_PLUS:
         return "+";

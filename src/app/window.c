@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -305,6 +306,19 @@ static bool fit_size(struct window *w, FILE *errf)
         dw = 1;
     if (dh < 1)
         dh = 1;
+    /* beyond the renderer's texture limit: draw at the limit, stretched */
+    SDL_RendererInfo info;
+    int maxw = 16384, maxh = 16384;
+    if (SDL_GetRendererInfo(w->ren, &info) == 0) {
+        if (info.max_texture_width > 0)
+            maxw = info.max_texture_width;
+        if (info.max_texture_height > 0)
+            maxh = info.max_texture_height;
+    }
+    if (dw > maxw)
+        dw = maxw;
+    if (dh > maxh)
+        dh = maxh;
     if (w->tex && dw == w->tex_w && dh == w->tex_h)
         return true;
     if (w->tex)
@@ -319,6 +333,22 @@ static bool fit_size(struct window *w, FILE *errf)
     w->tex_w = dw;
     w->tex_h = dh;
     return true;
+}
+
+/* Whether the current OpenGL context (of an SDL opengl renderer) draws
+ * on the CPU (Mesa's llvmpipe or softpipe). */
+static bool gl_is_software(void)
+{
+    if (!SDL_GL_GetCurrentContext())
+        return false;
+    typedef const unsigned char *(*get_string_fn)(unsigned int);
+    get_string_fn get = (get_string_fn)(uintptr_t)SDL_GL_GetProcAddress(
+        "glGetString");
+    if (!get)
+        return false;
+    const char *name = (const char *)get(0x1F01u /* GL_RENDERER */);
+    return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
+                    strstr(name, "Software Rasterizer"));
 }
 
 /* The checkpoint a window started from (--from) and the trainer built
@@ -420,6 +450,14 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     }
     SDL_SetWindowMinimumSize(w.win, 1, 1);
     w.ren = SDL_CreateRenderer(w.win, -1, SDL_RENDERER_PRESENTVSYNC);
+    if (w.ren && gl_is_software()) {
+        /* OpenGL through a CPU rasteriser (a virtual display, no GPU):
+         * SDL's own software renderer blits the frame for a quarter of
+         * the CPU */
+        SDL_DestroyRenderer(w.ren);
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        w.ren = SDL_CreateRenderer(w.win, -1, SDL_RENDERER_SOFTWARE);
+    }
     if (!w.ren)
         w.ren = SDL_CreateRenderer(w.win, -1, SDL_RENDERER_SOFTWARE);
     if (!w.ren) {
@@ -427,16 +465,23 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
                 SDL_GetError());
         goto out_win;
     }
-    SDL_RendererInfo info;
-    bool vsync = SDL_GetRendererInfo(w.ren, &info) == 0 &&
-                 (info.flags & SDL_RENDERER_PRESENTVSYNC);
     if (!fit_size(&w, errf))
         goto out_ren;
+    /* the window's own view settings (also over a --from checkpoint's) */
+    w.app.steps_per_frame =
+        o->cfg.steps_per_frame > 0 ? o->cfg.steps_per_frame : 1;
+    w.app.text_scale = (float)o->cfg.text_scale;
+    w.app.presentation = o->cfg.presentation;
+    if (o->cfg.paused && !w.app.paused)
+        rl_app_apply(&w.app, RL_ACTION_PAUSE);
+    w.app.message[0] = '\0';
 
     /* training gets at most ~10 ms of each 16.7 ms frame */
     w.app.budget_s = 0.010;
     w.app.now = now_s;
-    double t_rate = now_s(), t_frame = t_rate;
+    double t_rate = now_s(), t_frame = t_rate, t_start = t_rate;
+    double t_exposed = 0.0;         /* last re-show of an idle frame */
+    long drawn = 0;                 /* frames drawn (idle waits are not) */
     long frames_rate = 0, step_rate = rl_app_step(&w.app);
     if (!o->cfg.quiet)
         fprintf(out, "richlazy: window open; press h for the keys, q to "
@@ -451,6 +496,57 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
         SDL_GetWindowSize(w.win, &ww, &wh);
         float sx = ww > 0 ? (float)w.tex_w / ww : 1.0f;
         float sy = wh > 0 ? (float)w.tex_h / wh : 1.0f;
+        /* idle (paused, nothing scripted or recording): sleep until an
+         * event instead of redrawing the same picture */
+        bool idle = w.app.paused && !w.has_script && !w.rec_on &&
+                    !w.shot_pending && w.app.frame > 0 &&
+                    o->max_frames == 0 &&
+                    w.app.frame >= w.app.message_until;
+        if (idle) {
+            if (!SDL_WaitEventTimeout(&ev, 500)) {
+                t_frame = now_s();
+                continue;
+            }
+            /* the pointer crossing the window's edge or focus moving
+             * change nothing on screen (some X servers repeat them) */
+            if (ev.type == SDL_WINDOWEVENT &&
+                (ev.window.event == SDL_WINDOWEVENT_ENTER ||
+                 ev.window.event == SDL_WINDOWEVENT_LEAVE ||
+                 ev.window.event == SDL_WINDOWEVENT_FOCUS_GAINED ||
+                 ev.window.event == SDL_WINDOWEVENT_FOCUS_LOST ||
+                 ev.window.event == SDL_WINDOWEVENT_TAKE_FOCUS ||
+                 ev.window.event == SDL_WINDOWEVENT_MOVED)) {
+                t_frame = now_s();
+                continue;
+            }
+            /* uncovered: show the frame we have (no redraw); at most five
+             * times a second, since on some X servers showing it reports
+             * another exposure */
+            if (ev.type == SDL_WINDOWEVENT &&
+                ev.window.event == SDL_WINDOWEVENT_EXPOSED) {
+                if (now_s() - t_exposed > 0.2) {
+                    SDL_RenderClear(w.ren);
+                    SDL_RenderCopy(w.ren, w.tex, NULL, NULL);
+                    SDL_RenderPresent(w.ren);
+                    t_exposed = now_s();
+                }
+                t_frame = now_s();
+                continue;
+            }
+            /* pointer motion redraws only when the hovered unit changes
+             * (an X server may report motion without any) */
+            if (ev.type == SDL_MOUSEMOTION) {
+                int hn = w.app.hover_net, hu = w.app.hover_unit;
+                rl_app_pointer(&w.app, ev.motion.x * sx, ev.motion.y * sy,
+                               false);
+                if (hn == w.app.hover_net && hu == w.app.hover_unit) {
+                    t_frame = now_s();
+                    continue;
+                }
+            } else {
+                SDL_PushEvent(&ev);
+            }
+        }
         while (SDL_PollEvent(&ev)) {
             switch (ev.type) {
             case SDL_QUIT:
@@ -458,6 +554,9 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
                 break;
             case SDL_KEYDOWN: {
                 enum rl_action a = rl_input_action(&ev.key);
+                /* holding a key repeats only what steps a value */
+                if (ev.key.repeat && !rl_action_repeats(a))
+                    break;
                 if (a != RL_ACTION_NONE && n < 64)
                     acts[n++] = a;
                 break;
@@ -467,9 +566,15 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
                                false);
                 break;
             case SDL_MOUSEBUTTONDOWN:
-                if (ev.button.button == SDL_BUTTON_LEFT)
-                    rl_app_pointer(&w.app, ev.button.x * sx,
-                                   ev.button.y * sy, true);
+                if (ev.button.button == SDL_BUTTON_LEFT ||
+                    ev.button.button == SDL_BUTTON_RIGHT) {
+                    /* buttons act as their keys; see rl_app_click */
+                    enum rl_action a = rl_app_click(
+                        &w.app, ev.button.x * sx, ev.button.y * sy,
+                        ev.button.button == SDL_BUTTON_RIGHT);
+                    if (a != RL_ACTION_NONE && n < 64)
+                        acts[n++] = a;
+                }
                 break;
             default:
                 break;
@@ -504,6 +609,7 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
 
         /* rates for the status line, over half-second windows */
         frames_rate++;
+        drawn++;
         double t = now_s();
         if (t - t_rate >= 0.5) {
             w.app.fps = frames_rate / (t - t_rate);
@@ -515,8 +621,9 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
             frames_rate = 0;
             step_rate = rl_app_step(&w.app);
         }
-        if (!vsync) {
-            /* no vsync (e.g. a virtual display): pace at about 60 fps */
+        {
+            /* pace at about 60 fps where vsync does not (a virtual
+             * display, a software renderer); with vsync nothing is left */
             double left = 1.0 / 60.0 - (now_s() - t_frame);
             if (left > 0.001)
                 SDL_Delay((Uint32)(left * 1000.0));
@@ -526,6 +633,18 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
             w.app.quit = true;
     }
     code = 0;
+    if (!o->cfg.quiet) {
+        double secs = now_s() - t_start;
+        fprintf(out, "richlazy: %ld frames in %.1f s (%.1f frames/s)", drawn,
+                secs, secs > 0 ? drawn / secs : 0.0);
+        if (w.rec_ok) {
+            struct rl_recorder_stats st;
+            rl_recorder_stats(&w.rec, &st);
+            fprintf(out, "; recorded %ld frames, %ld dropped", st.written,
+                    st.dropped);
+        }
+        fputc('\n', out);
+    }
     if (o->state_dump) {
         rl_app_dump(&w.app, err, sizeof(err));
         if (!write_text_file(o->state_dump, err, errf))

@@ -586,24 +586,31 @@ static bool section_alloc(struct rl_bench *b)
  * (the window module's rl_render_bench_run). */
 static bool section_frames(struct rl_bench *b)
 {
-    struct rl_render_bench r;
-    char err[512];
-    int frames = b->quick ? 10 : 120;
-    if (!rl_render_bench_run(1280, 800, rl_config_default.hidden, frames,
-                             NULL, &r, err, sizeof(err))) {
-        fprintf(b->out, "  failed: %s\n", err);
-        return true;
+    static const int sizes[2][2] = {{1280, 800}, {3840, 2160}};
+    for (int k = 0; k < 2; k++) {
+        struct rl_render_bench r;
+        char err[512];
+        int frames = b->quick ? 10 : k == 0 ? 120 : 30;
+        if (!rl_render_bench_run(sizes[k][0], sizes[k][1],
+                                 rl_config_default.hidden, frames, NULL, &r,
+                                 err, sizeof(err))) {
+            fprintf(b->out, "  failed: %s\n", err);
+            return true;
+        }
+        fprintf(b->out, "  %d frames at %dx%d, H = %d: drawing %.2f ms "
+                "median (mean %.2f, p95 %.2f; CPU %.2f ms median); %.1f "
+                "frames/s with training\n",
+                r.frames, r.w, r.h, r.hidden, r.median_ms, r.mean_ms,
+                r.p95_ms, r.cpu_median_ms, r.frames_per_s);
+        if (k > 0)
+            continue;
+        if (r.allocations >= 0)
+            fprintf(b->out, "  heap allocations in the steady-state frame "
+                    "loop: %ld (%d frames)\n", r.allocations, r.frames);
+        else
+            fprintf(b->out, "  heap allocations in the steady-state frame "
+                    "loop: not counted in this build (sanitizers)\n");
     }
-    fprintf(b->out, "  %d frames at %dx%d, H = %d: drawing %.2f ms median "
-            "(mean %.2f, p95 %.2f); %.1f frames/s with training\n",
-            r.frames, r.w, r.h, r.hidden, r.median_ms, r.mean_ms, r.p95_ms,
-            r.frames_per_s);
-    if (r.allocations >= 0)
-        fprintf(b->out, "  heap allocations in the steady-state frame loop: "
-                "%ld (%d frames)\n", r.allocations, r.frames);
-    else
-        fprintf(b->out, "  heap allocations in the steady-state frame loop: "
-                "not counted in this build (sanitizers)\n");
     return true;
 }
 

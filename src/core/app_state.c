@@ -38,7 +38,30 @@ static const char *const action_names[RL_ACTION_COUNT] = {
     [RL_ACTION_THEORY] = "theory",
     [RL_ACTION_SCENARIO] = "scenario",
     [RL_ACTION_QUIT] = "quit",
+    [RL_ACTION_PRESENTATION] = "presentation",
+    [RL_ACTION_TEXT_UP] = "text_up",
+    [RL_ACTION_TEXT_DOWN] = "text_down",
 };
+
+bool rl_action_repeats(enum rl_action a)
+{
+    switch (a) {
+    case RL_ACTION_INIT_UP:
+    case RL_ACTION_INIT_DOWN:
+    case RL_ACTION_LR_UP:
+    case RL_ACTION_LR_DOWN:
+    case RL_ACTION_LAMBDA_UP:
+    case RL_ACTION_LAMBDA_DOWN:
+    case RL_ACTION_SPEED_UP:
+    case RL_ACTION_SPEED_DOWN:
+    case RL_ACTION_STEP:
+    case RL_ACTION_TEXT_UP:
+    case RL_ACTION_TEXT_DOWN:
+        return true;
+    default:
+        return false;
+    }
+}
 
 const char *rl_action_name(enum rl_action a)
 {
@@ -73,6 +96,9 @@ const struct rl_key_binding rl_keymap[] = {
     {"o", RL_ACTION_SCENARIO, "save the setup as a scenario file (--config)"},
     {"g", RL_ACTION_DIAG, "diagnostics panel: rank, alignment, kernel distance, Q, balance"},
     {"t", RL_ACTION_THEORY, "theory overlays (dashed): Saxe / linearised loss, Q, strength"},
+    {"p", RL_ACTION_PRESENTATION, "presentation mode: hide selection, key hints, fps"},
+    {"]", RL_ACTION_TEXT_UP, "text larger"},
+    {"[", RL_ACTION_TEXT_DOWN, "text smaller"},
     {"h", RL_ACTION_HELP, "this help (also F1)"},
     {"F1", RL_ACTION_HELP, NULL},
     {"q", RL_ACTION_QUIT, "quit (also Esc)"},
@@ -126,23 +152,11 @@ static void say(struct rl_app *app, const char *fmt, ...)
 }
 
 /* Compact number for labels: 4e-3, 0.25, 1e-4. */
+/* Numbers in messages and markers: the one format of the header and the
+ * axes (rl_format_num, 3 significant digits). */
 static void fmt_short(char *buf, size_t len, double v)
 {
-    if (v == 0.0) {
-        snprintf(buf, len, "0");
-        return;
-    }
-    double av = fabs(v);
-    if (av >= 0.01 && av < 1000) {
-        snprintf(buf, len, "%.3g", v);
-        return;
-    }
-    int e = (int)floor(log10(av));
-    double m = v / pow(10.0, e);
-    if (fabs(m - round(m)) < 1e-6)
-        snprintf(buf, len, "%.0fe%d", m, e);
-    else
-        snprintf(buf, len, "%.2ge%d", m, e);
+    rl_format_num(buf, len, v, 3);
 }
 
 static void add_marker(struct rl_app *app, int net, const char *label)
@@ -167,6 +181,7 @@ static void clear_net_views(struct rl_app *app, int w)
     rl_autoscale_reset(&app->in_x[w]);
     rl_autoscale_reset(&app->in_y[w]);
     rl_autoscale_reset(&app->out_y[w]);
+    app->keep_valid[w] = false;
     if (app->hover_net == w && app->hover_unit >= app->tr->net[w].h) {
         app->hover_net = -1;
         app->hover_unit = -1;
@@ -201,6 +216,14 @@ static void set_grid_bounds(struct rl_app *app)
 {
     float b[4];
     rl_data_bounds(&app->tr->train, b);
+    if (app->tr->test.n > 0) { /* the held-out points show too */
+        float t[4];
+        rl_data_bounds(&app->tr->test, t);
+        b[0] = fminf(b[0], t[0]);
+        b[1] = fmaxf(b[1], t[1]);
+        b[2] = fminf(b[2], t[2]);
+        b[3] = fmaxf(b[3], t[3]);
+    }
     /* a square view around the data, 12% margin */
     float cx = 0.5f * (b[0] + b[1]), cy = 0.5f * (b[2] + b[3]);
     float half = 0.5f * fmaxf(b[1] - b[0], b[3] - b[2]) * 1.12f;
@@ -223,6 +246,13 @@ static void set_grid_bounds(struct rl_app *app)
     app->grid_step[0] = app->grid_step[1] = -1;
 }
 
+static void set_paused(struct rl_app *app, bool paused)
+{
+    app->paused = paused;
+    for (int w = 0; w < RL_NETS; w++)
+        app->tr->paused[w] = paused;
+}
+
 /* After data or every net changed. */
 /* Both nets start over: the session's step axis and its markers too. */
 static void on_new_nets(struct rl_app *app)
@@ -230,6 +260,7 @@ static void on_new_nets(struct rl_app *app)
     app->nmarkers = 0;
     for (int w = 0; w < RL_NETS; w++) {
         app->step_offset[w] = 0;
+        app->lr_since[w] = 0;
         clear_net_views(app, w);
     }
     set_grid_bounds(app);
@@ -240,7 +271,11 @@ static void on_new_nets(struct rl_app *app)
 
 static bool setup(struct rl_app *app, char *err, size_t errlen)
 {
-    app->steps_per_frame = 10;
+    const struct rl_config *cfg = &app->tr->cfg;
+    app->steps_per_frame = cfg->steps_per_frame > 0 ? cfg->steps_per_frame
+                                                    : 10;
+    app->text_scale = cfg->text_scale > 0 ? (float)cfg->text_scale : 1.0f;
+    app->presentation = cfg->presentation;
     app->hover_net = app->hover_unit = -1;
     for (int w = 0; w < RL_NETS; w++) {
         rl_autoscale_init(&app->in_x[w], false, false);
@@ -250,7 +285,15 @@ static bool setup(struct rl_app *app, char *err, size_t errlen)
     app->grid_x = malloc(sizeof(float) * 2 * RL_GRID * RL_GRID);
     for (int w = 0; w < RL_NETS; w++)
         app->grid_out[w] = malloc(sizeof(float) * RL_GRID * RL_GRID);
-    if (!app->grid_x || !app->grid_out[0] || !app->grid_out[1]) {
+    app->keep_h = app->tr->net[0].h;
+    for (int w = 0; w < RL_NETS; w++) {
+        app->keep_w1[w] = malloc(sizeof(float) * 3 * (size_t)app->keep_h);
+        app->keep_w2[w] = app->keep_w1[w] ? app->keep_w1[w] + 2 * app->keep_h
+                                          : NULL;
+        app->calm_lr[w] = app->tr->cfg.lr;
+    }
+    if (!app->grid_x || !app->grid_out[0] || !app->grid_out[1] ||
+        !app->keep_w1[0] || !app->keep_w1[1]) {
         snprintf(err, errlen, "out of memory for the output grids");
         return false;
     }
@@ -260,6 +303,12 @@ static bool setup(struct rl_app *app, char *err, size_t errlen)
     }
     draw_subsample(app);
     on_new_nets(app);
+    /* a trainer resumed from a checkpoint: its curves begin there, say so
+     * (the steps before it are not in the history) */
+    if (rl_app_step(app) > 0)
+        add_marker(app, RL_MARKER_BOTH, "from checkpoint");
+    if (cfg->paused)
+        set_paused(app, true);
     app->message[0] = '\0';
     return true;
 }
@@ -296,6 +345,8 @@ void rl_app_destroy(struct rl_app *app)
     free(app->grid_x);
     free(app->grid_out[0]);
     free(app->grid_out[1]);
+    free(app->keep_w1[0]);
+    free(app->keep_w1[1]);
     rl_diag_destroy(&app->diag);
     if (app->owns_trainer)
         rl_trainer_destroy(&app->own);
@@ -312,83 +363,228 @@ long rl_app_step(const struct rl_app *app)
 
 /* ---- actions ---- */
 
-static void set_paused(struct rl_app *app, bool paused)
+
+/* Up/Down: the selected net's init scale x2 or /2, re-initialising it;
+ * its new history starts at the session's step now. */
+static void apply_init_scale(struct rl_app *app, bool up)
 {
-    app->paused = paused;
+    struct rl_trainer *tr = app->tr;
+    int sel = app->selected;
+    char num[32], label[48];
+    double s = tr->cfg.net[sel].init * (up ? 2.0 : 0.5);
+    if (s > 1e3 || s < 1e-12)
+        return;
+    tr->cfg.net[sel].init = s;
+    app->step_offset[sel] = rl_app_step(app);
+    rl_trainer_reset_net(tr, sel);
+    tr->paused[sel] = app->paused;
+    clear_net_views(app, sel);
+    app->lr_since[sel] = 0;
+    fmt_short(num, sizeof(num), s);
+    snprintf(label, sizeof(label), "%s init %s", rl_net_label(sel), num);
+    add_marker(app, sel, label);
+    say(app, "%s net re-initialised with init scale %s", rl_net_label(sel),
+        num);
+}
+
+/* L/l: the learning rate of both nets x2 or /2 (no reset). */
+static void apply_lr(struct rl_app *app, bool up)
+{
+    struct rl_config *cfg = &app->tr->cfg;
+    char num[32], label[48];
+    double lr = cfg->lr * (up ? 2.0 : 0.5);
+    if (lr > 1e6 || lr < 1e-12)
+        return;
+    cfg->lr = lr;
     for (int w = 0; w < RL_NETS; w++)
-        app->tr->paused[w] = paused;
+        app->lr_since[w] = app->tr->step[w];
+    fmt_short(num, sizeof(num), lr);
+    snprintf(label, sizeof(label), "lr %s", num);
+    add_marker(app, RL_MARKER_BOTH, label);
+    say(app, "learning rate %s (both nets)", num);
+}
+
+/* W/w: weight decay x2 or /2, from 0 to 1e-4 and back to exactly 0. */
+static void apply_lambda(struct rl_app *app, bool up)
+{
+    struct rl_config *cfg = &app->tr->cfg;
+    char num[32], label[48];
+    double l = cfg->lambda;
+    if (up)
+        l = l > 0.0 ? l * 2.0 : 1e-4;
+    else
+        l = (l * 0.5 < 1e-4 * (1.0 - 1e-9)) ? 0.0 : l * 0.5;
+    if (l > 1e6)
+        return;
+    cfg->lambda = l;
+    fmt_short(num, sizeof(num), l);
+    snprintf(label, sizeof(label), "λ %s", num);
+    add_marker(app, RL_MARKER_BOTH, label);
+    say(app, "weight decay λ = %s (both nets)", num);
+}
+
+static void apply_speed(struct rl_app *app, bool up)
+{
+    if (up && app->steps_per_frame < (1L << 20))
+        app->steps_per_frame *= 2;
+    if (!up && app->steps_per_frame > 1)
+        app->steps_per_frame /= 2;
+    say(app, "%ld steps per frame", app->steps_per_frame);
+}
+
+static void apply_step(struct rl_app *app)
+{
+    set_paused(app, true);
+    for (int w = 0; w < RL_NETS; w++)
+        if (!app->tr->diverged[w])
+            rl_trainer_step_net(app->tr, w, 1);
+    say(app, "one step (paused)");
+}
+
+static void apply_reset(struct rl_app *app)
+{
+    char err[512];
+    uint64_t seed = app->tr->cfg.seed + 1;
+    if (!rl_trainer_reseed(app->tr, seed, err, sizeof(err))) {
+        say(app, "reset failed: %s", err);
+        return;
+    }
+    set_paused(app, app->paused);
+    app->added = 0;
+    draw_subsample(app);
+    on_new_nets(app);
+    say(app, "reset: new seed %llu, new data and nets",
+        (unsigned long long)seed);
+}
+
+/* r: both nets from their start with the same seed. After a divergence,
+ * at the last learning rate the diverged net trained at without
+ * diverging, so it does not blow up again at once. */
+static void apply_restart(struct rl_app *app)
+{
+    struct rl_trainer *tr = app->tr;
+    struct rl_config *cfg = &tr->cfg;
+    double calm = cfg->lr;
+    int who = -1;
+    for (int w = 0; w < RL_NETS; w++)
+        if (tr->diverged[w] && app->calm_lr[w] > 0.0 &&
+            app->calm_lr[w] < calm) {
+            calm = app->calm_lr[w];
+            who = w;
+        }
+    bool lowered = calm < cfg->lr;
+    cfg->lr = calm;
+    rl_trainer_restart(tr);
+    set_paused(app, app->paused);
+    on_new_nets(app);
+    if (lowered) {
+        char num[32];
+        fmt_short(num, sizeof(num), calm);
+        say(app, "restart: both nets from their start at lr %s, the last "
+            "lr the %s net trained at without diverging", num,
+            rl_net_label(who));
+    } else {
+        say(app, "restart: both nets from their start (seed %llu)",
+            (unsigned long long)cfg->seed);
+    }
+}
+
+static void apply_dataset(struct rl_app *app)
+{
+    struct rl_config *cfg = &app->tr->cfg;
+    char label[48], err[512];
+    enum rl_dataset next =
+        cfg->data_path
+            ? RL_DATASET_BLOBS
+            /* the two-class sets only, until the nets train on real
+             * targets */
+            : (enum rl_dataset)((cfg->dataset + 1) %
+                                RL_DATASET_FIRST_REGRESSION);
+    if (!rl_trainer_set_dataset(app->tr, next, err, sizeof(err))) {
+        say(app, "dataset change failed: %s", err);
+        return;
+    }
+    set_paused(app, app->paused);
+    app->added = 0;
+    on_new_nets(app);
+    /* the curves start over: mark what they start with */
+    snprintf(label, sizeof(label), "dataset %s", rl_dataset_name(next));
+    add_marker(app, RL_MARKER_BOTH, label);
+    say(app, "dataset: %s (both nets re-initialised)", rl_dataset_name(next));
+}
+
+static void apply_activation(struct rl_app *app)
+{
+    struct rl_config *cfg = &app->tr->cfg;
+    char label[48];
+    enum rl_activation next =
+        (enum rl_activation)((cfg->act + 1) % RL_ACT_COUNT);
+    if (!rl_trainer_set_activation(app->tr, next)) {
+        say(app, "activation: not enough memory for %s; still %s",
+            rl_activation_name(next), rl_activation_name(cfg->act));
+        return;
+    }
+    set_paused(app, app->paused);
+    on_new_nets(app);
+    snprintf(label, sizeof(label), "activation %s", rl_activation_name(next));
+    add_marker(app, RL_MARKER_BOTH, label);
+    say(app, "activation: %s (both nets re-initialised)",
+        rl_activation_name(next));
+}
+
+static void apply_lock_axes(struct rl_app *app)
+{
+    app->axes_locked = !app->axes_locked;
+    for (int w = 0; w < RL_NETS; w++) {
+        app->in_x[w].locked = app->axes_locked;
+        app->in_y[w].locked = app->axes_locked;
+        app->out_y[w].locked = app->axes_locked;
+    }
+    say(app, "scatter axes %s", app->axes_locked ? "locked" : "autoscaled");
+}
+
+/* g and t: the diagnostics panel and the theory overlays. */
+static void apply_diag(struct rl_app *app, bool theory)
+{
+    const struct rl_config *cfg = &app->tr->cfg;
+    if (theory)
+        app->diag.theory = !app->diag.theory;
+    else
+        app->diag.panel = !app->diag.panel;
+    rl_diag_update(&app->diag, app->tr);
+    if (theory)
+        say(app, "theory overlays %s (t)%s", app->diag.theory ? "on" : "off",
+            cfg->act != RL_ACT_LINEAR ? ": linear nets only" : "");
+    else
+        say(app, "diagnostics panel %s (g)", app->diag.panel ? "on" : "off");
 }
 
 void rl_app_apply(struct rl_app *app, enum rl_action a)
 {
-    struct rl_trainer *tr = app->tr;
-    struct rl_config *cfg = &tr->cfg;
-    char num[32], label[48], err[512];
-    int sel = app->selected;
     switch (a) {
     case RL_ACTION_NONE:
     case RL_ACTION_COUNT:
         break;
     case RL_ACTION_INIT_UP:
-    case RL_ACTION_INIT_DOWN: {
-        double s = cfg->net[sel].init * (a == RL_ACTION_INIT_UP ? 2.0 : 0.5);
-        if (s > 1e3 || s < 1e-12)
-            break;
-        cfg->net[sel].init = s;
-        /* its new history starts at the session's step now */
-        app->step_offset[sel] = rl_app_step(app);
-        rl_trainer_reset_net(tr, sel);
-        tr->paused[sel] = app->paused;
-        clear_net_views(app, sel);
-        fmt_short(num, sizeof(num), s);
-        snprintf(label, sizeof(label), "%s init %s", rl_net_label(sel), num);
-        add_marker(app, sel, label);
-        say(app, "%s net re-initialised with init scale %s",
-            rl_net_label(sel), num);
+    case RL_ACTION_INIT_DOWN:
+        apply_init_scale(app, a == RL_ACTION_INIT_UP);
         break;
-    }
     case RL_ACTION_SELECT:
-        app->selected = !sel;
+        app->selected = !app->selected;
         say(app, "selected: %s net (Up/Down change its init scale)",
             rl_net_label(app->selected));
         break;
     case RL_ACTION_LR_UP:
-    case RL_ACTION_LR_DOWN: {
-        double lr = cfg->lr * (a == RL_ACTION_LR_UP ? 2.0 : 0.5);
-        if (lr > 1e6 || lr < 1e-12)
-            break;
-        cfg->lr = lr;
-        fmt_short(num, sizeof(num), lr);
-        snprintf(label, sizeof(label), "lr %s", num);
-        add_marker(app, RL_MARKER_BOTH, label);
-        say(app, "learning rate %s (both nets)", num);
+    case RL_ACTION_LR_DOWN:
+        apply_lr(app, a == RL_ACTION_LR_UP);
         break;
-    }
     case RL_ACTION_LAMBDA_UP:
-    case RL_ACTION_LAMBDA_DOWN: {
-        double l = cfg->lambda;
-        if (a == RL_ACTION_LAMBDA_UP)
-            l = l > 0.0 ? l * 2.0 : 1e-4;
-        else
-            l = (l * 0.5 < 1e-4 * (1.0 - 1e-9)) ? 0.0 : l * 0.5;
-        if (l > 1e6)
-            break;
-        cfg->lambda = l;
-        fmt_short(num, sizeof(num), l);
-        snprintf(label, sizeof(label), "λ %s", num);
-        add_marker(app, RL_MARKER_BOTH, label);
-        say(app, "weight decay λ = %s (both nets)", num);
+    case RL_ACTION_LAMBDA_DOWN:
+        apply_lambda(app, a == RL_ACTION_LAMBDA_UP);
         break;
-    }
     case RL_ACTION_SPEED_UP:
-        if (app->steps_per_frame < (1L << 20))
-            app->steps_per_frame *= 2;
-        say(app, "%ld steps per frame", app->steps_per_frame);
-        break;
     case RL_ACTION_SPEED_DOWN:
-        if (app->steps_per_frame > 1)
-            app->steps_per_frame /= 2;
-        say(app, "%ld steps per frame", app->steps_per_frame);
+        apply_speed(app, a == RL_ACTION_SPEED_UP);
         break;
     case RL_ACTION_PAUSE:
         set_paused(app, !app->paused);
@@ -396,68 +592,20 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
                                    : "running");
         break;
     case RL_ACTION_STEP:
-        set_paused(app, true);
-        for (int w = 0; w < RL_NETS; w++)
-            if (!tr->diverged[w])
-                rl_trainer_step_net(tr, w, 1);
-        say(app, "one step (paused)");
+        apply_step(app);
         break;
-    case RL_ACTION_RESET: {
-        uint64_t seed = cfg->seed + 1;
-        if (!rl_trainer_reseed(tr, seed, err, sizeof(err))) {
-            say(app, "reset failed: %s", err);
-            break;
-        }
-        set_paused(app, app->paused);
-        draw_subsample(app);
-        on_new_nets(app);
-        say(app, "reset: new seed %llu, new data and nets",
-            (unsigned long long)seed);
+    case RL_ACTION_RESET:
+        apply_reset(app);
         break;
-    }
     case RL_ACTION_RESTART:
-        rl_trainer_restart(tr);
-        set_paused(app, app->paused);
-        on_new_nets(app);
-        say(app, "restart: both nets from their start (seed %llu)",
-            (unsigned long long)cfg->seed);
+        apply_restart(app);
         break;
-    case RL_ACTION_DATASET: {
-        /* the two-class sets only, until the nets train on real targets */
-        enum rl_dataset next =
-            cfg->data_path ? RL_DATASET_BLOBS
-                           : (enum rl_dataset)((cfg->dataset + 1) %
-                                               RL_DATASET_FIRST_REGRESSION);
-        if (!rl_trainer_set_dataset(tr, next, err, sizeof(err))) {
-            say(app, "dataset change failed: %s", err);
-            break;
-        }
-        set_paused(app, app->paused);
-        on_new_nets(app);
-        /* the curves start over: mark what they start with */
-        snprintf(label, sizeof(label), "dataset %s", rl_dataset_name(next));
-        add_marker(app, RL_MARKER_BOTH, label);
-        say(app, "dataset: %s (both nets re-initialised)",
-            rl_dataset_name(next));
+    case RL_ACTION_DATASET:
+        apply_dataset(app);
         break;
-    }
-    case RL_ACTION_ACTIVATION: {
-        enum rl_activation next =
-            (enum rl_activation)((cfg->act + 1) % RL_ACT_COUNT);
-        if (!rl_trainer_set_activation(tr, next)) {
-            say(app, "activation: not enough memory for %s; still %s",
-                rl_activation_name(next), rl_activation_name(cfg->act));
-            break;
-        }
-        set_paused(app, app->paused);
-        on_new_nets(app);
-        snprintf(label, sizeof(label), "activation %s",
-                 rl_activation_name(next));
-        add_marker(app, RL_MARKER_BOTH, label);
-        say(app, "activation: %s (both nets re-initialised)",
-            rl_activation_name(next));
+    case RL_ACTION_ACTIVATION:
+        apply_activation(app);
         break;
-    }
     case RL_ACTION_SUBSAMPLE:
         app->sub_draws++;
         draw_subsample(app);
@@ -468,13 +616,7 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         say(app, "curves: %s x", app->log_x ? "log" : "linear");
         break;
     case RL_ACTION_LOCK_AXES:
-        app->axes_locked = !app->axes_locked;
-        for (int w = 0; w < RL_NETS; w++) {
-            app->in_x[w].locked = app->axes_locked;
-            app->in_y[w].locked = app->axes_locked;
-            app->out_y[w].locked = app->axes_locked;
-        }
-        say(app, "scatter axes %s", app->axes_locked ? "locked" : "autoscaled");
+        apply_lock_axes(app);
         break;
     case RL_ACTION_SCREENSHOT:
         app->screenshot_requested = true;
@@ -492,19 +634,24 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         app->help = !app->help;
         break;
     case RL_ACTION_DIAG:
-        app->diag.panel = !app->diag.panel;
-        rl_diag_update(&app->diag, tr);
-        say(app, "diagnostics panel %s (g)", app->diag.panel ? "on" : "off");
-        break;
     case RL_ACTION_THEORY:
-        app->diag.theory = !app->diag.theory;
-        rl_diag_update(&app->diag, tr);
-        say(app, "theory overlays %s (t)%s", app->diag.theory ? "on" : "off",
-            cfg->act != RL_ACT_LINEAR ? ": linear nets only" : "");
+        apply_diag(app, a == RL_ACTION_THEORY);
         break;
     case RL_ACTION_QUIT:
         app->quit = true;
         break;
+    case RL_ACTION_PRESENTATION:
+        app->presentation = !app->presentation;
+        say(app, "presentation mode %s (p)", app->presentation ? "on" : "off");
+        break;
+    case RL_ACTION_TEXT_UP:
+    case RL_ACTION_TEXT_DOWN: {
+        float t = app->text_scale * (a == RL_ACTION_TEXT_UP ? 1.25f : 0.8f);
+        if (t >= 0.5f - 1e-4f && t <= 3.0f + 1e-4f)
+            app->text_scale = t;
+        say(app, "text scale %.2f", app->text_scale);
+        break;
+    }
     }
 }
 
@@ -527,9 +674,38 @@ static void update_trails(struct rl_app *app, int w)
     app->trail_step[w] = app->tr->step[w];
 }
 
+/* Keep a copy of a healthy net's weights; a diverged net shows the last
+ * finite ones (rl_app_net). A learning rate the net has trained at for
+ * RL_CALM_STEPS steps without diverging becomes its calm rate (what r
+ * restarts at after a divergence). */
+#define RL_CALM_STEPS 50
+static void update_shown(struct rl_app *app, int w)
+{
+    const struct rl_trainer *tr = app->tr;
+    const struct rl_net *net = &tr->net[w];
+    app->shown[w] = *net;
+    if (net->h != app->keep_h)
+        return; /* no room (hidden size changed): show the live net */
+    if (!tr->diverged[w]) {
+        memcpy(app->keep_w1[w], net->w1, sizeof(float) * 2 * (size_t)net->h);
+        memcpy(app->keep_w2[w], net->w2, sizeof(float) * (size_t)net->h);
+        app->keep_valid[w] = true;
+        if (tr->step[w] - app->lr_since[w] >= RL_CALM_STEPS)
+            app->calm_lr[w] = tr->cfg.lr;
+    } else if (app->keep_valid[w]) {
+        app->shown[w].w1 = app->keep_w1[w];
+        app->shown[w].w2 = app->keep_w2[w];
+    }
+}
+
+const struct rl_net *rl_app_net(const struct rl_app *app, int w)
+{
+    return &app->shown[w];
+}
+
 static void update_axes(struct rl_app *app, int w)
 {
-    const struct rl_net *net = &app->tr->net[w];
+    const struct rl_net *net = rl_app_net(app, w);
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     double o0 = INFINITY, o1 = -INFINITY;
     for (int i = 0; i < net->h; i++) {
@@ -560,7 +736,7 @@ static void update_grid(struct rl_app *app, int w)
 {
     if (app->grid_step[w] == app->tr->step[w])
         return;
-    rl_net_predict(&app->tr->net[w], app->grid_x, RL_GRID * RL_GRID,
+    rl_net_predict(rl_app_net(app, w), app->grid_x, RL_GRID * RL_GRID,
                    app->grid_out[w]);
     app->grid_step[w] = app->tr->step[w];
 }
@@ -568,6 +744,7 @@ static void update_grid(struct rl_app *app, int w)
 void rl_app_update(struct rl_app *app)
 {
     for (int w = 0; w < RL_NETS; w++) {
+        update_shown(app, w);
         update_trails(app, w);
         update_axes(app, w);
         update_grid(app, w);
@@ -610,8 +787,11 @@ void rl_app_frame(struct rl_app *app, const enum rl_action *actions, int n)
         if (app->tr->diverged[w] && !was_diverged[w]) {
             char num[32];
             fmt_short(num, sizeof(num), app->tr->diverged_lr[w]);
-            say(app, "%s net diverged at step %ld (lr %s): paused; r or R "
-                "recovers", rl_net_label(w), app->tr->diverged_step[w], num);
+            char calm[32];
+            fmt_short(calm, sizeof(calm), app->calm_lr[w]);
+            say(app, "%s net diverged at step %ld (lr %s): paused; r restarts "
+                "at lr %s", rl_net_label(w), app->tr->diverged_step[w], num,
+                calm);
         }
     }
     rl_app_update(app);
@@ -625,7 +805,7 @@ void rl_app_pointer(struct rl_app *app, float x, float y, bool click)
     int best_net = -1, best_unit = -1;
     float best = 8.0f * 8.0f;
     for (int w = 0; w < RL_NETS; w++) {
-        const struct rl_net *net = &app->tr->net[w];
+        const struct rl_net *net = rl_app_net(app, w);
         for (int k = 0; k < RL_SCATTER_COUNT; k++) {
             const struct rl_scatter_area *a = &app->area[w][k];
             if (!a->valid || x < a->x - 6 || x > a->x + a->w + 6 ||
@@ -664,6 +844,73 @@ void rl_app_pointer(struct rl_app *app, float x, float y, bool click)
         return;
     app->hover_net = best_net;
     app->hover_unit = best_unit;
+}
+
+bool rl_app_add_point(struct rl_app *app, float x, float y, int label)
+{
+    struct rl_trainer *tr = app->tr;
+    struct rl_data *d = &tr->train;
+    if (app->added >= RL_ADDED_MAX || !isfinite(x) || !isfinite(y)) {
+        say(app, "no more points: %d added already", app->added);
+        return false;
+    }
+    int n = d->n + 1;
+    float *nx = realloc(d->x, sizeof(float) * 2 * (size_t)n);
+    if (!nx) {
+        say(app, "out of memory for another point");
+        return false;
+    }
+    d->x = nx;
+    float *ny = realloc(d->y, sizeof(float) * (size_t)n);
+    if (!ny) {
+        say(app, "out of memory for another point");
+        return false;
+    }
+    d->y = ny;
+    for (int w = 0; w < RL_NETS; w++)
+        if (!rl_net_reserve(&tr->net[w], n)) {
+            say(app, "out of memory for another point");
+            return false;
+        }
+    d->x[2 * d->n] = x;
+    d->x[2 * d->n + 1] = y;
+    d->y[d->n] = label ? 1.0f : 0.0f;
+    d->n = n;
+    rl_data_update_moments(d);
+    app->added++;
+    char a[24], b[24];
+    fmt_short(a, sizeof(a), x);
+    fmt_short(b, sizeof(b), y);
+    say(app, "point (%s, %s) class %d added to both nets' data (N=%d)", a, b,
+        label ? 1 : 0, n);
+    rl_app_update(app);
+    return true;
+}
+
+enum rl_action rl_app_click(struct rl_app *app, float x, float y, bool right)
+{
+    for (int i = 0; i < app->nbuttons; i++) {
+        const struct rl_button *b = &app->buttons[i];
+        if (x >= b->x && x < b->x + b->w && y >= b->y && y < b->y + b->h)
+            return b->action;
+    }
+    for (int w = 0; w < RL_NETS; w++) {
+        const float *h = app->head_area[w];
+        if (x >= h[0] && x < h[0] + h[2] && y >= h[1] && y < h[1] + h[3])
+            return w != app->selected ? RL_ACTION_SELECT : RL_ACTION_NONE;
+    }
+    for (int w = 0; w < RL_NETS; w++) {
+        const struct rl_scatter_area *a = &app->out_area[w];
+        if (a->valid && x >= a->x && x < a->x + a->w && y >= a->y &&
+            y < a->y + a->h) {
+            rl_app_add_point(app, (float)rl_axis_unmap(&a->ax, x),
+                             (float)rl_axis_unmap(&a->ay, y), right ? 0 : 1);
+            return RL_ACTION_NONE;
+        }
+    }
+    if (!right)
+        rl_app_pointer(app, x, y, true);
+    return RL_ACTION_NONE;
 }
 
 bool rl_app_add_overlay(struct rl_app *app, const struct rl_overlay *ov)
@@ -710,6 +957,8 @@ size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
             tr->diverged[w]);
     }
     PUT("diag=%d\ntheory=%d\n", app->diag.panel, app->diag.theory);
+    PUT("presentation=%d\ntext_scale=%.3g\n", app->presentation,
+        (double)app->text_scale);
     PUT("message=%s\n", app->frame < app->message_until ? app->message : "");
 #undef PUT
     return o < len ? o : len;

@@ -24,6 +24,10 @@ const struct rl_config rl_config_default = {
     .width = 1280,
     .height = 800,
     .script_path = NULL,
+    .steps_per_frame = 0,
+    .paused = false,
+    .text_scale = 1.0,
+    .presentation = false,
 };
 
 const char *rl_net_label(int which)

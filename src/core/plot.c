@@ -126,12 +126,14 @@ void rl_ticks_linear(double lo, double hi, int target, struct rl_ticks *t)
         target = 2;
     double raw = (hi - lo) / target;
     double mag = pow(10.0, floor(log10(raw)));
+    /* the nice step nearest to raw (in ratio), so an axis gets about
+     * `target` ticks, never just one */
     double step = mag;
-    if (raw / mag > 5.0)
+    if (raw / mag > 7.07)
         step = 10.0 * mag;
-    else if (raw / mag > 2.0)
+    else if (raw / mag > 3.16)
         step = 5.0 * mag;
-    else if (raw / mag > 1.0)
+    else if (raw / mag > 1.41)
         step = 2.0 * mag;
     double first = ceil(lo / step - 1e-9) * step;
     /* digits after the point needed by this step */
@@ -286,11 +288,16 @@ void rl_autoscale_update(struct rl_autoscale *s, double dmin, double dmax)
         hi = thi;
         s->valid = true;
     } else {
-        /* grow at once so no point leaves the plot */
-        if (dmin < lo)
-            lo = tlo;
-        if (dmax > hi)
-            hi = thi;
+        /* grow at once so no point comes within 5% of the edge (the
+         * margin puts it back at 8%) */
+        for (int pass = 0; pass < 2; pass++) { /* one end's growth widens
+                                                * the span the other needs */
+            double keep = 0.05 * (hi - lo), room = s->margin * (hi - lo);
+            if (dmin < lo + keep)
+                lo = fmin(tlo, dmin - room);
+            if (dmax > hi - keep)
+                hi = fmax(thi, dmax + room);
+        }
         /* shrink gently, and only when the data fill under half the span:
          * hysteresis keeps the axes still while the data wobble */
         if ((thi - tlo) < 0.5 * (hi - lo))

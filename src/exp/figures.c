@@ -20,12 +20,6 @@
 #define C_MUTED 0xFF777777u
 #define C_DIVERGED 0xFFBDBDBDu
 
-/* one colour per curve, distinguishable and printable */
-static const uint32_t palette[] = {
-    0xFF1F77B4u, 0xFFFF7F0Eu, 0xFF2CA02Cu, 0xFFD62728u, 0xFF9467BDu,
-    0xFF8C564Bu, 0xFFE377C2u, 0xFF17BECFu, 0xFFBCBD22u, 0xFF7F7F7Fu,
-};
-#define NPALETTE ((int)(sizeof(palette) / sizeof(palette[0])))
 
 struct fig {
     struct rl_canvas cv;
@@ -143,16 +137,27 @@ static void panel_axes(struct fig *f, const struct panel *p,
                        RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
 }
 
-/* Range of mean +- sd of metric m over cells, positive values only when
- * log. */
-static void value_range(const struct rl_exp *e,
-                        const struct rl_exp_results *res, int m, bool log,
-                        double *lo, double *hi)
+/* A swept value's colour: a sequential ramp of greens (light for the
+ * smallest value, dark for the largest; ColorBrewer's "Greens" end points)
+ * that is neither the rich orange nor the lazy blue, so a λ never reads
+ * as a regime. k of n, in the order of the swept values. */
+static uint32_t sweep_color(int k, int n)
+{
+    double t = n > 1 ? (double)k / (n - 1) : 1.0;
+    return rl_color_mix(0xFF9BD58Fu, 0xFF00441Bu, t);
+}
+
+/* Range of mean +- sd of metric m over cells [c0, c1), positive values
+ * only when log. */
+static void value_range_cells(const struct rl_exp *e,
+                              const struct rl_exp_results *res, int m,
+                              bool log, int c0, int c1, double *lo,
+                              double *hi)
 {
     *lo = INFINITY;
     *hi = -INFINITY;
     const int nlog = rl_exp_nlog(e);
-    for (int c = 0; c < e->ncells; c++) {
+    for (int c = c0; c < c1; c++) {
         for (int k = 0; k < nlog; k++) {
             double mean, sd;
             rl_exp_cell_stats(e, res, c, k, m, &mean, &sd);
@@ -175,13 +180,29 @@ static void value_range(const struct rl_exp *e,
         *hi = 1.0;
     }
     if (log) {
-        *lo = pow(10, floor(log10(*lo) + 1e-9));
-        *hi = pow(10, ceil(log10(*hi) - 1e-9));
+        /* fitted: 5% of the log span beyond the data, not whole decades
+         * (which can leave most of a panel empty) */
+        double a = log10(*lo), b = log10(*hi);
+        if (b - a < 0.3) {
+            double mid = 0.5 * (a + b);
+            a = mid - 0.15;
+            b = mid + 0.15;
+        }
+        double pad = 0.05 * (b - a);
+        *lo = pow(10, a - pad);
+        *hi = pow(10, b + pad);
     } else {
         double pad = 0.05 * (*hi - *lo);
         *lo = *lo - pad < 0 && *lo >= 0 ? 0 : *lo - pad;
         *hi += pad;
     }
+}
+
+static void value_range(const struct rl_exp *e,
+                        const struct rl_exp_results *res, int m, bool log,
+                        double *lo, double *hi)
+{
+    value_range_cells(e, res, m, log, 0, e->ncells, lo, hi);
 }
 
 /* Mean line with a +-1 sd band of cell c's metric m against step. */
@@ -339,7 +360,7 @@ static bool draw_sweep(struct fig *f, const struct rl_exp *e,
     for (int i = 0; i < 3; i++)
         for (int cell = 0; cell < n; cell++)
             draw_band_curve(f, &panels[i], e, res, cell, metrics[i],
-                            palette[cell % NPALETTE], false);
+                            sweep_color(cell, n), false);
 
     char labels[RL_EXP_MAX_LIST][64];
     uint32_t colors[RL_EXP_MAX_LIST];
@@ -352,7 +373,7 @@ static bool draw_sweep(struct fig *f, const struct rl_exp *e,
         else
             snprintf(labels[cell], sizeof(labels[cell]), "λ = %g",
                      e->cells[cell].lambda);
-        colors[cell] = palette[cell % NPALETTE];
+        colors[cell] = sweep_color(cell, n);
     }
     draw_legend(f, &panels[0], labels, colors, NULL, nl, NULL, false);
     return true;
@@ -385,6 +406,91 @@ static double color_t(double v, double lo, double hi, bool logc)
     if (logc)
         return v > 0 ? (log10(v) - log10(lo)) / (log10(hi) - log10(lo)) : 0.0;
     return (v - lo) / (hi - lo);
+}
+
+/* The rich/lazy boundary of the phase diagram: the contour where the
+ * final relative change of W1 crosses RL_RICH_THRESHOLD (W1 moved as far
+ * from its init as the init's own size: feature learning above, kernel
+ * regime below; docs/theory.md), by marching squares over the cell
+ * centres in log10 of the value, a white line with a dark edge. Diverged
+ * cells break it. */
+#define RL_RICH_THRESHOLD 1.0
+
+/* log10 of cell c's final mean of rel_w1; NaN when diverged or not
+ * positive */
+static double cell_log(const struct rl_exp *e,
+                       const struct rl_exp_results *res, int c, int last)
+{
+    double mean, sd;
+    rl_exp_cell_stats(e, res, c, last, RL_EXP_REL_W1, &mean, &sd);
+    if (rl_exp_cell_diverged(e, res, c) > 0 || !isfinite(mean) ||
+        !(mean > 0))
+        return NAN;
+    return log10(mean);
+}
+
+static void draw_threshold_contour(struct fig *f, const struct rl_exp *e,
+                                   const struct rl_exp_results *res,
+                                   float x0, float y0, float w, float h)
+{
+    const int nx = e->nx, ny = e->ny, last = rl_exp_nlog(e) - 1;
+    if (nx < 2)
+        return;
+    float cw = w / nx, ch = h / ny;
+    const double level = log10(RL_RICH_THRESHOLD);
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t col = pass == 0 ? C_INK : 0xFFFFFFFFu;
+        float lw = pass == 0 ? 5.0f : 2.5f;
+        if (ny == 1) { /* one row: a vertical mark at each crossing */
+            for (int xi = 0; xi + 1 < nx; xi++) {
+                double a = cell_log(e, res, xi, last);
+                double b = cell_log(e, res, xi + 1, last);
+                if (!isfinite(a) || !isfinite(b) || (a > level) == (b > level))
+                    continue;
+                float px = x0 + (xi + 0.5f + (float)((level - a) / (b - a))) *
+                                    cw;
+                rl_canvas_line(&f->cv, px, y0, px, y0 + h, lw, col);
+            }
+            continue;
+        }
+        /* marching squares over the cell centres; corner k of a square:
+         * 0 (xi, yi), 1 (xi+1, yi), 2 (xi+1, yi+1), 3 (xi, yi+1) */
+        for (int yi = 0; yi + 1 < ny; yi++)
+            for (int xi = 0; xi + 1 < nx; xi++) {
+                const int cx[4] = {0, 1, 1, 0}, cy[4] = {0, 0, 1, 1};
+                double v[4];
+                bool ok = true;
+                for (int k = 0; k < 4; k++) {
+                    v[k] = cell_log(e, res, (yi + cy[k]) * nx + xi + cx[k],
+                                    last);
+                    ok &= isfinite(v[k]) != 0;
+                }
+                if (!ok)
+                    continue;
+                float px[4], py[4];
+                int n = 0;
+                for (int k = 0; k < 4; k++) {
+                    int a = k, b = (k + 1) % 4;
+                    if ((v[a] > level) == (v[b] > level))
+                        continue;
+                    float t = (float)((level - v[a]) / (v[b] - v[a]));
+                    float gx = xi + cx[a] + t * (cx[b] - cx[a]);
+                    float gy = yi + cy[a] + t * (cy[b] - cy[a]);
+                    px[n] = x0 + (gx + 0.5f) * cw;
+                    py[n] = y0 + h - (gy + 0.5f) * ch;
+                    n++;
+                }
+                if (n == 2) {
+                    rl_canvas_line(&f->cv, px[0], py[0], px[1], py[1], lw,
+                                   col);
+                } else if (n == 4) {
+                    rl_canvas_line(&f->cv, px[0], py[0], px[1], py[1], lw,
+                                   col);
+                    rl_canvas_line(&f->cv, px[2], py[2], px[3], py[3], lw,
+                                   col);
+                }
+            }
+    }
 }
 
 /* Draw one heatmap of metric m per cell: colour log10(value), or value
@@ -447,10 +553,13 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
             }
             rl_canvas_fill_rect(cv, cx, cy, cw + 0.5f, ch + 0.5f, col);
             if (div) {
-                rl_canvas_line(cv, cx + cw * 0.3f, cy + ch * 0.3f,
-                               cx + cw * 0.7f, cy + ch * 0.7f, 1.5f, C_INK);
-                rl_canvas_line(cv, cx + cw * 0.7f, cy + ch * 0.3f,
-                               cx + cw * 0.3f, cy + ch * 0.7f, 1.5f, C_INK);
+                /* a square x, whatever the cell's shape */
+                float d = 0.2f * fminf(cw, ch);
+                float mx = cx + cw * 0.5f, my = cy + ch * 0.5f;
+                rl_canvas_line(cv, mx - d, my - d, mx + d, my + d, 1.5f,
+                               C_INK);
+                rl_canvas_line(cv, mx + d, my - d, mx - d, my + d, 1.5f,
+                               C_INK);
                 continue;
             }
             char num[24];
@@ -489,6 +598,8 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
         rl_canvas_text(cv, &f->tick, x0 - 8, py, lab, C_INK,
                        RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
     }
+    if (m == RL_EXP_REL_W1)
+        draw_threshold_contour(f, e, res, x0, y0, w, h);
     rl_canvas_rect(cv, x0, y0, w, h, 1, C_AXIS);
     rl_canvas_text(cv, &f->label, x0 + w / 2, y0 + h + 34,
                    "init scale: std dev of W1 (log)", C_INK,
@@ -547,7 +658,8 @@ static bool draw_phase(struct fig *f, const struct rl_exp *e,
     rl_canvas_text(&f->cv, &f->tick, 40, 50,
                    "bright: W1 moves far from its init (rich, feature "
                    "learning); dark: W1 barely moves (lazy, kernel regime); "
-                   "grey ×: diverged",
+                   "white line: ‖W1 − W1(0)‖ = ‖W1(0)‖, the rich/lazy "
+                   "boundary; grey ×: diverged",
                    C_MUTED, RL_ALIGN_LEFT | RL_ALIGN_TOP);
     draw_heatmap(f, e, res, RL_EXP_REL_W1, 110, 110, 640, 470,
                  "Final relative change of W1",
@@ -578,16 +690,19 @@ static bool draw_retrain(struct fig *f, const struct rl_exp *e,
     rl_canvas_text(&f->cv, &f->tick, 40, 50, sub, C_MUTED,
                    RL_ALIGN_LEFT | RL_ALIGN_TOP);
 
-    double lo = INFINITY, hi = -INFINITY;
-    for (int m = 0; m < 2; m++) {
-        double a, b;
-        value_range(e, res, m == 0 ? RL_EXP_LOSS : RL_EXP_LOSS2, true, &a, &b);
-        lo = fmin(lo, a);
-        hi = fmax(hi, b);
-    }
-    const float pw = 600, ph = 470, top = 110, left0 = 110, gap = 150;
+    const float pw = 520, ph = 470, top = 110, left0 = 110, gap = 140;
     double xmax = c->steps > 0 ? (double)c->steps : 1.0;
+    static const uint32_t net_color[RL_NETS] = {0xFFD55E00u, 0xFF0072B2u};
     for (int cell = 0; cell < e->ncells && cell < 2; cell++) {
+        /* each panel's y range fitted to its own two curves */
+        double lo = INFINITY, hi = -INFINITY;
+        for (int m = 0; m < 2; m++) {
+            double a, b;
+            value_range_cells(e, res, m == 0 ? RL_EXP_LOSS : RL_EXP_LOSS2,
+                              true, cell, cell + 1, &a, &b);
+            lo = fmin(lo, a);
+            hi = fmax(hi, b);
+        }
         struct panel p;
         panel_set(&p, left0 + cell * (pw + gap), top, pw, ph, 0, xmax, false,
                   lo, hi, true);
@@ -597,8 +712,6 @@ static bool draw_retrain(struct fig *f, const struct rl_exp *e,
         panel_axes(f, &p, "steps since the checkpoint", "loss (MSE)", pt);
         /* the net's own colour, as in the window (rich orange, lazy
          * blue); the original task's loss dashed in dark grey */
-        static const uint32_t net_color[RL_NETS] = {0xFFD55E00u,
-                                                    0xFF0072B2u};
         uint32_t col_new = net_color[e->cells[cell].from_net == RL_LAZY],
                  col_old = C_AXIS;
         draw_band_curve(f, &p, e, res, cell, RL_EXP_LOSS2, col_old, true);
@@ -613,6 +726,29 @@ static bool draw_retrain(struct fig *f, const struct rl_exp *e,
         draw_legend(f, &p, labels, colors, dashed, 2, nd ? note : NULL,
                     false);
     }
+    /* how far each net's first layer moves while it retrains: the rich
+     * net re-learns its features, the lazy one barely moves */
+    if (e->ncells >= 1) {
+        int n = e->ncells < 2 ? e->ncells : 2;
+        double lo, hi;
+        value_range_cells(e, res, RL_EXP_REL_W1, true, 0, n, &lo, &hi);
+        struct panel p;
+        panel_set(&p, left0 + 2 * (pw + gap), top, pw, ph, 0, xmax, false, lo,
+                  hi, true);
+        panel_axes(f, &p, "steps since the checkpoint",
+                   "‖W1 − W1(0)‖ / ‖W1(0)‖ (0: first init)",
+                   "rel. change of W1 (log)");
+        char labels[2][64];
+        uint32_t colors[2];
+        for (int cell = 0; cell < n; cell++) {
+            uint32_t col = net_color[e->cells[cell].from_net == RL_LAZY];
+            draw_band_curve(f, &p, e, res, cell, RL_EXP_REL_W1, col, false);
+            snprintf(labels[cell], sizeof(labels[cell]), "%s net",
+                     rl_net_label(e->cells[cell].from_net));
+            colors[cell] = col;
+        }
+        draw_legend(f, &p, labels, colors, NULL, n, NULL, true);
+    }
     return true;
 }
 
@@ -621,7 +757,7 @@ bool rl_figure_write(const struct rl_exp *e, const struct rl_exp_results *res,
 {
     struct fig f;
     int w = e->kind == RL_EXP_SWEEP ? 1920 : e->kind == RL_EXP_PHASE ? 1800
-                                                                      : 1560;
+                                                                      : 1990;
     if (!fig_init(&f, w, 680, err, errlen))
         return false;
     switch (e->kind) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include <SDL.h>
 #include <SDL_ttf.h>
@@ -144,13 +145,26 @@ void rl_canvas_clip(struct rl_canvas *c, float x, float y, float w, float h)
     c->clip_y1 = clampi(flo(y + h + 0.999f), c->clip_y0, c->h);
 }
 
+/* n pixels set to color: through wmemset where wchar_t is 32 bits (the C
+ * library's vectorised fill), else a plain loop */
+static void fill_row(uint32_t *row, int n, uint32_t color)
+{
+#if WCHAR_MAX == 0x7FFFFFFF || WCHAR_MAX == 0xFFFFFFFFu
+    if (n > 16) {
+        wchar_t wc;
+        memcpy(&wc, &color, sizeof(wc));
+        wmemset((wchar_t *)(void *)row, wc, (size_t)n);
+        return;
+    }
+#endif
+    for (int x = 0; x < n; x++)
+        row[x] = color;
+}
+
 void rl_canvas_clear(struct rl_canvas *c, uint32_t color)
 {
-    for (int y = 0; y < c->h; y++) {
-        uint32_t *row = c->px + (size_t)y * c->stride;
-        for (int x = 0; x < c->w; x++)
-            row[x] = color;
-    }
+    for (int y = 0; y < c->h; y++)
+        fill_row(c->px + (size_t)y * c->stride, c->w, color);
 }
 
 /* t / 255 rounded, for t in 0..255*255 */
@@ -228,8 +242,8 @@ void rl_canvas_fill_rect(struct rl_canvas *c, float x, float y, float w,
             blend(row + b, color, (unsigned)(cx_last * cy * 256.0f));
         }
         if (cy >= 0.999f && opaque) {
-            for (int px = a; px < b; px++)
-                row[px] = color;
+            if (b > a)
+                fill_row(row + a, b - a, color);
         } else {
             unsigned cov = (unsigned)(cy * 256.0f);
             for (int px = a; px < b; px++)
@@ -442,11 +456,17 @@ void rl_canvas_ring(struct rl_canvas *c, float cx, float cy, float r,
     int x1 = clampi(flo(cx + r + 1) + 1, c->clip_x0, c->clip_x1);
     int y0 = clampi(flo(cy - r - 1), c->clip_y0, c->clip_y1);
     int y1 = clampi(flo(cy + r + 1) + 1, c->clip_y0, c->clip_y1);
+    /* pixels wholly inside the hole or outside need no square root */
+    float out2 = (r + 0.5f) * (r + 0.5f);
+    float in2 = ri > 0.5f ? (ri - 0.5f) * (ri - 0.5f) : 0.0f;
     for (int y = y0; y < y1; y++) {
         float ey = y + 0.5f - cy;
         for (int x = x0; x < x1; x++) {
             float ex = x + 0.5f - cx;
-            float d = sqrtf(ex * ex + ey * ey);
+            float d2 = ex * ex + ey * ey;
+            if (d2 >= out2 || d2 < in2)
+                continue;
+            float d = sqrtf(d2);
             float cov = fminf(r + 0.5f - d, d - ri + 0.5f);
             if (cov > 0.0f)
                 plot(c, x, y, color, cov);
@@ -471,6 +491,21 @@ void rl_canvas_heatmap(struct rl_canvas *c, int x, int y, int w, int h,
     float scale = vmax > vmin ? (nlut - 1) / (vmax - vmin) : 0.0f;
     int x0 = clampi(x, c->clip_x0, c->clip_x1);
     int x1 = clampi((long)x + w, c->clip_x0, c->clip_x1);
+    /* the columns' grid positions, once per call (most heatmaps are
+     * narrower than the table; wider ones compute them per pixel) */
+    enum { COLS = 4096 };
+    int col0[COLS];
+    float colf[COLS];
+    bool table = x1 - x0 <= COLS;
+    for (int px = x0; table && px < x1; px++) {
+        float gx = ((px - x) + 0.5f) * gw / (float)w - 0.5f;
+        if (gx < 0.0f)
+            gx = 0.0f;
+        if (gx > gw - 1)
+            gx = (float)(gw - 1);
+        col0[px - x0] = (int)gx;
+        colf[px - x0] = gx - (int)gx;
+    }
     int y0 = clampi(y, c->clip_y0, c->clip_y1);
     int y1 = clampi((long)y + h, c->clip_y0, c->clip_y1);
     for (int py = y0; py < y1; py++) {
@@ -484,13 +519,21 @@ void rl_canvas_heatmap(struct rl_canvas *c, int x, int y, int w, int h,
         const float *g0 = grid + (size_t)r0 * gw, *g1 = grid + (size_t)r1 * gw;
         uint32_t *row = c->px + (size_t)py * c->stride;
         for (int px = x0; px < x1; px++) {
-            float gx = ((px - x) + 0.5f) * gw / (float)w - 0.5f;
-            if (gx < 0.0f)
-                gx = 0.0f;
-            if (gx > gw - 1)
-                gx = (float)(gw - 1);
-            int c0 = (int)gx, c1 = c0 + 1 < gw ? c0 + 1 : c0;
-            float fx = gx - c0;
+            int c0;
+            float fx;
+            if (table) {
+                c0 = col0[px - x0];
+                fx = colf[px - x0];
+            } else {
+                float gx = ((px - x) + 0.5f) * gw / (float)w - 0.5f;
+                if (gx < 0.0f)
+                    gx = 0.0f;
+                if (gx > gw - 1)
+                    gx = (float)(gw - 1);
+                c0 = (int)gx;
+                fx = gx - c0;
+            }
+            int c1 = c0 + 1 < gw ? c0 + 1 : c0;
             float v = (g0[c0] * (1 - fx) + g0[c1] * fx) * (1 - fy) +
                       (g1[c0] * (1 - fx) + g1[c1] * fx) * fy;
             if (!isfinite(v))
@@ -768,6 +811,108 @@ static void draw_glyph(struct rl_canvas *c, const struct rl_font *f,
     }
 }
 
+/* ---- layout record ---- */
+
+void rl_layout_add(struct rl_canvas *c, int kind, float x0, float y0,
+                   float x1, float y1, double value)
+{
+    struct rl_layout *l = c->layout;
+    if (!l)
+        return;
+    if (l->n >= l->cap) {
+        l->dropped++;
+        return;
+    }
+    struct rl_box *b = &l->box[l->n++];
+    memset(b, 0, sizeof(*b));
+    b->kind = kind;
+    b->plot = l->plot;
+    b->x0 = x0;
+    b->y0 = y0;
+    b->x1 = x1;
+    b->y1 = y1;
+    b->value = value;
+}
+
+int rl_layout_plot(struct rl_canvas *c, float x, float y, float w, float h)
+{
+    struct rl_layout *l = c->layout;
+    if (!l)
+        return 0;
+    l->plot = ++l->nplots;
+    rl_layout_add(c, RL_BOX_PLOT, x, y, x + w, y + h, 0.0);
+    return l->plot;
+}
+
+void rl_layout_end_plot(struct rl_canvas *c)
+{
+    if (c->layout)
+        c->layout->plot = 0;
+}
+
+void rl_layout_cover(struct rl_canvas *c, float x, float y, float w, float h)
+{
+    struct rl_layout *l = c->layout;
+    if (!l)
+        return;
+    for (int i = 0; i < l->n; i++) {
+        struct rl_box *b = &l->box[i];
+        float bx0 = fminf(b->x0, b->x1), bx1 = fmaxf(b->x0, b->x1);
+        float by0 = fminf(b->y0, b->y1), by1 = fmaxf(b->y0, b->y1);
+        if (bx1 >= x && bx0 <= x + w && by1 >= y && by0 <= y + h)
+            b->kind = RL_BOX_NONE;
+    }
+    /* a plot whose rectangle went goes with everything in it */
+    for (int i = 0; i < l->n; i++) {
+        struct rl_box *b = &l->box[i];
+        if (b->plot == 0 || b->kind == RL_BOX_NONE)
+            continue;
+        bool gone = true;
+        for (int j = 0; j < l->n && gone; j++)
+            if (l->box[j].kind == RL_BOX_PLOT && l->box[j].plot == b->plot)
+                gone = false;
+        if (gone)
+            b->kind = RL_BOX_NONE;
+    }
+}
+
+/* Record the ink box of a text drawn with its pen at (pen, top). */
+static void layout_text(struct rl_canvas *c, const struct rl_font *f,
+                        int pen, int top, const char *utf8)
+{
+    struct rl_layout *l = c->layout;
+    int x0 = INT_MAX, y0 = INT_MAX, x1 = INT_MIN, y1 = INT_MIN;
+    for (const char *s = utf8; *s;) {
+        const struct rl_glyph *g = &f->glyph[slot_of(next_cp(&s))];
+        if (g->offset >= 0 && g->w > 0 && g->h > 0) {
+            x0 = x0 < pen + g->xoff ? x0 : pen + g->xoff;
+            x1 = x1 > pen + g->xoff + g->w ? x1 : pen + g->xoff + g->w;
+            y0 = y0 < top + g->yoff ? y0 : top + g->yoff;
+            y1 = y1 > top + g->yoff + g->h ? y1 : top + g->yoff + g->h;
+        }
+        pen += g->advance;
+    }
+    if (x0 >= x1 || y0 >= y1)
+        return;
+    /* what the clip rectangle leaves visible */
+    int cx0 = x0 > c->clip_x0 ? x0 : c->clip_x0;
+    int cx1 = x1 < c->clip_x1 ? x1 : c->clip_x1;
+    int cy0 = y0 > c->clip_y0 ? y0 : c->clip_y0;
+    int cy1 = y1 < c->clip_y1 ? y1 : c->clip_y1;
+    if (cx0 >= cx1 || cy0 >= cy1)
+        return;
+    double cut = (double)(x1 - x0 - (cx1 - cx0)) + (double)(y1 - y0 - (cy1 - cy0));
+    int kind = l->text_kind ? l->text_kind : RL_BOX_TEXT;
+    int before = l->n;
+    rl_layout_add(c, kind, (float)cx0, (float)cy0, (float)cx1, (float)cy1,
+                  kind == RL_BOX_TICK ? l->text_value : 0.0);
+    if (l->n > before) {
+        struct rl_box *b = &l->box[l->n - 1];
+        snprintf(b->text, sizeof(b->text), "%s", utf8);
+        b->cut = (float)cut;
+    }
+}
+
 float rl_canvas_text(struct rl_canvas *c, const struct rl_font *f, float x,
                      float y, const char *utf8, uint32_t color, int align)
 {
@@ -788,6 +933,8 @@ float rl_canvas_text(struct rl_canvas *c, const struct rl_font *f, float x,
         y -= (float)f->height;
     int pen = (int)lroundf(fmaxf(fminf(x, 1e6f), -1e6f));
     int top = (int)lroundf(fmaxf(fminf(y, 1e6f), -1e6f));
+    if (c->layout)
+        layout_text(c, f, pen, top, utf8);
     for (const char *s = utf8; *s;) {
         const struct rl_glyph *g = &f->glyph[slot_of(next_cp(&s))];
         if (g->offset >= 0)

@@ -9,21 +9,6 @@
 #include "rl_plot.h"
 #include "rl_render_diag.h"
 
-/* Okabe-Ito colours: distinguishable with colour-blindness, fine on a
- * projector. Rich = vermillion, lazy = blue; classes green and purple. */
-const struct rl_theme rl_theme_light = {
-    .bg = 0xFFF4F3EFu,
-    .panel = 0xFFFFFFFFu,
-    .frame = 0xFFC9C6BDu,
-    .grid = 0xFFECEAE4u,
-    .text = 0xFF23211Du,
-    .text_dim = 0xFF77736Au,
-    .net = {0xFFD55E00u, 0xFF0072B2u},
-    .net_soft = {0x80D55E00u, 0x800072B2u},
-    .class_color = {0xFF9B59B6u, 0xFF009E73u},
-    .warn = 0xFFC0392Bu,
-};
-
 /* ---- setup ---- */
 
 static bool make_fonts(struct rl_render *r, float scale, char *err,
@@ -58,15 +43,13 @@ bool rl_render_init(struct rl_render *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof(*r));
     r->theme = &rl_theme_light;
-    /* output heatmap: class 0 purple -> white at 0.5 -> class 1 green,
-     * with a thin dark band at 0.5 marking the decision boundary */
+    /* output heatmap: class 0 purple -> white at 0.5 -> class 1 green;
+     * the decision boundary is a contour drawn over it (draw_contour) */
     for (int i = 0; i < 256; i++) {
         double v = -0.25 + 1.5 * i / 255.0; /* lut spans [-0.25, 1.25] */
         double t = (v - 0.5) / 0.75;
         uint32_t c = t < 0 ? rl_color_mix(0xFFFFFFFFu, 0xFFB28CC9u, -t)
                            : rl_color_mix(0xFFFFFFFFu, 0xFF7CCFB0u, t);
-        if (fabs(v - 0.5) < 0.012)
-            c = rl_color_mix(c, 0xFF3A3A3Au, 0.55);
         r->heat_lut[i] = c;
     }
     r->xy_cap = 2048;
@@ -123,6 +106,21 @@ static void fit_items(const struct rl_font *f, const char *const *items,
     }
 }
 
+/* text without its last words until it fits in maxw pixels of f */
+static void fit_words(const struct rl_font *f, const char *text, float maxw,
+                      char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", text);
+    while (rl_text_width(f, buf) > maxw) {
+        char *sp = strrchr(buf, ' ');
+        if (!sp)
+            break;
+        while (sp > buf && sp[-1] == ' ')
+            sp--;
+        *sp = '\0';
+    }
+}
+
 /* A panel: white card with a title; returns the inner plot area, leaving
  * room for tick labels (left, bottom) when axes are wanted. */
 static struct box panel(struct rl_render *r, struct rl_canvas *c,
@@ -134,11 +132,16 @@ static struct box panel(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_fill_rect(c, b.x, b.y, b.w, b.h, th->panel);
     rl_canvas_rect(c, b.x, b.y, b.w, b.h, 1.0f, th->frame);
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
-    if (title)
-        rl_canvas_text(c, &r->title, b.x + 8 * s, b.y + 4 * s, title,
+    if (title) {
+        char fitted[160];
+        fit_words(&r->title, title, b.w - 16 * s, fitted, sizeof(fitted));
+        rl_canvas_text(c, &r->title, b.x + 8 * s, b.y + 4 * s, fitted,
                        title_color, RL_ALIGN_LEFT | RL_ALIGN_TOP);
+    }
     rl_canvas_unclip(c);
     float top = title ? r->title.height + 8 * s : 6 * s;
+    if (axes) /* the y axis title, above the top y tick label's half */
+        top += r->small.height + 4 * s;
     struct box in;
     in.x = b.x + (axes ? 50 * s : 8 * s);
     in.y = b.y + top;
@@ -175,11 +178,13 @@ static void axes_draw_skip(struct rl_render *r, struct rl_canvas *c,
             continue;
         rl_canvas_line(c, px, a.y, px, a.y + a.h, 1.0f, th->grid);
         int tw = rl_text_width(&r->small, t.label[i]);
-        bool clear = px + tw * 0.5f + 4 * s < skip0 ||
-                     px - tw * 0.5f - 4 * s > skip1;
+        /* clear of the axis title, and not reaching under the y labels */
+        bool clear = (px + tw * 0.5f + 4 * s < skip0 ||
+                      px - tw * 0.5f - 4 * s > skip1) &&
+                     px - tw * 0.5f >= a.x - 2 * s;
         if (clear && px - tw * 0.5f > lastx + 4 * s) {
-            rl_canvas_text(c, &r->small, px, a.y + a.h + 3 * s, t.label[i],
-                           th->text_dim, RL_ALIGN_CENTER | RL_ALIGN_TOP);
+            rl_view_tick_text(c, &r->small, px, a.y + a.h + 3 * s, t.label[i],
+                      t.v[i], th->text_dim, RL_ALIGN_CENTER | RL_ALIGN_TOP);
             lastx = px + tw * 0.5f;
         }
     }
@@ -193,31 +198,29 @@ static void axes_draw_skip(struct rl_render *r, struct rl_canvas *c,
     rl_render_y_ticks(r, c, a.x, a.y, a.w, a.h, ay, &t, 4 * s);
 }
 
-void rl_render_y_ticks(struct rl_render *r, struct rl_canvas *c, float x,
-                       float y, float w, float h, const struct rl_axis *ay,
-                       const struct rl_ticks *t, float label_gap)
-{
-    const struct rl_theme *th = r->theme;
-    float lasty = 1e9f;
-    for (int i = 0; i < t->n; i++) {
-        float py = rl_axis_map(ay, t->v[i]);
-        if (!(py >= y - 0.5f && py <= y + h + 0.5f))
-            continue;
-        rl_canvas_line(c, x, py, x + w, py, 1.0f, th->grid);
-        if (py < lasty - r->small.height * 0.9f) {
-            rl_canvas_text(c, &r->small, x - label_gap, py, t->label[i],
-                           th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
-            lasty = py;
-        }
-    }
-    rl_canvas_rect(c, x, y, w, h, 1.0f, th->frame);
-}
-
+/* Both axes of area a with their titles: the x title right-aligned under
+ * the axis' right end (tick labels keep clear of it), the y title above
+ * the area's top-left corner, reading "↑ name". */
 static void axes_draw(struct rl_render *r, struct rl_canvas *c, struct box a,
                       const struct rl_axis *ax, const struct rl_axis *ay,
-                      int xt, int yt)
+                      int xt, int yt, const char *xname, const char *yname)
 {
-    axes_draw_skip(r, c, a, ax, ay, xt, yt, 1e9f, 1e9f);
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    /* titles wider than the plot are left out (tiny windows) */
+    float xw = (float)rl_text_width(&r->small, xname);
+    float xr = a.x + a.w;
+    bool xt_fits = xw <= a.w;
+    axes_draw_skip(r, c, a, ax, ay, xt, yt, xt_fits ? xr - xw : 1e9f,
+                   xt_fits ? xr : 1e9f);
+    if (xt_fits)
+        rl_canvas_text(c, &r->small, xr, a.y + a.h + 3 * s, xname,
+                       th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_TOP);
+    char up[64];
+    snprintf(up, sizeof(up), "↑ %s", yname);
+    if (rl_text_width(&r->small, up) <= a.w)
+        rl_canvas_text(c, &r->small, a.x + 2 * s, a.y - 3 * s, up,
+                       th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
 }
 
 /* Viridis colour of the k-th highlighted unit out of n. */
@@ -228,17 +231,65 @@ static uint32_t sub_color(int k, int n)
 
 /* ---- the panels of one net ---- */
 
+/* The legend of the highlighted units in the title row of the in->hid
+ * panel, when it fits beside the title: a ring where a unit started, its
+ * trail over the last steps, its marker now. */
+static bool draw_units_legend(struct rl_render *r, struct rl_canvas *c,
+                              struct box b, const char *title, bool draw)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    const char *t_start = "start", *t_trail = "trail", *t_now = "now";
+    float sym = 12 * s, gap = 5 * s;
+    float need = 3 * (sym + gap) + rl_text_width(&r->small, t_start) +
+                 rl_text_width(&r->small, t_trail) +
+                 rl_text_width(&r->small, t_now) + 2 * gap;
+    float title_end = b.x + 8 * s + rl_text_width(&r->title, title);
+    float x = b.x + b.w - 8 * s - need;
+    if (x < title_end + 14 * s)
+        return false;
+    if (!draw)
+        return true;
+    float mid = b.y + 4 * s + r->title.height * 0.5f;
+    uint32_t col = sub_color(2, 5);
+    rl_canvas_ring(c, x + sym * 0.5f, mid, 4.0f * s, 1.2f * s,
+                   rl_with_alpha(col, 0x90));
+    x = rl_canvas_text(c, &r->small, x + sym + 2 * s, mid, t_start,
+                       th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE) +
+        gap * 2;
+    for (int k = 0; k < 6; k++)
+        rl_canvas_line(c, x + k * sym / 6, mid, x + (k + 1) * sym / 6, mid,
+                       1.6f * s, rl_with_alpha(col, 40 + 36 * k));
+    x = rl_canvas_text(c, &r->small, x + sym + 2 * s, mid, t_trail,
+                       th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE) +
+        gap * 2;
+    rl_canvas_marker(c, x + sym * 0.5f, mid, 4.2f * s, col, 0xFF202020u);
+    rl_canvas_text(c, &r->small, x + sym + 2 * s, mid, t_now, th->text_dim,
+                   RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+    return true;
+}
+
 static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
                         struct rl_app *app, int w, struct box b)
 {
     const struct rl_theme *th = r->theme;
-    const struct rl_net *net = &app->tr->net[w];
+    const struct rl_net *net = rl_app_net(app, w);
     float s = r->scale;
-    char title[96], a[24];
-    fmt(a, sizeof(a), app->in_y[w].hi - 0.5 * (app->in_y[w].hi + app->in_y[w].lo));
-    snprintf(title, sizeof(title), "in→hid: W1 rows  (range ±%s%s)", a,
-             app->axes_locked ? ", locked" : "");
+    /* the longest title that leaves room for the units' legend */
+    static const char *const names[] = {"in→hid: W1 row per unit",
+                                        "in→hid: W1 rows", "W1 rows"};
+    char title[96];
+    for (int k = 0; k < 3; k++) {
+        snprintf(title, sizeof(title), "%s%s", names[k],
+                 app->axes_locked ? " (locked)" : "");
+        if (draw_units_legend(r, c, b, title, false))
+            break;
+        if (k == 2)
+            snprintf(title, sizeof(title), "%s%s", names[0],
+                     app->axes_locked ? " (locked)" : "");
+    }
     struct box in = panel(r, c, b, title, th->text, true);
+    draw_units_legend(r, c, b, title, true);
     /* square plot area, centred */
     float side = fminf(in.w, in.h);
     in.x += (in.w - side) * 0.5f;
@@ -254,18 +305,22 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     area->w = in.w;
     area->h = in.h;
     area->valid = side > 8;
-    axes_draw(r, c, in, &area->ax, &area->ay, 5, 5);
+    axes_draw(r, c, in, &area->ax, &area->ay, 5, 5, "weight from input x",
+              "weight from input y");
     rl_canvas_clip(c, in.x, in.y, in.w, in.h);
+    rl_layout_plot(c, in.x, in.y, in.w, in.h);
     /* the origin */
     float ox = rl_axis_map(&area->ax, 0.0), oy = rl_axis_map(&area->ay, 0.0);
     rl_canvas_line(c, ox, in.y, ox, in.y + in.h, 1.0f, 0xFFD6D3CAu);
     rl_canvas_line(c, in.x, oy, in.x + in.w, oy, 1.0f, 0xFFD6D3CAu);
     /* every unit */
     float pr = fmaxf(1.3f, 1.7f * s);
-    for (int i = 0; i < net->h; i++)
-        rl_canvas_circle(c, rl_axis_map(&area->ax, net->w1[2 * i]),
-                         rl_axis_map(&area->ay, net->w1[2 * i + 1]), pr,
-                         th->net_soft[w]);
+    for (int i = 0; i < net->h; i++) {
+        float x = rl_axis_map(&area->ax, net->w1[2 * i]);
+        float y = rl_axis_map(&area->ay, net->w1[2 * i + 1]);
+        rl_canvas_circle(c, x, y, pr, th->net_soft[w]);
+        rl_view_rec_point(c, x, y);
+    }
     /* subsample: ghost at home, fading trail, big marker */
     int n = app->trail_n[w];
     for (int k = 0; k < app->sub_n; k++) {
@@ -302,6 +357,7 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
                        rl_axis_map(&area->ay, net->w1[2 * u + 1]), 8.0f * s,
                        2.0f * s, th->text);
     }
+    rl_layout_end_plot(c);
     rl_canvas_unclip(c);
 }
 
@@ -309,7 +365,7 @@ static void draw_hid_out(struct rl_render *r, struct rl_canvas *c,
                          struct rl_app *app, int w, struct box b)
 {
     const struct rl_theme *th = r->theme;
-    const struct rl_net *net = &app->tr->net[w];
+    const struct rl_net *net = rl_app_net(app, w);
     float s = r->scale;
     struct box in = panel(r, c, b, "hid→out: W2 by unit", th->text, true);
     struct rl_scatter_area *area = &app->area[w][RL_SCATTER_HID_OUT];
@@ -324,15 +380,18 @@ static void draw_hid_out(struct rl_render *r, struct rl_canvas *c,
     area->w = in.w;
     area->h = in.h;
     area->valid = in.w > 8 && in.h > 8;
-    axes_draw(r, c, in, &area->ax, &area->ay, 3, 4);
+    axes_draw(r, c, in, &area->ax, &area->ay, 3, 4, "unit i", "W2ᵢ");
     rl_canvas_clip(c, in.x, in.y, in.w, in.h);
+    rl_layout_plot(c, in.x, in.y, in.w, in.h);
     float oy = rl_axis_map(&area->ay, 0.0);
     rl_canvas_line(c, in.x, oy, in.x + in.w, oy, 1.0f, 0xFFD6D3CAu);
     float pr = fmaxf(1.1f, 1.4f * s);
-    for (int i = 0; i < net->h; i++)
-        rl_canvas_circle(c, rl_axis_map(&area->ax, i),
-                         rl_axis_map(&area->ay, net->w2[i]), pr,
-                         th->net_soft[w]);
+    for (int i = 0; i < net->h; i++) {
+        float x = rl_axis_map(&area->ax, i);
+        float y = rl_axis_map(&area->ay, net->w2[i]);
+        rl_canvas_circle(c, x, y, pr, th->net_soft[w]);
+        rl_view_rec_point(c, x, y);
+    }
     for (int k = 0; k < app->sub_n; k++) {
         int u = app->sub[k];
         rl_canvas_marker(c, rl_axis_map(&area->ax, u),
@@ -345,7 +404,99 @@ static void draw_hid_out(struct rl_render *r, struct rl_canvas *c,
                        rl_axis_map(&area->ay, net->w2[u]), 7.0f * s, 2.0f * s,
                        th->text);
     }
+    rl_layout_end_plot(c);
     rl_canvas_unclip(c);
+}
+
+/* The level-`level` contour of a (RL_GRID, RL_GRID) grid (row 0 at the
+ * top, samples at cell centres of a side x side square at (x, y)) by
+ * marching squares: per cell of four neighbouring samples, the edges the
+ * level crosses, joined by straight pieces at the linearly interpolated
+ * crossings (saddles resolved by the cell's mean). A grid that is flat
+ * (range under 0.02) draws nothing: no boundary is better than noise. */
+static void draw_contour(struct rl_canvas *c, const float *g, float x,
+                         float y, float side, float level, float width,
+                         uint32_t color)
+{
+    const int n = RL_GRID;
+    float lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < n * n; i++)
+        if (isfinite(g[i])) {
+            lo = fminf(lo, g[i]);
+            hi = fmaxf(hi, g[i]);
+        }
+    if (!(hi - lo >= 0.02f) || level <= lo || level >= hi)
+        return;
+    float cell = side / n;
+    for (int r = 0; r + 1 < n; r++)
+        for (int q = 0; q + 1 < n; q++) {
+            /* corners: 0 top-left, 1 top-right, 2 bottom-right,
+             * 3 bottom-left */
+            float v[4] = {g[r * n + q], g[r * n + q + 1],
+                          g[(r + 1) * n + q + 1], g[(r + 1) * n + q]};
+            if (!isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2]) ||
+                !isfinite(v[3]))
+                continue;
+            int code = (v[0] > level) | (v[1] > level) << 1 |
+                       (v[2] > level) << 2 | (v[3] > level) << 3;
+            if (code == 0 || code == 15)
+                continue;
+            const float cx[4] = {0, 1, 1, 0}, cy[4] = {0, 0, 1, 1};
+            float px[4], py[4];
+            int k = 0;
+            for (int e = 0; e < 4; e++) {
+                int a = e, b = (e + 1) % 4;
+                if ((v[a] > level) == (v[b] > level))
+                    continue;
+                float t = (level - v[a]) / (v[b] - v[a]);
+                px[k] = x + (q + 0.5f + cx[a] + t * (cx[b] - cx[a])) * cell;
+                py[k] = y + (r + 0.5f + cy[a] + t * (cy[b] - cy[a])) * cell;
+                k++;
+            }
+            if (k == 2) {
+                rl_canvas_line(c, px[0], py[0], px[1], py[1], width, color);
+            } else if (k == 4) {
+                /* saddle: pair the crossings so the centre's side holds */
+                float mid = 0.25f * (v[0] + v[1] + v[2] + v[3]);
+                bool join01 = (mid > level) == (v[1] > level);
+                if (join01) {
+                    rl_canvas_line(c, px[0], py[0], px[3], py[3], width,
+                                   color);
+                    rl_canvas_line(c, px[1], py[1], px[2], py[2], width,
+                                   color);
+                } else {
+                    rl_canvas_line(c, px[0], py[0], px[1], py[1], width,
+                                   color);
+                    rl_canvas_line(c, px[2], py[2], px[3], py[3], width,
+                                   color);
+                }
+            }
+        }
+}
+
+/* The colour bar of the output: the heat colours from 0 (bottom) to 1
+ * (top) with the decision level 0.5 marked, at (x, y), h tall. */
+static void draw_colour_bar(struct rl_render *r, struct rl_canvas *c,
+                            float x, float y, float bw, float h)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    for (int i = 0; i < (int)h; i++) {
+        double v = 1.0 - (i + 0.5) / h; /* top: 1 */
+        int k = (int)lround((v + 0.25) / 1.5 * 255.0);
+        rl_canvas_fill_rect(c, x, y + i, bw, 1.0f, r->heat_lut[k]);
+    }
+    rl_canvas_rect(c, x, y, bw, h, 1.0f, th->frame);
+    rl_canvas_line(c, x - 2 * s, y + h * 0.5f, x + bw + 2 * s, y + h * 0.5f,
+                   1.6f * s, 0xE0303030u);
+    /* labels 1, 0.5, 0 while they fit one above the other; then 1, 0 */
+    static const char *const lab[3] = {"1", "0.5", "0"};
+    bool mid_fits = h >= 2.0f * r->small.height + 4 * s;
+    bool ends_fit = h >= r->small.height + 4 * s;
+    for (int i = 0; i < 3; i++)
+        if ((i == 1 && mid_fits) || (i != 1 && ends_fit))
+            rl_canvas_text(c, &r->small, x + bw + 3 * s, y + h * 0.5f * i,
+                       lab[i], th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
 }
 
 static void draw_output(struct rl_render *r, struct rl_canvas *c,
@@ -357,32 +508,66 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
     snprintf(title, sizeof(title), "output, acc %.0f%%",
              100.0 * app->tr->last[w].accuracy);
     struct box in = panel(r, c, b, title, th->text, false);
-    float side = fminf(in.w, in.h);
+    /* room for the colour bar at the right, and for its end labels */
+    float bar_w = 7 * s;
+    float bar_room = bar_w + 6 * s + rl_text_width(&r->small, "0.5");
+    in.y += r->small.height * 0.5f;
+    in.h -= r->small.height;
+    bool bar = in.w - bar_room > 30 * s && in.h > 30 * s;
+    float side = fminf(in.w - (bar ? bar_room : 0), in.h);
     if (side < 4)
         return;
-    in.x += (in.w - side) * 0.5f;
+    if (bar)
+        draw_colour_bar(r, c, in.x + (in.w - bar_room + side) * 0.5f + 4 * s,
+                        in.y + (in.h - side) * 0.5f, bar_w, side);
+    in.x += (in.w - (bar ? bar_room : 0) - side) * 0.5f;
     in.y += (in.h - side) * 0.5f;
     in.w = in.h = side;
     bool diverged = app->tr->diverged[w];
+    /* a diverged net shows its last finite weights' output (grey where
+     * there are none) */
     if (diverged)
-        /* NaN outputs would paint a meaningless staircase: grey it out */
         rl_canvas_fill_rect(c, in.x, in.y, side, side, 0xFFE4E2DCu);
-    else
-        rl_canvas_heatmap(c, (int)in.x, (int)in.y, (int)side, (int)side,
-                          app->grid_out[w], RL_GRID, RL_GRID, -0.25f, 1.25f,
-                          r->heat_lut, 256);
+    rl_canvas_heatmap(c, (int)in.x, (int)in.y, (int)side, (int)side,
+                      app->grid_out[w], RL_GRID, RL_GRID, -0.25f, 1.25f,
+                      r->heat_lut, 256);
+    /* the decision boundary under the points */
+    rl_canvas_clip(c, in.x, in.y, side, side);
+    draw_contour(c, app->grid_out[w], in.x, in.y, (float)(int)side, 0.5f,
+                 1.6f * s, 0xE0303030u);
+    rl_canvas_unclip(c);
     struct rl_axis ax, ay;
     rl_axis_set(&ax, app->grid_bounds[0], app->grid_bounds[1], false, in.x,
                 in.x + (int)side);
     rl_axis_set(&ay, app->grid_bounds[2], app->grid_bounds[3], false,
                 in.y + (int)side, in.y);
     rl_canvas_clip(c, in.x, in.y, side, side);
+    rl_layout_plot(c, in.x, in.y, side, side);
+    struct rl_scatter_area *oa = &app->out_area[w];
+    oa->ax = ax;
+    oa->ay = ay;
+    oa->x = in.x;
+    oa->y = in.y;
+    oa->w = oa->h = (float)(int)side;
+    oa->valid = side > 8;
     const struct rl_data *d = &app->tr->train;
     float pr = fmaxf(1.5f, 2.3f * s);
-    for (int i = 0; i < d->n; i++)
-        rl_canvas_marker(c, rl_axis_map(&ax, d->x[2 * i]),
-                         rl_axis_map(&ay, d->x[2 * i + 1]), pr,
-                         th->class_color[d->y[i] > 0.5f], 0xC0FFFFFFu);
+    for (int i = 0; i < d->n; i++) {
+        float x = rl_axis_map(&ax, d->x[2 * i]);
+        float y = rl_axis_map(&ay, d->x[2 * i + 1]);
+        rl_canvas_marker(c, x, y, pr, th->class_color[d->y[i] > 0.5f],
+                         0xC0FFFFFFu);
+        rl_view_rec_point(c, x, y);
+    }
+    /* held-out points hollow */
+    const struct rl_data *te = &app->tr->test;
+    for (int i = 0; i < te->n; i++) {
+        float x = rl_axis_map(&ax, te->x[2 * i]);
+        float y = rl_axis_map(&ay, te->x[2 * i + 1]);
+        rl_canvas_ring(c, x, y, pr + 0.6f * s, 1.3f * s,
+                       th->class_color[te->y[i] > 0.5f]);
+        rl_view_rec_point(c, x, y);
+    }
     if (diverged) {
         const char *t = "diverged";
         float tw = rl_text_width(&r->font, t) + 12 * s;
@@ -392,6 +577,7 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
         rl_canvas_text(c, &r->font, cx, cy, t, 0xFFFFFFFFu,
                        RL_ALIGN_CENTER | RL_ALIGN_MIDDLE);
     }
+    rl_layout_end_plot(c);
     rl_canvas_unclip(c);
     rl_canvas_rect(c, in.x, in.y, (int)side, (int)side, 1.0f, th->frame);
 }
@@ -406,7 +592,7 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
     float mid = b.y + b.h * 0.5f;
     char line[256], a[24], l[24], rel[24];
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
-    if (app->selected == w)
+    if (app->selected == w && !app->presentation)
         rl_canvas_fill_rect(c, b.x, b.y, b.w, b.h,
                             rl_with_alpha(th->net[w], 0x22));
     rl_canvas_fill_rect(c, b.x, b.y, 5 * s, b.h, th->net[w]);
@@ -436,7 +622,9 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
     } else if (tr->paused[w]) {
         badge = badge_short = "paused";
     }
-    const char *sel = app->selected == w ? "● selected (Tab)" : NULL;
+    const char *sel = app->selected == w && !app->presentation
+                          ? "● selected (Tab)"
+                          : NULL;
     const char *sel_short = "●";
     float bpad = 12 * s;
     for (int form = 0; form < 3; form++) {
@@ -477,24 +665,91 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
 
 /* ---- curves ---- */
 
-enum { CURVE_LOSS, CURVE_REL_W1, CURVE_REL_W2 };
+enum { CURVE_LOSS, CURVE_REL_W1, CURVE_REL_W2, CURVE_TEST_LOSS };
 
 static double metric_of(const struct rl_metrics *m, int which)
 {
-    return which == CURVE_LOSS ? m->loss
-                               : which == CURVE_REL_W1 ? m->rel_w1 : m->rel_w2;
+    switch (which) {
+    case CURVE_LOSS:
+        return m->loss;
+    case CURVE_REL_W1:
+        return m->rel_w1;
+    case CURVE_REL_W2:
+        return m->rel_w2;
+    default:
+        return m->test_loss;
+    }
 }
 
-/* Draw one history as a polyline in chunks of the scratch buffer. */
-static void draw_history(struct rl_render *r, struct rl_canvas *c,
-                         const struct rl_history *h, int which, double x0,
-                         const struct rl_axis *ax, const struct rl_axis *ay,
-                         float width, uint32_t color)
+/* One legend entry: a line sample, then the text. */
+static float legend_entry(struct rl_render *r, struct rl_canvas *c, float x,
+                          float y, const char *text, uint32_t col,
+                          bool dashed)
 {
+    float s = r->scale, mid = y + r->small.height * 0.5f;
+    if (dashed)
+        rl_canvas_dashed_line(c, x, mid, x + 18 * s, mid, 1.6f * s, 5 * s,
+                              3 * s, col);
+    else
+        rl_canvas_line(c, x, mid, x + 18 * s, mid, 2.0f * s, col);
+    rl_canvas_text(c, &r->small, x + 22 * s, y, text, col,
+                   RL_ALIGN_LEFT | RL_ALIGN_TOP);
+    return 22 * s + rl_text_width(&r->small, text);
+}
+
+static float legend_entry_w(struct rl_render *r, const char *text)
+{
+    return 22 * r->scale + rl_text_width(&r->small, text);
+}
+
+/* A diverged net's curve ends where its values blow up: at the first
+ * point above 10 x max(first value, 1) (or the first non-finite one). */
+static double blowup_bound(const struct rl_history *h, int which)
+{
+    double v0 = h->n > 0 ? metric_of(&h->pts[0].m, which) : 1.0;
+    return 10.0 * fmax(isfinite(v0) ? v0 : 1.0, 1.0);
+}
+
+/* Index (in 0 .. total) where net w's drawn curve ends. */
+static int curve_end(const struct rl_app *app, int w, int which)
+{
+    const struct rl_history *h = &app->tr->hist[w];
     int total = h->n + (h->has_latest ? 1 : 0);
+    if (!app->tr->diverged[w])
+        return total;
+    double bound = blowup_bound(h, which);
+    for (int i = 0; i < total; i++) {
+        const struct rl_history_point *p = i < h->n ? &h->pts[i] : &h->latest;
+        double v = metric_of(&p->m, which);
+        if (!isfinite(v) || v > bound)
+            return i;
+    }
+    return total;
+}
+
+/* Draw one history up to point `end` as a polyline in chunks of the
+ * scratch buffer; returns the last point drawn (NaN: none). */
+/* A polyline, solid or dashed, recorded on the layout. */
+static void stroke(struct rl_canvas *c, const float *xy, int n, float width,
+                   uint32_t color, bool dashed, float s)
+{
+    if (dashed)
+        rl_canvas_dashed_polyline(c, xy, n, width, 6 * s, 4 * s, color);
+    else
+        rl_canvas_polyline(c, xy, n, width, color);
+}
+
+static void draw_history(struct rl_render *r, struct rl_canvas *c,
+                         const struct rl_history *h, int which, int end,
+                         double x0, const struct rl_axis *ax,
+                         const struct rl_axis *ay, float width,
+                         uint32_t color, bool dashed, float *endx,
+                         float *endy)
+{
+    float s = r->scale;
     int k = 0;
     float lx = NAN, ly = NAN;
-    for (int i = 0; i < total; i++) {
+    for (int i = 0; i < end; i++) {
         const struct rl_history_point *p =
             i < h->n ? &h->pts[i] : &h->latest;
         if (i == h->n && h->n > 0 && h->pts[h->n - 1].step == p->step)
@@ -502,15 +757,15 @@ static void draw_history(struct rl_render *r, struct rl_canvas *c,
         float x = rl_axis_map(ax, x0 + (double)p->step);
         float y = rl_axis_map(ay, metric_of(&p->m, which));
         if (!isfinite(x) || !isfinite(y)) {
-            rl_canvas_polyline(c, r->xy, k, width, color);
+            stroke(c, r->xy, k, width, color, dashed, s);
+            rl_view_rec_polyline(c, r->xy, k);
             k = 0;
-            lx = ly = NAN;
             continue;
         }
         /* skip points closer than a pixel to the last one drawn (the
          * polyline covers each joint once, so dense and thinned stretches
          * look the same) */
-        if (k > 0 && hypotf(x - lx, y - ly) < 1.0f && i + 1 < total)
+        if (k > 0 && fabsf(x - lx) + fabsf(y - ly) < 1.5f && i + 1 < end)
             continue;
         r->xy[2 * k] = x;
         r->xy[2 * k + 1] = y;
@@ -518,13 +773,17 @@ static void draw_history(struct rl_render *r, struct rl_canvas *c,
         lx = x;
         ly = y;
         if (k == r->xy_cap) {
-            rl_canvas_polyline(c, r->xy, k, width, color);
+            stroke(c, r->xy, k, width, color, dashed, s);
+            rl_view_rec_polyline(c, r->xy, k);
             r->xy[0] = x;
             r->xy[1] = y;
             k = 1;
         }
     }
-    rl_canvas_polyline(c, r->xy, k, width, color);
+    stroke(c, r->xy, k, width, color, dashed, s);
+    rl_view_rec_polyline(c, r->xy, k);
+    *endx = lx;
+    *endy = ly;
 }
 
 /* Where an overlay's x values start on the session axis. */
@@ -535,27 +794,32 @@ static double overlay_x0(const struct rl_app *app, const struct rl_overlay *o)
                : 0.0;
 }
 
+/* The y range of a curve plot (log), from the nets' histories (a diverged
+ * net up to its blow-up only) and the overlays. */
 static void curve_range(const struct rl_app *app, int which, double *lo,
                         double *hi, long *maxstep)
 {
     *lo = INFINITY;
     *hi = -INFINITY;
     *maxstep = 1;
-    /* a diverged net's exploding values would flatten the healthy one:
-     * scale to the healthy nets when there is one */
-    bool healthy = !app->tr->diverged[0] || !app->tr->diverged[1];
     for (int w = 0; w < RL_NETS; w++) {
         const struct rl_history *h = &app->tr->hist[w];
-        bool use = !healthy || !app->tr->diverged[w];
+        int end = curve_end(app, w, which);
         for (int i = 0; i <= h->n; i++) {
             const struct rl_history_point *p =
                 i < h->n ? &h->pts[i] : (h->has_latest ? &h->latest : NULL);
             if (!p)
                 continue;
             double v = metric_of(&p->m, which);
-            if (use && isfinite(v) && v > 0.0) {
+            if (i < end && isfinite(v) && v > 0.0) {
                 *lo = fmin(*lo, v);
                 *hi = fmax(*hi, v);
+            }
+            double tv = metric_of(&p->m, CURVE_TEST_LOSS);
+            if (which == CURVE_LOSS && app->tr->test.n > 0 && i < end &&
+                isfinite(tv) && tv > 0.0) {
+                *lo = fmin(*lo, tv);
+                *hi = fmax(*hi, tv);
             }
             if (app->step_offset[w] + p->step > *maxstep)
                 *maxstep = app->step_offset[w] + p->step;
@@ -588,261 +852,171 @@ static void curve_range(const struct rl_app *app, int which, double *lo,
     *hi = pow(10.0, lhi + 0.05 * (lhi - llo));
 }
 
-/* A rectangle on the canvas, for keeping labels apart. */
-struct rect {
-    float x0, y0, x1, y1;
+/* The x pixel of a marker on the curves' step axis. */
+static float marker_x(const struct rl_app *app, const struct rl_axis *ax,
+                      const struct rl_marker *m)
+{
+    return rl_axis_map(ax, app->log_x && m->step < 1 ? 1.0 : (double)m->step);
+}
+
+/* Marker labels of the loss plot: a run of changes of one kind and net
+ * too close to label apart becomes one label from its first to its last
+ * value ("lr 4e-3→0.016"), at the first change. */
+struct marker_labels {
+    int n;
+    char text[RL_MARKERS_MAX][64];
+    float lx[RL_MARKERS_MAX], lw[RL_MARKERS_MAX];
+    float px[RL_MARKERS_MAX], py[RL_MARKERS_MAX];
+    uint32_t col[RL_MARKERS_MAX];
 };
 
-/* Does the segment (x0,y0)-(x1,y1) cross rectangle q (Liang-Barsky)? */
-static bool segment_meets(float x0, float y0, float x1, float y1,
-                          struct rect q)
-{
-    float t0 = 0.0f, t1 = 1.0f, dx = x1 - x0, dy = y1 - y0;
-    const float p[4] = {-dx, dx, -dy, dy};
-    const float d[4] = {x0 - q.x0, q.x1 - x0, y0 - q.y0, q.y1 - y0};
-    for (int i = 0; i < 4; i++) {
-        if (p[i] == 0.0f) {
-            if (d[i] < 0.0f)
-                return false;
-            continue;
-        }
-        float t = d[i] / p[i];
-        if (p[i] < 0.0f)
-            t0 = fmaxf(t0, t);
-        else
-            t1 = fminf(t1, t);
-        if (t0 > t1)
-            return false;
-    }
-    return true;
-}
-
-/* How many pieces of this plot's curves cross rectangle q. */
-static int points_in(const struct rl_app *app, int which,
-                     const struct rl_axis *ax, const struct rl_axis *ay,
-                     struct rect q)
-{
-    int n = 0;
-    for (int w = 0; w < RL_NETS; w++) {
-        const struct rl_history *h = &app->tr->hist[w];
-        float lx = NAN, ly = NAN;
-        for (int i = 0; i < h->n; i++) {
-            float x = rl_axis_map(ax, (double)app->step_offset[w] +
-                                          (double)h->pts[i].step);
-            float y = rl_axis_map(ay, metric_of(&h->pts[i].m, which));
-            if (isfinite(x) && isfinite(y) && isfinite(lx) && isfinite(ly))
-                n += segment_meets(lx, ly, x, y, q);
-            lx = x;
-            ly = y;
-        }
-    }
-    for (int i = 0; i < app->noverlays; i++) {
-        const struct rl_overlay *o = &app->overlays[i];
-        if ((int)o->plot != which)
-            continue;
-        double x0 = overlay_x0(app, o);
-        float lx = NAN, ly = NAN;
-        for (int j = 0; j < o->n; j++) {
-            float x = rl_axis_map(ax, x0 + o->step[j]);
-            float y = rl_axis_map(ay, o->value[j]);
-            if (isfinite(x) && isfinite(y) && isfinite(lx) && isfinite(ly))
-                n += segment_meets(lx, ly, x, y, q);
-            lx = x;
-            ly = y;
-        }
-    }
-    return n;
-}
-
-/* One legend entry: a line sample, then the text. */
-static float legend_entry(struct rl_render *r, struct rl_canvas *c, float x,
-                          float y, const char *text, uint32_t col,
-                          bool dashed)
-{
-    float s = r->scale, mid = y + r->small.height * 0.5f;
-    if (dashed)
-        rl_canvas_dashed_line(c, x, mid, x + 18 * s, mid, 1.6f * s, 5 * s,
-                              3 * s, col);
-    else
-        rl_canvas_line(c, x, mid, x + 18 * s, mid, 2.0f * s, col);
-    rl_canvas_text(c, &r->small, x + 22 * s, y, text, col,
-                   RL_ALIGN_LEFT | RL_ALIGN_TOP);
-    return 22 * s + rl_text_width(&r->small, text);
-}
-
-/* The marker labels of the loss plot: a run of changes of one kind too
- * close to label apart merges into its last value and a count ("lr 0.032
- * (4)"); rl_place_labels keeps the labels apart and off the legend; one
- * with no free row is left out (its dashed line stays). */
-static void draw_marker_labels(struct rl_render *r, struct rl_canvas *c,
-                               const struct rl_app *app,
-                               const struct rl_axis *ax, struct box in,
-                               struct rect legend)
+static void collect_marker_labels(struct rl_render *r,
+                                  const struct rl_app *app,
+                                  const struct rl_axis *ax,
+                                  struct marker_labels *ml)
 {
     const struct rl_theme *th = r->theme;
     float s = r->scale;
-    float rowh = r->small.height + 2 * s;
-    int rows = (int)((in.h * 0.6f) / rowh);
-    if (rows < 1)
-        return;
-    if (rows > 8)
-        rows = 8;
-    char text[RL_MARKERS_MAX][48];
-    float lx[RL_MARKERS_MAX], lw[RL_MARKERS_MAX], px[RL_MARKERS_MAX],
-        py[RL_MARKERS_MAX];
-    uint32_t col[RL_MARKERS_MAX];
-    int n = 0;
+    ml->n = 0;
     for (int i = 0; i < app->nmarkers; i++) {
         const struct rl_marker *m = &app->markers[i];
         /* kind: the label without its value ("lr", "rich init") */
         const char *sp = strrchr(m->label, ' ');
         size_t kind = sp ? (size_t)(sp - m->label) : strlen(m->label);
-        float x = rl_axis_map(ax, app->log_x && m->step < 1 ? 1.0
-                                                            : (double)m->step);
+        float x = marker_x(app, ax, m);
         if (!isfinite(x))
             continue;
-        /* merge with the following markers of the same kind and net that
-         * sit within a label's width */
-        int count = 1, last = i;
+        int last = i;
         while (last + 1 < app->nmarkers) {
             const struct rl_marker *o = &app->markers[last + 1];
-            float ox = rl_axis_map(ax, app->log_x && o->step < 1
-                                           ? 1.0
-                                           : (double)o->step);
+            float ox = marker_x(app, ax, o);
             if (o->net != m->net || strncmp(o->label, m->label, kind) ||
                 (o->label[kind] != ' ' && o->label[kind] != '\0') ||
                 !isfinite(ox) || ox - x > 40 * s)
                 break;
             last++;
-            count++;
         }
-        if (count > 1)
-            snprintf(text[n], sizeof(text[n]), "%s (%d)",
-                     app->markers[last].label, count);
+        int n = ml->n;
+        if (last > i && sp)
+            snprintf(ml->text[n], sizeof(ml->text[n]), "%s→%s", m->label,
+                     app->markers[last].label + kind + 1);
         else
-            snprintf(text[n], sizeof(text[n]), "%s", m->label);
+            snprintf(ml->text[n], sizeof(ml->text[n]), "%s",
+                     app->markers[last].label);
         i = last;
-        col[n] = m->net >= 0 && m->net < RL_NETS ? th->net[m->net]
-                                                 : th->text_dim;
-        lx[n] = x;
-        lw[n] = (float)rl_text_width(&r->small, text[n]) + 4 * s;
-        n++;
-    }
-    if (n == 0)
-        return;
-    const float avoid[4] = {legend.x0, legend.y0, legend.x1, legend.y1};
-    rl_place_labels(n, lx, lw, r->small.height, in.x, in.x + in.w,
-                    in.y + 2 * s, rowh, rows, avoid, 2 * s, px, py);
-    for (int i = 0; i < n; i++) {
-        if (!isfinite(px[i]))
-            continue;
-        rl_canvas_fill_rect(c, px[i], py[i], lw[i], r->small.height,
-                            0xD8FFFFFFu);
-        rl_canvas_text(c, &r->small, px[i] + 2 * s, py[i], text[i], col[i],
-                       RL_ALIGN_LEFT | RL_ALIGN_TOP);
+        ml->col[n] = m->net >= 0 && m->net < RL_NETS ? th->net[m->net]
+                                                     : th->text_dim;
+        ml->lx[n] = x;
+        ml->lw[n] = (float)rl_text_width(&r->small, ml->text[n]) + 4 * s;
+        ml->n++;
     }
 }
 
-static void draw_curves(struct rl_render *r, struct rl_canvas *c,
-                        const struct rl_app *app, int which, struct box b)
+/* Legend of a curve plot: the nets (unless they are in the title row)
+ * and the labelled overlays. */
+struct curve_legend {
+    int n;
+    const char *text[RL_OVERLAYS_MAX + RL_NETS];
+    uint32_t col[RL_OVERLAYS_MAX + RL_NETS];
+    bool dashed[RL_OVERLAYS_MAX + RL_NETS];
+    int rows;
+};
+
+static void collect_legend(struct rl_render *r, const struct rl_app *app,
+                           int which, bool nets_in_title,
+                           struct curve_legend *lg)
 {
     const struct rl_theme *th = r->theme;
-    float s = r->scale;
-    static const char *const titles[] = {
-        "training loss (MSE, log)",
-        "rel. change of W1 (log)  ‖W1−W1(0)‖/‖W1(0)‖",
-        "rel. change of W2 (log)  ‖W2−W2(0)‖/‖W2(0)‖",
-    };
-    struct box in = panel(r, c, b, titles[which], th->text, true);
-    double lo, hi;
-    long maxstep;
-    curve_range(app, which, &lo, &hi, &maxstep);
-    struct rl_axis ax, ay;
-    double xmax = maxstep < 10 ? 10 : maxstep * 1.02;
-    if (app->log_x)
-        rl_axis_set(&ax, 1.0, xmax, true, in.x, in.x + in.w);
-    else
-        rl_axis_set(&ax, 0.0, xmax, false, in.x, in.x + in.w);
-    rl_axis_set(&ay, lo, hi, true, in.y + in.h, in.y);
-    /* the axis title sits right under the axis' right end; tick labels
-     * keep clear of it */
-    const char *xname = app->log_x ? "step (log)" : "step";
-    float xw = (float)rl_text_width(&r->small, xname);
-    float xr = in.x + in.w;
-    axes_draw_skip(r, c, in, &ax, &ay, in.w > 300 * s ? 6 : 4, 4, xr - xw,
-                   xr);
-    rl_canvas_text(c, &r->small, xr, in.y + in.h + 3 * s, xname,
-                   th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_TOP);
-
-    /* legend: the nets in the title row when there is room beside the
-     * title; theory overlays (and the nets otherwise) in the plot corner
-     * the curves leave emptiest */
-    float title_end = b.x + 8 * s + rl_text_width(&r->title, titles[which]);
-    float net_w = 0;
-    for (int w = 0; w < RL_NETS; w++)
-        net_w += 22 * s + rl_text_width(&r->small, rl_net_label(w)) + 10 * s;
-    bool nets_in_title = b.x + b.w - 8 * s - net_w > title_end + 12 * s;
-    if (nets_in_title) {
-        float lx = b.x + b.w - 8 * s - net_w + 10 * s;
-        float ly = b.y + 4 * s + (r->title.height - r->small.height) * 0.5f;
-        for (int w = 0; w < RL_NETS; w++)
-            lx += legend_entry(r, c, lx, ly, rl_net_label(w), th->net[w],
-                               false) +
-                  10 * s;
+    lg->n = 0;
+    if (!nets_in_title)
+        for (int w = 0; w < RL_NETS; w++) {
+            lg->text[lg->n] = rl_net_label(w);
+            lg->col[lg->n] = th->net[w];
+            lg->dashed[lg->n++] = false;
+        }
+    if (which == CURVE_LOSS && app->tr->test.n > 0) {
+        lg->text[lg->n] = "test loss (dashed)";
+        lg->col[lg->n] = th->text_dim;
+        lg->dashed[lg->n++] = true;
     }
-    int nleg = nets_in_title ? 0 : RL_NETS;
-    float legw = 0;
-    for (int w = 0; w < nleg; w++)
-        legw = fmaxf(legw, 22 * s + rl_text_width(&r->small,
-                                                  rl_net_label(w)));
     for (int i = 0; i < app->noverlays; i++) {
         const struct rl_overlay *o = &app->overlays[i];
         if ((int)o->plot != which || !o->label || o->n == 0)
             continue;
-        legw = fmaxf(legw, 22 * s + rl_text_width(&r->small, o->label));
-        nleg++;
+        lg->text[lg->n] = o->label;
+        lg->col[lg->n] = o->net >= 0 && o->net < RL_NETS ? th->net[o->net]
+                                                          : th->text_dim;
+        lg->dashed[lg->n++] = o->dashed;
     }
-    float rowh = r->small.height + 1;
-    struct rect legend = {-1e9f, -1e9f, -1e9f, -1e9f};
-    if (nleg > 0) {
-        float lh = nleg * rowh + 4 * s, lw = legw + 8 * s;
-        /* corners in order of preference; the first with fewest points */
-        const float cx[4] = {in.x + in.w - lw - 4 * s, in.x + in.w - lw - 4 * s,
-                             in.x + 4 * s, in.x + 4 * s};
-        const float cy[4] = {in.y + in.h - lh - 4 * s, in.y + 4 * s,
-                             in.y + in.h - lh - 4 * s, in.y + 4 * s};
-        int best = 0, best_n = -1;
-        for (int k = 0; k < 4; k++) {
-            struct rect q = {cx[k], cy[k], cx[k] + lw, cy[k] + lh};
-            int n = points_in(app, which, &ax, &ay, q);
-            if (best_n < 0 || n < best_n) {
-                best = k;
-                best_n = n;
-            }
-        }
-        legend = (struct rect){cx[best], cy[best], cx[best] + lw,
-                               cy[best] + lh};
-    }
+}
 
-    rl_canvas_clip(c, in.x, in.y, in.w, in.h);
-    /* hyperparameter markers: a net's own in its colour, changes to both
-     * nets once in grey, all at the session step of the key press */
-    for (int i = 0; i < app->nmarkers; i++) {
-        const struct rl_marker *m = &app->markers[i];
-        uint32_t mcol =
-            m->net >= 0 && m->net < RL_NETS ? th->net[m->net] : th->text_dim;
-        double xs = app->log_x && m->step < 1 ? 1.0 : (double)m->step;
-        float x = rl_axis_map(&ax, xs);
-        if (!isfinite(x))
-            continue;
-        rl_canvas_dashed_line(c, x, in.y, x, in.y + in.h, 1.0f, 3 * s, 3 * s,
-                              rl_with_alpha(mcol, 0xA0));
+/* Rows the legend takes when its entries flow left to right in width w. */
+static int legend_rows(struct rl_render *r, const struct curve_legend *lg,
+                       float w)
+{
+    float s = r->scale, x = 0;
+    int rows = lg->n > 0;
+    for (int i = 0; i < lg->n; i++) {
+        float ew = legend_entry_w(r, lg->text[i]) + 12 * s;
+        if (x > 0 && x + ew > w) {
+            rows++;
+            x = 0;
+        }
+        x += ew;
     }
+    return rows;
+}
+
+/* Draw the legend rows from (x, y) in width w; recorded as a legend. */
+static void draw_legend_rows(struct rl_render *r, struct rl_canvas *c,
+                             const struct curve_legend *lg, float x, float y,
+                             float w)
+{
+    float s = r->scale, rowh = r->small.height + 2 * s, lx = x;
+    if (lg->n == 0)
+        return;
+    rl_layout_add(c, RL_BOX_LEGEND, x, y, x + w, y + lg->rows * rowh, 0.0);
+    for (int i = 0; i < lg->n; i++) {
+        float ew = legend_entry_w(r, lg->text[i]) + 12 * s;
+        if (lx > x && lx + ew > x + w) {
+            lx = x;
+            y += rowh;
+        }
+        legend_entry(r, c, lx, y, lg->text[i], lg->col[i], lg->dashed[i]);
+        lx += ew;
+    }
+}
+
+/* The nets' legend in the panel's title row when it fits beside the
+ * title; true when drawn there. */
+static bool nets_legend_in_title(struct rl_render *r, struct rl_canvas *c,
+                                 struct box b, const char *title)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    float title_end = b.x + 8 * s + rl_text_width(&r->title, title);
+    float net_w = 0;
     for (int w = 0; w < RL_NETS; w++)
-        draw_history(r, c, &app->tr->hist[w], which,
-                     (double)app->step_offset[w], &ax, &ay, 2.0f * s,
-                     th->net[w]);
-    /* overlays, e.g. theory curves: dashed */
+        net_w += legend_entry_w(r, rl_net_label(w)) + 10 * s;
+    if (b.x + b.w - 8 * s - net_w <= title_end + 12 * s)
+        return false;
+    float lx = b.x + b.w - 8 * s - net_w + 10 * s;
+    float ly = b.y + 4 * s + (r->title.height - r->small.height) * 0.5f;
+    for (int w = 0; w < RL_NETS; w++)
+        lx += legend_entry(r, c, lx, ly, rl_net_label(w), th->net[w],
+                           false) +
+              10 * s;
+    return true;
+}
+
+/* The overlays of a curve plot, e.g. theory predictions. */
+static void draw_curve_overlays(struct rl_render *r, struct rl_canvas *c,
+                                const struct rl_app *app, int which,
+                                const struct rl_axis *ax,
+                                const struct rl_axis *ay)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
     for (int i = 0; i < app->noverlays; i++) {
         const struct rl_overlay *o = &app->overlays[i];
         if ((int)o->plot != which)
@@ -851,9 +1025,9 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
                                                         : th->text_dim;
         double x0 = overlay_x0(app, o);
         int k = 0;
-        for (int j = 0; j < o->n; j++) {
-            float x = rl_axis_map(&ax, x0 + o->step[j]);
-            float y = rl_axis_map(&ay, o->value[j]);
+        for (int j = 0; j <= o->n; j++) {
+            float x = j < o->n ? rl_axis_map(ax, x0 + o->step[j]) : NAN;
+            float y = j < o->n ? rl_axis_map(ay, o->value[j]) : NAN;
             if (isfinite(x) && isfinite(y) && k < r->xy_cap) {
                 r->xy[2 * k] = x;
                 r->xy[2 * k + 1] = y;
@@ -865,37 +1039,145 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
                                           4 * s, col);
             else
                 rl_canvas_polyline(c, r->xy, k, 1.6f * s, col);
+            rl_view_rec_polyline(c, r->xy, k);
             k = 0;
         }
-        if (o->dashed)
-            rl_canvas_dashed_polyline(c, r->xy, k, 1.6f * s, 6 * s, 4 * s,
-                                      col);
-        else
-            rl_canvas_polyline(c, r->xy, k, 1.6f * s, col);
     }
-    if (which == CURVE_LOSS)
-        draw_marker_labels(r, c, app, &ax, in, legend);
-    if (nleg > 0) {
-        rl_canvas_fill_rect(c, legend.x0, legend.y0, legend.x1 - legend.x0,
-                            legend.y1 - legend.y0, 0xD8FFFFFFu);
-        float ly = legend.y0 + 2 * s;
-        if (!nets_in_title)
-            for (int w = 0; w < RL_NETS; w++) {
-                legend_entry(r, c, legend.x0 + 4 * s, ly, rl_net_label(w),
-                             th->net[w], false);
-                ly += rowh;
-            }
-        for (int i = 0; i < app->noverlays; i++) {
-            const struct rl_overlay *o = &app->overlays[i];
-            if ((int)o->plot != which || !o->label || o->n == 0)
-                continue;
-            uint32_t col = o->net >= 0 && o->net < RL_NETS ? th->net[o->net]
-                                                            : th->text_dim;
-            legend_entry(r, c, legend.x0 + 4 * s, ly, o->label, col,
-                         o->dashed);
-            ly += rowh;
+}
+
+/* The nets' curves; a diverged net's ends at its blow-up with a cross. */
+static void draw_curve_nets(struct rl_render *r, struct rl_canvas *c,
+                            const struct rl_app *app, int which,
+                            const struct rl_axis *ax,
+                            const struct rl_axis *ay)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    for (int w = 0; w < RL_NETS; w++) {
+        float ex, ey;
+        if (which == CURVE_LOSS && app->tr->test.n > 0)
+            draw_history(r, c, &app->tr->hist[w], CURVE_TEST_LOSS,
+                         curve_end(app, w, CURVE_TEST_LOSS),
+                         (double)app->step_offset[w], ax, ay, 1.6f * s,
+                         th->net[w], true, &ex, &ey);
+        draw_history(r, c, &app->tr->hist[w], which, curve_end(app, w, which),
+                     (double)app->step_offset[w], ax, ay, 2.0f * s,
+                     th->net[w], false, &ex, &ey);
+        if (app->tr->diverged[w] && isfinite(ex)) {
+            float d = 4.5f * s;
+            rl_canvas_line(c, ex - d, ey - d, ex + d, ey + d, 2.2f * s,
+                           th->warn);
+            rl_canvas_line(c, ex - d, ey + d, ex + d, ey - d, 2.2f * s,
+                           th->warn);
         }
     }
+}
+
+static const char *const curve_titles[] = {
+    "training loss (MSE, log)",
+    "rel. change of W1 (log)  ‖W1−W1(0)‖/‖W1(0)‖",
+    "rel. change of W2 (log)  ‖W2−W2(0)‖/‖W2(0)‖",
+};
+
+/* One curve plot: title (and the nets' legend when it fits), a strip at
+ * the top of the plot area for the other legend entries and the marker
+ * labels (so neither ever covers a curve), then the data area with the
+ * marker lines, the overlays and the nets' curves. */
+static void draw_curves(struct rl_render *r, struct rl_canvas *c,
+                        const struct rl_app *app, int which, struct box b)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    char title[160];
+    fit_words(&r->title, curve_titles[which], b.w - 16 * s, title,
+              sizeof(title));
+    struct box in = panel(r, c, b, title, th->text, true);
+    bool nets_in_title = nets_legend_in_title(r, c, b, title);
+    double lo, hi;
+    long maxstep;
+    curve_range(app, which, &lo, &hi, &maxstep);
+    struct rl_axis ax, ay;
+    double xmax = maxstep < 10 ? 10 : maxstep * 1.02;
+    rl_axis_set(&ax, app->log_x ? 1.0 : 0.0, xmax, app->log_x, in.x,
+                in.x + in.w);
+
+    /* the strip: legend rows, then marker label rows */
+    float rowh = r->small.height + 2 * s;
+    struct curve_legend lg;
+    collect_legend(r, app, which, nets_in_title, &lg);
+    lg.rows = legend_rows(r, &lg, in.w);
+    static struct marker_labels ml; /* big; the renderer is single-threaded */
+    ml.n = 0;
+    if (which == CURVE_LOSS)
+        collect_marker_labels(r, app, &ax, &ml);
+    float budget = in.h * 0.4f;
+    if (lg.rows * rowh > budget)
+        lg.n = lg.rows = 0;
+    float strip = lg.rows * rowh;
+    int label_rows = (int)((budget - strip) / rowh);
+    label_rows = label_rows > 3 ? 3 : label_rows;
+    int used_rows = 0;
+    if (ml.n > 0 && label_rows > 0) {
+        rl_place_labels(ml.n, ml.lx, ml.lw, r->small.height, in.x,
+                        in.x + in.w, in.y + strip, rowh, label_rows, NULL,
+                        2 * s, ml.px, ml.py);
+        for (int i = 0; i < ml.n; i++)
+            if (isfinite(ml.py[i])) {
+                int row = (int)lroundf((ml.py[i] - in.y - strip) / rowh) + 1;
+                used_rows = row > used_rows ? row : used_rows;
+            }
+    } else {
+        for (int i = 0; i < ml.n; i++)
+            ml.px[i] = NAN;
+    }
+    float top = in.y;
+    strip += used_rows * rowh;
+    if (strip > 0)
+        strip += 2 * s;
+    struct box data = {in.x, in.y + strip, in.w, in.h - strip};
+    rl_axis_set(&ay, lo, hi, true, data.y + data.h, data.y);
+
+    /* axes; the axis title sits right under the axis' right end and tick
+     * labels keep clear of it */
+    const char *xname = app->log_x ? "step (log)" : "step";
+    float xw = (float)rl_text_width(&r->small, xname);
+    float xr = data.x + data.w;
+    axes_draw_skip(r, c, data, &ax, &ay, data.w > 300 * s ? 6 : 4, 4, xr - xw,
+                   xr);
+    rl_canvas_text(c, &r->small, xr, data.y + data.h + 3 * s, xname,
+                   th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_TOP);
+    static const char *const ynames[] = {"↑ MSE (log)", "↑ rel. ΔW1 (log)",
+                                         "↑ rel. ΔW2 (log)"};
+    rl_canvas_text(c, &r->small, in.x + 2 * s, in.y - 3 * s, ynames[which],
+                   th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
+
+    rl_canvas_clip(c, in.x, top, in.w, in.h);
+    draw_legend_rows(r, c, &lg, in.x, top, in.w);
+    for (int i = 0; i < ml.n; i++) {
+        if (!isfinite(ml.px[i]))
+            continue;
+        rl_layout_add(c, RL_BOX_LABEL, ml.px[i], ml.py[i], ml.px[i] + ml.lw[i],
+                      ml.py[i] + r->small.height, 0.0);
+        rl_canvas_text(c, &r->small, ml.px[i] + 2 * s, ml.py[i], ml.text[i],
+                       ml.col[i], RL_ALIGN_LEFT | RL_ALIGN_TOP);
+    }
+    /* hyperparameter markers: a net's own in its colour, changes to both
+     * nets in grey, at the session step of the key press, from the strip
+     * down through the data */
+    for (int i = 0; i < app->nmarkers; i++) {
+        const struct rl_marker *m = &app->markers[i];
+        uint32_t mcol =
+            m->net >= 0 && m->net < RL_NETS ? th->net[m->net] : th->text_dim;
+        float x = marker_x(app, &ax, m);
+        if (isfinite(x))
+            rl_canvas_dashed_line(c, x, data.y, x, data.y + data.h, 1.0f,
+                                  3 * s, 3 * s, rl_with_alpha(mcol, 0xA0));
+    }
+    rl_canvas_clip(c, data.x, data.y, data.w, data.h);
+    rl_layout_plot(c, data.x, data.y, data.w, data.h);
+    draw_curve_overlays(r, c, app, which, &ax, &ay);
+    draw_curve_nets(r, c, app, which, &ax, &ay);
+    rl_layout_end_plot(c);
     rl_canvas_unclip(c);
 }
 
@@ -912,7 +1194,10 @@ static void draw_header(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
     rl_format_rate(sps, sizeof(sps), app->steps_per_s);
     char right[96], shown[200];
-    if (app->fps > 0)
+    if (app->fps > 0 && app->presentation)
+        snprintf(right, sizeof(right), "%s steps/s%s", sps,
+                 app->paused ? "   PAUSED" : "");
+    else if (app->fps > 0)
         snprintf(right, sizeof(right), "%s steps/s  %.0f fps%s", sps,
                  app->fps, app->paused ? "   PAUSED" : "");
     else
@@ -929,8 +1214,9 @@ static void draw_header(struct rl_render *r, struct rl_canvas *c,
     snprintf(it[4], sizeof(it[4]), "   ·   H=%d", cfg->hidden);
     snprintf(it[5], sizeof(it[5]), "   ·   seed %llu",
              (unsigned long long)cfg->seed);
-    snprintf(it[6], sizeof(it[6]), "   ·   %ld steps/frame%s",
-             app->steps_per_frame, app->capped ? " (capped)" : "");
+    snprintf(it[6], sizeof(it[6]), "   ·   %ld step%s/frame%s",
+             app->steps_per_frame, app->steps_per_frame == 1 ? "" : "s",
+             app->capped ? " (capped)" : "");
     snprintf(line, sizeof(line), "%s%s%s%s%s%s%s", it[0], it[1], it[2], it[3],
              it[4], it[5], it[6]);
     float settings_w = rl_text_width(&r->title, "richlazy") +
@@ -962,15 +1248,93 @@ static void draw_header(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_unclip(c);
 }
 
+/* The control bar: each button shows its key and what it does; clicks
+ * act as the key (rl_app_click). Laid out right to left from `right`;
+ * with too little room the labels go, then buttons from the start of the
+ * list. Returns the x where it begins. */
+static float draw_controls(struct rl_render *r, struct rl_canvas *c,
+                           struct rl_app *app, struct box b, float left)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    static const struct {
+        const char *key, *label;
+        enum rl_action action;
+    } items[] = {
+        {"Space", "pause", RL_ACTION_PAUSE},
+        {"n", "step", RL_ACTION_STEP},
+        {"r", "restart", RL_ACTION_RESTART},
+        {"l", "lr÷2", RL_ACTION_LR_DOWN},
+        {"L", "lr×2", RL_ACTION_LR_UP},
+        {"w", "λ÷2", RL_ACTION_LAMBDA_DOWN},
+        {"W", "λ×2", RL_ACTION_LAMBDA_UP},
+        {"↓", "init÷2", RL_ACTION_INIT_DOWN},
+        {"↑", "init×2", RL_ACTION_INIT_UP},
+        {"d", "data", RL_ACTION_DATASET},
+        {"a", "act.", RL_ACTION_ACTIVATION},
+        {"c", "rec", RL_ACTION_RECORD},
+        {"h", "keys", RL_ACTION_HELP},
+    };
+    const int n = (int)(sizeof(items) / sizeof(items[0]));
+    const struct rl_font *f = &r->small;
+    float pad = 4 * s, gap = 3 * s;
+    int first = 0;
+    bool labels = true;
+    for (;;) {
+        float total = 0;
+        for (int i = first; i < n; i++) {
+            total += rl_text_width(f, items[i].key) + 2 * pad + gap;
+            if (labels)
+                total += rl_text_width(f, items[i].label) + 3 * s;
+        }
+        if (b.x + b.w - total >= left || first >= n)
+            break;
+        if (labels)
+            labels = false;
+        else
+            first++;
+    }
+    float x = b.x + b.w, h = f->height + 2 * s, y = b.y + (b.h - h) * 0.5f;
+    for (int i = n - 1; i >= first; i--) {
+        float kw = (float)rl_text_width(f, items[i].key);
+        float lw = labels ? rl_text_width(f, items[i].label) + 3 * s : 0;
+        float bw = kw + lw + 2 * pad;
+        x -= bw;
+        bool on = (items[i].action == RL_ACTION_PAUSE && app->paused) ||
+                  (items[i].action == RL_ACTION_RECORD && app->recording) ||
+                  (items[i].action == RL_ACTION_HELP && app->help);
+        rl_canvas_fill_rect(c, x, y, bw, h,
+                            on ? rl_with_alpha(th->net[RL_LAZY], 0x30)
+                               : 0xFFFFFFFFu);
+        rl_canvas_rect(c, x, y, bw, h, 1.0f, th->frame);
+        float tx = rl_canvas_text(c, f, x + pad, y + h * 0.5f, items[i].key,
+                                  th->net[RL_LAZY],
+                                  RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+        if (labels)
+            rl_canvas_text(c, f, tx + 3 * s, y + h * 0.5f, items[i].label,
+                           th->text, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+        if (app->nbuttons < RL_BUTTONS_MAX)
+            app->buttons[app->nbuttons++] =
+                (struct rl_button){x, y, bw, h, items[i].action};
+        x -= gap;
+    }
+    return x;
+}
+
 static void draw_footer(struct rl_render *r, struct rl_canvas *c,
-                        const struct rl_app *app, struct box b)
+                        struct rl_app *app, struct box b)
 {
     const struct rl_theme *th = r->theme;
     char line[256];
     const char *said = NULL;
-    rl_canvas_clip(c, b.x, b.y, b.w, b.h);
+    /* the control bar keeps at least 40% of the footer for what is said */
+    float said_end = b.x + b.w;
+    if (!app->presentation)
+        said_end = draw_controls(r, c, app, b, b.x + b.w * 0.4f) -
+                   8 * r->scale;
+    rl_canvas_clip(c, b.x, b.y, said_end - b.x, b.h);
     if (app->hover_net >= 0 && app->hover_unit >= 0) {
-        const struct rl_net *net = &app->tr->net[app->hover_net];
+        const struct rl_net *net = rl_app_net(app, app->hover_net);
         int u = app->hover_unit;
         char a[24], bb[24], cc[24];
         fmt(a, sizeof(a), net->w1[2 * u]);
@@ -980,62 +1344,74 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
                  rl_net_label(app->hover_net), u, a, bb, cc,
                  app->hover_pinned ? "   (pinned; click empty space to release)"
                                    : "");
-        rl_canvas_text(c, &r->font, b.x, b.y + b.h * 0.5f, line,
-                       th->net[app->hover_net], RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
         said = line;
     } else if (app->frame < app->message_until && app->message[0]) {
-        rl_canvas_text(c, &r->font, b.x, b.y + b.h * 0.5f, app->message,
-                       th->text, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
         said = app->message;
     }
-    /* the key hints give way to what is said, longest form first */
-    static const char *const hints[] = {
-        "h: keys   Tab: select net   ↑↓ init   L/l lr   W/w λ   Space pause",
-        "h: keys",
-    };
-    float said_w = said ? rl_text_width(&r->font, said) + 16 * r->scale : 0;
-    for (int i = 0; i < 2; i++) {
-        if (said_w + rl_text_width(&r->small, hints[i]) > b.w)
-            continue;
-        rl_canvas_text(c, &r->small, b.x + b.w, b.y + b.h * 0.5f, hints[i],
-                       th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
-        break;
+    if (said) {
+        /* what does not fit loses words from its end */
+        char fitted[256];
+        fit_words(&r->font, said, said_end - b.x, fitted, sizeof(fitted));
+        rl_canvas_text(c, &r->font, b.x, b.y + b.h * 0.5f, fitted,
+                       said == line ? th->net[app->hover_net] : th->text,
+                       RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
     }
     rl_canvas_unclip(c);
 }
 
+/* The help overlay: the key table in one column, or two when one is too
+ * tall, in the body font or, when that still does not fit, the small one
+ * (tiny windows show what fits). */
 static void draw_help(struct rl_render *r, struct rl_canvas *c)
 {
     const struct rl_theme *th = r->theme;
     float s = r->scale;
     int rows = 0;
-    int keyw = 0, helpw = 0;
-    for (int i = 0; i < rl_keymap_n; i++) {
-        if (!rl_keymap[i].help)
-            continue;
-        rows++;
-        int kw = rl_text_width(&r->font, rl_keymap[i].key);
-        int hw = rl_text_width(&r->font, rl_keymap[i].help);
-        keyw = kw > keyw ? kw : keyw;
-        helpw = hw > helpw ? hw : helpw;
+    for (int i = 0; i < rl_keymap_n; i++)
+        rows += rl_keymap[i].help != NULL;
+    const struct rl_font *f = &r->font;
+    int cols = 1;
+    float keyw = 0, helpw = 0, lh = 0, w = 0, h = 0;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        f = attempt < 2 ? &r->font : &r->small;
+        cols = attempt % 2 ? 2 : 1;
+        keyw = helpw = 0;
+        for (int i = 0; i < rl_keymap_n; i++) {
+            if (!rl_keymap[i].help)
+                continue;
+            keyw = fmaxf(keyw, (float)rl_text_width(f, rl_keymap[i].key));
+            helpw = fmaxf(helpw, (float)rl_text_width(f, rl_keymap[i].help));
+        }
+        lh = f->height + 2 * s;
+        int per = (rows + cols - 1) / cols;
+        w = cols * (keyw + helpw + 36 * s) + 20 * s;
+        h = per * lh + r->title.height + 30 * s;
+        if (w <= c->w - 4 && h <= c->h - 4)
+            break;
     }
-    float lh = r->font.height + 3 * s;
-    float w = keyw + helpw + 60 * s, h = rows * lh + r->title.height + 34 * s;
+    int per = (rows + cols - 1) / cols;
     float x = (c->w - w) * 0.5f, y = (c->h - h) * 0.5f;
     rl_canvas_fill_rect(c, 0, 0, (float)c->w, (float)c->h, 0x50000000u);
     rl_canvas_fill_rect(c, x, y, w, h, 0xF8FFFFFFu);
+    rl_layout_cover(c, x, y, w, h);
     rl_canvas_rect(c, x, y, w, h, 1.5f, th->frame);
-    rl_canvas_text(c, &r->title, x + 20 * s, y + 12 * s,
-                   "Keys  (h or F1 closes this)", th->text, RL_ALIGN_TOP);
-    float yy = y + 20 * s + r->title.height;
+    char title[64];
+    fit_words(&r->title, "Keys  (h or F1 closes this)", w - 30 * s, title,
+              sizeof(title));
+    rl_canvas_text(c, &r->title, x + 20 * s, y + 10 * s, title, th->text,
+                   RL_ALIGN_TOP);
+    float y0 = y + 18 * s + r->title.height;
+    int k = 0;
     for (int i = 0; i < rl_keymap_n; i++) {
         if (!rl_keymap[i].help)
             continue;
-        rl_canvas_text(c, &r->font, x + 20 * s + keyw, yy, rl_keymap[i].key,
+        float cx = x + 10 * s + (k / per) * (keyw + helpw + 36 * s);
+        float yy = y0 + (k % per) * lh;
+        rl_canvas_text(c, f, cx + 10 * s + keyw, yy, rl_keymap[i].key,
                        th->net[RL_LAZY], RL_ALIGN_RIGHT | RL_ALIGN_TOP);
-        rl_canvas_text(c, &r->font, x + 36 * s + keyw, yy, rl_keymap[i].help,
+        rl_canvas_text(c, f, cx + 24 * s + keyw, yy, rl_keymap[i].help,
                        th->text, RL_ALIGN_LEFT | RL_ALIGN_TOP);
-        yy += lh;
+        k++;
     }
 }
 
@@ -1046,10 +1422,14 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
 {
     const struct rl_theme *th = r->theme;
     float scale = fminf(c->w / 1280.0f, c->h / 800.0f);
-    if (scale < 0.55f)
-        scale = 0.55f;
-    if (scale > 4.0f)
-        scale = 4.0f;
+    /* readable text first: small windows keep at least 0.75 (8 px tick
+     * labels) while the layout still fits; tiny ones go down to 0.55 */
+    float floor_scale = c->w >= 640 && c->h >= 400 ? 0.75f : 0.55f;
+    if (scale < floor_scale)
+        scale = floor_scale;
+    scale *= app->text_scale > 0 ? app->text_scale : 1.0f;
+    if (scale > 6.0f)
+        scale = 6.0f;
     /* re-make fonts only on a real change (resizes), in 1/8 steps */
     scale = roundf(scale * 8.0f) / 8.0f;
     if (scale != r->scale && !make_fonts(r, scale, err, errlen)) {
@@ -1059,9 +1439,13 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
     float s = r->scale;
     rl_canvas_unclip(c);
     rl_canvas_clear(c, th->bg);
-    for (int w = 0; w < RL_NETS; w++)
+    for (int w = 0; w < RL_NETS; w++) {
         for (int k = 0; k < RL_SCATTER_COUNT; k++)
             app->area[w][k].valid = false;
+        app->out_area[w].valid = false;
+        app->head_area[w][2] = app->head_area[w][3] = 0.0f;
+    }
+    app->nbuttons = 0;
 
     float W = (float)c->w, H = (float)c->h;
     float m = 10 * s, gap = 8 * s;
@@ -1081,6 +1465,10 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
         float x = m + w * (colw + 2 * gap);
         struct box head = {x, top, colw, net_head_h};
         draw_net_header(r, c, app, w, head);
+        app->head_area[w][0] = head.x;
+        app->head_area[w][1] = head.y;
+        app->head_area[w][2] = head.w;
+        app->head_area[w][3] = head.h;
         float py = top + net_head_h + 4 * s;
         float ph = nets_h - net_head_h - 4 * s;
         if (ph < 20 || colw < 40)

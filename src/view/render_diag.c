@@ -78,9 +78,12 @@ static void axes(struct rl_render *r, struct rl_canvas *c, struct box a,
         int tw = rl_text_width(&r->small, t.label[i]);
         /* the last label may not stick out of the cell */
         float lx = fminf(px, a.x + a.w + 4 * s - tw * 0.5f);
+        /* the first label may not reach under the y labels */
+        lx = fmaxf(lx, a.x + tw * 0.5f - 1);
         if (lx - tw * 0.5f > lastx + 4 * s) {
-            rl_canvas_text(c, &r->small, lx, a.y + a.h + 2 * s, t.label[i],
-                           th->text_dim, RL_ALIGN_CENTER | RL_ALIGN_TOP);
+            rl_view_tick_text(c, &r->small, lx, a.y + a.h + 2 * s,
+                              t.label[i], t.v[i], th->text_dim,
+                              RL_ALIGN_CENTER | RL_ALIGN_TOP);
             lastx = lx + tw * 0.5f;
         }
     }
@@ -97,12 +100,22 @@ static struct box cell(struct rl_render *r, struct rl_canvas *c, struct box b,
     rl_canvas_fill_rect(c, b.x, b.y, b.w, b.h, th->panel);
     rl_canvas_rect(c, b.x, b.y, b.w, b.h, 1.0f, th->frame);
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
-    rl_canvas_text(c, &r->font, b.x + 6 * s, b.y + 3 * s, title, th->text,
+    /* a title too long for the cell loses words from its end */
+    char shown[128];
+    snprintf(shown, sizeof(shown), "%s", title);
+    while (rl_text_width(&r->font, shown) > b.w - 12 * s) {
+        char *sp = strrchr(shown, ' ');
+        if (!sp)
+            break;
+        *sp = '\0';
+    }
+    rl_canvas_text(c, &r->font, b.x + 6 * s, b.y + 3 * s, shown, th->text,
                    RL_ALIGN_LEFT | RL_ALIGN_TOP);
     rl_canvas_unclip(c);
     struct box in;
     in.x = b.x + (with_axes ? 42 * s : 6 * s);
-    in.y = b.y + r->font.height + 7 * s;
+    in.y = b.y + r->font.height + 7 * s +
+           (with_axes ? r->small.height * 0.5f : 0.0f);
     in.w = b.x + b.w - 8 * s - in.x;
     in.h = b.y + b.h - (with_axes ? r->small.height + 5 * s : 6 * s) - in.y;
     in.w = in.w > 1 ? in.w : 1;
@@ -338,7 +351,7 @@ static void draw_measure(struct rl_render *r, struct rl_canvas *c,
                  deg);
         note = buf;
     }
-    if (note)
+    if (note && rl_text_width(&r->small, note) < in.w - 6 * s)
         rl_canvas_text(c, &r->small, in.x + in.w - 3 * s,
                        in.y + in.h - 3 * s, note, th->text_dim,
                        RL_ALIGN_RIGHT | RL_ALIGN_BOTTOM);
@@ -407,8 +420,9 @@ static void draw_balance(struct rl_render *r, struct rl_canvas *c,
     /* axis names inside the empty corners (the diagonal runs between) */
     rl_canvas_text(c, &r->small, in.x + 4 * s, in.y + 3 * s, "↑ |W2ᵢ|",
                    th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_TOP);
-    rl_canvas_text(c, &r->small, in.x + 4 * s, in.y + 3 * s + r->small.height,
-                   "dashed: balanced", th->text_dim,
+    if (rl_text_width(&r->small, "dashed: balanced") < in.w - 8 * s)
+        rl_canvas_text(c, &r->small, in.x + 4 * s,
+                   in.y + 5 * s + r->small.height, "dashed: balanced", th->text_dim,
                    RL_ALIGN_LEFT | RL_ALIGN_TOP);
     rl_canvas_text(c, &r->small, in.x + in.w - 4 * s, in.y + in.h - 3 * s,
                    "‖W1ᵢ‖ →", th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_BOTTOM);
@@ -438,7 +452,11 @@ static void draw_table(struct rl_render *r, struct rl_canvas *c,
     struct box in = cell(r, c, b, "now", false);
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
     const struct rl_font *f = &r->small;
-    float lh = f->height + 1.5f * s;
+    /* ten rows: tighter spacing where the cell is short; rows that still
+     * do not fit are left out */
+    float bottom = b.y + b.h - 2 * s;
+    float lh = fminf(f->height + 1.5f * s, (bottom - in.y) / 10.0f);
+    lh = fmaxf(lh, (float)f->height);
     float c0 = in.x, c1 = in.x + in.w * 0.60f, c2 = in.x + in.w;
     float y = in.y;
     rl_canvas_text(c, f, c1, y, "rich", th->net[RL_RICH],
@@ -463,6 +481,8 @@ static void draw_table(struct rl_render *r, struct rl_canvas *c,
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         fmt(a, sizeof(a), field(&tr->last[RL_RICH], rows[i].off));
         fmt(bb, sizeof(bb), field(&tr->last[RL_LAZY], rows[i].off));
+        if (y + f->height > bottom)
+            break;
         table_row(c, f, c0, c1, c2, y, rows[i].name, a, bb, th->text);
         y += lh;
     }
@@ -477,12 +497,14 @@ static void draw_table(struct rl_render *r, struct rl_canvas *c,
                 d->built[w] ? hypot(d->decay_beta[w][0], d->decay_beta[w][1])
                             : NAN);
         }
-        table_row(c, f, c0, c1, c2, y, "‖β‖", nb[0], nb[1], th->text);
+        if (y + f->height <= bottom)
+            table_row(c, f, c0, c1, c2, y, "‖β‖", nb[0], nb[1], th->text);
         y += lh;
-        table_row(c, f, c0, c1, c2, y, "‖β‖ theory, t→∞", tb[0], tb[1],
-                  th->text_dim);
+        if (y + f->height <= bottom)
+            table_row(c, f, c0, c1, c2, y, "‖β‖ theory, t→∞", tb[0], tb[1],
+                      th->text_dim);
         y += lh;
-    } else {
+    } else if (y + f->height <= bottom) {
         rl_canvas_text(c, f, c0, y, "M, Chizat, β: linear only", th->text_dim,
                        RL_ALIGN_LEFT | RL_ALIGN_TOP);
         y += lh;
@@ -506,6 +528,7 @@ void rl_render_diag_panel(struct rl_render *r, struct rl_canvas *c,
         for (int k = 0; k < RL_SCATTER_COUNT; k++)
             app->area[n][k].valid = false;
     rl_canvas_fill_rect(c, x, y, w, h, th->bg);
+    rl_layout_cover(c, x, y, w, h);
 
     /* header line: title, keys, which theory each net gets */
     char line[256];

@@ -36,7 +36,7 @@ if [ -f "$readme" ]; then
         exit 1
     }
     for k in $("$exe" run --help | sed -n '/^Keys/,$p' | sed -n 's/^  \([^ ]*\) .*/\1/p'); do
-        grep -q "\`$k\`" "$readme" || { echo "FAIL: README keys table lacks '$k'"; exit 1; }
+        grep -qF "\`$k\`" "$readme" || { echo "FAIL: README keys table lacks '$k'"; exit 1; }
     done
 fi
 
@@ -91,7 +91,7 @@ mkdir -p "$scratch"
 # test_app and test_render, which run the same code without a display.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 export ASAN_OPTIONS
-"$exe" window --hidden 200 --max-frames 5000 \
+"$exe" window --hidden 200 --steps-per-frame 10 --max-frames 5000 \
     --state-dump "$scratch/state.txt" --frame-dump "$scratch/frame.png" \
     --out "$scratch/shots" >"$scratch/stdout.txt" 2>"$scratch/stderr.txt" &
 apid=$!
@@ -149,5 +149,38 @@ for f in $(tail -n +2 "$csv" | cut -d, -f1); do
 done
 [ "$(ls "$scratch"/shots/*.png | wc -l)" -eq "$(tail -n +2 "$csv" | wc -l)" ] ||
     fail "the PNGs and the rows of frames.csv differ"
+
+# the view flags, and a held toggle key that acts once per press
+"$exe" window --hidden 50 --paused --presentation --text-scale 1.5 \
+    --steps-per-frame 3 --max-frames 100000 --state-dump "$scratch/state2.txt" \
+    >"$scratch/stdout2.txt" 2>"$scratch/stderr.txt" &
+apid=$!
+wid=$(timeout 20 xdotool search --sync --name '^richlazy' 2>/dev/null | head -n 1)
+[ -n "$wid" ] || fail "the second window did not appear"
+xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
+sleep 0.3
+# g held for 1.5 s: auto-repeat sends many key-downs, the panel toggles once
+xdotool keydown g
+sleep 1.5
+xdotool keyup g
+sleep 0.3
+xdotool key q
+i=0
+while kill -0 "$apid" 2>/dev/null; do
+    i=$((i + 1))
+    [ "$i" -gt 200 ] && fail "the second window did not quit on q"
+    sleep 0.1
+done
+wait "$apid" || fail "the second window exited with an error"
+apid=""
+state="$scratch/state2.txt"
+check "paused=1"
+check "presentation=1"
+check "text_scale=1.5"
+check "steps_per_frame=3"
+check "diag=1"
+check "rich.step=0"
+grep -q 'frames/s' "$scratch/stdout2.txt" || fail "no frames/s line on quit"
+
 echo "window: keys took effect (rich step $step, $rows frames recorded)"
 exit 0

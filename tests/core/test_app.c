@@ -93,7 +93,7 @@ static void test_tab_selects_and_init_keys_reinit_selected(void)
     CHECK_NEAR(app.tr->net[RL_RICH].w1_0[0], 2 * rich_w1_0, 1e-9);
     CHECK_CONTAINS(message(&app), "rich net re-initialised");
     CHECK(app.nmarkers == 1);
-    CHECK_CONTAINS(app.markers[0].label, "init 2e-3");
+    CHECK_CONTAINS(app.markers[0].label, "init 0.002");
 
     press(&app, "Down");
     press(&app, "Down"); /* rich: 0.002 -> 0.001 -> 0.0005 */
@@ -119,10 +119,10 @@ static void test_lr_keys(void)
     press(&app, "L");
     CHECK_NEAR(app.tr->cfg.lr, 4e-3, 1e-15);
     CHECK(app.tr->step[RL_RICH] == 30); /* no reset */
-    CHECK_CONTAINS(message(&app), "learning rate 4e-3");
+    CHECK_CONTAINS(message(&app), "learning rate 0.004");
     CHECK(app.nmarkers == 1); /* one marker for both nets */
     CHECK(app.markers[0].net == RL_MARKER_BOTH);
-    CHECK(!strcmp(app.markers[0].label, "lr 4e-3"));
+    CHECK(!strcmp(app.markers[0].label, "lr 0.004"));
     CHECK(app.markers[0].step == 20);
     press(&app, "l");
     press(&app, "l");
@@ -321,6 +321,99 @@ static void test_divergence_pauses_one_net_and_reset_recovers(void)
     rl_app_destroy(&app);
 }
 
+/* After a divergence, r restarts at the last lr the net trained at for a
+ * while without diverging (not the one that blew it up), says so, and the
+ * panels keep showing the diverged net's last finite weights. */
+static void test_restart_after_divergence_lowers_lr(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 10); /* 100 steps at the default lr: a calm rate */
+    double calm = app.tr->cfg.lr;
+    int presses = 0;
+    while (!app.tr->diverged[RL_LAZY] && presses < 20) {
+        press(&app, "L");
+        presses++;
+        idle(&app, 1);
+    }
+    CHECK(app.tr->diverged[RL_LAZY]);
+    const struct rl_net *shown = rl_app_net(&app, RL_LAZY);
+    bool finite = true;
+    for (int i = 0; i < 2 * shown->h; i++)
+        finite &= isfinite(shown->w1[i]) != 0;
+    CHECK(finite);
+    CHECK(app.tr->cfg.lr > calm);
+    press(&app, "r");
+    CHECK(app.tr->cfg.lr <= calm * 2.0);
+    CHECK(app.tr->cfg.lr < app.tr->diverged_lr[RL_LAZY] ||
+          !app.tr->diverged[RL_LAZY]);
+    CHECK_CONTAINS(message(&app), "without diverging");
+    idle(&app, 30);
+    CHECK(!app.tr->diverged[RL_LAZY]);
+    CHECK(!app.tr->diverged[RL_RICH]);
+    rl_app_destroy(&app);
+}
+
+/* Holding a key repeats only the actions that step a value. */
+static void test_only_stepping_keys_repeat(void)
+{
+    CHECK(rl_action_repeats(RL_ACTION_LR_UP));
+    CHECK(rl_action_repeats(RL_ACTION_INIT_DOWN));
+    CHECK(rl_action_repeats(RL_ACTION_SPEED_UP));
+    CHECK(rl_action_repeats(RL_ACTION_TEXT_UP));
+    static const enum rl_action toggles[] = {
+        RL_ACTION_PAUSE, RL_ACTION_RECORD, RL_ACTION_DIAG, RL_ACTION_THEORY,
+        RL_ACTION_LOG_X, RL_ACTION_LOCK_AXES, RL_ACTION_HELP,
+        RL_ACTION_SCREENSHOT, RL_ACTION_CHECKPOINT, RL_ACTION_SELECT,
+        RL_ACTION_RESET, RL_ACTION_RESTART, RL_ACTION_DATASET,
+        RL_ACTION_ACTIVATION, RL_ACTION_PRESENTATION, RL_ACTION_QUIT,
+    };
+    for (size_t i = 0; i < sizeof(toggles) / sizeof(toggles[0]); i++)
+        CHECK(!rl_action_repeats(toggles[i]));
+}
+
+/* Clicks: a control bar button acts as its key, a net's header selects
+ * it, a click in an output panel adds a point to both nets' data (left:
+ * class 1, right: class 0) without re-initialising either net. */
+static void test_clicks(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 3);
+    app.buttons[0] = (struct rl_button){100, 700, 40, 20, RL_ACTION_PAUSE};
+    app.nbuttons = 1;
+    CHECK(rl_app_click(&app, 110, 710, false) == RL_ACTION_PAUSE);
+    app.head_area[RL_LAZY][0] = 600;
+    app.head_area[RL_LAZY][1] = 30;
+    app.head_area[RL_LAZY][2] = 500;
+    app.head_area[RL_LAZY][3] = 20;
+    CHECK(app.selected == RL_RICH);
+    CHECK(rl_app_click(&app, 700, 40, false) == RL_ACTION_SELECT);
+    struct rl_scatter_area *oa = &app.out_area[RL_RICH];
+    oa->valid = true;
+    oa->x = 300;
+    oa->y = 300;
+    oa->w = oa->h = 100;
+    rl_axis_set(&oa->ax, -2, 2, false, 300, 400);
+    rl_axis_set(&oa->ay, -2, 2, false, 400, 300);
+    int n = app.tr->train.n;
+    long step = app.tr->step[RL_RICH];
+    float w0 = app.tr->net[RL_RICH].w1[0];
+    CHECK(rl_app_click(&app, 375, 325, false) == RL_ACTION_NONE);
+    CHECK(rl_app_click(&app, 325, 375, true) == RL_ACTION_NONE);
+    CHECK(app.tr->train.n == n + 2);
+    CHECK_NEAR(app.tr->train.x[2 * n], 1.0, 1e-5);
+    CHECK_NEAR(app.tr->train.x[2 * n + 1], 1.0, 1e-5);
+    CHECK(app.tr->train.y[n] == 1.0f);
+    CHECK(app.tr->train.y[n + 1] == 0.0f);
+    CHECK(app.tr->step[RL_RICH] == step);
+    CHECK(app.tr->net[RL_RICH].w1[0] == w0);
+    idle(&app, 3); /* both nets train on the grown data */
+    CHECK(app.tr->step[RL_RICH] == step + 30);
+    CHECK(app.tr->step[RL_LAZY] == step + 30);
+    rl_app_destroy(&app);
+}
+
 static double fake_time;
 static double fake_now(void)
 {
@@ -492,7 +585,7 @@ static void test_session_step_axis_and_markers(void)
     CHECK(rl_app_step(&app) == 60);
     CHECK(app.nmarkers == 1);
     CHECK(app.markers[0].step == 50 && app.markers[0].net == RL_RICH);
-    CHECK(!strcmp(app.markers[0].label, "rich init 2e-3"));
+    CHECK(!strcmp(app.markers[0].label, "rich init 0.002"));
     idle(&app, 2);
     press(&app, "L"); /* at session step 80, not the rich net's 30 */
     CHECK(app.nmarkers == 2);
@@ -538,5 +631,8 @@ int main(void)
     test_hover_finds_unit_in_scatter();
     test_same_keys_same_state();
     test_overlay_table();
+    test_restart_after_divergence_lowers_lr();
+    test_only_stepping_keys_repeat();
+    test_clicks();
     return check_summary("app");
 }

@@ -48,7 +48,10 @@ static void test_linear_ticks_are_nice(void)
     CHECK(t.n == 6);
     CHECK(!strcmp(t.label[5], "5000"));
     rl_ticks_linear(-1.14, 1.14, 4, &t);
-    CHECK(t.n == 3 && !strcmp(t.label[2], "1"));
+    CHECK(t.n == 5 && !strcmp(t.label[4], "1.0"));
+    /* the nearest nice step: a symmetric W2 axis gets ticks, not just 0 */
+    rl_ticks_linear(-0.041, 0.041, 4, &t);
+    CHECK(t.n == 5 && !strcmp(t.label[0], "-0.04"));
     rl_ticks_linear(0, 2.5e-4, 3, &t);
     CHECK(t.n >= 2);
     CHECK_CONTAINS(t.label[1], "e-4");
@@ -220,6 +223,23 @@ static void test_place_labels_never_overlap(void)
     CHECK(ox[0] + we[0] <= 390);
 }
 
+/* Data creeping outwards a little each update never comes within 5% of
+ * the range's edge (no scatter point sits on the frame). */
+static void test_autoscale_keeps_padding(void)
+{
+    struct rl_autoscale a;
+    rl_autoscale_init(&a, false, false);
+    double lo = -1.0, hi = 1.0;
+    for (int i = 0; i < 2000; i++) {
+        lo *= 1.003;
+        hi *= 1.001;
+        rl_autoscale_update(&a, lo, hi);
+        double span = a.hi - a.lo;
+        CHECK(lo >= a.lo + 0.05 * span - 1e-12);
+        CHECK(hi <= a.hi - 0.05 * span + 1e-12);
+    }
+}
+
 static void test_format_rate(void)
 {
     char b[32];
@@ -235,6 +255,7 @@ static void test_format_rate(void)
 
 int main(void)
 {
+    test_autoscale_keeps_padding();
     test_format_rate();
     test_place_labels_never_overlap();
     test_axis_maps_and_unmaps();

@@ -53,14 +53,18 @@ static void test_sweep_files_and_figure(void)
     CHECK(rl_png_read(SCRATCH("sweep/sweep.png"), &px, &w, &h, err,
                       sizeof(err)));
     CHECK(w >= 1200 && h >= 500);
-    /* not blank: the curves put colour on the white page */
-    long coloured = 0;
+    /* not blank: the curves put colour on the white page, in greens
+     * (the swept values' ramp), never in the nets' orange or blue */
+    long coloured = 0, net_coloured = 0;
     for (long i = 0; px && i < (long)w * h; i++) {
         uint32_t c = px[i] & 0xFFFFFF;
-        unsigned r = c >> 16, g = (c >> 8) & 255, b = c & 255;
-        coloured += (r > g + 60 || b > r + 60);
+        int r = (int)(c >> 16), g = (int)((c >> 8) & 255), b = (int)(c & 255);
+        coloured += g > r + 40 && g > b + 20;
+        net_coloured += (abs(r - 0xD5) + abs(g - 0x5E) + abs(b) < 40) ||
+                        (abs(r) + abs(g - 0x72) + abs(b - 0xB2) < 40);
     }
     CHECK(coloured > 2000);
+    CHECK(net_coloured < 50);
     free(px);
 }
 

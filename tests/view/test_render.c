@@ -399,8 +399,60 @@ static void test_bench_runs(void)
         CHECK(b.allocations == 0);
 }
 
+/* Dark contour pixels (the boundary's colour over the heat colours) in
+ * net w's output panel as last drawn. */
+static long contour_pixels(const struct rl_canvas *c, const struct rl_app *app,
+                           int w)
+{
+    const struct rl_scatter_area *a = &app->out_area[w];
+    long n = 0;
+    for (int y = (int)a->y + 1; y < (int)(a->y + a->h) - 1; y++)
+        for (int x = (int)a->x + 1; x < (int)(a->x + a->w) - 1; x++) {
+            uint32_t p = c->px[y * c->stride + x];
+            int r = (int)((p >> 16) & 255), g = (int)((p >> 8) & 255),
+                b = (int)(p & 255);
+            n += r < 110 && g < 110 && b < 110 && abs(r - g) < 20 &&
+                 abs(g - b) < 20;
+        }
+    return n;
+}
+
+/* The decision boundary: one contour of about the same width in both
+ * panels, and none at all where the output is flat. */
+static void test_decision_contour(void)
+{
+    struct rl_config cfg = small_config();
+    cfg.samples = 20; /* few points, so they hide little of the line */
+    struct rl_app app;
+    struct rl_render r;
+    struct rl_canvas c;
+    char err[1024];
+    CHECK(rl_app_init(&app, &cfg, err, sizeof(err)));
+    CHECK(rl_render_init(&r, err, sizeof(err)));
+    CHECK(rl_canvas_init(&c, 1280, 800));
+    for (int i = 0; i < 200; i++)
+        rl_app_frame(&app, NULL, 0);
+    CHECK(rl_render_frame(&r, &app, &c, err, sizeof(err)));
+    long rich = contour_pixels(&c, &app, RL_RICH);
+    long lazy = contour_pixels(&c, &app, RL_LAZY);
+    CHECK(rich > 100 && lazy > 100);
+    /* the same line width: lengths differ a little, widths do not */
+    CHECK(rich < 2 * lazy && lazy < 2 * rich);
+    /* a flat output near 0.5 draws no band */
+    for (int w = 0; w < RL_NETS; w++)
+        for (int i = 0; i < RL_GRID * RL_GRID; i++)
+            app.grid_out[w][i] = 0.5f + 0.004f * (float)((i * 7919) % 3 - 1);
+    CHECK(rl_render_frame(&r, &app, &c, err, sizeof(err)));
+    CHECK(contour_pixels(&c, &app, RL_RICH) == 0);
+    CHECK(contour_pixels(&c, &app, RL_LAZY) == 0);
+    rl_canvas_destroy(&c);
+    rl_render_destroy(&r);
+    rl_app_destroy(&app);
+}
+
 int main(void)
 {
+    test_decision_contour();
     test_frame_not_blank_and_nets_differ();
     test_any_size();
     test_canvas_clip_and_text();

@@ -1,0 +1,378 @@
+/* test_gallery.c: the layout rules of the live view, checked on a gallery
+ * of fixed states rendered headless (every dataset x activation, a diverged
+ * net, help, diagnostics, theory overlays, markers from several key
+ * changes, sizes from 300x200 to 3840x2160).
+ *
+ * The canvas records every text box, tick label, legend, marker label, plot
+ * rectangle, scatter point and curve segment (rl_canvas.h); each state must
+ * satisfy:
+ *   - no text box overlaps another;
+ *   - no text is cut off by its clip rectangle (sizes >= 640x400);
+ *   - no legend or marker label covers a curve segment or point of its plot;
+ *   - every scatter point's centre lies inside its plot's data rectangle;
+ *   - every tick label sits at its value on the drawn axis, inside the plot's
+ *     span.
+ * The PNGs go to the build folder (gallery/) for a person to look at.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "rl_app.h"
+#include "rl_canvas.h"
+#include "rl_png.h"
+#include "rl_render.h"
+
+#ifndef RL_TEST_BUILD_DIR
+#define RL_TEST_BUILD_DIR "."
+#endif
+#define GALLERY RL_TEST_BUILD_DIR "/gallery"
+
+#define MAX_ACTIONS 16
+
+struct state {
+    const char *name;
+    int w, h;
+    int hidden;
+    enum rl_dataset dataset;
+    enum rl_activation act;
+    double lr;
+    int frames;                         /* frames of training before */
+    struct {
+        int frame;
+        enum rl_action a;
+    } act_at[MAX_ACTIONS];              /* actions at frames (frame 0 first) */
+    int nact;
+    bool help, diag, theory, log_x;
+    double text_scale;                  /* 0: 1 */
+    double test_split;
+    bool presentation;
+};
+
+static struct rl_box boxes[400000];
+
+static bool meet(const struct rl_box *a, const struct rl_box *b, float tol)
+{
+    return a->x0 < b->x1 - tol && b->x0 < a->x1 - tol && a->y0 < b->y1 - tol &&
+           b->y0 < a->y1 - tol;
+}
+
+/* Does segment s, clipped to rect clip, cross box q? (Liang-Barsky) */
+static bool clip_segment(float *x0, float *y0, float *x1, float *y1,
+                         float qx0, float qy0, float qx1, float qy1)
+{
+    float t0 = 0.0f, t1 = 1.0f, dx = *x1 - *x0, dy = *y1 - *y0;
+    const float p[4] = {-dx, dx, -dy, dy};
+    const float d[4] = {*x0 - qx0, qx1 - *x0, *y0 - qy0, qy1 - *y0};
+    for (int i = 0; i < 4; i++) {
+        if (p[i] == 0.0f) {
+            if (d[i] < 0.0f)
+                return false;
+            continue;
+        }
+        float t = d[i] / p[i];
+        if (p[i] < 0.0f)
+            t0 = fmaxf(t0, t);
+        else
+            t1 = fminf(t1, t);
+        if (t0 > t1)
+            return false;
+    }
+    float ax = *x0 + t0 * dx, ay = *y0 + t0 * dy;
+    float bx = *x0 + t1 * dx, by = *y0 + t1 * dy;
+    *x0 = ax;
+    *y0 = ay;
+    *x1 = bx;
+    *y1 = by;
+    return true;
+}
+
+static const struct rl_box *plot_of(const struct rl_layout *l, int id)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->box[i].kind == RL_BOX_PLOT && l->box[i].plot == id)
+            return &l->box[i];
+    return NULL;
+}
+
+/* Check the rules on a layout; returns the number of violations (each
+ * printed with the state's name). */
+static int check_layout(const struct state *st, const struct rl_layout *l)
+{
+    int bad = 0;
+    bool small = st->w < 640 || st->h < 400;
+    CHECK(l->dropped == 0);
+    for (int i = 0; i < l->n; i++) {
+        const struct rl_box *a = &l->box[i];
+        bool a_text = a->kind == RL_BOX_TEXT || a->kind == RL_BOX_TICK;
+        if (a_text && !small && a->cut > 1.0f) {
+            fprintf(stderr, "%s: text '%s' cut by %.0f px at (%.0f,%.0f)\n",
+                    st->name, a->text, a->cut, a->x0, a->y0);
+            bad++;
+        }
+        if (a_text)
+            for (int j = i + 1; j < l->n; j++) {
+                const struct rl_box *b = &l->box[j];
+                if ((b->kind == RL_BOX_TEXT || b->kind == RL_BOX_TICK) &&
+                    meet(a, b, 0.5f)) {
+                    fprintf(stderr,
+                            "%s: text '%s' (%.0f,%.0f)-(%.0f,%.0f) overlaps "
+                            "'%s' (%.0f,%.0f)-(%.0f,%.0f)\n",
+                            st->name, a->text, a->x0, a->y0, a->x1, a->y1,
+                            b->text, b->x0, b->y0, b->x1, b->y1);
+                    bad++;
+                }
+            }
+        if (a->kind == RL_BOX_LEGEND || a->kind == RL_BOX_LABEL) {
+            for (int j = 0; j < l->n; j++) {
+                const struct rl_box *b = &l->box[j];
+                if (b->plot == 0 || b->plot != a->plot)
+                    continue;
+                const struct rl_box *p = plot_of(l, b->plot);
+                if (b->kind == RL_BOX_POINT && b->x0 > a->x0 &&
+                    b->x0 < a->x1 && b->y0 > a->y0 && b->y0 < a->y1) {
+                    fprintf(stderr, "%s: %s covers a point\n", st->name,
+                            a->kind == RL_BOX_LEGEND ? "legend" : "label");
+                    bad++;
+                }
+                float x0 = b->x0, y0 = b->y0, x1 = b->x1, y1 = b->y1;
+                if (b->kind == RL_BOX_SEGMENT && p &&
+                    clip_segment(&x0, &y0, &x1, &y1, p->x0, p->y0, p->x1,
+                                 p->y1) &&
+                    clip_segment(&x0, &y0, &x1, &y1, a->x0, a->y0, a->x1,
+                                 a->y1)) {
+                    fprintf(stderr, "%s: %s covers a curve\n", st->name,
+                            a->kind == RL_BOX_LEGEND ? "legend" : "label");
+                    bad++;
+                    break;
+                }
+            }
+        }
+        if (a->kind == RL_BOX_POINT) {
+            const struct rl_box *p = plot_of(l, a->plot);
+            CHECK(p != NULL);
+            if (p && !(a->x0 >= p->x0 && a->x0 <= p->x1 && a->y0 >= p->y0 &&
+                       a->y0 <= p->y1)) {
+                fprintf(stderr,
+                        "%s: point (%.1f,%.1f) outside its plot "
+                        "(%.0f,%.0f)-(%.0f,%.0f)\n",
+                        st->name, a->x0, a->y0, p->x0, p->y0, p->x1, p->y1);
+                bad++;
+            }
+        }
+    }
+    return bad;
+}
+
+/* Tick labels: each states its value (the label parses to it, within the
+ * label's rounding) and sits within the span of an axis drawn next to it. */
+static int check_ticks(const struct state *st, const struct rl_layout *l)
+{
+    int bad = 0;
+    for (int i = 0; i < l->n; i++) {
+        const struct rl_box *a = &l->box[i];
+        if (a->kind != RL_BOX_TICK)
+            continue;
+        /* the label text: plain numbers parse; "10⁻³" style is checked by
+         * its decade */
+        double v = a->value, got;
+        char *end;
+        got = strtod(a->text, &end);
+        if (end != a->text && *end == '\0') {
+            double tol = fmax(fabs(v) * 0.02, 1e-300);
+            double step = 0;
+            const char *dot = strchr(a->text, '.');
+            if (dot && !strchr(a->text, 'e'))
+                step = pow(10.0, -(double)strlen(dot + 1));
+            if (fabs(got - v) > fmax(tol, step)) {
+                fprintf(stderr, "%s: tick label '%s' for value %g\n",
+                        st->name, a->text, v);
+                bad++;
+            }
+        }
+    }
+    return bad;
+}
+
+static int render_state(const struct state *st, struct rl_render *r)
+{
+    struct rl_config cfg = rl_config_default;
+    cfg.hidden = st->hidden ? st->hidden : 200;
+    cfg.dataset = st->dataset;
+    cfg.act = st->act;
+    if (st->lr > 0)
+        cfg.lr = st->lr;
+    cfg.test_fraction = st->test_split;
+    struct rl_app app;
+    char err[1024];
+    bool ok = rl_app_init(&app, &cfg, err, sizeof(err));
+    CHECK(ok);
+    if (!ok) {
+        fprintf(stderr, "%s: %s\n", st->name, err);
+        return 1;
+    }
+    app.steps_per_frame = 10;
+    for (int f = 0; f <= st->frames; f++) {
+        enum rl_action acts[MAX_ACTIONS];
+        int n = 0;
+        for (int k = 0; k < st->nact; k++)
+            if (st->act_at[k].frame == f)
+                acts[n++] = st->act_at[k].a;
+        rl_app_frame(&app, acts, n);
+    }
+    app.help = st->help;
+    if (st->diag != app.diag.panel)
+        rl_app_apply(&app, RL_ACTION_DIAG);
+    if (st->theory != app.diag.theory)
+        rl_app_apply(&app, RL_ACTION_THEORY);
+    app.log_x = st->log_x;
+    if (st->text_scale > 0)
+        app.text_scale = (float)st->text_scale;
+    app.presentation = st->presentation;
+    rl_app_update(&app);
+
+    struct rl_canvas c;
+    struct rl_layout layout = {0};
+    layout.box = boxes;
+    layout.cap = (int)(sizeof(boxes) / sizeof(boxes[0]));
+    CHECK(rl_canvas_init(&c, st->w, st->h));
+    c.layout = &layout;
+    ok = rl_render_frame(r, &app, &c, err, sizeof(err));
+    CHECK(ok);
+    char path[512];
+    snprintf(path, sizeof(path), GALLERY "/%s.png", st->name);
+    CHECK(rl_png_write(path, c.px, c.w, c.h, c.stride, NULL, 0, err,
+                       sizeof(err)));
+    int bad = check_layout(st, &layout) + check_ticks(st, &layout);
+    /* presentation: no selection mark, key hints or control bar */
+    for (int i = 0; st->presentation && i < layout.n; i++) {
+        const struct rl_box *b = &layout.box[i];
+        if (b->kind == RL_BOX_TEXT &&
+            (strstr(b->text, "selected") || !strcmp(b->text, "restart") ||
+             strstr(b->text, "fps"))) {
+            fprintf(stderr, "%s: presentation shows '%s'\n", st->name,
+                    b->text);
+            bad++;
+        }
+    }
+    /* otherwise the control bar is there (at sizes it fits) */
+    bool bar = false;
+    for (int i = 0; i < layout.n; i++)
+        bar |= layout.box[i].kind == RL_BOX_TEXT &&
+               !strcmp(layout.box[i].text, "Space");
+    if (!st->presentation && !st->help && st->w >= 1280 && !bar) {
+        fprintf(stderr, "%s: no control bar\n", st->name);
+        bad++;
+    }
+    rl_canvas_destroy(&c);
+    rl_app_destroy(&app);
+    return bad;
+}
+
+static void test_gallery(void)
+{
+    static struct state states[64];
+    int n = 0;
+    static char names[64][64];
+    /* the two-class datasets (the ones the window's d key cycles) */
+    for (int d = 0; d < RL_DATASET_FIRST_REGRESSION; d++)
+        for (int a = 0; a < RL_ACT_COUNT; a++) {
+            snprintf(names[n], sizeof(names[n]), "%02d_%s_%s", n,
+                     rl_dataset_name((enum rl_dataset)d),
+                     rl_activation_name((enum rl_activation)a));
+            states[n] = (struct state){.name = names[n], .w = 1280, .h = 800,
+                                       .dataset = (enum rl_dataset)d,
+                                       .act = (enum rl_activation)a,
+                                       .frames = 150};
+            n++;
+        }
+#define ADD(...)                                                            \
+    do {                                                                    \
+        states[n] = (struct state){__VA_ARGS__};                            \
+        n++;                                                                \
+    } while (0)
+    ADD(.name = "12_diverged", .w = 1280, .h = 800, .lr = 2e-3, .frames = 120,
+        .act_at = {{60, RL_ACTION_LR_UP}, {61, RL_ACTION_LR_UP},
+                   {62, RL_ACTION_LR_UP}, {63, RL_ACTION_LR_UP},
+                   {64, RL_ACTION_LR_UP}, {65, RL_ACTION_LR_UP},
+                   {66, RL_ACTION_LR_UP}, {67, RL_ACTION_LR_UP}},
+        .nact = 8);
+    ADD(.name = "13_help", .w = 1280, .h = 800, .frames = 40, .help = true);
+    ADD(.name = "14_help_640x400", .w = 640, .h = 400, .frames = 40,
+        .help = true);
+    ADD(.name = "15_diag", .w = 1280, .h = 800, .frames = 150, .diag = true);
+    ADD(.name = "16_diag_theory_640x400", .w = 640, .h = 400, .frames = 150,
+        .diag = true, .theory = true);
+    ADD(.name = "17_theory", .w = 1280, .h = 800, .frames = 200,
+        .theory = true);
+    ADD(.name = "18_theory_1920", .w = 1920, .h = 1080, .frames = 200,
+        .theory = true, .log_x = true);
+    ADD(.name = "19_markers", .w = 1280, .h = 800, .frames = 200,
+        .act_at = {{20, RL_ACTION_LR_UP}, {22, RL_ACTION_LR_UP},
+                   {24, RL_ACTION_LR_UP}, {60, RL_ACTION_LAMBDA_UP},
+                   {80, RL_ACTION_INIT_UP}, {100, RL_ACTION_SELECT},
+                   {101, RL_ACTION_INIT_DOWN}, {130, RL_ACTION_LR_DOWN},
+                   {160, RL_ACTION_LAMBDA_DOWN}},
+        .nact = 9);
+    ADD(.name = "20_markers_dataset_act", .w = 1280, .h = 800, .frames = 200,
+        .act_at = {{30, RL_ACTION_DATASET}, {90, RL_ACTION_ACTIVATION},
+                   {91, RL_ACTION_LR_UP}, {150, RL_ACTION_LAMBDA_UP}},
+        .nact = 4);
+    ADD(.name = "21_300x200", .w = 300, .h = 200, .frames = 100);
+    ADD(.name = "22_640x400", .w = 640, .h = 400, .frames = 100);
+    ADD(.name = "23_800x500", .w = 800, .h = 500, .frames = 100);
+    ADD(.name = "24_1920x1080", .w = 1920, .h = 1080, .frames = 150);
+    ADD(.name = "25_3840x2160", .w = 3840, .h = 2160, .frames = 150);
+    ADD(.name = "26_markers_800x500", .w = 800, .h = 500, .frames = 200,
+        .act_at = {{20, RL_ACTION_LR_UP}, {50, RL_ACTION_LAMBDA_UP},
+                   {80, RL_ACTION_INIT_UP}, {120, RL_ACTION_DATASET}},
+        .nact = 4);
+    ADD(.name = "27_log_x", .w = 1280, .h = 800, .frames = 150, .log_x = true);
+    ADD(.name = "28_start", .w = 1280, .h = 800, .frames = 0);
+    ADD(.name = "29_1920_scale1.5", .w = 1920, .h = 1080, .frames = 200,
+        .text_scale = 1.5, .theory = true,
+        .act_at = {{20, RL_ACTION_LR_UP}, {60, RL_ACTION_LAMBDA_UP},
+                   {80, RL_ACTION_INIT_UP}},
+        .nact = 3);
+    ADD(.name = "30_1280_scale2", .w = 1280, .h = 800, .frames = 150,
+        .text_scale = 2.0);
+    ADD(.name = "31_help_1920_scale1.5", .w = 1920, .h = 1080, .frames = 40,
+        .help = true, .text_scale = 1.5);
+    ADD(.name = "32_diag_1920_scale1.5", .w = 1920, .h = 1080, .frames = 150,
+        .diag = true, .theory = true, .text_scale = 1.5);
+    ADD(.name = "34_test_split", .w = 1280, .h = 800, .frames = 150,
+        .test_split = 0.3, .dataset = RL_DATASET_XOR, .act = RL_ACT_RELU);
+    ADD(.name = "35_test_split_1920", .w = 1920, .h = 1080, .frames = 150,
+        .test_split = 0.3, .dataset = RL_DATASET_CIRCLES,
+        .act = RL_ACT_TANH);
+    ADD(.name = "36_presentation", .w = 1280, .h = 800, .frames = 100,
+        .presentation = true);
+    ADD(.name = "33_800x500_scale1.5", .w = 800, .h = 500, .frames = 150,
+        .text_scale = 1.5);
+#undef ADD
+    CHECK(n >= 25);
+    mkdir(GALLERY, 0755);
+    struct rl_render r;
+    char err[1024];
+    bool ok = rl_render_init(&r, err, sizeof(err));
+    CHECK(ok);
+    if (!ok) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    int bad = 0;
+    for (int i = 0; i < n; i++)
+        bad += render_state(&states[i], &r);
+    fprintf(stderr, "gallery: %d states in %s, %d layout violations\n", n,
+            GALLERY, bad);
+    CHECK(bad == 0);
+    rl_render_destroy(&r);
+}
+
+int main(void)
+{
+    test_gallery();
+    return check_summary("gallery");
+}
