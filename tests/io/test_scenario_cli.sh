@@ -135,5 +135,26 @@ awk 'BEGIN { print "[script]"; for (i = 0; i < 1000000; i++) print "0 x" }' \
     2>err.txt && fail "a 4 MB scenario was accepted"
 grep -q "more than the 1 MiB" err.txt || fail "bigbomb: $(cat err.txt)"
 
+# the window opens a shipped scenario by its bare name and plays its script
+# (divergence: lr 0.02 halved three times at frame 120), under a private Xvfb
+if command -v Xvfb >/dev/null 2>&1; then
+    d=83
+    while [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ]; do
+        d=$((d + 1))
+    done
+    Xvfb ":$d" -screen 0 1280x860x24 -nolisten tcp >/dev/null 2>&1 &
+    xpid=$!
+    trap 'kill "$xpid" 2>/dev/null' EXIT
+    sleep 1
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    DISPLAY=":$d" WAYLAND_DISPLAY="" timeout 120 "$exe" window \
+        --config divergence --max-frames 130 --state-dump state.txt \
+        --out wout >/dev/null 2>err.txt || fail "window --config divergence"
+    grep -qx 'lr=0.0025' state.txt || fail "window state: $(cat state.txt)"
+    kill "$xpid" 2>/dev/null
+    wait "$xpid" 2>/dev/null
+    trap - EXIT
+fi
+
 echo "scenario cli: $n shipped scenarios run, hostile files refused"
 exit 0
