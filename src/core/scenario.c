@@ -100,6 +100,13 @@ bool rl_file_data_path(const char *v, const char *folder, char *out,
                  "data)");
         return false;
     }
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            snprintf(why, whylen, "'%s' holds a control character; rename "
+                     "the file", q);
+            return false;
+        }
+    }
     if (v[0] == '/') {
         snprintf(why, whylen, "'%s' is an absolute path; a file may "
                  "only name a file in its own folder (a relative path)", q);

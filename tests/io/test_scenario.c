@@ -205,6 +205,10 @@ static void test_data_paths(void)
     refused("data=missing.csv\n", 1, "cannot find it");
     refused("data=\n", 1, "is empty");
     refused("# line 1\ndata=\x1b[31m.csv\n", 2, "\\x1b[31m.csv");
+    /* such a file exists in the folder: refused by its name all the same */
+    snprintf(p, sizeof(p), "%s/\x1b[31m.csv", dir);
+    test_write_text(p, "x,y,label\n0,0,0\n1,1,1\n");
+    refused("data=\x1b[31m.csv\n", 1, "control character");
 }
 
 /* The [script] section: key script lines with the file's line numbers. */
