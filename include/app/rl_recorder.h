@@ -6,7 +6,9 @@
  * row to the sidecar `frames.csv`. The frame loop only copies pixels into a
  * free slot. Files in the folder:
  *
- *   frame_012345.png      a frame, named with its training step; a second
+ *   frame_012345.png      a frame, named with its training step (from
+ *                         1,000,000 on: frame_a1200000.png, so names sort
+ *                         in step order, rl_output_step_name); a second
  *                         frame at the same step gets frame_012345_001.png,
  *                         and so on: nothing is ever overwritten, so
  *                         recording started and stopped several times (or
@@ -16,7 +18,14 @@
  *                         seed, data, hyperparameters (RL_RECORDER_CSV_HEADER)
  *   video_012345.mp4      with options.video and ffmpeg on the PATH: the
  *                         recorded frames (not screenshots) of one
- *                         start..stop segment, named by its first step
+ *                         start..stop segment, named by its first step;
+ *                         ffmpeg runs in its own process group (Ctrl-C in
+ *                         the terminal reaches richlazy only, which then
+ *                         finishes the video) with a clean signal mask and
+ *                         only its input pipe; one that reads nothing or
+ *                         does not finish within ffmpeg_timeout_ms is
+ *                         killed and reaped, and the notice says what
+ *                         happened (exit status, signal or timeout)
  *
  * Each PNG also carries tEXt chunks: Software, Step, Seed and one chunk per
  * hyperparameter (same names as the CSV columns).
@@ -63,6 +72,10 @@ struct rl_recorder_options {
     enum rl_record_policy policy;
     bool video;             /* also pipe recorded frames to ffmpeg (MP4) */
     int fps;                /* video frame rate; 0: 30 */
+    int ffmpeg_timeout_ms;  /* ffmpeg reading a frame or finishing the video
+                             * longer than this is killed (its process
+                             * group) and reaped, the video given up;
+                             * 0: 30000 */
     FILE *log;              /* errors and notices, one line each; NULL: none */
     bool quiet_errors;      /* errors only in the stats: the caller reports
                              * them (e.g. a headless run's exit message) */
@@ -134,7 +147,9 @@ struct rl_recorder {
     int video_fd;                       /* ffmpeg's stdin, -1 when none */
     long video_pid;
     int video_w, video_h;
-    char video_path[4200];
+    char video_path[4200];              /* ffmpeg writes here (unique) */
+    char video_final[4096];             /* renamed to this when complete */
+    int ffmpeg_timeout_ms;
 };
 
 /* Create the folder (and parents), open frames.csv for appending (header

@@ -22,6 +22,22 @@ int rl_run_main(int argc, char **argv, FILE *out, FILE *errf);
 
 struct rl_trainer;
 struct rl_config;
+struct rl_cli;
+struct rl_cli_seen;
+
+/* `run --model diagonal` (called by rl_run_main once the flags are parsed
+ * into cfg): trains the pair as diagonal linear nets (rl_diagonal.h) from
+ * u = v = their --diagonal-scale on the data's inputs and real targets,
+ * by full-batch GD with --lr and --lambda, and writes metrics.csv (rows
+ * step,net,loss,beta0,beta1 every --log-every steps and the last),
+ * data.csv and weights/{rich,lazy}_{u,v}_final.npy; the summary adds the
+ * least-l2 and least-l1 interpolators and the closed-form end point of
+ * gradient flow (rl_diagonal_limit) when they exist. A flag given on the
+ * command line (per cli and seen) that means nothing for this model
+ * (--activation, --hidden, --frames-every, ...) is refused with one line.
+ * Returns the exit code as rl_run_main does. */
+int rl_run_diagonal(const struct rl_config *cfg, const struct rl_cli *cli,
+                    const struct rl_cli_seen *seen, FILE *out, FILE *errf);
 
 /* Rendered frames and scripted keys in a headless run (--frames-every,
  * --script) come from the app layer, which links SDL_ttf; it passes these

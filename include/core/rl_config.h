@@ -23,6 +23,14 @@ const char *rl_net_label(int which);
  * PER_NET in the settings table, flags --rich-X, --lazy-X and --X). */
 struct rl_net_cfg {
     double init;                /* s1 of W1 (seed: rich 0.001, lazy 0.25) */
+    double diagonal_scale;      /* alpha of the diagonal net, u = v = alpha
+                                   at init (rich 0.03, lazy 3) */
+};
+
+/* The model `run` trains (the settings row "model"). */
+enum rl_arch {
+    RL_ARCH_TWO_LAYER,          /* the seed's 2 -> H -> 1 net (rl_net.h) */
+    RL_ARCH_DIAGONAL,           /* the diagonal linear net (rl_diagonal.h) */
 };
 
 struct rl_config {
@@ -37,6 +45,8 @@ struct rl_config {
     struct rl_net_opts model[RL_NETS]; /* per-net model and optimiser
                                    options (rl_net.h); all zero: the seed's */
 
+    enum rl_arch arch;          /* two-layer (seed) or diagonal */
+
     /* the data */
     enum rl_dataset dataset;    /* built-in generator, unless data_path */
     const char *data_path;      /* CSV of x,y,label; NULL for built-in */
@@ -49,6 +59,7 @@ struct rl_config {
     long log_every;             /* metrics.csv row every K steps */
     const char *out_dir;        /* output folder; NULL: timestamped default */
     bool quiet;                 /* no summary or progress on stdout/stderr */
+    bool append;                /* results may go into a non-empty out_dir */
     long frames_every;          /* headless: a PNG frame every K steps (0: none) */
     bool video;                 /* recorded frames also to an MP4 (ffmpeg) */
     int width, height;          /* size of rendered frames (1280 x 800) */

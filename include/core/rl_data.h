@@ -11,6 +11,7 @@
 #define RL_DATA_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -135,17 +136,13 @@ bool rl_data_split(const struct rl_data *all, double test_fraction,
 /* Deep copy src into dst (initialised by the call). */
 bool rl_data_copy(struct rl_data *dst, const struct rl_data *src);
 
-/* Write "x,y,label" with a header; %.9g floats, labels as 0/1. Data whose
- * targets are not all 0 or 1 (regression, -1/+1) is written as
- * "x,y,target" with %.9g targets instead. */
-bool rl_data_write_csv(const struct rl_data *d, const char *path,
-                       char *err, size_t errlen);
-
-/* As rl_data_write_csv, but each coordinate in the shortest decimal that
- * reads back as the same float ("0.1", not "0.100000001"): a loaded CSV's
- * numbers come back as the user wrote them (up to float32 precision). */
-bool rl_data_write_csv_shortest(const struct rl_data *d, const char *path,
-                                char *err, size_t errlen);
+/* Write d to f with a header: "x,y,label" with labels as 0/1, or
+ * "x,y,target" when the targets are not all 0 or 1 (regression, -1/+1).
+ * Floats as %.9g (every float reads back exactly), or with `shortest` in
+ * the shortest form that reads back to the same float (a loaded file's
+ * 0.1 stays 0.1). False when a write failed (errno set). To write a file
+ * whole, use rl_data_save_csv (io/rl_data_file.h). */
+bool rl_data_write_csv_rows(const struct rl_data *d, FILE *f, bool shortest);
 
 /* Bounding box of the samples: out = {xmin, xmax, ymin, ymax}. */
 void rl_data_bounds(const struct rl_data *d, float out[4]);

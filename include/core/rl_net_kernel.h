@@ -17,8 +17,9 @@
  * its columns a0, a1 (h), the samples into x0, x1 (n). The forward pass
  * runs units outside and samples inside, the backward pass samples outside
  * and units inside, so each inner loop is element-wise (no reduction) and
- * the compiler vectorises it without reassociating sums: results do not
- * depend on the vector width. On x86-64 each kernel is built for AVX-512,
+ * the compiler vectorises it without reassociating sums: linear and relu
+ * results do not depend on the vector width (tanh's do, see
+ * rl_kernel_tanh). On x86-64 each kernel is built for AVX-512,
  * AVX2+FMA and baseline SSE2 and picked at load time. No allocation.
  */
 #ifndef RL_NET_KERNEL_H
@@ -75,11 +76,15 @@ void rl_kernel_predict(enum rl_activation act, int h, int n,
 
 /* The kernels' tanh: vectorisable (expm1 through exponent bits and a
  * polynomial), within a few float ulps of tanh; odd, +-1 beyond |x| = 10,
- * NaN for NaN. */
+ * NaN for NaN. Not bit-identical across instruction sets: the AVX-512 and
+ * AVX2 copies of the kernels round it differently (up to 2.4e-7), so tanh
+ * results depend on the copy rl_kernel_isa names (relu and linear do not). */
 float rl_kernel_tanh(float x);
 
 /* Which instruction set the kernels run with on this machine: "avx512",
- * "avx2", "sse2" or "portable". */
+ * "avx2", "sse2" or "portable" (one copy: not x86-64, clang, or a
+ * ThreadSanitizer build). Decided by the same CPU test as the load-time
+ * choice of the kernel copy (x86-64-v4, x86-64-v3, baseline). */
 const char *rl_kernel_isa(void);
 
 #endif

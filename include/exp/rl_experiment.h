@@ -23,6 +23,7 @@
 #include "rl_checkpoint.h"
 #include "rl_config.h"
 #include "rl_data.h"
+#include "rl_settings.h"
 
 enum rl_exp_kind {
     RL_EXP_SWEEP,   /* one cell per lambda, fixed init */
@@ -45,6 +46,18 @@ struct rl_exp_cell {
     double lr;
     double lambda;
     int from_net;       /* RL_RICH/RL_LAZY of the checkpoint; -1: fresh */
+    double xv, yv;      /* the cell's values of the x and y axes (the
+                           row's value as a double; 0 without the axis) */
+};
+
+/* An axis of a sweep or phase: one numeric row of the settings table
+ * (rl_settings.h) that stands in the config (shared or per net). A
+ * per-net row applies to the net the experiment trains (struct rl_exp's
+ * net). */
+struct rl_exp_axis {
+    const struct rl_setting *row;   /* NULL: no such axis */
+    int net;            /* RL_RICH/RL_LAZY when named "rich-X"/"lazy-X";
+                           -1 for a plain name */
 };
 
 enum { RL_EXP_MAX_CELLS = 4096, RL_EXP_MAX_LIST = 64 };
@@ -55,10 +68,14 @@ struct rl_exp {
     int runs;                   /* runs per cell, >= 1 */
     int ncells;
     struct rl_exp_cell cells[RL_EXP_MAX_CELLS];
-    /* grid shape for the phase diagram: ncells == nx * ny, cell = y*nx + x,
-     * x along init scales; y_is_lr: the y axis is lr, otherwise lambda */
+    /* grid shape for the phase diagram: ncells == nx * ny, cell = y*nx + x;
+     * the x axis runs along a row. Sweep: x alone (ny = 1). Retrain: no
+     * axes. y_is_lr: the y axis is lr (kept for the shard's grid line). */
     int nx, ny;
     bool y_is_lr;
+    struct rl_exp_axis x, y;
+    int net;                    /* RL_RICH or RL_LAZY: whose per-net
+                                   settings the fresh nets take */
     /* retrain */
     char data_buf[4096];        /* owns cfg.data_path when read from a shard */
     char from[4096];            /* checkpoint folder (for the record) */
@@ -70,6 +87,43 @@ struct rl_exp {
     double noise2;
     uint64_t seed2;
 };
+
+/* Resolve an axis name: a numeric row ("hidden", "lr", "alpha"), or a
+ * per-net one with its net ("rich-init", "lazy-alpha"). Rows that are not
+ * numbers, not in the config, do not change training (test-split, width,
+ * ...), or fix the logged steps (steps, log-every) are refused: false with
+ * err, e.g. "unknown setting 'foo'; ..." (without the flag). */
+bool rl_exp_axis_parse(const char *name, struct rl_exp_axis *ax, char *err,
+                       size_t errlen);
+
+/* The axis's name as a file key and CSV column: "hidden", "rich_init"
+ * (with net's prefix when ax->net >= 0). */
+void rl_exp_axis_key(const struct rl_exp_axis *ax, char *buf, size_t len);
+
+/* Read text as a value of the axis's row (the table's validator and
+ * messages) into *v. */
+bool rl_exp_axis_read(const struct rl_exp_axis *ax, const char *text,
+                      double *v, char *why, size_t whylen);
+
+/* The settings of cell c of e: e->cfg with the cell's axis values set
+ * (per-net rows on net e->net). */
+void rl_exp_cell_config(const struct rl_exp *e, int c, struct rl_config *out);
+
+/* Axis `which` (0: x, 1: y) in effect: e's, or, when e leaves it NULL
+ * (engine users that fill only the cells' init, lr and lambda), the
+ * built-in one of its kind: sweep x lambda; phase x init, y lambda (lr
+ * when y_is_lr). False (ax->row NULL) when the kind has no such axis. */
+bool rl_exp_axis_of(const struct rl_exp *e, int which,
+                    struct rl_exp_axis *ax);
+
+/* Cell c's value on axis `which`: its xv/yv, or for a built-in axis left
+ * NULL its init, lambda or lr. */
+double rl_exp_cell_value(const struct rl_exp *e, int c, int which);
+
+/* Do the axes of e differ from the built-in ones (sweep over lambda; phase
+ * over the rich net's init x lambda or lr; retrain: none)? Then the shard
+ * file records them. */
+bool rl_exp_axes_custom(const struct rl_exp *e);
 
 /* Number of logged points of a run of cfg.steps steps logged every
  * cfg.log_every: steps 0, K, 2K, ..., and the last step. */

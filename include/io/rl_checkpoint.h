@@ -40,11 +40,19 @@ struct rl_checkpoint {
     float *w2_0[RL_NETS];       /* (H) initial */
 };
 
-/* Write tr's settings and both nets into dir (created with its parents).
- * Files go through temporary names; checkpoint.txt is written last, so a
- * folder without it is not a checkpoint. False with err on failure. */
+/* Write tr's settings and both nets as the checkpoint dir (parents are
+ * created). The files are written into a staging folder beside dir and
+ * published in one rename, replacing an earlier checkpoint at dir whole
+ * (never a mix of two); a kill mid-write leaves dir as it was. Callers
+ * that must not replace one check with rl_checkpoint_check_dest first.
+ * False with err on failure (nothing left behind). */
 bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
                         char *err, size_t errlen);
+
+/* Before any work: true when a checkpoint can be created at dir: nothing
+ * exists there yet, and its nearest existing ancestor is a folder we may
+ * write into. False with err naming dir and what to do. */
+bool rl_checkpoint_check_dest(const char *dir, char *err, size_t errlen);
 
 /* Save tr into a new folder parent/checkpoint-STEP (STEP: the larger of
  * the two nets' steps, at least 6 digits), or checkpoint-STEP_NNN when that

@@ -43,6 +43,8 @@ struct headless {
     bool video, quiet;
     char dir[4200];
     char out_dir[4096];     /* the run's --out: checkpoints (key k) go here */
+    char shown_dir[4096];   /* its final name, for messages (out_dir may be
+                             * the staging folder published at the end) */
     FILE *out;              /* the run's output stream (confirmations) */
 };
 
@@ -142,7 +144,16 @@ static bool hook_start(void *ctx, struct rl_trainer *tr,
     h->video = cfg->video;
     h->quiet = cfg->quiet;
     snprintf(h->dir, sizeof(h->dir), "%s/frames", dir);
-    snprintf(h->out_dir, sizeof(h->out_dir), "%s", dir);
+    snprintf(h->shown_dir, sizeof(h->shown_dir), "%s",
+             cfg->out_dir ? cfg->out_dir : dir);
+    /* a checkpoint is a result of its own, written whole: into the run's
+     * folder itself when the results are staged inside it (an existing
+     * folder), else beside the frames in the staging folder */
+    size_t n = cfg->out_dir ? strlen(cfg->out_dir) : 0;
+    bool inner = n && !strncmp(dir, cfg->out_dir, n) &&
+                 !strncmp(dir + n, "/.richlazy.", 11);
+    snprintf(h->out_dir, sizeof(h->out_dir), "%s",
+             inner ? cfg->out_dir : dir);
     if (cfg->script_path) {
         if (!rl_script_load(&h->script, cfg->script_path, err, errlen))
             return false;
@@ -215,8 +226,14 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
                                            sizeof(path), why, sizeof(why))) {
             snprintf(err, errlen, "cannot save a checkpoint: %s", why);
             return -1;
-        } else if (!h->quiet) {
-            fprintf(h->out, "saved checkpoint %s\n", path);
+        }
+        if (!h->quiet) {
+            size_t n = strlen(h->out_dir);
+            if (!strncmp(path, h->out_dir, n))
+                fprintf(h->out, "saved checkpoint %s%s\n", h->shown_dir,
+                        path + n);
+            else
+                fprintf(h->out, "saved checkpoint %s\n", path);
         }
     }
     if (h->app.scenario_requested) {

@@ -1,4 +1,5 @@
 /* recorder.c: frames to PNG on a background thread (see rl_recorder.h). */
+#define _GNU_SOURCE
 #include "rl_recorder.h"
 
 #include "rl_settings.h"
@@ -6,6 +7,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -218,34 +220,108 @@ static void set_video(struct rl_recorder *r, bool on)
     pthread_mutex_unlock(&r->lock);
 }
 
-/* Finish the segment's video: close ffmpeg's input, wait for it, and
- * rename the MP4 into place only when ffmpeg succeeded. */
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
+
+/* Wait up to timeout_ms for ffmpeg to end; past that kill its process
+ * group and reap it. What happened goes to *why ("" when it exited 0). */
+static bool video_reap(struct rl_recorder *r, int timeout_ms, char *why,
+                       size_t whylen)
+{
+    pid_t pid = (pid_t)r->video_pid;
+    int status = 0;
+    double end = mono_ms() + timeout_ms;
+    bool killed = false;
+    for (;;) {
+        pid_t got = waitpid(pid, &status, killed ? 0 : WNOHANG);
+        if (got == pid)
+            break;
+        if (got < 0 && errno != EINTR) {
+            fmt(why, whylen, "ffmpeg could not be waited for: %s",
+                strerror(errno));
+            return false;
+        }
+        if (got == 0 && mono_ms() > end) {
+            kill(-pid, SIGKILL); /* ffmpeg and anything it started */
+            kill(pid, SIGKILL);
+            killed = true;
+            continue;
+        }
+        if (got == 0) {
+            struct timespec ts = {0, 5 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    r->video_pid = 0;
+    if (killed) {
+        fmt(why, whylen, "ffmpeg did not finish within %.1f s and was "
+            "stopped", timeout_ms / 1e3);
+        return false;
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        why[0] = '\0';
+        return true;
+    }
+    if (WIFEXITED(status))
+        fmt(why, whylen, "ffmpeg exited with status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        fmt(why, whylen, "ffmpeg was killed by signal %d (%s)",
+            WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else
+        fmt(why, whylen, "ffmpeg ended abnormally");
+    return false;
+}
+
+static void video_fail(struct rl_recorder *r, const char *why)
+{
+    unlink(r->video_path);
+    r->want_video = false; /* said once: no more attempts */
+    char msg[4600];
+    fmt(msg, sizeof(msg), "video '%s' failed (%s); the PNG frames are kept",
+        r->video_final, why);
+    set_notice(r, msg);
+    set_video(r, false);
+}
+
+/* Finish the segment's video: close ffmpeg's input, wait for it (killing
+ * it past the timeout), and publish the MP4 only when ffmpeg succeeded. */
 static void video_close(struct rl_recorder *r)
 {
     if (r->video_fd < 0)
         return;
     close(r->video_fd);
     r->video_fd = -1;
-    int status = 0;
-    pid_t pid = (pid_t)r->video_pid;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    char final[4200];
-    snprintf(final, sizeof(final), "%.*s", (int)(strlen(r->video_path) - 5),
-             r->video_path); /* without ".part" */
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-        rename(r->video_path, final) == 0) {
-        set_video(r, false);
+    char why[512], err[4600];
+    if (!video_reap(r, r->ffmpeg_timeout_ms, why, sizeof(why))) {
+        video_fail(r, why);
         return;
     }
-    remove(r->video_path);
-    r->want_video = false; /* said once: no more attempts */
-    char msg[4400];
-    snprintf(msg, sizeof(msg), "video '%s' failed (ffmpeg exit status %d); "
-             "the PNG frames are kept", final,
-             WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    set_notice(r, msg);
+    if (!rl_output_publish_file(r->video_path, r->video_final, err,
+                                sizeof(err))) {
+        video_fail(r, err);
+        return;
+    }
     set_video(r, false);
+}
+
+/* ffmpeg stopped reading (dead, or hung: grace_ms 0): end it, killing it
+ * after grace_ms, and give up the video. */
+static void video_abort(struct rl_recorder *r, const char *what,
+                        int grace_ms)
+{
+    close(r->video_fd);
+    r->video_fd = -1;
+    char why[512], msg[700];
+    bool ok = video_reap(r, grace_ms, why, sizeof(why));
+    if (grace_ms == 0)
+        fmt(msg, sizeof(msg), "%s; it was stopped", what);
+    else
+        fmt(msg, sizeof(msg), "%s%s%s", what, ok ? "" : "; ", ok ? "" : why);
+    video_fail(r, msg);
 }
 
 static void video_open(struct rl_recorder *r, const struct rl_recorder_slot *s)
@@ -262,17 +338,14 @@ static void video_open(struct rl_recorder *r, const struct rl_recorder_slot *s)
     /* video_012345.mp4, never over an existing file */
     char name[64];
     for (int k = 0;; k++) {
-        if (k == 0)
-            snprintf(name, sizeof(name), "video_%06ld.mp4", s->meta.step);
-        else
-            snprintf(name, sizeof(name), "video_%06ld_%03d.mp4",
-                     s->meta.step, k);
-        snprintf(r->video_path, sizeof(r->video_path), "%s/%s", r->dir,
-                 name);
-        if (access(r->video_path, F_OK) != 0)
+        rl_output_step_name(name, sizeof(name), "video_", s->meta.step, k,
+                            ".mp4");
+        fmt(r->video_final, sizeof(r->video_final), "%s/%s", r->dir, name);
+        if (access(r->video_final, F_OK) != 0)
             break;
     }
-    strcat(r->video_path, ".part");
+    rl_output_temp_name(r->video_path, sizeof(r->video_path), r->video_final,
+                        ".part");
 
     char size[32], fps[16];
     snprintf(size, sizeof(size), "%dx%d", s->w, s->h);
@@ -288,20 +361,37 @@ static void video_open(struct rl_recorder *r, const struct rl_recorder_slot *s)
         "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
         "-f", "mp4", r->video_path, NULL,
     };
+    /* only the pipe is inherited: every other descriptor is close-on-exec */
     int fds[2];
-    if (pipe(fds) != 0) {
+    if (pipe2(fds, O_CLOEXEC) != 0) {
         set_notice(r, "cannot start ffmpeg (no pipe): no video, the PNG "
                    "frames are kept");
         return;
     }
-    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    posix_spawn_file_actions_adddup2(&fa, fds[0], 0); /* clears cloexec */
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    /* its own process group, so Ctrl-C in the terminal reaches richlazy
+     * alone and richlazy finishes the video; a clean signal mask and
+     * default handlers (this thread blocks SIGPIPE) */
+    posix_spawnattr_t at;
+    posix_spawnattr_init(&at);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+                                      POSIX_SPAWN_SETSIGMASK |
+                                      POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setpgroup(&at, 0);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&at, &none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    posix_spawnattr_setsigdefault(&at, &defaults);
     pid_t pid;
-    int rc = posix_spawnp(&pid, "ffmpeg", &fa, NULL, argv, environ);
+    int rc = posix_spawnp(&pid, "ffmpeg", &fa, &at, argv, environ);
+    posix_spawnattr_destroy(&at);
     posix_spawn_file_actions_destroy(&fa);
     close(fds[0]);
     if (rc != 0) {
@@ -312,6 +402,8 @@ static void video_open(struct rl_recorder *r, const struct rl_recorder_slot *s)
         set_notice(r, msg);
         return;
     }
+    /* writes wait in poll with a timeout: a hung ffmpeg cannot block */
+    fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
     r->video_fd = fds[1];
     r->video_pid = pid;
     r->video_w = s->w;
@@ -331,10 +423,24 @@ static void video_frame(struct rl_recorder *r,
         return;
     const char *p = (const char *)s->px;
     size_t left = (size_t)s->w * s->h * 4;
+    double end = mono_ms() + r->ffmpeg_timeout_ms;
     while (left > 0) {
         ssize_t n = write(r->video_fd, p, left);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && errno == EAGAIN) {
+            double wait = end - mono_ms();
+            if (wait <= 0) {
+                char what[128];
+                fmt(what, sizeof(what), "ffmpeg read no frame data for "
+                    "%.1f s", r->ffmpeg_timeout_ms / 1e3);
+                video_abort(r, what, 0);
+                return;
+            }
+            struct pollfd pfd = {.fd = r->video_fd, .events = POLLOUT};
+            poll(&pfd, 1, wait > 100 ? 100 : (int)wait + 1);
+            continue;
+        }
         if (n <= 0) {
             /* ffmpeg died: drop the SIGPIPE this thread has blocked */
             sigset_t pipe_set;
@@ -342,11 +448,12 @@ static void video_frame(struct rl_recorder *r,
             sigaddset(&pipe_set, SIGPIPE);
             struct timespec zero = {0, 0};
             sigtimedwait(&pipe_set, NULL, &zero);
-            video_close(r); /* reports it and gives up the video */
+            video_abort(r, "ffmpeg stopped reading frames", 2000);
             return;
         }
         p += n;
         left -= (size_t)n;
+        end = mono_ms() + r->ffmpeg_timeout_ms; /* progress: wait afresh */
     }
 }
 
@@ -490,7 +597,7 @@ static bool open_folder(struct rl_recorder *r, bool *created, char *err,
         return false;
     char path[4200];
     snprintf(path, sizeof(path), "%s/frames.csv", r->dir);
-    FILE *csv = fopen(path, "a");
+    FILE *csv = fopen(path, "ae");
     if (!csv) {
         fmt(err, errlen, "cannot open '%s': %s", path, strerror(errno));
         goto fail_dir;
@@ -531,6 +638,8 @@ bool rl_recorder_init(struct rl_recorder *r,
     r->policy = opt->policy;
     r->want_video = opt->video;
     r->fps = opt->fps > 0 ? opt->fps : 30;
+    r->ffmpeg_timeout_ms = opt->ffmpeg_timeout_ms > 0 ? opt->ffmpeg_timeout_ms
+                                                       : 30000;
     r->log = opt->log;
     r->quiet_errors = opt->quiet_errors;
     if (opt->scenario)
@@ -656,10 +765,7 @@ static void choose_name(struct rl_recorder *r, long step, char *name,
 {
     int k = step == r->name_step ? r->name_k + 1 : 0;
     for (;; k++) {
-        if (k == 0)
-            snprintf(name, len, "frame_%06ld.png", step);
-        else
-            snprintf(name, len, "frame_%06ld_%03d.png", step, k);
+        rl_output_step_name(name, len, "frame_", step, k, ".png");
         if (!name_taken(r, name))
             break;
     }

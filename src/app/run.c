@@ -15,6 +15,7 @@
 #include "rl_interrupt.h"
 #include "rl_memory.h"
 #include "rl_config.h"
+#include "rl_data_file.h"
 #include "rl_npy.h"
 #include "rl_output.h"
 #include "rl_trainer.h"
@@ -185,6 +186,13 @@ static void net_steps(char *out, size_t outlen, const struct run_log *log,
                  log->earlier[w] + now, clock);
 }
 
+/* The per-net rows the two-layer summary shows: all but the diagonal
+ * net's scale (rl_run_diagonal has its own summary). */
+static bool summary_row(const struct rl_setting *s)
+{
+    return s->where == RL_IN_NET && strcmp(s->name, "diagonal-scale") != 0;
+}
+
 static void print_summary(FILE *out, const struct rl_trainer *tr,
                           const struct run_log *log, const char *dir,
                           long clock, bool quit, bool checkpoint_hint)
@@ -218,7 +226,7 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
     /* one column per per-net row of the settings table */
     fputs("  net  ", out);
     for (int i = 0; i < rl_settings_count; i++)
-        if (rl_settings[i].where == RL_IN_NET)
+        if (summary_row(&rl_settings[i]))
             fprintf(out, " %-9s", rl_settings[i].name);
     fputs(" loss        accuracy  rel_w1      rel_w2\n", out);
     for (int w = 0; w < RL_NETS; w++) {
@@ -226,7 +234,7 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
         fprintf(out, "  %-5s", rl_net_label(w));
         for (int i = 0; i < rl_settings_count; i++) {
             const struct rl_setting *s = &rl_settings[i];
-            if (s->where != RL_IN_NET)
+            if (!summary_row(s))
                 continue;
             char v[64];
             if (s->type == RL_SET_DOUBLE)
@@ -264,10 +272,12 @@ struct run {
     FILE *out, *errf;
     struct rl_trainer tr;
     bool tr_ok;
-    char dirbuf[256];
-    const char *dir;
-    bool dir_ready;                 /* dir exists */
-    bool created;                   /* this run made dir */
+    struct rl_outset set;           /* the result set (rl_output.h) */
+    bool set_open;
+    bool published;                 /* the set is in place: keep it */
+    const char *dir;                /* where the results end up */
+    const char *work;               /* where they are written until then */
+    bool hooks_done;                /* hooks->destroy already called */
     struct rl_outfile metrics;
     bool metrics_open;
     struct run_log log;
@@ -299,6 +309,16 @@ static int parse_flags(struct run *r, int argc, char **argv)
     if (r->cfg.data_path && rl_cli_seen(&cli, &seen, "--dataset")) {
         fprintf(r->errf, "richlazy run: error: give either --data or "
                 "--dataset, not both\n");
+        return 2;
+    }
+    if (r->cfg.arch == RL_ARCH_DIAGONAL)
+        return rl_run_diagonal(&r->cfg, &cli, &seen, r->out, r->errf);
+    if (rl_cli_seen(&cli, &seen, "--diagonal-scale") ||
+        rl_cli_seen(&cli, &seen, "--rich-diagonal-scale") ||
+        rl_cli_seen(&cli, &seen, "--lazy-diagonal-scale")) {
+        fprintf(r->errf, "richlazy run: error: --diagonal-scale sets the "
+                "diagonal net's scale; add --model diagonal (the two-layer "
+                "net's scale is --init)\n");
         return 2;
     }
     return -1;
@@ -397,19 +417,17 @@ static void warn_before_training(const struct run *r)
  * signals are caught from here on. False with r->err. */
 static bool open_outputs(struct run *r)
 {
-    r->dir = r->cfg.out_dir;
-    if (!r->dir) {
-        rl_output_default_name(r->dirbuf, sizeof(r->dirbuf),
-                               "richlazy-run");
-        r->dir = r->dirbuf;
-    }
-    if (!rl_output_prepare_dir(r->dir, &r->created, r->err, sizeof(r->err)))
-        return false;
-    r->dir_ready = true;
     /* Ctrl-C / SIGTERM from here on: stop at the next step, keep only
      * complete files (frames so far), remove the temporary ones */
     r->catching = rl_interrupt_init(&r->intr);
-    if (!rl_outfile_open(&r->metrics, r->dir, "metrics.csv", r->err,
+    if (!rl_outset_begin(&r->set, r->cfg.out_dir, "richlazy-run",
+                         r->cfg.append, r->err, sizeof(r->err)))
+        return false;
+    r->set_open = true;
+    r->dir = r->set.dir;
+    r->cfg.out_dir = r->dir;        /* the name messages give */
+    r->work = r->set.work;
+    if (!rl_outfile_open(&r->metrics, r->work, "metrics.csv", r->err,
                          sizeof(r->err)))
         return false;
     r->metrics_open = true;
@@ -420,6 +438,14 @@ static bool open_outputs(struct run *r)
     r->tr.on_metrics = write_row;
     r->tr.on_metrics_ctx = &r->log;
     return true;
+}
+
+/* The hooks' last call (it finishes the video), once. */
+static void end_hooks(struct run *r)
+{
+    if (r->hooks && !r->hooks_done)
+        r->hooks->destroy(r->hooks->ctx);
+    r->hooks_done = true;
 }
 
 /* Train until --steps, q in the script, a full disk or a signal. Returns
@@ -492,19 +518,23 @@ static bool write_results(struct run *r)
     if (!rl_outfile_commit(&r->metrics, r->err, sizeof(r->err)))
         return false;
     char path[4200];
-    if (!rl_output_path(path, sizeof(path), r->dir, "data.csv", r->err,
+    if (!rl_output_path(path, sizeof(path), r->work, "data.csv", r->err,
                         sizeof(r->err)) ||
-        !(r->cfg.data_path
-              ? rl_data_write_csv_shortest(&r->tr.train, path, r->err,
-                                           sizeof(r->err))
-              : rl_data_write_csv(&r->tr.train, path, r->err,
-                                  sizeof(r->err))))
+        !rl_data_save_csv(&r->tr.train, path, r->cfg.data_path != NULL,
+                          r->err, sizeof(r->err)))
         return false;
-    if (!write_weights(&r->tr, r->dir, r->err, sizeof(r->err)))
+    if (!write_weights(&r->tr, r->work, r->err, sizeof(r->err)))
         return false;
+    end_hooks(r); /* the video is finished now */
+    int bad = r->cfg.checkpoint_dir ? nonfinite_net(&r->tr) : -1;
+    if (!r->cfg.checkpoint_dir || bad >= 0) {
+        /* the whole result set appears at once */
+        if (!rl_outset_publish(&r->set, r->err, sizeof(r->err)))
+            return false;
+        r->published = true;
+    }
     if (!r->cfg.checkpoint_dir)
         return true;
-    int bad = nonfinite_net(&r->tr);
     if (bad >= 0) {
         /* retrain and window --from refuse it: do not save it */
         snprintf(r->err, sizeof(r->err), "not saving checkpoint %s: the %s "
@@ -518,6 +548,9 @@ static bool write_results(struct run *r)
     if (!rl_checkpoint_save(r->cfg.checkpoint_dir, &r->tr, r->err,
                             sizeof(r->err)))
         return false;
+    if (!rl_outset_publish(&r->set, r->err, sizeof(r->err)))
+        return false;
+    r->published = true;
     r->checkpoint_hint = true;
     for (int w = 0; w < RL_NETS; w++)
         if (r->tr.diverged[w] && !r->cfg.quiet) {
@@ -531,19 +564,28 @@ static bool write_results(struct run *r)
     return true;
 }
 
-/* Undo whatever the steps set up; on failure (code != 0) also the
- * temporary metrics file and an output folder this run made empty. */
+/* Undo whatever the steps set up. On failure (code != 0) the result set
+ * is removed with all it created, except that an interrupted run keeps
+ * the complete frames it wrote (and a finished video), and a set already
+ * published (the checkpoint refused after it) stays. */
 static int run_cleanup(struct run *r, int code)
 {
-    if (code != 0)
+    if (code != 0) {
+        if (r->set_open)
+            rl_outset_user_message(&r->set, r->err, sizeof(r->err));
         fprintf(r->errf, "richlazy run: %s%s\n", code < 128 ? "error: " : "",
                 r->err);
-    if (r->hooks)
-        r->hooks->destroy(r->hooks->ctx);
+    }
+    end_hooks(r);
     if (code != 0 && r->metrics_open)
         rl_outfile_abort(&r->metrics);
-    if (code != 0 && r->created)
-        rmdir(r->dir); /* only succeeds when nothing complete was written */
+    if (code != 0 && r->set_open && !r->published) {
+        char why[1024];
+        if (code >= 128 && rl_outset_has_files(&r->set))
+            rl_outset_publish(&r->set, why, sizeof(why));
+        else
+            rl_outset_abort(&r->set);
+    }
     if (r->catching)
         rl_interrupt_destroy(&r->intr);
     if (r->tr_ok)
@@ -596,9 +638,14 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
         return 2;
     }
     warn_before_training(r);
-    if (!open_outputs(r)) {
-        code = r->dir_ready ? 1 : 2; /* a bad --out, or a failed write */
-    } else if (hooks && !hooks->start(hooks->ctx, &r->tr, &r->cfg, r->dir,
+    /* every output path is checked before any work */
+    if (r->cfg.checkpoint_dir &&
+        !rl_checkpoint_check_dest(r->cfg.checkpoint_dir, r->err,
+                                  sizeof(r->err))) {
+        code = 2;
+    } else if (!open_outputs(r)) {
+        code = r->set_open ? 1 : 2; /* a bad --out, or a failed write */
+    } else if (hooks && !hooks->start(hooks->ctx, &r->tr, &r->cfg, r->work,
                                       r->err, sizeof(r->err))) {
         code = 2; /* a bad script, font or frame folder: nothing trained */
     } else if ((code = train(r)) < 0) {

@@ -156,6 +156,11 @@ int rl_export_torch_main(int argc, char **argv, FILE *out, FILE *errf)
         return 2;
     }
     const char *dir = pos[0];
+    if (cfg.arch != RL_ARCH_TWO_LAYER) {
+        fprintf(errf, "richlazy export-torch: error: the replay covers the "
+                "two-layer net only, not --model diagonal\n");
+        return 2;
+    }
     static const struct rl_net_opts base;
     for (int w = 0; w < RL_NETS; w++)
         if (memcmp(&cfg.model[w], &base, sizeof(base)) != 0) {

@@ -67,12 +67,9 @@ static double now_s(void)
 
 static bool write_text_file(const char *path, const char *text, FILE *errf)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof(tmp), "%s.part", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, path)) {
-        fprintf(errf, "richlazy window: error: cannot write '%s'\n", path);
-        remove(tmp);
+    char err[4700];
+    if (!rl_output_write_file(path, text, strlen(text), err, sizeof(err))) {
+        fprintf(errf, "richlazy window: error: %s\n", err);
         return false;
     }
     return true;

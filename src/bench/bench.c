@@ -384,7 +384,7 @@ static bool section_pytorch(struct rl_bench *b)
              "python3 '%s' --repeats %d --seconds %g 2>&1", script,
              b->repeats, b->seconds);
     fflush(b->out);
-    FILE *p = popen(cmd, "r");
+    FILE *p = popen(cmd, "re");
     if (!p) {
         fprintf(b->out, "  skipped: could not start python3\n");
         return true;
@@ -534,8 +534,9 @@ static bool section_alloc(struct rl_bench *b)
          {.optimizer = RL_OPT_ADAMW, .loss = RL_LOSS_LOGISTIC}},
     };
     if (rl_alloc_count() < 0) {
-        fprintf(b->out, "  not counted in this build (sanitizers own "
-                "malloc)\n");
+        fprintf(b->out, "  not counted by this program (richlazy leaves "
+                "malloc alone; run build/src/richlazy-counting bench to "
+                "count; sanitizer builds cannot)\n");
         return true;
     }
     fprintf(b->out, "  malloc/calloc/realloc calls over %ld steps after a "

@@ -6,7 +6,8 @@
 const struct rl_config rl_config_default = {
     .hidden = 500,
     .act = RL_ACT_LINEAR,
-    .net = {[RL_RICH] = {.init = 0.001}, [RL_LAZY] = {.init = 0.25}},
+    .net = {[RL_RICH] = {.init = 0.001, .diagonal_scale = 0.03},
+            [RL_LAZY] = {.init = 0.25, .diagonal_scale = 3.0}},
     .out_init = 0.0, /* 1/H */
     .lr = 2e-3,
     .lambda = 0.0,

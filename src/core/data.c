@@ -797,66 +797,9 @@ static bool write_rows(const struct rl_data *d, FILE *f, bool short_form)
     return fflush(f) == 0 && !ferror(f);
 }
 
-static bool write_csv(const struct rl_data *d, const char *path,
-                      bool short_form, char *err, size_t errlen);
-
-bool rl_data_write_csv(const struct rl_data *d, const char *path,
-                       char *err, size_t errlen)
+bool rl_data_write_csv_rows(const struct rl_data *d, FILE *f, bool shortest)
 {
-    return write_csv(d, path, false, err, errlen);
-}
-
-bool rl_data_write_csv_shortest(const struct rl_data *d, const char *path,
-                                char *err, size_t errlen)
-{
-    return write_csv(d, path, true, err, errlen);
-}
-
-static bool write_csv(const struct rl_data *d, const char *path,
-                      bool short_form, char *err, size_t errlen)
-{
-    /* write path.tmp and rename it over path, so a reader never sees a
-     * half-written file and a failed write keeps the old one */
-    size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof(".tmp"));
-    if (!tmp) {
-        set_err(err, errlen, "%s: out of memory", path);
-        return false;
-    }
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp", sizeof(".tmp"));
-
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        set_err(err, errlen, "%s: cannot open %s for writing: %s", path,
-                tmp, strerror(errno));
-        free(tmp);
-        return false;
-    }
-    errno = 0;
-    bool ok = write_rows(d, f, short_form);
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = false;
-        saved = errno;
-    }
-    if (!ok) {
-        set_err(err, errlen, "%s: cannot write %s: %s", path, tmp,
-                strerror(saved ? saved : EIO));
-        goto fail;
-    }
-    if (rename(tmp, path) != 0) {
-        set_err(err, errlen, "%s: cannot rename %s to it: %s", path, tmp,
-                strerror(errno));
-        goto fail;
-    }
-    free(tmp);
-    return true;
-
-fail:
-    remove(tmp);
-    free(tmp);
-    return false;
+    return write_rows(d, f, shortest);
 }
 
 void rl_data_bounds(const struct rl_data *d, float out[4])

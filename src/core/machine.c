@@ -60,7 +60,7 @@ static void read_cpuinfo(struct rl_machine *m, const char *root)
 {
     char path[4096];
     snprintf(path, sizeof(path), "%s/proc/cpuinfo", root);
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "re");
     if (!f)
         return;
     char line[8192];
@@ -100,7 +100,7 @@ static void read_caches(struct rl_machine *m, const char *root)
             snprintf(path, sizeof(path),
                      "%s/sys/devices/system/cpu/cpu0/cache/index%d/%s", root,
                      i, names[j]);
-            FILE *f = fopen(path, "r");
+            FILE *f = fopen(path, "re");
             ok = f && fgets(dst[j], 32, f);
             if (f)
                 fclose(f);

@@ -39,7 +39,7 @@ double rl_memory_frames(int width, int height)
 /* MemAvailable from /proc/meminfo in bytes, or -1. */
 static double meminfo_available(void)
 {
-    FILE *f = fopen("/proc/meminfo", "r");
+    FILE *f = fopen("/proc/meminfo", "re");
     if (!f)
         return -1.0;
     char line[256];

@@ -18,6 +18,12 @@
 /* One copy of each kernel per instruction set, chosen at load time
  * (RL_KERNEL_NO_CLONES: one copy for the build's target, which the tests
  * use to check the baseline code on machines with wider units). */
+/* Under ThreadSanitizer there is one copy: the clones' resolvers run while
+ * the program is relocated, before TSan has started, and would crash in
+ * its instrumentation. */
+#if defined(__SANITIZE_THREAD__) && !defined(RL_KERNEL_NO_CLONES)
+#define RL_KERNEL_NO_CLONES 1
+#endif
 #if defined(__x86_64__) && defined(__has_attribute) &&                     \
     !defined(__clang__) && !defined(RL_KERNEL_NO_CLONES)
 #if __has_attribute(target_clones)
@@ -492,12 +498,12 @@ void rl_kernel_backward_b(enum rl_activation act, int h, int n,
 const char *rl_kernel_isa(void)
 {
 #ifdef RL_KERNEL_CLONED
+    /* the very test the clones' resolver makes for "arch=x86-64-v4" and
+     * "arch=x86-64-v3", so the label always names the copy that runs */
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-        && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("avx512dq"))
+    if (__builtin_cpu_supports("x86-64-v4"))
         return "avx512";
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    if (__builtin_cpu_supports("x86-64-v3"))
         return "avx2";
     return "sse2";
 #else

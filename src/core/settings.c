@@ -32,6 +32,8 @@ static const char *const dataset_names[] = {"blobs", "xor", "circles",
                                             NULL};
 static const char *const activation_names[] = {"linear", "relu", "tanh",
                                                NULL};
+static const char *const arch_names[] = {"two-layer", "diagonal", NULL};
+_Static_assert(sizeof(enum rl_arch) == sizeof(int), "enum size");
 
 /* One row per setting (see rl_settings.h for the fields and how to add
  * one). Fields left out are 0, false or NULL: no range, no unit, not in
@@ -70,6 +72,16 @@ const struct rl_setting rl_settings[] = {
      .max = 0.95, .commands = RL_CMD_RUN | RL_CMD_WINDOW, .in_file = true,
      .recorded = true},
     /* the networks */
+    {.name = "model", .type = RL_SET_ENUM, SHARED(arch), .metavar = "NAME",
+     .help = "two-layer (the seed's net) or diagonal (the diagonal linear "
+             "net of Woodworth et al. 2020, f = sum (u_i^2 - v_i^2) x_i)",
+     .choices = arch_names, .commands = RL_CMD_RUN},
+    {.name = "diagonal-scale", .type = RL_SET_DOUBLE,
+     PER_NET(diagonal_scale), .metavar = "X",
+     .help = "with --model diagonal: initial u = v = X (small: rich, "
+             "large: lazy)",
+     .max = 1e6, .min_exclusive = true,
+     .default_text = "rich 0.03, lazy 3", .commands = RL_CMD_RUN},
     {.name = "activation", .type = RL_SET_ENUM, SHARED(act), .metavar = "NAME",
      .help = "hidden activation: linear, relu, tanh",
      .choices = activation_names, .commands = TRAIN, .in_file = true,
@@ -87,7 +99,8 @@ const struct rl_setting rl_settings[] = {
     {.name = "init", .type = RL_SET_DOUBLE, PER_NET(init), .metavar = "X",
      .help = "std dev of the input->hidden weights W1", .max = 1e6,
      .min_exclusive = true,
-     .commands = RL_CMD_RUN | RL_CMD_WINDOW | RL_CMD_SWEEP, .in_file = true,
+     .commands = RL_CMD_RUN | RL_CMD_WINDOW | RL_CMD_SWEEP | RL_CMD_PHASE,
+     .in_file = true,
      .recorded = true},
     {.name = "out-init", .type = RL_SET_DOUBLE, SHARED(out_init),
      .metavar = "X", .help = "std dev of hidden->output weights W2",
@@ -102,6 +115,11 @@ const struct rl_setting rl_settings[] = {
      .metavar = "DIR",
      .help = "save both nets and their settings here at the end (see retrain)",
      .commands = RL_CMD_RUN | RL_CMD_WINDOW},
+    {.name = "append", .type = RL_SET_FLAG, SHARED(append),
+     .help = "write into an output folder that is not empty (files of the "
+             "same name are replaced, each whole; shards always may); "
+             "without it such a folder is refused",
+     .commands = RL_CMD_RUN | EXP},
     {.name = "quiet", .type = RL_SET_FLAG, SHARED(quiet),
      .help = "print nothing but errors",
      .commands = RL_CMD_RUN | EXP | RL_CMD_MERGE},
@@ -168,6 +186,20 @@ const struct rl_setting rl_settings[] = {
     {.name = "lambdas", .type = RL_SET_STRING, LOCAL, .metavar = "LIST",
      .help = "comma-separated weight decays",
      .commands = RL_CMD_SWEEP | RL_CMD_PHASE},
+    {.name = "x", .type = RL_SET_STRING, LOCAL, .metavar = "NAME",
+     .help = "the numeric setting along the x axis (per-net ones also as "
+             "rich-NAME or lazy-NAME)",
+     .commands = RL_CMD_SWEEP | RL_CMD_PHASE},
+    {.name = "xs", .type = RL_SET_STRING, LOCAL, .metavar = "LIST",
+     .help = "comma-separated values of the x axis's setting",
+     .commands = RL_CMD_SWEEP | RL_CMD_PHASE},
+    {.name = "y", .type = RL_SET_STRING, LOCAL, .metavar = "NAME",
+     .help = "the numeric setting along the y axis (default lambda, or lr "
+             "with --lrs)",
+     .commands = RL_CMD_PHASE},
+    {.name = "ys", .type = RL_SET_STRING, LOCAL, .metavar = "LIST",
+     .help = "comma-separated values of the y axis's setting",
+     .commands = RL_CMD_PHASE},
     {.name = "lrs", .type = RL_SET_STRING, LOCAL, .metavar = "LIST",
      .help = "learning rates as the y axis instead (with --lambda fixed)",
      .commands = RL_CMD_PHASE},

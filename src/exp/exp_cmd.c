@@ -13,6 +13,7 @@
 #include "rl_cli.h"
 #include "rl_experiment.h"
 #include "rl_figures.h"
+#include "rl_interrupt.h"
 #include "rl_output.h"
 #include "rl_progress.h"
 
@@ -21,6 +22,8 @@ struct exp_opts {
     struct rl_config cfg;       /* net, data, steps, log_every, out_dir */
     const char *lambdas;        /* "0,0.125,..." */
     const char *lrs;            /* phase: lr list for the y axis */
+    const char *x, *xs;         /* the x axis's setting and its values */
+    const char *y, *ys;         /* phase: the y axis's */
     double init;                /* sweep: std dev of W1 */
     double init_min, init_max;  /* phase: init scale range (log-spaced) */
     int inits;                  /* phase: how many init scales */
@@ -63,18 +66,27 @@ static const struct exp_opts retrain_default = {
 static const struct rl_bind sweep_binds[] = {
     {"lambdas", O(lambdas), "comma-separated weight decays, one curve each"},
     {"init", O(init), "std dev of W1"},
-    {"runs", O(runs), "runs per lambda"},
+    {"x", O(x), "the numeric setting swept (default lambda; per-net ones "
+                "also as rich-NAME or lazy-NAME)"},
+    {"xs", O(xs), "its values, one curve each (default: --lambdas)"},
+    {"runs", O(runs), "runs per value"},
     OUT_BIND,
 };
 
 static const struct rl_bind phase_binds[] = {
+    {"x", O(x), "the numeric setting along the x axis (default init; "
+                "per-net ones also as rich-NAME or lazy-NAME)"},
+    {"xs", O(xs), "values of the x axis (default: --inits log-spaced)"},
+    {"y", O(y), NULL},
+    {"ys", O(ys), "values of the y axis (default: --lambdas or --lrs)"},
     {"inits", O(inits), NULL},
     {"init-min", O(init_min), NULL},
     {"init-max", O(init_max), NULL},
     {"lambdas", O(lambdas), "weight decays, the y axis"},
     {"lrs", O(lrs), NULL},
-    {"lambda", RL_BIND_CONFIG, "weight decay when the y axis is --lrs"},
-    {"lr", RL_BIND_CONFIG, "learning rate when the y axis is --lambdas"},
+    {"lambda", RL_BIND_CONFIG, "weight decay when it is not an axis"},
+    {"lr", RL_BIND_CONFIG, "learning rate when it is not an axis"},
+    {"init", RL_BIND_CONFIG, "std dev of W1 when it is not an axis"},
     {"runs", O(runs), "runs per cell (averaged)"},
     OUT_BIND,
 };
@@ -123,11 +135,12 @@ static const char merge_usage[] =
 /* ---- helpers ---- */
 
 /* Parse "a,b,c" into v (at most max numbers), each read and checked as
- * the settings table's row `row` ("lambda", "lr") reads its flag. */
+ * the settings table reads the axis's row; a value given twice is
+ * refused. */
 static bool parse_list(const char *flag, const char *s, double *v, int max,
-                       int *n, const char *row, char *err, size_t errlen)
+                       int *n, const struct rl_exp_axis *ax, char *err,
+                       size_t errlen)
 {
-    const struct rl_setting *st = rl_setting_find(row);
     *n = 0;
     char q[160];
     const char *p = s;
@@ -147,22 +160,56 @@ static bool parse_list(const char *flag, const char *s, double *v, int max,
             snprintf(err, errlen, "%s: at most %d values", flag, max);
             return false;
         }
-        if (!rl_setting_read(st, item, &v[*n], why, sizeof(why))) {
+        if (!rl_exp_axis_read(ax, item, &v[*n], why, sizeof(why))) {
             snprintf(err, errlen, "%s: value %d %s", flag, *n + 1, why);
             return false;
         }
         /* the same value twice would run the same cell twice */
-        for (int k = 0; k < *n; k++)
+        for (int k = 0; k < *n; k++) {
             if (v[k] == v[*n]) {
                 snprintf(err, errlen, "%s: value %d (%g) repeats value %d; "
                          "give each value once", flag, *n + 1, v[*n], k + 1);
-            return false;
+                return false;
+            }
         }
         (*n)++;
         if (!comma)
             return true;
         p = comma + 1;
     }
+}
+
+/* The axis called name, or false with "FLAG: problem" in err. */
+static bool axis_named(const char *flag, const char *name,
+                       struct rl_exp_axis *ax, char *err, size_t errlen)
+{
+    char why[1536];
+    if (rl_exp_axis_parse(name, ax, why, sizeof(why)))
+        return true;
+    snprintf(err, errlen, "%s: %s", flag, why);
+    return false;
+}
+
+/* Fill the cells' init, lr and lambda from their axis values, and check
+ * each cell's net options (a hidden axis may make H odd with symmetric). */
+static bool finish_cells(struct rl_exp *e, char *err, size_t errlen)
+{
+    for (int i = 0; i < e->ncells; i++) {
+        struct rl_config c;
+        rl_exp_cell_config(e, i, &c);
+        e->cells[i].init = c.net[e->net].init;
+        e->cells[i].lr = c.lr;
+        e->cells[i].lambda = c.lambda;
+        e->cells[i].from_net = -1;
+        char why[512];
+        if (!rl_net_opts_check(&c.model[e->net], c.hidden, why,
+                               sizeof(why))) {
+            snprintf(err, errlen, "cell %d (x %g, y %g): %s", i + 1,
+                     e->cells[i].xv, e->cells[i].yv, why);
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool parse_shard(const char *s, int *shard, int *count, char *err,
@@ -273,8 +320,11 @@ static void print_summary(FILE *out, const struct rl_exp *e,
             secs > 0 ? total_steps / secs : 0.0);
     if (e->kind == RL_EXP_PHASE)
         return;
-    fprintf(out, "  %-8s %-7s  final loss (mean ± sd)  %s\n",
-            e->kind == RL_EXP_RETRAIN ? "net" : "lambda", "",
+    char xkey[64] = "net";
+    struct rl_exp_axis ax;
+    if (rl_exp_axis_of(e, 0, &ax))
+        rl_exp_axis_key(&ax, xkey, sizeof(xkey));
+    fprintf(out, "  %-8s %-7s  final loss (mean ± sd)  %s\n", xkey, "",
             e->kind == RL_EXP_RETRAIN ? "original-task loss      rel_w1"
                                       : "rel_w1                  rel_w2");
     for (int i = 0; i < e->ncells; i++) {
@@ -282,7 +332,7 @@ static void print_summary(FILE *out, const struct rl_exp *e,
             fprintf(out, "  %-8s %-7s", rl_net_label(e->cells[i].from_net),
                     "");
         else
-            fprintf(out, "  %-8g %-7s", e->cells[i].lambda, "");
+            fprintf(out, "  %-8g %-7s", rl_exp_cell_value(e, i, 0), "");
         print_mean_sd(out, e, res, i, RL_EXP_LOSS);
         if (e->kind == RL_EXP_RETRAIN) {
             print_mean_sd(out, e, res, i, RL_EXP_LOSS2);
@@ -325,20 +375,22 @@ static int execute(const char *cmd, struct rl_exp *e,
         fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
         return 2;
     }
-    char dirbuf[256];
-    const char *dir = o->cfg.out_dir;
-    if (!dir) {
-        char prefix[64];
-        snprintf(prefix, sizeof(prefix), "richlazy-%s", cmd);
-        rl_output_default_name(dirbuf, sizeof(dirbuf), prefix);
-        dir = dirbuf;
-    }
-    bool created;
-    if (!rl_output_prepare_dir(dir, &created, err, sizeof(err))) {
+    char prefix[64];
+    snprintf(prefix, sizeof(prefix), "richlazy-%s", cmd);
+    /* Ctrl-C / SIGTERM: stop between runs, write nothing partial */
+    struct rl_interrupt intr;
+    bool catching = rl_interrupt_init(&intr);
+    /* a shard goes into a folder shared with the other shards */
+    struct rl_outset set;
+    if (!rl_outset_begin(&set, o->cfg.out_dir, prefix,
+                         o->cfg.append || count > 0, err, sizeof(err))) {
         fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
         rl_exp_data_destroy(&data);
+        if (catching)
+            rl_interrupt_destroy(&intr);
         return 2;
     }
+    const char *dir = set.dir, *work = set.work;
 
     int code = 1;
     struct rl_exp_results res;
@@ -357,8 +409,17 @@ static int execute(const char *cmd, struct rl_exp *e,
     rl_progress_finish(&pc.bar);
     if (!ok)
         goto fail;
+    int sig = rl_interrupt_caught();
+    if (sig) {
+        snprintf(err, sizeof(err), "interrupted by %s; no results written",
+                 rl_interrupt_name(sig));
+        code = rl_interrupt_exit_code(sig);
+        goto fail;
+    }
     if (count > 0) {
-        if (!rl_exp_shard_write(e, &res, shard, count, dir, err, sizeof(err)))
+        if (!rl_exp_shard_write(e, &res, shard, count, work, err,
+                                sizeof(err)) ||
+            !rl_outset_publish(&set, err, sizeof(err)))
             goto fail;
         if (!o->cfg.quiet) {
             char name[128];
@@ -372,7 +433,8 @@ static int execute(const char *cmd, struct rl_exp *e,
                     name, dir);
         }
     } else {
-        if (!write_outputs(e, &res, dir, err, sizeof(err)))
+        if (!write_outputs(e, &res, work, err, sizeof(err)) ||
+            !rl_outset_publish(&set, err, sizeof(err)))
             goto fail;
         if (!o->cfg.quiet) {
             print_summary(out, e, &res, threads, secs);
@@ -383,15 +445,20 @@ static int execute(const char *cmd, struct rl_exp *e,
     }
     rl_exp_results_destroy(&res);
     rl_exp_data_destroy(&data);
+    if (catching)
+        rl_interrupt_destroy(&intr);
     return 0;
 
 fail:
     rl_exp_results_destroy(&res);
 fail_nores:
-    fprintf(errf, "richlazy %s: error: %s\n", cmd, err);
+    rl_outset_user_message(&set, err, sizeof(err));
+    fprintf(errf, "richlazy %s: %s%s\n", cmd, code < 128 ? "error: " : "",
+            err);
     rl_exp_data_destroy(&data);
-    if (created)
-        rmdir(dir);
+    rl_outset_abort(&set);
+    if (catching)
+        rl_interrupt_destroy(&intr);
     return code;
 }
 
@@ -415,32 +482,140 @@ int rl_sweep_main(int argc, char **argv, FILE *out, FILE *errf)
         fprintf(errf, "richlazy sweep: error: out of memory\n");
         return 1;
     }
-    char err[1024];
-    double lambdas[RL_EXP_MAX_LIST];
-    int n;
-    if (!parse_list("--lambdas", o.lambdas, lambdas, RL_EXP_MAX_LIST, &n,
-                    "lambda", err, sizeof(err))) {
-        fprintf(errf, "richlazy sweep: error: %s\n", err);
-        free(e);
-        return 2;
+    char err[2048];
+    double xs[RL_EXP_MAX_LIST];
+    int n = 0;
+    const char *list = o.xs ? o.xs : o.lambdas;
+    const char *list_flag = o.xs ? "--xs" : "--lambdas";
+    bool ok = axis_named("--x", o.x ? o.x : "lambda", &e->x, err,
+                         sizeof(err));
+    if (ok && o.xs && rl_cli_seen(&cli, &seen, "--lambdas")) {
+        snprintf(err, sizeof(err), "give the values either as --xs or as "
+                 "--lambdas, not both");
+        ok = false;
+    } else if (ok && !o.xs && strcmp(e->x.row->name, "lambda")) {
+        snprintf(err, sizeof(err), "--x %s needs its values: --xs LIST",
+                 o.x);
+        ok = false;
     }
+    ok = ok && parse_list(list_flag, list, xs, RL_EXP_MAX_LIST, &n, &e->x,
+                          err, sizeof(err));
     e->kind = RL_EXP_SWEEP;
     e->cfg = o.cfg;
     e->cfg.net[RL_RICH].init = e->cfg.net[RL_LAZY].init = o.init;
+    e->net = e->x.net >= 0 ? e->x.net : RL_RICH;
     e->runs = o.runs;
     e->ncells = n;
     e->nx = n;
     e->ny = 1;
     for (int i = 0; i < n; i++)
-        e->cells[i] = (struct rl_exp_cell){.init = o.init, .lr = o.cfg.lr,
-                                           .lambda = lambdas[i],
-                                           .from_net = -1};
+        e->cells[i].xv = xs[i];
+    if (!ok || !finish_cells(e, err, sizeof(err))) {
+        fprintf(errf, "richlazy sweep: error: %s\n", err);
+        free(e);
+        return 2;
+    }
     rc = execute("sweep", e, &o, NULL, out, errf);
     free(e);
     return rc;
 }
 
 /* ---- phase ---- */
+
+/* The phase's cells from its axis flags: --x/--xs and --y/--ys, or the
+ * built-in init x lambda (or lr) grid of --inits, --init-min, --init-max,
+ * --lambdas, --lrs. Returns 0, or the exit code with err. */
+static int build_phase(struct rl_exp *e, const struct exp_opts *o,
+                       const struct rl_cli *cli,
+                       const struct rl_cli_seen *seen, char *err,
+                       size_t errlen)
+{
+    const bool custom_x = o->x || o->xs, custom_y = o->y || o->ys;
+    const bool by_lr = o->lrs != NULL;
+    double xs[RL_EXP_MAX_CELLS], ys[RL_EXP_MAX_LIST];
+    int nx = 0, ny = 0;
+    if (custom_x && (rl_cli_seen(cli, seen, "--inits") ||
+                     rl_cli_seen(cli, seen, "--init-min") ||
+                     rl_cli_seen(cli, seen, "--init-max"))) {
+        snprintf(err, errlen, "--inits, --init-min and --init-max space the "
+                 "built-in init axis; with --x or --xs give the values in "
+                 "--xs");
+        return 2;
+    }
+    if (custom_y && (by_lr || rl_cli_seen(cli, seen, "--lambdas"))) {
+        snprintf(err, errlen, "--lambdas and --lrs give the built-in y axis; "
+                 "with --y or --ys give the values in --ys");
+        return 2;
+    }
+    if (by_lr && rl_cli_seen(cli, seen, "--lambdas")) {
+        snprintf(err, errlen, "give either --lambdas or --lrs as the y "
+                 "axis, not both");
+        return 2;
+    }
+    if ((o->x && !o->xs) || (o->y && !o->ys)) {
+        snprintf(err, errlen, "--%s %s needs its values: --%ss LIST",
+                 o->x && !o->xs ? "x" : "y", o->x && !o->xs ? o->x : o->y,
+                 o->x && !o->xs ? "x" : "y");
+        return 2;
+    }
+    if (!axis_named("--x", o->x ? o->x : "init", &e->x, err, errlen) ||
+        !axis_named("--y", o->y ? o->y : by_lr ? "lr" : "lambda", &e->y, err,
+                    errlen))
+        return 2;
+    if (e->x.net >= 0 && e->y.net >= 0 && e->x.net != e->y.net) {
+        snprintf(err, errlen, "--x names the %s net and --y the %s net; a "
+                 "phase trains one net per cell", rl_net_label(e->x.net),
+                 rl_net_label(e->y.net));
+        return 2;
+    }
+    e->net = e->x.net >= 0 ? e->x.net : e->y.net >= 0 ? e->y.net : RL_RICH;
+    if (e->x.row == e->y.row) {
+        snprintf(err, errlen, "--x and --y both name %s; choose two "
+                 "settings", e->x.row->name);
+        return 2;
+    }
+    if (custom_x) {
+        if (!parse_list("--xs", o->xs, xs, RL_EXP_MAX_LIST, &nx, &e->x, err,
+                        errlen))
+            return 2;
+    } else {
+        if (!(o->init_max > o->init_min) && o->inits > 1) {
+            snprintf(err, errlen, "--init-max (%g) must be larger than "
+                     "--init-min (%g)", o->init_max, o->init_min);
+            return 2;
+        }
+        nx = o->inits;
+        for (int x = 0; x < nx; x++) {
+            double t = nx > 1 ? (double)x / (nx - 1) : 0.0;
+            xs[x] = o->init_min * pow(o->init_max / o->init_min, t);
+        }
+    }
+    const char *yflag = custom_y ? "--ys" : by_lr ? "--lrs" : "--lambdas";
+    const char *ylist = custom_y ? o->ys : by_lr ? o->lrs : o->lambdas;
+    if (!parse_list(yflag, ylist, ys, RL_EXP_MAX_LIST, &ny, &e->y, err,
+                    errlen))
+        return 2;
+    if ((long)nx * ny > RL_EXP_MAX_CELLS) {
+        snprintf(err, errlen, "%d x %d cells; at most %d", nx, ny,
+                 RL_EXP_MAX_CELLS);
+        return 2;
+    }
+    e->kind = RL_EXP_PHASE;
+    e->cfg = o->cfg;
+    e->cfg.log_every = o->cfg.steps > 0 ? o->cfg.steps : 1; /* finals only */
+    e->runs = o->runs;
+    e->nx = nx;
+    e->ny = ny;
+    e->y_is_lr = !strcmp(e->y.row->name, "lr");
+    e->ncells = nx * ny;
+    for (int y = 0; y < ny; y++) {
+        for (int x = 0; x < nx; x++) {
+            e->cells[y * nx + x].xv = xs[x];
+            e->cells[y * nx + x].yv = ys[y];
+        }
+    }
+    return finish_cells(e, err, errlen) ? 0 : 2;
+}
 
 int rl_phase_main(int argc, char **argv, FILE *out, FILE *errf)
 {
@@ -454,55 +629,17 @@ int rl_phase_main(int argc, char **argv, FILE *out, FILE *errf)
                    argc, argv, &o, &cli, &seen, out, errf);
     if (rc >= 0)
         return rc;
-    char err[1024];
-    bool by_lr = o.lrs != NULL;
-    if (by_lr && rl_cli_seen(&cli, &seen,
-                           "--lambdas")) {
-        fprintf(errf, "richlazy phase: error: give either --lambdas or --lrs "
-                "as the y axis, not both\n");
-        return 2;
-    }
-    if (!(o.init_max > o.init_min) && o.inits > 1) {
-        fprintf(errf, "richlazy phase: error: --init-max (%g) must be larger "
-                "than --init-min (%g)\n", o.init_max, o.init_min);
-        return 2;
-    }
-    double ys[RL_EXP_MAX_LIST];
-    int ny;
-    if (!parse_list(by_lr ? "--lrs" : "--lambdas", by_lr ? o.lrs : o.lambdas,
-                    ys, RL_EXP_MAX_LIST, &ny, by_lr ? "lr" : "lambda", err,
-                    sizeof(err))) {
-        fprintf(errf, "richlazy phase: error: %s\n", err);
-        return 2;
-    }
-    if ((long)o.inits * ny > RL_EXP_MAX_CELLS) {
-        fprintf(errf, "richlazy phase: error: %d x %d cells; at most %d\n",
-                o.inits, ny, RL_EXP_MAX_CELLS);
-        return 2;
-    }
+    char err[2048];
     struct rl_exp *e = calloc(1, sizeof(*e));
     if (!e) {
         fprintf(errf, "richlazy phase: error: out of memory\n");
         return 1;
     }
-    e->kind = RL_EXP_PHASE;
-    e->cfg = o.cfg;
-    e->cfg.log_every = o.cfg.steps > 0 ? o.cfg.steps : 1; /* finals only */
-    e->runs = o.runs;
-    e->nx = o.inits;
-    e->ny = ny;
-    e->y_is_lr = by_lr;
-    e->ncells = o.inits * ny;
-    for (int y = 0; y < ny; y++) {
-        for (int x = 0; x < o.inits; x++) {
-            double t = o.inits > 1 ? (double)x / (o.inits - 1) : 0.0;
-            double s = o.init_min * pow(o.init_max / o.init_min, t);
-            e->cells[y * o.inits + x] = (struct rl_exp_cell){
-                .init = s,
-                .lr = by_lr ? ys[y] : o.cfg.lr,
-                .lambda = by_lr ? o.cfg.lambda : ys[y],
-                .from_net = -1};
-        }
+    rc = build_phase(e, &o, &cli, &seen, err, sizeof(err));
+    if (rc) {
+        fprintf(errf, "richlazy phase: error: %s\n", err);
+        free(e);
+        return rc;
     }
     rc = execute("phase", e, &o, NULL, out, errf);
     free(e);
@@ -658,13 +795,34 @@ int rl_merge_main(int argc, char **argv, FILE *out, FILE *errf)
     }
     if (!rl_exp_shard_merge(paths, np, e, &res, err, sizeof(err)))
         goto fail;
-    bool created;
     code = 1;
-    if (!rl_output_prepare_dir(dir, &created, err, sizeof(err)) ||
-        !write_outputs(e, &res, dir, err, sizeof(err))) {
+    /* merge adds its outputs beside the shards: always appending, but
+     * locked, and each file whole */
+    struct rl_outset set;
+    if (!rl_outset_begin(&set, dir, "richlazy-merge", true, err,
+                         sizeof(err))) {
         rl_exp_results_destroy(&res);
         goto fail;
     }
+    struct rl_interrupt intr;
+    bool catching = rl_interrupt_init(&intr);
+    bool wrote = write_outputs(e, &res, set.work, err, sizeof(err));
+    int sig = rl_interrupt_caught();
+    if (wrote && sig) {
+        snprintf(err, sizeof(err), "interrupted by %s; no results written",
+                 rl_interrupt_name(sig));
+        code = rl_interrupt_exit_code(sig);
+        wrote = false;
+    }
+    if (!wrote || !rl_outset_publish(&set, err, sizeof(err))) {
+        rl_outset_abort(&set);
+        if (catching)
+            rl_interrupt_destroy(&intr);
+        rl_exp_results_destroy(&res);
+        goto fail;
+    }
+    if (catching)
+        rl_interrupt_destroy(&intr);
     if (!quiet) {
         const char *k = rl_exp_kind_name(e->kind);
         fprintf(out, "richlazy merge: %d runs of a %s; wrote %s/%s.csv, "
@@ -676,7 +834,7 @@ int rl_merge_main(int argc, char **argv, FILE *out, FILE *errf)
     free(paths);
     return 0;
 fail:
-    fprintf(errf, "richlazy merge: error: %s\n", err);
+    fprintf(errf, "richlazy merge: %s%s\n", code < 128 ? "error: " : "", err);
     free(e);
     free(paths);
     return code;

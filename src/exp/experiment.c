@@ -2,6 +2,8 @@
  * and CSV files (see rl_experiment.h). */
 #include "rl_experiment.h"
 
+#include "rl_interrupt.h"
+
 #include <assert.h>
 #include <math.h>
 #include <pthread.h>
@@ -31,6 +33,210 @@ bool rl_exp_kind_parse(const char *name, enum rl_exp_kind *kind)
             return true;
         }
     }
+    return false;
+}
+
+/* ---- axes ---- */
+
+/* Can row s be an axis? A number in the config that training reads. */
+static bool axis_row(const struct rl_setting *s, const char **why)
+{
+    *why = NULL;
+    if (s->type != RL_SET_INT && s->type != RL_SET_LONG &&
+        s->type != RL_SET_DOUBLE) {
+        *why = "is not a number";
+        return false;
+    }
+    /* a setting of the nets or the data that a training run reads */
+    if (s->where == RL_IN_COMMAND || !s->in_file ||
+        !(s->commands & (RL_CMD_RUN | RL_CMD_SWEEP | RL_CMD_PHASE))) {
+        *why = "does not change how an experiment's nets train";
+        return false;
+    }
+    if (!strcmp(s->name, "steps") || !strcmp(s->name, "log-every")) {
+        *why = "fixes the logged steps, which every cell shares";
+        return false;
+    }
+    if (!strcmp(s->name, "test-split") || !strcmp(s->name, "frames-every") ||
+        !strcmp(s->name, "width") || !strcmp(s->name, "height")) {
+        *why = "does not change how an experiment's nets train (they train "
+               "on all the data and draw no frames)";
+        return false;
+    }
+    return true;
+}
+
+/* "hidden, init, lr, ..." : the rows that can be axes. */
+static void axis_names(char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (int i = 0; i < rl_settings_count; i++) {
+        const char *why;
+        if (!axis_row(&rl_settings[i], &why))
+            continue;
+        size_t l = strlen(buf);
+        snprintf(buf + l, len - l, "%s%s", l ? ", " : "",
+                 rl_settings[i].name);
+    }
+}
+
+bool rl_exp_axis_parse(const char *name, struct rl_exp_axis *ax, char *err,
+                       size_t errlen)
+{
+    char q[160], names[1024];
+    rl_escape(q, sizeof(q), name, (size_t)-1);
+    ax->row = NULL;
+    ax->net = -1;
+    const struct rl_setting *s = rl_setting_find(name);
+    for (int w = 0; !s && w < RL_NETS; w++) {
+        size_t n = strlen(rl_net_label(w));
+        if (!strncmp(name, rl_net_label(w), n) && name[n] == '-') {
+            s = rl_setting_find(name + n + 1);
+            if (s && s->where != RL_IN_NET) {
+                rl_escape(q, sizeof(q), name + n + 1, (size_t)-1);
+                snprintf(err, errlen, "'%s' is one setting for both nets; "
+                         "name it without '%s-'", q, rl_net_label(w));
+                return false;
+            }
+            ax->net = w;
+        }
+    }
+    axis_names(names, sizeof(names));
+    if (!s) {
+        snprintf(err, errlen, "unknown setting '%s' (numeric settings: %s; "
+                 "per-net ones also as rich-NAME or lazy-NAME)", q, names);
+        return false;
+    }
+    const char *why;
+    if (!axis_row(s, &why)) {
+        snprintf(err, errlen, "'%s' cannot be an axis: it %s (numeric "
+                 "settings: %s)", s->name, why, names);
+        return false;
+    }
+    ax->row = s;
+    return true;
+}
+
+void rl_exp_axis_key(const struct rl_exp_axis *ax, char *buf, size_t len)
+{
+    assert(ax->row);
+    rl_setting_key(ax->row, ax->net, buf, len);
+}
+
+bool rl_exp_axis_read(const struct rl_exp_axis *ax, const char *text,
+                      double *v, char *why, size_t whylen)
+{
+    union {
+        int i;
+        long l;
+        double d;
+    } u;
+    if (!rl_setting_read(ax->row, text, &u, why, whylen))
+        return false;
+    switch (ax->row->type) {
+    case RL_SET_INT:
+        *v = u.i;
+        break;
+    case RL_SET_LONG:
+        *v = (double)u.l;
+        break;
+    default:
+        *v = u.d;
+        break;
+    }
+    return true;
+}
+
+static void axis_set(const struct rl_exp *e, const struct rl_exp_axis *ax,
+                     double v, struct rl_config *c)
+{
+    if (!ax->row)
+        return;
+    void *p = rl_setting_ptr(ax->row, c, e->net);
+    switch (ax->row->type) {
+    case RL_SET_INT:
+        *(int *)p = (int)v;
+        break;
+    case RL_SET_LONG:
+        *(long *)p = (long)v;
+        break;
+    case RL_SET_DOUBLE:
+        *(double *)p = v;
+        break;
+    default:
+        assert(!"an axis is a number");
+    }
+}
+
+void rl_exp_cell_config(const struct rl_exp *e, int c, struct rl_config *out)
+{
+    *out = e->cfg;
+    if (e->kind == RL_EXP_RETRAIN)
+        return;
+    axis_set(e, &e->x, e->cells[c].xv, out);
+    axis_set(e, &e->y, e->cells[c].yv, out);
+}
+
+static bool axis_is(const struct rl_exp_axis *ax, const char *name)
+{
+    return ax->row && !strcmp(ax->row->name, name);
+}
+
+bool rl_exp_axis_of(const struct rl_exp *e, int which,
+                    struct rl_exp_axis *ax)
+{
+    const struct rl_exp_axis *own = which == 0 ? &e->x : &e->y;
+    *ax = *own;
+    if (own->row || e->kind == RL_EXP_RETRAIN)
+        return own->row != NULL;
+    const char *name = NULL;
+    if (which == 0)
+        name = e->kind == RL_EXP_SWEEP ? "lambda" : "init";
+    else if (e->kind == RL_EXP_PHASE)
+        name = e->y_is_lr ? "lr" : "lambda";
+    if (!name)
+        return false;
+    ax->row = rl_setting_find(name);
+    ax->net = -1;
+    return true;
+}
+
+double rl_exp_cell_value(const struct rl_exp *e, int c, int which)
+{
+    const struct rl_exp_cell *cell = &e->cells[c];
+    if ((which == 0 ? e->x.row : e->y.row) != NULL)
+        return which == 0 ? cell->xv : cell->yv;
+    struct rl_exp_axis ax;
+    if (!rl_exp_axis_of(e, which, &ax))
+        return 0.0;
+    if (axis_is(&ax, "init"))
+        return cell->init;
+    return axis_is(&ax, "lr") ? cell->lr : cell->lambda;
+}
+
+bool rl_exp_axes_custom(const struct rl_exp *e)
+{
+    struct rl_exp_axis x, y;
+    rl_exp_axis_of(e, 0, &x);
+    rl_exp_axis_of(e, 1, &y);
+    switch (e->kind) {
+    case RL_EXP_SWEEP:
+        return !axis_is(&x, "lambda") || y.row;
+    case RL_EXP_PHASE:
+        return e->net != RL_RICH || !axis_is(&x, "init") ||
+               !(axis_is(&y, "lambda") || axis_is(&y, "lr"));
+    default:
+        return false;
+    }
+}
+
+/* Does an axis change the data (so each cell builds its own)? */
+static bool axes_touch_data(const struct rl_exp *e)
+{
+    const struct rl_exp_axis *axes[2] = {&e->x, &e->y};
+    for (int i = 0; i < 2; i++)
+        if (axis_is(axes[i], "samples") || axis_is(axes[i], "noise"))
+            return true;
     return false;
 }
 
@@ -198,16 +404,24 @@ bool rl_exp_run_one(const struct rl_exp *e, const struct rl_exp_data *d,
 {
     const int cell_i = g / e->runs, r = g % e->runs;
     const struct rl_exp_cell *cell = &e->cells[cell_i];
+    struct rl_config c;
+    rl_exp_cell_config(e, cell_i, &c);
     struct rl_data own = {0};
     const struct rl_data *train = &d->train;
     if (e->kind == RL_EXP_RETRAIN && e->resample) {
         if (!resample_data(e, &d->train, r, &own))
             return false;
         train = &own;
+    } else if (axes_touch_data(e)) {
+        char err[256];
+        if (!build_data(&own, c.dataset, c.data_path, c.samples,
+                        rl_config_noise(&c), c.seed, 0.0, err, sizeof(err)))
+            return false;
+        train = &own;
     }
     struct rl_net net;
-    int max_n = e->cfg.act == RL_ACT_LINEAR ? 0 : train->n;
-    if (!rl_net_init(&net, e->cfg.hidden, max_n)) {
+    int max_n = c.act == RL_ACT_LINEAR ? 0 : train->n;
+    if (!rl_net_init(&net, c.hidden, max_n)) {
         rl_data_destroy(&own);
         return false;
     }
@@ -215,9 +429,10 @@ bool rl_exp_run_one(const struct rl_exp *e, const struct rl_exp_data *d,
         rl_checkpoint_apply_net(d->ck, cell->from_net, &net);
     } else {
         struct rl_rng rng;
-        rl_rng_seed(&rng, e->cfg.seed, RL_STREAM_RUN_BASE + (uint64_t)r);
-        rl_net_reset(&net, e->cfg.act, cell->init,
-                     rl_config_out_init(&e->cfg), &rng);
+        rl_rng_seed(&rng, c.seed, RL_STREAM_RUN_BASE + (uint64_t)r);
+        /* all-zero options draw and step exactly as rl_net_reset */
+        rl_net_reset_opts(&net, c.act, cell->init, rl_config_out_init(&c),
+                          &c.model[e->net], &rng);
     }
 
     const int nlog = rl_exp_nlog(e);
@@ -276,7 +491,9 @@ static void *worker(void *arg)
     struct pool *p = arg;
     for (;;) {
         int i = atomic_fetch_add(&p->next, 1);
-        if (i >= p->ntodo || atomic_load(&p->failed))
+        /* Ctrl-C / SIGTERM: stop between runs (the command reports it) */
+        if (i >= p->ntodo || atomic_load(&p->failed) ||
+            rl_interrupt_caught())
             break;
         if (!rl_exp_run_one(p->e, p->d, p->todo[i], p->res)) {
             atomic_store(&p->failed, 1);
@@ -420,15 +637,37 @@ static int kind_metrics(const struct rl_exp *e, int *out)
     }
 }
 
+/* Is the axis one of the phase's columns init, lr, lambda already? */
+static bool axis_in_base_columns(const struct rl_exp_axis *ax)
+{
+    return !ax->row || axis_is(ax, "init") || axis_is(ax, "lr") ||
+           axis_is(ax, "lambda");
+}
+
+static void put_axis_column(FILE *f, const struct rl_exp *e, int which,
+                            bool comma)
+{
+    struct rl_exp_axis a;
+    rl_exp_axis_of(e, which, &a);
+    const struct rl_exp_axis *ax = &a;
+    char key[64];
+    rl_setting_key(ax->row, -1, key, sizeof(key));
+    fprintf(f, "%s%s", comma ? "," : "", key);
+}
+
 /* The leading columns naming a cell. */
 static void cell_header(FILE *f, const struct rl_exp *e)
 {
     switch (e->kind) {
     case RL_EXP_SWEEP:
-        fputs("lambda", f);
+        put_axis_column(f, e, 0, false);
         break;
     case RL_EXP_PHASE:
         fputs("init,lr,lambda", f);
+        if (!axis_in_base_columns(&e->x))
+            put_axis_column(f, e, 0, true);
+        if (!axis_in_base_columns(&e->y))
+            put_axis_column(f, e, 1, true);
         break;
     case RL_EXP_RETRAIN:
         fputs("net,lambda", f);
@@ -443,10 +682,14 @@ static void cell_columns(FILE *f, const struct rl_exp *e, int c)
     const struct rl_exp_cell *cell = &e->cells[c];
     switch (e->kind) {
     case RL_EXP_SWEEP:
-        fprintf(f, "%.9g", cell->lambda);
+        fprintf(f, "%.9g", rl_exp_cell_value(e, c, 0));
         break;
     case RL_EXP_PHASE:
         fprintf(f, "%.9g,%.9g,%.9g", cell->init, cell->lr, cell->lambda);
+        if (!axis_in_base_columns(&e->x))
+            fprintf(f, ",%.9g", cell->xv);
+        if (!axis_in_base_columns(&e->y))
+            fprintf(f, ",%.9g", cell->yv);
         break;
     case RL_EXP_RETRAIN:
         fprintf(f, "%s,%.9g", rl_net_label(cell->from_net), cell->lambda);

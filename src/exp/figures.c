@@ -318,6 +318,31 @@ static const char *data_name(const struct rl_config *c)
     return slash ? slash + 1 : c->data_path;
 }
 
+static bool axis_named(const struct rl_exp_axis *ax, const char *name)
+{
+    return ax->row && !strcmp(ax->row->name, name);
+}
+
+/* "H = 500, init 0.001, lr 0.002, λ = 0" without the axes' settings. */
+static void fixed_settings(char *buf, size_t len, const struct rl_exp *e)
+{
+    const struct rl_exp_cell *c0 = &e->cells[0];
+    buf[0] = '\0';
+    size_t l = 0;
+    if (!axis_named(&e->x, "hidden") && !axis_named(&e->y, "hidden"))
+        l += (size_t)snprintf(buf + l, len - l, "H = %d, ", e->cfg.hidden);
+    if (l < len && !axis_named(&e->x, "init") && !axis_named(&e->y, "init"))
+        l += (size_t)snprintf(buf + l, len - l, "%s init %g, ",
+                              rl_net_label(e->net), c0->init);
+    if (l < len && !axis_named(&e->x, "lr") && !axis_named(&e->y, "lr"))
+        l += (size_t)snprintf(buf + l, len - l, "lr %g, ", c0->lr);
+    if (l < len && !axis_named(&e->x, "lambda") &&
+        !axis_named(&e->y, "lambda"))
+        l += (size_t)snprintf(buf + l, len - l, "λ = %g, ", c0->lambda);
+    if (l >= 2 && l < len)
+        buf[l - 2] = '\0';
+}
+
 /* ---- sweep ---- */
 
 static bool draw_sweep(struct fig *f, const struct rl_exp *e,
@@ -328,11 +353,19 @@ static bool draw_sweep(struct fig *f, const struct rl_exp *e,
     char n_text[32] = "";
     if (!c->data_path)
         snprintf(n_text, sizeof(n_text), ", N = %d", c->samples);
-    snprintf(title, sizeof(title),
-             "Weight-decay sweep: %d runs per λ, W1 init std %g, H = %d, "
-             "lr %g, %s%s, %s", e->runs, e->cells[0].init, c->hidden,
-             e->cells[0].lr, data_name(c), n_text,
-             rl_activation_name(c->act));
+    if (!rl_exp_axes_custom(e)) {
+        snprintf(title, sizeof(title),
+                 "Weight-decay sweep: %d runs per λ, W1 init std %g, H = %d, "
+                 "lr %g, %s%s, %s", e->runs, e->cells[0].init, c->hidden,
+                 e->cells[0].lr, data_name(c), n_text,
+                 rl_activation_name(c->act));
+    } else {
+        char fixed[160];
+        fixed_settings(fixed, sizeof(fixed), e);
+        snprintf(title, sizeof(title), "Sweep of %s: %d runs per value, %s, "
+                 "%s%s, %s", e->x.row->name, e->runs, fixed, data_name(c),
+                 n_text, rl_activation_name(c->act));
+    }
     rl_canvas_text(&f->cv, &f->title, 40, 18, title, C_INK,
                    RL_ALIGN_LEFT | RL_ALIGN_TOP);
     rl_canvas_text(&f->cv, &f->tick, 40, 50,
@@ -367,12 +400,16 @@ static bool draw_sweep(struct fig *f, const struct rl_exp *e,
     int nl = n < RL_EXP_MAX_LIST ? n : RL_EXP_MAX_LIST;
     for (int cell = 0; cell < nl; cell++) {
         int nd = rl_exp_cell_diverged(e, res, cell);
+        struct rl_exp_axis ax;
+        rl_exp_axis_of(e, 0, &ax);
+        const char *name = axis_named(&ax, "lambda") ? "λ" : ax.row->name;
+        double v = rl_exp_cell_value(e, cell, 0);
         if (nd)
             snprintf(labels[cell], sizeof(labels[cell]),
-                     "λ = %g (%d diverged)", e->cells[cell].lambda, nd);
+                     "%s = %g (%d diverged)", name, v, nd);
         else
-            snprintf(labels[cell], sizeof(labels[cell]), "λ = %g",
-                     e->cells[cell].lambda);
+            snprintf(labels[cell], sizeof(labels[cell]), "%s = %g", name,
+                     v);
         colors[cell] = sweep_color(cell, n);
     }
     draw_legend(f, &panels[0], labels, colors, NULL, nl, NULL, false);
@@ -406,6 +443,55 @@ static double color_t(double v, double lo, double hi, bool logc)
     if (logc)
         return v > 0 ? (log10(v) - log10(lo)) / (log10(hi) - log10(lo)) : 0.0;
     return (v - lo) / (hi - lo);
+}
+
+/* Are the n values positive, increasing and evenly spaced in log (one
+ * value: positive)? Then the axis is drawn as a log axis with the cells
+ * centred on their values. */
+static bool geometric(const double *v, int n)
+{
+    if (n < 1 || !(v[0] > 0))
+        return false;
+    if (n == 1)
+        return true;
+    double step = log(v[1] / v[0]);
+    if (!(step > 0))
+        return false;
+    for (int i = 1; i < n; i++)
+        if (!(v[i] > 0) || fabs(log(v[i] / v[i - 1]) - step) > 1e-6 * step)
+            return false;
+    return true;
+}
+
+/* A cell's value as a tick label: whole numbers below a million in full
+ * ("1000" units, not "1e+03"), others as rl_format_num writes them. */
+static void value_label(char *buf, size_t len, double v)
+{
+    if (v == floor(v) && fabs(v) < 1e6)
+        snprintf(buf, len, "%.0f", v);
+    else
+        rl_format_num(buf, len, v, 3);
+}
+
+/* The title of a phase axis: the setting's name and unit ("hidden
+ * [units]"), ", log scale" on a log axis; the built-in axes keep their
+ * words. */
+static void axis_title(char *buf, size_t len, const struct rl_exp_axis *ax,
+                       bool logx)
+{
+    if (axis_named(ax, "init")) {
+        snprintf(buf, len, "init scale: std dev of W1%s",
+                 logx ? " (log)" : "");
+    } else if (axis_named(ax, "lr") && !logx) {
+        snprintf(buf, len, "learning rate");
+    } else if (axis_named(ax, "lambda") && !logx) {
+        snprintf(buf, len, "weight decay λ");
+    } else {
+        const char *unit = ax->row->unit;
+        snprintf(buf, len, "%s%s%s%s%s", ax->row->name,
+                 unit && unit[0] ? " [" : "", unit && unit[0] ? unit : "",
+                 unit && unit[0] ? "]" : "", logx ? ", log scale" : "");
+    }
 }
 
 /* The rich/lazy boundary of the phase diagram: the contour where the
@@ -530,12 +616,35 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
     if (hi <= lo)
         hi = lo * 10;
 
-    /* x: init scales, log; cells centred on their values */
-    double s0 = e->cells[0].init, s1 = e->cells[nx - 1].init;
-    double half = nx > 1 ? 0.5 * log10(s1 / s0) / (nx - 1) : 0.5;
+    /* x: a log axis when the values are log-spaced (the built-in init
+     * scales are), cells centred on their values; otherwise one column per
+     * value. y: one row per value, or a log axis for log-spaced values of
+     * a setting other than the built-in lambda and lr. */
+    double xv[RL_EXP_MAX_CELLS], yv[RL_EXP_MAX_CELLS];
+    for (int i = 0; i < nx; i++)
+        xv[i] = rl_exp_cell_value(e, i, 0);
+    for (int i = 0; i < ny; i++)
+        yv[i] = rl_exp_cell_value(e, i * nx, 1);
+    struct rl_exp_axis axx, axy;
+    rl_exp_axis_of(e, 0, &axx);
+    rl_exp_axis_of(e, 1, &axy);
+    const bool xlog = geometric(xv, nx);
+    const bool ylog = ny > 1 && geometric(yv, ny) &&
+                      !axis_named(&axy, "lambda") && !axis_named(&axy, "lr");
     struct panel p;
-    panel_set(&p, x0, y0, w, h, s0 / pow(10, half), s1 * pow(10, half), true,
-              0, ny, false);
+    double xlo = 0, xhi = nx, ylo = 0, yhi = ny;
+    if (xlog) {
+        double s0 = xv[0], s1 = xv[nx - 1];
+        double half = nx > 1 ? 0.5 * log10(s1 / s0) / (nx - 1) : 0.5;
+        xlo = s0 / pow(10, half);
+        xhi = s1 * pow(10, half);
+    }
+    if (ylog) {
+        double half = 0.5 * log10(yv[ny - 1] / yv[0]) / (ny - 1);
+        ylo = yv[0] / pow(10, half);
+        yhi = yv[ny - 1] * pow(10, half);
+    }
+    panel_set(&p, x0, y0, w, h, xlo, xhi, xlog, ylo, yhi, ylog);
     float cw = w / nx, ch = h / ny;
     for (int yi = 0; yi < ny; yi++) {
         for (int xi = 0; xi < nx; xi++) {
@@ -573,9 +682,19 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
             }
         }
     }
-    /* x ticks from the log axis; y ticks one per row */
+    /* x ticks from the log axis, or one per column; y ticks one per row,
+     * or from the log axis */
     struct rl_ticks tx;
-    rl_ticks_for(&p.ax, 6, &tx);
+    if (xlog) {
+        rl_ticks_for(&p.ax, 6, &tx);
+    } else {
+        tx.n = nx < RL_TICKS_MAX ? nx : RL_TICKS_MAX;
+        tx.nminor = 0;
+        for (int i = 0; i < tx.n; i++) {
+            tx.v[i] = i + 0.5;
+            value_label(tx.label[i], sizeof(tx.label[i]), xv[i]);
+        }
+    }
     for (int i = 0; i < tx.n; i++) {
         float px = rl_axis_map(&p.ax, tx.v[i]);
         if (!(px >= x0 - 0.5f && px <= x0 + w + 0.5f))
@@ -589,23 +708,41 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
         if (px >= x0 && px <= x0 + w)
             rl_canvas_line(cv, px, y0 + h, px, y0 + h + 3, 1, C_AXIS);
     }
-    for (int yi = 0; yi < ny; yi++) {
-        double v = e->y_is_lr ? e->cells[yi * nx].lr : e->cells[yi * nx].lambda;
-        char lab[32];
-        rl_format_num(lab, sizeof(lab), v, 3);
-        float py = y0 + h - (yi + 0.5f) * ch;
-        rl_canvas_line(cv, x0 - 5, py, x0, py, 1, C_AXIS);
-        rl_canvas_text(cv, &f->tick, x0 - 8, py, lab, C_INK,
-                       RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
+    if (ylog) {
+        struct rl_ticks ty;
+        rl_ticks_for(&p.ay, 6, &ty);
+        for (int i = 0; i < ty.n; i++) {
+            float py = rl_axis_map(&p.ay, ty.v[i]);
+            if (!(py >= y0 - 0.5f && py <= y0 + h + 0.5f))
+                continue;
+            rl_canvas_line(cv, x0 - 5, py, x0, py, 1, C_AXIS);
+            rl_canvas_text(cv, &f->tick, x0 - 8, py, ty.label[i], C_INK,
+                           RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
+        }
+        for (int i = 0; i < ty.nminor; i++) {
+            float py = rl_axis_map(&p.ay, ty.minor[i]);
+            if (py >= y0 && py <= y0 + h)
+                rl_canvas_line(cv, x0 - 3, py, x0, py, 1, C_AXIS);
+        }
+    } else {
+        for (int yi = 0; yi < ny; yi++) {
+            char lab[32];
+            value_label(lab, sizeof(lab), yv[yi]);
+            float py = y0 + h - (yi + 0.5f) * ch;
+            rl_canvas_line(cv, x0 - 5, py, x0, py, 1, C_AXIS);
+            rl_canvas_text(cv, &f->tick, x0 - 8, py, lab, C_INK,
+                           RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
+        }
     }
     if (m == RL_EXP_REL_W1)
         draw_threshold_contour(f, e, res, x0, y0, w, h);
     rl_canvas_rect(cv, x0, y0, w, h, 1, C_AXIS);
-    rl_canvas_text(cv, &f->label, x0 + w / 2, y0 + h + 34,
-                   "init scale: std dev of W1 (log)", C_INK,
+    char xt[160], yt[160];
+    axis_title(xt, sizeof(xt), &axx, xlog);
+    axis_title(yt, sizeof(yt), &axy, ylog);
+    rl_canvas_text(cv, &f->label, x0 + w / 2, y0 + h + 34, xt, C_INK,
                    RL_ALIGN_CENTER | RL_ALIGN_TOP);
-    rl_canvas_text_up(cv, &f->label, x0 - 70, y0 + h / 2,
-                      e->y_is_lr ? "learning rate" : "weight decay λ", C_INK);
+    rl_canvas_text_up(cv, &f->label, x0 - 70, y0 + h / 2, yt, C_INK);
     rl_canvas_text(cv, &f->label, x0, y0 - 10, title, C_INK,
                    RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
 
@@ -641,17 +778,25 @@ static bool draw_phase(struct fig *f, const struct rl_exp *e,
 {
     const struct rl_config *c = &e->cfg;
     char title[512];
-    char fixed[64];
-    if (e->y_is_lr)
-        snprintf(fixed, sizeof(fixed), "λ = %g", e->cells[0].lambda);
-    else
-        snprintf(fixed, sizeof(fixed), "lr %g", e->cells[0].lr);
+    char fixed[160];
+    if (!rl_exp_axes_custom(e)) {
+        if (e->y_is_lr)
+            snprintf(fixed, sizeof(fixed), "H = %d, λ = %g", c->hidden,
+                     e->cells[0].lambda);
+        else
+            snprintf(fixed, sizeof(fixed), "H = %d, lr %g", c->hidden,
+                     e->cells[0].lr);
+    } else {
+        /* the settings that are not axes, as the cells share them */
+        fixed_settings(fixed, sizeof(fixed), e);
+    }
     char n_text[32] = "";
-    if (!c->data_path)
+    if (!c->data_path && !axis_named(&e->x, "samples") &&
+        !axis_named(&e->y, "samples"))
         snprintf(n_text, sizeof(n_text), ", N = %d", c->samples);
     snprintf(title, sizeof(title),
-             "Rich vs lazy: %ld steps, H = %d, %s, %s%s, %s, %d run%s per "
-             "cell", c->steps, c->hidden, fixed, data_name(c), n_text,
+             "Rich vs lazy: %ld steps, %s, %s%s, %s, %d run%s per "
+             "cell", c->steps, fixed, data_name(c), n_text,
              rl_activation_name(c->act), e->runs, e->runs == 1 ? "" : "s");
     rl_canvas_text(&f->cv, &f->title, 40, 18, title, C_INK,
                    RL_ALIGN_LEFT | RL_ALIGN_TOP);

@@ -11,6 +11,7 @@
 
 #include "reproduce_internal.h"
 #include "rl_data.h"
+#include "rl_data_file.h"
 #include "rl_exp_cmd.h"
 #include "rl_headless.h"
 #include "rl_net.h"
@@ -406,7 +407,7 @@ static bool seed3_export(struct rl_repro *r, const struct rl_config *cfg,
         return false;
     }
     bool ok = rl_repro_path(r, path, sizeof(path), "data.csv", err, errlen) &&
-              rl_data_write_csv(&d, path, err, errlen);
+              rl_data_save_csv(&d, path, false, err, errlen);
     rl_data_destroy(&d);
     if (!ok)
         return false;
@@ -538,7 +539,7 @@ bool rl_preset_seed3(struct rl_repro *r, char *err, size_t errlen)
     threads_arg(r, threads, sizeof(threads));
     char *args[] = {"--lambdas", "0,0.125,0.25,0.5", "--runs", "20",
                     "--steps", "5000", "--init", "0.1", "--out", r->dir,
-                    "--threads", threads, "--quiet", NULL};
+                    "--append", "--threads", threads, "--quiet", NULL};
     if (call(rl_sweep_main, r, args) != 0) {
         snprintf(err, errlen, "the sweep failed (see above)");
         return false;
@@ -601,8 +602,8 @@ bool rl_preset_seed4(struct rl_repro *r, char *err, size_t errlen)
     char threads[16];
     threads_arg(r, threads, sizeof(threads));
     char *args[] = {"--from", ck, "--lambda", "0.25", "--runs", (char *)runs,
-                    "--steps", "5000", "--out", r->dir, "--threads", threads,
-                    "--quiet", NULL};
+                    "--steps", "5000", "--out", r->dir, "--append",
+                    "--threads", threads, "--quiet", NULL};
     if (call(rl_retrain_main, r, args) != 0) {
         snprintf(err, errlen, "the retraining failed (see above)");
         return false;

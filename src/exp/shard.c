@@ -7,7 +7,8 @@
  *   shard=I/N
  *   kind=sweep
  *   ...settings...
- *   cell=INIT LR LAMBDA FROM_NET      (one per cell)
+ *   axes=X Y                          (only when not the built-in ones)
+ *   cell=INIT LR LAMBDA FROM_NET [XV YV]  (one per cell; XV YV with axes)
  *   end
  *   run=G DIVERGED_STEP V0 V1 ...     (nlog * RL_EXP_METRICS values)
  */
@@ -65,6 +66,20 @@ static void write_settings(FILE *f, const struct rl_exp *e)
     }
     fprintf(f, "runs=%d\n", e->runs);
     fprintf(f, "grid=%d %d %d\n", e->nx, e->ny, e->y_is_lr ? 1 : 0);
+    const bool axes = rl_exp_axes_custom(e);
+    if (axes) {
+        /* per-net rows with their net: the net the experiment trains */
+        char kx[64], ky[64] = "-";
+        struct rl_exp_axis ax = e->x, ay = e->y;
+        if (ax.row->where == RL_IN_NET)
+            ax.net = e->net;
+        if (ay.row && ay.row->where == RL_IN_NET)
+            ay.net = e->net;
+        rl_exp_axis_key(&ax, kx, sizeof(kx));
+        if (ay.row)
+            rl_exp_axis_key(&ay, ky, sizeof(ky));
+        fprintf(f, "axes=%s %s\n", kx, ky);
+    }
     fprintf(f, "from=%s\n", e->from);
     fprintf(f, "resample=%d\n", e->resample ? 1 : 0);
     fprintf(f, "dataset2=%s\n", rl_dataset_name(e->dataset2));
@@ -79,9 +94,13 @@ static void write_settings(FILE *f, const struct rl_exp *e)
     fprintf(f, "kernel=%s\n",
             c.act == RL_ACT_LINEAR ? "any" : rl_kernel_isa());
     fprintf(f, "cells=%d\n", e->ncells);
-    for (int i = 0; i < e->ncells; i++)
-        fprintf(f, "cell=%.17g %.17g %.17g %d\n", e->cells[i].init,
+    for (int i = 0; i < e->ncells; i++) {
+        fprintf(f, "cell=%.17g %.17g %.17g %d", e->cells[i].init,
                 e->cells[i].lr, e->cells[i].lambda, e->cells[i].from_net);
+        if (axes)
+            fprintf(f, " %.17g %.17g", e->cells[i].xv, e->cells[i].yv);
+        fputc('\n', f);
+    }
     fputs("end\n", f);
 }
 
@@ -240,6 +259,7 @@ static bool parse_settings(char *block, struct rl_exp *e, const char *path,
     memset(e, 0, sizeof(*e));
     e->cfg = rl_config_default;
     int want_cells = -1;
+    bool have_axes = false;
     bool have[SHARD_KEYS] = {false};
     char why[512], q[160];
     int lineno = line0 - 1;
@@ -263,6 +283,39 @@ static bool parse_settings(char *block, struct rl_exp *e, const char *path,
         int k = 0;
         while (k < SHARD_KEYS && strcmp(shard_keys[k], key))
             k++;
+        if (!strcmp(key, "axes")) {
+            if (have_axes) {
+                snprintf(err, errlen, "%s:%d: 'axes' is given twice; the "
+                         "file is damaged", path, lineno);
+                return false;
+            }
+            if (e->ncells > 0) {
+                snprintf(err, errlen, "%s:%d: 'axes' after the cells; the "
+                         "file is damaged", path, lineno);
+                return false;
+            }
+            have_axes = true;
+            char *f[2];
+            char why2[1536] = "";
+            for (char *c = v; *c; c++)
+                if (*c == '_')
+                    *c = '-'; /* file keys: rich_init is row rich-init */
+            int nf = split_spaces(v, f, 2);
+            bool ok2 = nf == 2 &&
+                       rl_exp_axis_parse(f[0], &e->x, why2, sizeof(why2));
+            if (ok2 && strcmp(f[1], "-"))
+                ok2 = rl_exp_axis_parse(f[1], &e->y, why2, sizeof(why2));
+            else
+                e->y.row = NULL;
+            if (!ok2) {
+                snprintf(err, errlen, "%s:%d: axes expects 'X Y' (two "
+                         "numeric settings, Y '-' for none): %s", path,
+                         lineno, why2);
+                return false;
+            }
+            line = next;
+            continue;
+        }
         if (k == SHARD_KEYS && strcmp(key, "cell")) {
             snprintf(err, errlen, "%s:%d: unknown setting '%s'; was it "
                      "written by this version of richlazy?", path, lineno,
@@ -363,9 +416,24 @@ static bool parse_settings(char *block, struct rl_exp *e, const char *path,
                 return false;
             }
             struct rl_exp_cell *cl = &e->cells[e->ncells++];
-            if (split_spaces(v, f, 4) != 4) {
+            char *fa[7];
+            int nf = split_spaces(v, fa, 6);
+            for (int j = 0; j < 4 && j < nf; j++)
+                f[j] = fa[j];
+            if (nf != (have_axes ? 6 : 4)) {
                 ok = false;
-                snprintf(why, sizeof(why), "expects 'INIT LR LAMBDA NET'");
+                snprintf(why, sizeof(why), "expects 'INIT LR LAMBDA NET%s'",
+                         have_axes ? " X Y" : "");
+            } else if (have_axes &&
+                       !(rl_exp_axis_read(&e->x, fa[4], &cl->xv, why,
+                                          sizeof(why)) &&
+                         (e->y.row ? rl_exp_axis_read(&e->y, fa[5], &cl->yv,
+                                                      why, sizeof(why))
+                                   : !strcmp(fa[5], "0")))) {
+                ok = false;
+                if (!why[0])
+                    snprintf(why, sizeof(why), "has a y value without a y "
+                             "axis");
             } else {
                 ok = read_row("init", f[0], &cl->init, why, sizeof(why)) &&
                      read_row("lr", f[1], &cl->lr, why, sizeof(why)) &&
@@ -392,6 +460,33 @@ static bool parse_settings(char *block, struct rl_exp *e, const char *path,
             snprintf(err, errlen, "%s: setting '%s' is missing; the file is "
                      "damaged", path, shard_keys[k]);
             return false;
+        }
+    }
+    /* the axes: recorded, or the built-in ones of the kind */
+    if (have_axes) {
+        if (e->kind == RL_EXP_RETRAIN || (e->kind == RL_EXP_SWEEP) !=
+                                             (e->y.row == NULL)) {
+            snprintf(err, errlen, "%s: a %s has %s; the file is damaged",
+                     path, rl_exp_kind_name(e->kind),
+                     e->kind == RL_EXP_RETRAIN ? "no axes"
+                     : e->kind == RL_EXP_SWEEP ? "one axis" : "two axes");
+            return false;
+        }
+        e->net = e->x.net >= 0 ? e->x.net
+                 : e->y.net >= 0 ? e->y.net : RL_RICH;
+    } else if (e->kind != RL_EXP_RETRAIN) {
+        bool phase = e->kind == RL_EXP_PHASE;
+        char why2[256];
+        rl_exp_axis_parse(phase ? "init" : "lambda", &e->x, why2,
+                          sizeof(why2));
+        if (phase)
+            rl_exp_axis_parse(e->y_is_lr ? "lr" : "lambda", &e->y, why2,
+                              sizeof(why2));
+        e->net = RL_RICH;
+        for (int i = 0; i < e->ncells; i++) {
+            struct rl_exp_cell *cl = &e->cells[i];
+            cl->xv = phase ? cl->init : cl->lambda;
+            cl->yv = phase ? (e->y_is_lr ? cl->lr : cl->lambda) : 0.0;
         }
     }
     /* the counts must agree with each other */

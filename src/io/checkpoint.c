@@ -1,14 +1,17 @@
 /* checkpoint.c: save and load both nets with their settings (see
  * rl_checkpoint.h). */
+#define _GNU_SOURCE
 #include "rl_checkpoint.h"
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rl_npy.h"
@@ -54,7 +57,7 @@ static bool copy_data(const char *src, const char *dir, char *err,
     return rl_outfile_commit(&of, err, errlen);
 }
 
-bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
+static bool write_files(const char *dir, const struct rl_trainer *tr,
                         char *err, size_t errlen)
 {
     /* checkpoint.txt is one key=value per line: a value with a line
@@ -68,10 +71,7 @@ bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
                  "rename the file", q);
         return false;
     }
-    bool created;
-    if (!rl_output_prepare_dir(dir, &created, err, errlen))
-        return false;
-    char path[4200];
+    char path[4400];
     for (int w = 0; w < RL_NETS; w++) {
         const struct rl_net *net = &tr->net[w];
         const float *arr[ARR_COUNT] = {net->w1, net->w2, net->w1_0,
@@ -121,6 +121,117 @@ bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
     return rl_outfile_commit(&of, err, errlen);
 }
 
+bool rl_checkpoint_check_dest(const char *dir, char *err, size_t errlen)
+{
+    struct stat st;
+    if (lstat(dir, &st) == 0) {
+        snprintf(err, errlen, "checkpoint '%s' already exists; a checkpoint "
+                 "is never overwritten: choose a new name or remove it",
+                 dir);
+        return false;
+    }
+    if (errno == ENOTDIR) {
+        snprintf(err, errlen, "cannot create checkpoint folder '%s': a part "
+                 "of that path is a file, not a folder", dir);
+        return false;
+    }
+    if (errno != ENOENT) {
+        snprintf(err, errlen, "cannot use checkpoint folder '%s': %s", dir,
+                 strerror(errno));
+        return false;
+    }
+    /* the nearest existing ancestor must be a folder we may write into */
+    char p[4096];
+    if (snprintf(p, sizeof(p), "%s", dir) >= (int)sizeof(p)) {
+        snprintf(err, errlen, "checkpoint folder name is too long");
+        return false;
+    }
+    for (;;) {
+        size_t n = strlen(p);
+        while (n > 1 && p[n - 1] == '/')
+            p[--n] = '\0';
+        char *slash = strrchr(p, '/');
+        if (!slash)
+            snprintf(p, sizeof(p), ".");
+        else if (slash == p)
+            p[1] = '\0';
+        else
+            *slash = '\0';
+        if (stat(p, &st) == 0)
+            break;
+        if (errno != ENOENT || !strcmp(p, ".") || !strcmp(p, "/")) {
+            snprintf(err, errlen, "cannot create checkpoint folder '%s': "
+                     "'%s': %s", dir, p, strerror(errno));
+            return false;
+        }
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "cannot create checkpoint folder '%s': '%s' "
+                 "is not a folder", dir, p);
+        return false;
+    }
+    if (access(p, W_OK | X_OK) != 0) {
+        snprintf(err, errlen, "cannot create checkpoint folder '%s': '%s': "
+                 "%s", dir, p, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
+                        char *err, size_t errlen)
+{
+    /* the parent folders, then the checkpoint staged beside its final
+     * name and published in one rename: never a mix of two checkpoints */
+    char trimmed[4096], parent[4096];
+    if (snprintf(trimmed, sizeof(trimmed), "%s", dir) >=
+        (int)sizeof(trimmed)) {
+        snprintf(err, errlen, "checkpoint folder name is too long");
+        return false;
+    }
+    size_t n = strlen(trimmed);
+    while (n > 1 && trimmed[n - 1] == '/')
+        trimmed[--n] = '\0';
+    snprintf(parent, sizeof(parent), "%s", trimmed);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        bool created;
+        if (!rl_output_prepare_dir(parent, &created, err, errlen))
+            return false;
+    }
+    char stage[4200];
+    if (!rl_output_temp_name(stage, sizeof(stage), trimmed, ".part") ||
+        mkdir(stage, 0777) != 0) {
+        snprintf(err, errlen, "cannot create checkpoint folder '%s': %s", dir,
+                 strerror(errno));
+        return false;
+    }
+    if (!write_files(stage, tr, err, errlen))
+        goto fail;
+    if (!rl_output_sync_dir(stage, true)) {
+        snprintf(err, errlen, "cannot sync checkpoint '%s': %s", dir,
+                 strerror(errno));
+        goto fail;
+    }
+    if (rename(stage, trimmed) != 0) {
+        /* an earlier checkpoint there: swap it out whole, then remove it */
+        if ((errno != ENOTEMPTY && errno != EEXIST) ||
+            renameat2(AT_FDCWD, stage, AT_FDCWD, trimmed,
+                      RENAME_EXCHANGE) != 0) {
+            snprintf(err, errlen, "cannot save checkpoint '%s': %s", dir,
+                     strerror(errno));
+            goto fail;
+        }
+    }
+    rl_output_remove_tree(stage); /* the old checkpoint, if any */
+    rl_output_sync_dir(trimmed, false);
+    return true;
+fail:
+    rl_output_remove_tree(stage);
+    return false;
+}
+
 bool rl_checkpoint_save_new(const char *parent, const struct rl_trainer *tr,
                             char *path, size_t pathlen, char *err,
                             size_t errlen)
@@ -128,10 +239,9 @@ bool rl_checkpoint_save_new(const char *parent, const struct rl_trainer *tr,
     long step = tr->step[RL_RICH] > tr->step[RL_LAZY] ? tr->step[RL_RICH]
                                                       : tr->step[RL_LAZY];
     for (int k = 0; k < 1000; k++) {
-        int len = k == 0 ? snprintf(path, pathlen, "%s/checkpoint-%06ld",
-                                    parent, step)
-                         : snprintf(path, pathlen, "%s/checkpoint-%06ld_%03d",
-                                    parent, step, k);
+        char name[64];
+        rl_output_step_name(name, sizeof(name), "checkpoint-", step, k, "");
+        int len = snprintf(path, pathlen, "%s/%s", parent, name);
         if (len < 0 || (size_t)len >= pathlen) {
             snprintf(err, errlen, "checkpoint folder name under '%s' is too "
                      "long", parent);

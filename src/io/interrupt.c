@@ -1,18 +1,23 @@
 /* interrupt.c: SIGINT/SIGTERM as a polled flag (see rl_interrupt.h). */
 #include "rl_interrupt.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "rl_readfile.h"
 
-static volatile sig_atomic_t caught;
+/* read by every thread that polls, written by the handler: a lock-free
+ * atomic is both race-free in C11 and async-signal-safe (C11 7.14.1.1) */
+static atomic_int caught;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the interrupt flag must be "
+               "lock-free to be set from a signal handler");
 
 /* Only async-signal-safe work here: remember the first signal. SA_RESETHAND
  * has already put the default back, so a second one stops the process. */
 static void on_signal(int sig)
 {
-    if (!caught)
-        caught = sig;
+    int none = 0;
+    atomic_compare_exchange_strong(&caught, &none, sig);
 }
 
 bool rl_interrupt_init(struct rl_interrupt *it)
@@ -23,7 +28,7 @@ bool rl_interrupt_init(struct rl_interrupt *it)
     sigemptyset(&sa.sa_mask);
     /* restart interrupted reads and writes instead of failing them */
     sa.sa_flags = SA_RESETHAND | SA_RESTART;
-    caught = 0;
+    atomic_store(&caught, 0);
     if (sigaction(SIGINT, &sa, &it->old_int) != 0)
         return false;
     if (sigaction(SIGTERM, &sa, &it->old_term) != 0) {
@@ -43,7 +48,7 @@ void rl_interrupt_destroy(struct rl_interrupt *it)
 
 int rl_interrupt_caught(void)
 {
-    return caught;
+    return atomic_load(&caught);
 }
 
 const char *rl_interrupt_name(int sig)

@@ -13,6 +13,7 @@
  */
 #include "rl_npy.h"
 #include "rl_readfile.h"
+#include "rl_output.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -124,49 +125,12 @@ bool rl_npy_write(const char *path, const float *data, int rows, int cols,
         return false;
     }
 
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 5);
-    if (!tmp) {
-        set_err(err, errlen, "%s: cannot write: out of memory", path);
-        goto error_free_buf;
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        set_err(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        goto error_free_tmp;
-    }
-    errno = 0;
-    size_t written = fwrite(buf, 1, len, f);
-    int write_errno = errno;
-    if (written != len) {
-        fclose(f);
-        set_err(err, errlen, "%s: cannot write: %s", path,
-                strerror(write_errno ? write_errno : EIO));
-        goto error_remove_tmp;
-    }
-    if (fclose(f) != 0) {
-        set_err(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        goto error_remove_tmp;
-    }
-    if (rename(tmp, path) != 0) {
-        set_err(err, errlen, "%s: cannot write: cannot rename %s into "
-                "place: %s", path, tmp, strerror(errno));
-        goto error_remove_tmp;
-    }
-    free(tmp);
+    char why[4608];
+    bool ok = rl_output_write_file(path, buf, len, why, sizeof(why));
+    if (!ok)
+        set_err(err, errlen, "%s", why);
     free(buf);
-    return true;
-
-error_remove_tmp:
-    remove(tmp);
-error_free_tmp:
-    free(tmp);
-error_free_buf:
-    free(buf);
-    return false;
+    return ok;
 }
 
 /* ---- decoding ---------------------------------------------------------- */

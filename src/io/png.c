@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rl_output.h"
+
 #include <png.h>
 #include <zlib.h>
 
@@ -119,22 +121,18 @@ bool rl_png_write(const char *path, const uint32_t *argb, int w, int h,
                  path, w, h);
         return false;
     }
-    char tmp[4200];
-    if (snprintf(tmp, sizeof(tmp), "%s.part", path) >= (int)sizeof(tmp)) {
-        snprintf(err, errlen, "cannot write '%s': path too long", path);
-        return false;
-    }
     bool ok = false;
     struct png_failure fail = {.write_errno = 0};
     png_structp png = NULL;
     png_infop info = NULL;
     png_textp chunks = NULL;
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        snprintf(err, errlen, "cannot create '%s': %s", path,
-                 strerror(errno));
+    struct rl_outfile of;
+    char why[4608];
+    if (!rl_outfile_open_path(&of, path, why, sizeof(why))) {
+        snprintf(err, errlen, "cannot create '%s': %s", path, why);
         return false;
     }
+    FILE *f = of.f;
     fail.f = f;
     png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &fail, on_error,
                                   on_warning);
@@ -155,10 +153,8 @@ bool rl_png_write(const char *path, const uint32_t *argb, int w, int h,
                      fail.msg);
         goto done;
     }
-    errno = 0;
-    if (fflush(f) != 0 || ferror(f)) {
-        snprintf(err, errlen, "cannot write '%s': %s", path,
-                 strerror(errno ? errno : EIO));
+    if (ferror(f)) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(EIO));
         goto done;
     }
     ok = true;
@@ -166,19 +162,12 @@ bool rl_png_write(const char *path, const uint32_t *argb, int w, int h,
 done:
     png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
     free(chunks);
-    errno = 0;
-    if (fclose(f) != 0 && ok) {
-        snprintf(err, errlen, "cannot write '%s': %s", path,
-                 strerror(errno ? errno : EIO));
-        ok = false;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot rename '%s' to '%s': %s", tmp, path,
-                 strerror(errno));
+    if (ok && !rl_outfile_commit(&of, why, sizeof(why))) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, why);
         ok = false;
     }
     if (!ok)
-        remove(tmp);
+        rl_outfile_abort(&of);
     return ok;
 }
 
@@ -223,7 +212,7 @@ bool rl_png_read_text(const char *path, const char *key, char *value,
     png_structp png = NULL;
     png_infop info = NULL;
     struct png_failure fail = {.write_errno = 0};
-    FILE *f = fopen(path, "rb");
+    FILE *f = fopen(path, "rbe");
     if (!f)
         return false;
     png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &fail, on_error,

@@ -199,7 +199,7 @@ static void test_unwritable_checkpoint(void)
           0);
     test_write_text(keys, "0 Space\n0 k\n");
     CHECK(headless("--steps", "50", "--hidden", "40", "--out", dir,
-                   "--script", keys, "--quiet", NULL) == 1);
+                   "--append", "--script", keys, "--quiet", NULL) == 1);
     CHECK_CONTAINS(last_err, "richlazy run: error: cannot save a checkpoint");
     CHECK_CONTAINS(last_err, "checkpoint-000000");
     CHECK(strchr(last_err, '\n') == last_err + strlen(last_err) - 1);

@@ -1,14 +1,20 @@
 /* test_recorder.c: the background frame writer: files, sidecar rows,
  * numbering across start/stop, the WAIT and DROP policies, and the errors
  * of the world (folder unwritable or removed, full disk). */
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "test_util.h"
+#include "rl_output.h"
 #include "rl_png.h"
 #include "rl_recorder.h"
 
@@ -18,6 +24,22 @@
 #define SCRATCH RL_TEST_BUILD_DIR "/recorder_scratch"
 
 enum { W = 48, H = 32 };
+
+/* Names ending in ".part" (temporary files) in dir. */
+static int count_part(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        n += l >= 5 && !strcmp(e->d_name + l - 5, ".part");
+    }
+    closedir(d);
+    return n;
+}
 
 static bool exists(const char *path)
 {
@@ -238,16 +260,38 @@ static void test_same_step_many(void)
     CHECK(!exists(SCRATCH "/paused/frame_000007_1002.png"));
 }
 
-/* The writer is held inside the first frame's file (a FIFO nobody reads
- * yet), so the queue is full for certain: further frames are dropped and
- * counted, screenshots still wait. */
+/* The fault-injecting file layer holds the writer at its first fsync
+ * until the test lets it go. */
+static atomic_int hold_writer;
+
+static int held_sync(int fd)
+{
+    while (atomic_load(&hold_writer)) {
+        struct timespec ts = {0, 2 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return fsync(fd);
+}
+
+/* The writer is held inside the first frame's file, so the queue is full
+ * for certain: further frames are dropped and counted. */
 static void test_drop_counts(void)
 {
     const char *dir = SCRATCH "/drop";
     struct rl_recorder r;
     CHECK(open_rec(&r, dir, 2, RL_RECORD_DROP, NULL));
-    CHECK(mkfifo(SCRATCH "/drop/frame_000000.png.part", 0600) == 0);
-    CHECK(record(&r, 0)); /* the writer blocks opening the FIFO */
+    atomic_store(&hold_writer, 1);
+    rl_output_set_sync_fn(held_sync);
+    CHECK(record(&r, 0)); /* the writer blocks syncing it */
+    /* wait until the writer has taken frame 0 (its slot stays busy) */
+    for (int i = 0; i < 5000; i++) {
+        struct rl_recorder_stats st;
+        rl_recorder_stats(&r, &st);
+        if (st.queued == 0)
+            break;
+        struct timespec ts = {0, 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
     CHECK(record(&r, 1)); /* queued: the two slots are now busy */
     int refused = 0;
     for (long s = 2; s < 7; s++)
@@ -257,20 +301,9 @@ static void test_drop_counts(void)
     rl_recorder_stats(&r, &st);
     CHECK(st.dropped == 5 && st.written == 0);
 
-    /* let the writer go: read the first PNG out of the FIFO */
-    int fd = open(SCRATCH "/drop/frame_000000.png.part", O_RDONLY);
-    CHECK(fd >= 0);
-    unsigned char buf[4096], sig[8] = {0};
-    ssize_t n, total = 0;
-    while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0) {
-        if (total == 0 && n >= 8)
-            memcpy(sig, buf, 8);
-        total += n;
-    }
-    if (fd >= 0)
-        close(fd);
-    CHECK(total > 8 && !memcmp(sig, "\x89PNG\r\n\x1a\n", 8));
+    atomic_store(&hold_writer, 0); /* let the writer go */
     rl_recorder_flush(&r);
+    rl_output_set_sync_fn(NULL);
     rl_recorder_stats(&r, &st);
     CHECK(st.written == 2 && st.dropped == 5 && !st.failed);
     rl_recorder_destroy(&r);
@@ -278,6 +311,7 @@ static void test_drop_counts(void)
     bool header;
     CHECK(csv_rows(dir, rows, 4, &header) == 2);
     CHECK(!strcmp(rows[1], "frame_000001.png"));
+    CHECK(png_is_frame(dir, "frame_000000.png", 0));
     CHECK(png_is_frame(dir, "frame_000001.png", 1));
 }
 
@@ -385,7 +419,7 @@ static void test_full_disk(void)
     CHECK(record(&r, 0));
     CHECK(record(&r, 1));
     rl_recorder_flush(&r);
-    CHECK(symlink("/dev/full", SCRATCH "/full/frame_000002.png.part") == 0);
+    rl_output_fail_sync(1, ENOSPC); /* the next PNG finds the disk full */
     CHECK(record(&r, 2));
     record(&r, 3); /* queued or refused: either way never written */
     rl_recorder_flush(&r);
@@ -396,7 +430,7 @@ static void test_full_disk(void)
     CHECK_CONTAINS(st.error, "No space left on device");
     rl_recorder_destroy(&r);
     CHECK(!exists(SCRATCH "/full/frame_000002.png"));
-    CHECK(!exists(SCRATCH "/full/frame_000002.png.part"));
+    CHECK(count_part(SCRATCH "/full") == 0);
     CHECK(!exists(SCRATCH "/full/frame_000003.png"));
     char rows[4][64];
     bool header;
@@ -434,15 +468,14 @@ static void test_restart_after_full_disk(void)
     CHECK(rl_recorder_restart(&r, err, sizeof(err))); /* not failed: no-op */
     CHECK(record(&r, 0));
     rl_recorder_flush(&r);
-    CHECK(symlink("/dev/full", SCRATCH "/fullagain/frame_000001.png.part") ==
-          0);
+    rl_output_fail_sync(1, ENOSPC); /* frame 1 finds the disk full */
     CHECK(record(&r, 1));
     rl_recorder_flush(&r);
     struct rl_recorder_stats st;
     rl_recorder_stats(&r, &st);
     CHECK(st.failed && st.written == 1);
     CHECK(!record(&r, 2)); /* still stopped until someone starts again */
-    /* the failed frame's temporary file (the link) is gone: space is free */
+    /* the failed frame's temporary file is gone: space is free */
     CHECK(rl_recorder_restart(&r, err, sizeof(err)));
     rl_recorder_stats(&r, &st);
     CHECK(!st.failed && st.error[0] == '\0');
@@ -625,7 +658,7 @@ static void test_video_segments(void)
     setenv("PATH", saved, 1);
     CHECK(file_size(SCRATCH "/video/video_000000.mp4") == 3L * W * H * 4);
     CHECK(file_size(SCRATCH "/video/video_000010.mp4") == 5L * W * H * 4);
-    CHECK(!exists(SCRATCH "/video/video_000000.mp4.part"));
+    CHECK(count_part(SCRATCH "/video") == 0);
     CHECK(png_is_frame(SCRATCH "/video", "frame_000099.png", 99));
 }
 
@@ -653,8 +686,83 @@ static void test_video_ffmpeg_fails(void)
     CHECK(csv_rows(SCRATCH "/badvideo", rows, 0, &header) == 25);
     CHECK(png_is_frame(SCRATCH "/badvideo", "frame_000024.png", 24));
     CHECK(!exists(SCRATCH "/badvideo/video_000000.mp4"));
-    CHECK(!exists(SCRATCH "/badvideo/video_000000.mp4.part"));
-    CHECK(said_once(log, "ffmpeg exit status 3", "ffmpeg"));
+    CHECK(count_part(SCRATCH "/badvideo") == 0);
+    CHECK(said_once(log, "ffmpeg exited with status 3", "ffmpeg"));
+}
+
+/* Issue 19: two recorders writing into one folder at once, 50 times:
+ * neither fails, every PNG in the folder is a whole frame and no
+ * temporary file is left (names taken at the same moment may be written
+ * by both; each write replaces the file whole). */
+static void test_two_recorders_one_folder(void)
+{
+    int failures = 0, bad = 0;
+    for (int round = 0; round < 50; round++) {
+        char dir[512];
+        snprintf(dir, sizeof(dir), SCRATCH "/two/%d", round);
+        struct rl_recorder a, b;
+        CHECK(open_rec(&a, dir, 4, RL_RECORD_WAIT, NULL));
+        CHECK(open_rec(&b, dir, 4, RL_RECORD_WAIT, NULL));
+        for (long s = 0; s < 6; s++) {
+            CHECK(record(&a, s));
+            CHECK(record(&b, s));
+        }
+        rl_recorder_flush(&a);
+        rl_recorder_flush(&b);
+        struct rl_recorder_stats sa, sb;
+        rl_recorder_stats(&a, &sa);
+        rl_recorder_stats(&b, &sb);
+        failures += sa.failed + sb.failed;
+        rl_recorder_destroy(&a);
+        rl_recorder_destroy(&b);
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            long step;
+            char tail[16];
+            if (sscanf(e->d_name, "frame_%6ld%15s", &step, tail) == 2)
+                bad += !png_is_frame(dir, e->d_name, step);
+        }
+        if (d)
+            closedir(d);
+        bad += count_part(dir);
+    }
+    CHECK(failures == 0);
+    CHECK(bad == 0);
+}
+
+/* A stand-in ffmpeg that stops reading (hung): the recorder stops it
+ * after the timeout, reaps it, reports it, and the PNGs go on. */
+static void test_video_ffmpeg_hangs(void)
+{
+    char saved[8192];
+    fake_ffmpeg("echo $$ > " SCRATCH "/hung.pid; exec sleep 600", saved,
+                sizeof(saved));
+    FILE *log = tmpfile();
+    struct rl_recorder r;
+    struct rl_recorder_options o = {.dir = SCRATCH "/hung", .width = W,
+                                    .height = H, .video = true, .log = log,
+                                    .ffmpeg_timeout_ms = 300};
+    char err[1024];
+    CHECK(rl_recorder_init(&r, &o, err, sizeof(err)));
+    /* more than a pipe buffer of frames (W x H x 4 = 6 KB each) */
+    for (long s = 0; s < 40; s++)
+        CHECK(record(&r, s));
+    rl_recorder_destroy(&r);
+    setenv("PATH", saved, 1);
+    char rows[1][64];
+    bool header;
+    CHECK(csv_rows(SCRATCH "/hung", rows, 0, &header) == 40);
+    CHECK(!exists(SCRATCH "/hung/video_000000.mp4"));
+    CHECK(count_part(SCRATCH "/hung") == 0);
+    CHECK(said_once(log, "ffmpeg read no frame data for 0.3 s", "ffmpeg"));
+    /* the stand-in is gone (killed and reaped, not left running) */
+    FILE *f = fopen(SCRATCH "/hung.pid", "r");
+    long pid = 0;
+    CHECK(f && fscanf(f, "%ld", &pid) == 1);
+    if (f)
+        fclose(f);
+    CHECK(pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH);
 }
 
 int main(void)
@@ -677,5 +785,7 @@ int main(void)
     test_video_without_ffmpeg();
     test_video_segments();
     test_video_ffmpeg_fails();
+    test_video_ffmpeg_hangs();
+    test_two_recorders_one_folder();
     return check_summary("recorder");
 }

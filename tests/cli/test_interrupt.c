@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,12 +128,25 @@ static pid_t start_run(const char *out, const char *errpath,
     return pid;
 }
 
+/* The size of the first file matching pattern (a run writes into a
+ * staging folder OUT.PID-N.part beside OUT, under temporary names), or
+ * -1 when none matches. */
+static off_t glob_size(const char *pattern)
+{
+    glob_t g;
+    off_t size = -1;
+    if (glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0)
+        size = file_size(g.gl_pathv[0]);
+    globfree(&g);
+    return size;
+}
+
 /* Wait (up to ~60 s) until the run has written some metrics rows: it is
  * then in its training loop with the handlers installed. */
-static bool wait_training(pid_t pid, const char *part)
+static bool wait_training(pid_t pid, const char *part, const char *inner)
 {
     for (int i = 0; i < 6000; i++) {
-        if (file_size(part) > 0)
+        if (glob_size(part) > 0 || glob_size(inner) > 0)
             return true;
         int status;
         if (waitpid(pid, &status, WNOHANG) == pid)
@@ -144,9 +158,11 @@ static bool wait_training(pid_t pid, const char *part)
 
 static void check_stop(int sig, bool existing_folder)
 {
-    char out[512], part[600], errpath[600], text[4096];
+    char out[512], part[600], inner[600], errpath[600], text[4096];
     snprintf(out, sizeof(out), SCRATCH "/out_%d_%d", sig, existing_folder);
-    snprintf(part, sizeof(part), "%s/metrics.csv.part", out);
+    /* staged beside a new folder, or inside an existing one */
+    snprintf(part, sizeof(part), "%s*/metrics.csv.*.part", out);
+    snprintf(inner, sizeof(inner), "%s/.richlazy.*/metrics.csv.*.part", out);
     snprintf(errpath, sizeof(errpath), SCRATCH "/stderr_%d_%d", sig,
              existing_folder);
     char keep[600];
@@ -157,11 +173,12 @@ static void check_stop(int sig, bool existing_folder)
         fputs("mine\n", f);
         fclose(f);
     }
+    /* a folder that is not empty is refused unless appending */
     const char *args[] = {"--steps", "1e12", "--hidden", "20", "--samples",
-                          "20", NULL};
+                          "20", existing_folder ? "--append" : NULL, NULL};
     pid_t pid = start_run(out, errpath, args);
     CHECK(pid > 0);
-    bool training = wait_training(pid, part);
+    bool training = wait_training(pid, part, inner);
     CHECK(training);
     kill(pid, sig);
     int status = 0;
@@ -177,7 +194,8 @@ static void check_stop(int sig, bool existing_folder)
     CHECK(count_lines(text) == 1);
     /* no partial file; a folder we created goes, one we were given stays
      * with what was in it */
-    CHECK(file_size(part) < 0);
+    CHECK(glob_size(part) < 0 && glob_size(inner) < 0);
+    CHECK(count_suffix(SCRATCH, ".part") == 0); /* no staging folder */
     if (existing_folder) {
         CHECK(file_size(keep) == 5);
         CHECK(count_suffix(out, ".part") == 0);
@@ -212,6 +230,7 @@ static void test_stop_recording(void)
     const char *out = SCRATCH "/rec";
     const char *frames = SCRATCH "/rec/frames";
     const char *csv = SCRATCH "/rec/frames/frames.csv";
+    const char *staged_csv = SCRATCH "/rec*/frames/frames.csv";
     const char *errpath = SCRATCH "/stderr_rec";
     const char *args[] = {"--steps", "1e12", "--hidden", "20", "--samples",
                           "20", "--frames-every", "10", "--width", "160",
@@ -221,7 +240,7 @@ static void test_stop_recording(void)
     /* wait for a few frames, so some are complete and some in flight */
     bool recording = false;
     for (int i = 0; i < 6000 && !recording; i++) {
-        recording = file_size(csv) > 400;
+        recording = glob_size(staged_csv) > 400;
         if (!recording)
             sleep_ms(10);
     }
@@ -236,6 +255,7 @@ static void test_stop_recording(void)
     CHECK(count_lines(text) == 1);
     CHECK(count_suffix(frames, ".part") == 0);
     CHECK(count_suffix(out, ".part") == 0);
+    CHECK(count_suffix(SCRATCH, ".part") == 0);
 
     /* frames.csv and the folder agree, row for file */
     FILE *f = fopen(csv, "r");

@@ -2,6 +2,7 @@
 #include "rl_npy.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -443,16 +444,18 @@ static void test_write_failure(void)
     char err[256] = "";
     const char *path = RL_TEST_BUILD_DIR "/no-such-dir/x.npy";
     CHECK(!rl_npy_write(path, a, 1, 2, err, sizeof(err)));
-    CHECK_CONTAINS(err, RL_TEST_BUILD_DIR "/no-such-dir/x.npy: cannot write: "
-                   "No such file or directory");
+    CHECK_CONTAINS(err, RL_TEST_BUILD_DIR "/no-such-dir/x.npy");
+    CHECK_CONTAINS(err, "No such file or directory");
 
     /* renaming onto a directory fails: the temp file is cleaned up */
     const char *dir = SCRATCH("isdir");
     CHECK(mkdir(dir, 0755) == 0 || errno == EEXIST);
     CHECK(!rl_npy_write(dir, a, 1, 2, err, sizeof(err)));
-    CHECK_CONTAINS(err, SCRATCH("isdir") ": cannot write: cannot rename "
-                   SCRATCH("isdir") ".tmp into place: Is a directory");
-    CHECK(!file_exists(SCRATCH("isdir") ".tmp"));
+    CHECK_CONTAINS(err, "cannot rename");
+    CHECK_CONTAINS(err, "Is a directory");
+    glob_t g;
+    CHECK(glob(SCRATCH("isdir") ".*", 0, NULL, &g) == GLOB_NOMATCH);
+    globfree(&g);
     CHECK(rmdir(dir) == 0);
 }
 

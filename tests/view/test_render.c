@@ -275,7 +275,7 @@ static bool png_has_size(const char *path, int w, int h)
 
 static void test_headless_frames_and_script(void)
 {
-    mkdir(SCRATCH, 0777);
+    CHECK(system("rm -rf " SCRATCH " && mkdir -p " SCRATCH) == 0);
     const char *keys = SCRATCH "/keys.txt";
     test_write_text(keys,
                     "# lr up at frame 5, then select lazy and halve its init\n"
