@@ -300,6 +300,24 @@ size_t rl_net_step_bytes(const struct rl_net *net, int n);
  * diverges: a large H * init^2 makes the lazy net's limit small. */
 double rl_net_lr_limit(const struct rl_net *net, const struct rl_data *d);
 
+/* The update rl_net_step makes from a gradient, for any parameter vector
+ * (the linearised twin uses it): the first np entries of p move by the
+ * optimiser o says (torch.optim SGD with momentum/Nesterov, Adam, AdamW)
+ * with weight decay lambda, from gradient g and buffers mb, vb (np each);
+ * *step counts the updates (torch's state['step']) and is incremented. */
+void rl_net_opt_apply(const struct rl_net_opts *o, float *p, const float *g,
+                      float *mb, float *vb, long *step, int np, double lr,
+                      double lambda);
+
+/* loss(o, y) of one output o against target y under loss l and targets t,
+ * and its derivative d loss / d o into dl (docs/theory.md "Losses"). */
+double rl_net_sample_loss(enum rl_loss l, enum rl_targets t, double o,
+                          float y, double *dl);
+
+/* The order of epoch `epoch` of n samples in a shuffled run: a
+ * Fisher-Yates shuffle of 0..n-1 drawn from rl_rng_seed(seed, epoch). */
+void rl_net_shuffle(uint64_t seed, long epoch, int *p, int n);
+
 /* True when every weight is finite. */
 bool rl_net_finite(const struct rl_net *net);
 

@@ -15,6 +15,7 @@
 #include "rl_config.h"
 #include "rl_data.h"
 #include "rl_history.h"
+#include "rl_linearised.h"
 #include "rl_metrics.h"
 #include "rl_net.h"
 
@@ -35,6 +36,9 @@ struct rl_trainer {
     struct rl_metrics last[RL_NETS];/* metrics at the latest logged step */
     struct rl_history hist[RL_NETS];
     long log_every;                 /* metrics every K steps (>= 1) */
+    bool twin_on[RL_NETS];          /* the net's linearised twin trains
+                                       alongside (off by default) */
+    struct rl_lin twin[RL_NETS];    /* zeroed while off */
     rl_metrics_fn on_metrics;       /* optional row sink */
     void *on_metrics_ctx;
 };
@@ -75,6 +79,20 @@ void rl_trainer_step(struct rl_trainer *tr, long k);
 
 /* Advance only net `which` by k steps (single-stepping, tests). */
 void rl_trainer_step_net(struct rl_trainer *tr, int which, long k);
+
+/* Turn the linearised twin of net `which` on or off (rl_linearised.h).
+ * On: made at the net's initial weights, with its options, and from then
+ * on stepped with the net (same lr, lambda, batches); remade whenever the
+ * net is redrawn. Turned on after the net has stepped, the twin starts
+ * from w0 at its own step 0. Off: freed; the step costs nothing extra.
+ * False (and off) on out of memory. */
+bool rl_trainer_set_twin(struct rl_trainer *tr, int which, bool on);
+
+/* The twin of net `which` on the training data: its fit loss, and
+ * sup_k |f - f_lin| and the RMS of f - f_lin over the samples. NaN (all
+ * three) while the twin is off. Any pointer may be NULL. O(n h). */
+void rl_trainer_twin_stats(const struct rl_trainer *tr, int which,
+                           double *loss, double *sup, double *rms);
 
 /* Compute, store and emit the metrics of net `which` at its current step
  * (also when it is not a multiple of log_every: the final row of a run). */

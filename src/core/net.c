@@ -656,6 +656,12 @@ static double sample_loss(enum rl_loss l, enum rl_targets t, double o,
     return sp;
 }
 
+double rl_net_sample_loss(enum rl_loss l, enum rl_targets t, double o,
+                          float y, double *dl)
+{
+    return sample_loss(l, t, o, y, dl);
+}
+
 /* Loss and accuracy (or R^2) by the options, through rl_net_predict. */
 static void evaluate_opts(const struct rl_net *net, const struct rl_data *d,
                           double *loss, double *accuracy)
@@ -998,12 +1004,10 @@ static double grad_fast_opts(const struct rl_net *net, const struct rl_data *d,
     return fit < 0.0 ? 0.0 : fit;
 }
 
-/* One optimiser update of the first np parameters from net->grad, as the
- * torch.optim classes do it (docs/theory.md "Optimisers"), in float. */
-static void opt_update(struct rl_net *net, int np, double lr, double lambda)
+void rl_net_opt_apply(const struct rl_net_opts *o, float *p, const float *g,
+                      float *mb, float *vb, long *step, int np, double lr,
+                      double lambda)
 {
-    const struct rl_net_opts *o = &net->opts;
-    float *p = net->theta, *g = net->grad, *mb = net->opt_m, *vb = net->opt_v;
     const float flr = (float)lr, wd = (float)lambda;
     if (o->optimizer == RL_OPT_SGD) {
         if (o->momentum == 0.0) {
@@ -1014,7 +1018,7 @@ static void opt_update(struct rl_net *net, int np, double lr, double lambda)
             /* buf <- d on the first step, else momentum buf + d
              * (dampening 0); nesterov: d + momentum buf, else buf */
             const float mom = (float)o->momentum;
-            const bool first = net->opt_step == 0;
+            const bool first = *step == 0;
             for (int c = 0; c < np; c++) {
                 float dp = g[c] + wd * p[c];
                 mb[c] = first ? dp : mom * mb[c] + dp;
@@ -1026,7 +1030,7 @@ static void opt_update(struct rl_net *net, int np, double lr, double lambda)
         const double b1 = o->beta1 > 0.0 ? o->beta1 : 0.9;
         const double b2 = o->beta2 > 0.0 ? o->beta2 : 0.999;
         const double eps = o->eps > 0.0 ? o->eps : 1e-8;
-        const double t = (double)(net->opt_step + 1);
+        const double t = (double)(*step + 1);
         const double bc1 = 1.0 - pow(b1, t), bc2 = 1.0 - pow(b2, t);
         const float step_size = (float)(lr / bc1);
         const float bc2_sqrt = (float)sqrt(bc2);
@@ -1046,7 +1050,15 @@ static void opt_update(struct rl_net *net, int np, double lr, double lambda)
             p[c] += -step_size * (mb[c] / denom);
         }
     }
-    net->opt_step++;
+    (*step)++;
+}
+
+/* One optimiser update of the first np parameters from net->grad, as the
+ * torch.optim classes do it (docs/theory.md "Optimisers"), in float. */
+static void opt_update(struct rl_net *net, int np, double lr, double lambda)
+{
+    rl_net_opt_apply(&net->opts, net->theta, net->grad, net->opt_m,
+                     net->opt_v, &net->opt_step, np, lr, lambda);
 }
 
 static int n_params(const struct rl_net *net)
@@ -1062,12 +1074,10 @@ double rl_net_step_batch(struct rl_net *net, const struct rl_data *d,
     return loss;
 }
 
-/* perm = epoch's order of n samples: Fisher-Yates from its own stream. */
-static void draw_perm(struct rl_net *net, int n, long epoch)
+void rl_net_shuffle(uint64_t seed, long epoch, int *p, int n)
 {
     struct rl_rng rng;
-    rl_rng_seed(&rng, net->opts.shuffle_seed, (uint64_t)epoch);
-    int *p = net->perm;
+    rl_rng_seed(&rng, seed, (uint64_t)epoch);
     for (int i = 0; i < n; i++)
         p[i] = i;
     for (int i = n - 1; i > 0; i--) {
@@ -1076,6 +1086,12 @@ static void draw_perm(struct rl_net *net, int n, long epoch)
         p[i] = p[j];
         p[j] = t;
     }
+}
+
+/* perm = epoch's order of n samples: Fisher-Yates from its own stream. */
+static void draw_perm(struct rl_net *net, int n, long epoch)
+{
+    rl_net_shuffle(net->opts.shuffle_seed, epoch, net->perm, n);
     net->perm_epoch = epoch;
     net->perm_n = n;
 }

@@ -466,14 +466,23 @@ static void quote(char *buf, size_t len, const char *text)
     rl_escape(buf, len, text, (size_t)-1);
 }
 
-/* The range as words: "> 0", ">= 2 and <= 50000000". */
+/* The shortest decimal that reads back as exactly v ("0.002", never
+ * "0.0020000000000000000"): a value written to a file comes back as the
+ * user gave it. */
 static void shortest(char *buf, size_t len, double v)
 {
-    snprintf(buf, len, "%.15g", v);
-    if (strtod(buf, NULL) != v)
-        snprintf(buf, len, "%.17g", v);
+    if (v == floor(v) && fabs(v) < 1e15) {  /* whole: 1000000, not 1e+06 */
+        snprintf(buf, len, "%.0f", v);
+        return;
+    }
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, len, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
 }
 
+/* The range as words: "> 0", ">= 2 and <= 50000000". */
 static void range_words(const struct rl_setting *s, char *buf, size_t len)
 {
     char lo[32], hi[32];
@@ -615,7 +624,7 @@ void rl_setting_format(const struct rl_setting *s, const void *src,
                  (unsigned long long)*(const uint64_t *)src);
         break;
     case RL_SET_DOUBLE:
-        snprintf(buf, len, "%.17g", *(const double *)src);
+        shortest(buf, len, *(const double *)src);
         break;
     case RL_SET_STRING: {
         const char *v = *(const char *const *)src;

@@ -103,6 +103,7 @@ void rl_trainer_destroy(struct rl_trainer *tr)
 {
     for (int w = 0; w < RL_NETS; w++) {
         rl_net_destroy(&tr->net[w]);
+        rl_lin_destroy(&tr->twin[w]);
         rl_history_destroy(&tr->hist[w]);
     }
     rl_data_destroy(&tr->train);
@@ -151,6 +152,11 @@ void rl_trainer_reset_net(struct rl_trainer *tr, int which)
         o.shuffle_seed = rl_mix64(tr->cfg.seed ^ rl_mix64(net_stream[which]));
     rl_net_reset_opts(&tr->net[which], tr->cfg.act, tr->cfg.net[which].init,
                       rl_config_out_init(&tr->cfg), &o, &rng);
+    if (tr->twin_on[which]) {
+        rl_lin_destroy(&tr->twin[which]);
+        if (!rl_lin_init(&tr->twin[which], &tr->net[which], tr->train.n))
+            tr->twin_on[which] = false;
+    }
     tr->step[which] = 0;
     tr->diverged[which] = false;
     tr->diverged_step[which] = 0;
@@ -212,6 +218,9 @@ void rl_trainer_step_net(struct rl_trainer *tr, int which, long k)
     for (long s = 0; s < k && !tr->diverged[which]; s++) {
         double loss = rl_net_step(net, &tr->train, tr->cfg.lr,
                                   tr->cfg.lambda);
+        if (tr->twin_on[which])
+            rl_lin_step(&tr->twin[which], &tr->train, tr->cfg.lr,
+                        tr->cfg.lambda);
         if (!isfinite(loss)) {
             /* the loss at the weights of this step is NaN/Inf: stop this
              * net here and log the state that shows it */
@@ -224,6 +233,36 @@ void rl_trainer_step_net(struct rl_trainer *tr, int which, long k)
         if (tr->step[which] % tr->log_every == 0)
             rl_trainer_log(tr, which);
     }
+}
+
+bool rl_trainer_set_twin(struct rl_trainer *tr, int which, bool on)
+{
+    assert(which >= 0 && which < RL_NETS);
+    rl_lin_destroy(&tr->twin[which]);
+    tr->twin_on[which] = false;
+    if (!on)
+        return true;
+    if (!rl_lin_init(&tr->twin[which], &tr->net[which], tr->train.n))
+        return false;
+    tr->twin_on[which] = true;
+    return true;
+}
+
+void rl_trainer_twin_stats(const struct rl_trainer *tr, int which,
+                           double *loss, double *sup, double *rms)
+{
+    assert(which >= 0 && which < RL_NETS);
+    double l = NAN, s = NAN, r = NAN;
+    if (tr->twin_on[which]) {
+        l = rl_lin_loss(&tr->twin[which], &tr->train);
+        rl_lin_gap(&tr->twin[which], &tr->net[which], &tr->train, &s, &r);
+    }
+    if (loss)
+        *loss = l;
+    if (sup)
+        *sup = s;
+    if (rms)
+        *rms = r;
 }
 
 void rl_trainer_step(struct rl_trainer *tr, long k)

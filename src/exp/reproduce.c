@@ -1,6 +1,8 @@
 /* reproduce.c: `richlazy reproduce`: the preset table, checks, checks.csv
  * and the command (see rl_reproduce.h; the presets live in
- * reproduce_seed.c and reproduce_saxe.c).
+ * reproduce_seed.c, reproduce_saxe.c, reproduce_woodworth.c,
+ * reproduce_teacher.c (chizat2019, kunin2024) and reproduce_ntk.c
+ * (geiger2020, lee2019)).
  *
  * How to add a preset: see the top of rl_reproduce.h. In short: a run
  * function in its own reproduce_NAME.c, one row in `presets` below, a
@@ -43,6 +45,22 @@ static const struct rl_preset presets[] = {
      "diagonal linear net: gradient descent ends at the closed form "
      "argmin Q_alpha for five alpha, +-0.002",
      rl_preset_woodworth2020, NULL},
+    {"chizat2019", "Chizat, Oyallon & Bach 2019",
+     "2-D ReLU teacher-student from output scale tau: small tau aligns to "
+     "the teacher, large tau stays lazy and tests worse",
+     rl_preset_chizat2019, rl_preset_chizat2019_window},
+    {"kunin2024", "Kunin et al. 2024",
+     "imbalance delta_j conserved up to O(lr^2), decayed by (1 - lr "
+     "lambda)^2 per step; at small scale its sign picks rich or lazy",
+     rl_preset_kunin2024, rl_preset_kunin2024_window},
+    {"geiger2020", "Geiger, Spigler, Jacot & Wyart 2020",
+     "alpha x h grid, NTK two-layer nets: the crossover alpha* of rel dW1 "
+     "scales as h^-1/2",
+     rl_preset_geiger2020, NULL},
+    {"lee2019", "Lee et al. 2019",
+     "NTK nets against their linearised twins: the gap after training "
+     "shrinks as h^-1/2",
+     rl_preset_lee2019, NULL},
 };
 #define NPRESETS ((int)(sizeof(presets) / sizeof(presets[0])))
 

@@ -24,7 +24,13 @@ bool rl_preset_seed4(struct rl_repro *r, char *err, size_t errlen);
 bool rl_preset_saxe2014(struct rl_repro *r, char *err, size_t errlen);
 bool rl_preset_woodworth2020(struct rl_repro *r, char *err,
                              size_t errlen);
+bool rl_preset_chizat2019(struct rl_repro *r, char *err, size_t errlen);
+bool rl_preset_kunin2024(struct rl_repro *r, char *err, size_t errlen);
+bool rl_preset_geiger2020(struct rl_repro *r, char *err, size_t errlen);
+bool rl_preset_lee2019(struct rl_repro *r, char *err, size_t errlen);
 void rl_preset_seed1_window(struct rl_config *cfg);
+void rl_preset_chizat2019_window(struct rl_config *cfg);
+void rl_preset_kunin2024_window(struct rl_config *cfg);
 void rl_preset_seed2_window(struct rl_config *cfg);
 
 /* ---- figures ---- */

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "rl_reproduce.h"
+#include "rl_trainer.h"
 
 #ifndef RL_TEST_BUILD_DIR
 #define RL_TEST_BUILD_DIR "."
@@ -320,6 +321,90 @@ static void test_window_presets(void)
     CHECK_CONTAINS(err, "unknown preset 'nope'");
 }
 
+/* The live pairs of the teacher presets: a valid session (the trainer
+ * accepts it) on the teacher task at the preset's width. */
+static void test_window_teacher_pairs(void)
+{
+    const char *names[] = {"chizat2019", "kunin2024"};
+    const int widths[] = {16, 50};
+    for (int i = 0; i < 2; i++) {
+        char err[512];
+        struct rl_config cfg = rl_config_default;
+        CHECK(rl_reproduce_window_config(names[i], &cfg, err, sizeof(err)));
+        CHECK(cfg.dataset == RL_DATASET_TEACHER);
+        CHECK(cfg.hidden == widths[i]);
+        CHECK(cfg.act == RL_ACT_RELU);
+        CHECK(cfg.model[RL_RICH].symmetric && cfg.model[RL_LAZY].symmetric);
+        struct rl_trainer tr;
+        bool ok = rl_trainer_init(&tr, &cfg, 0, err, sizeof(err));
+        CHECK(ok);
+        if (!ok) {
+            fprintf(stderr, "%s: %s\n", names[i], err);
+            continue;
+        }
+        /* symmetric pairs: both nets start at f = 0 */
+        for (int k = 0; k < RL_NETS; k++) {
+            float out[4];
+            rl_net_predict(&tr.net[k], tr.train.x, 4, out);
+            for (int j = 0; j < 4; j++)
+                CHECK(out[j] == 0.0f);
+        }
+        rl_trainer_destroy(&tr);
+    }
+    char err[512];
+    struct rl_config cfg = rl_config_default;
+    CHECK(!rl_reproduce_window_config("lee2019", &cfg, err, sizeof(err)));
+    CHECK_CONTAINS(err, "chizat2019");
+}
+
+/* The new presets' data files: present, with their header and one row per
+ * run (read from the quick run of test_all_quick). */
+static void test_preset_files(void)
+{
+    struct {
+        const char *preset, *file, *header;
+        int rows;
+    } want[] = {
+        {"chizat2019", "chizat2019.csv",
+         "tau,seed,steps,rel_w1,alignment,train_loss,test_loss", 5},
+        {"chizat2019", "chizat2019_units.csv", "tau,record,unit,aw1,aw2",
+         5 * 200 * 16},
+        {"kunin2024", "kunin2024.csv", "tau,a,delta0,regime,steps", 4},
+        {"kunin2024", "kunin2024_kernel.csv", "tau,a,step,kernel_distance",
+         4 * 101},
+        {"geiger2020", "geiger2020_crossover.csv", "h,alpha_star,threshold",
+         4},
+        {"geiger2020", "geiger2020.csv", "h,alpha,alpha_sqrt_h,rel_w1", 4 * 9},
+        {"lee2019", "lee2019.csv", "h,seed,steps,sup_gap,rms_gap", 5 * 8},
+    };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        char path[4400];
+        snprintf(path, sizeof(path), "%s/repro_all/%s/%s", RL_TEST_BUILD_DIR,
+                 want[i].preset, want[i].file);
+        FILE *f = fopen(path, "r");
+        CHECK(f != NULL);
+        if (!f) {
+            fprintf(stderr, "missing %s\n", path);
+            continue;
+        }
+        static char line[4096];
+        int rows = -1;
+        bool header_ok = false;
+        while (fgets(line, sizeof(line), f)) {
+            if (rows < 0)
+                header_ok = !strncmp(line, want[i].header,
+                                     strlen(want[i].header));
+            rows++;
+        }
+        fclose(f);
+        CHECK(header_ok);
+        CHECK(rows == want[i].rows);
+        if (rows != want[i].rows)
+            fprintf(stderr, "%s: %d rows, want %d\n", path, rows,
+                    want[i].rows);
+    }
+}
+
 /* The reference table compiled into seed-3 is the committed PyTorch
  * output. */
 static void test_torch_reference_matches_file(void)
@@ -369,5 +454,7 @@ int main(void)
     test_torch_reference_matches_file();
     test_wrong_expectation_fails();
     test_all_quick();
+    test_preset_files();
+    test_window_teacher_pairs();
     return check_summary("test_reproduce");
 }
