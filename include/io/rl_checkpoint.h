@@ -54,6 +54,13 @@ bool rl_checkpoint_save(const char *dir, const struct rl_trainer *tr,
  * write into. False with err naming dir and what to do. */
 bool rl_checkpoint_check_dest(const char *dir, char *err, size_t errlen);
 
+/* Whether the checkpoint key (k) should save tr: false, with why saying
+ * which net and what to do, when a net diverged (its weights are non-finite,
+ * or finite but trained on they diverge again, so retrain and window --from
+ * would refuse or repeat the blow-up). */
+bool rl_checkpoint_savable(const struct rl_trainer *tr, char *why,
+                           size_t whylen);
+
 /* Save tr into a new folder parent/checkpoint-STEP (STEP: the larger of
  * the two nets' steps, at least 6 digits), or checkpoint-STEP_NNN when that
  * name is taken: an earlier checkpoint is never overwritten. This is what

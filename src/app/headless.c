@@ -213,21 +213,16 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
         /* the script's k, as in the window: OUT/checkpoint-STEP/ */
         h->app.checkpoint_requested = false;
         char path[4200], why[1024];
-        int bad = !rl_net_finite(&h->app.tr->net[RL_RICH]) ? RL_RICH
-                  : !rl_net_finite(&h->app.tr->net[RL_LAZY]) ? RL_LAZY
-                                                             : -1;
-        if (bad >= 0) {
-            /* retrain and window --from refuse non-finite weights: say so
-             * now instead of saving what cannot be loaded */
+        if (!rl_checkpoint_savable(h->app.tr, why, sizeof(why))) {
             fprintf(stderr, "richlazy run: warning: checkpoint key at step "
-                    "%ld not saved: the %s net diverged and its weights are "
-                    "NaN or infinite\n", h->clock, rl_net_label(bad));
+                    "%ld: not saved: %s\n", h->clock, why);
+            path[0] = '\0';
         } else if (!rl_checkpoint_save_new(h->out_dir, h->app.tr, path,
                                            sizeof(path), why, sizeof(why))) {
             snprintf(err, errlen, "cannot save a checkpoint: %s", why);
             return -1;
         }
-        if (!h->quiet) {
+        if (!h->quiet && path[0]) {
             size_t n = strlen(h->out_dir);
             if (!strncmp(path, h->out_dir, n))
                 fprintf(h->out, "saved checkpoint %s%s\n", h->shown_dir,

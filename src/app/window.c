@@ -251,8 +251,12 @@ static void save_checkpoint(struct window *w, FILE *errf)
     }
     const char *dir = w->rec_ok ? w->rec.dir : w->shot_dir;
     char path[4200], err[1024];
-    if (rl_checkpoint_save_new(dir, w->app.tr, path, sizeof(path), err,
-                               sizeof(err))) {
+    if (!rl_checkpoint_savable(w->app.tr, err, sizeof(err))) {
+        fprintf(errf, "richlazy window: checkpoint not saved: %s\n", err);
+        snprintf(w->app.message, sizeof(w->app.message),
+                 "checkpoint not saved: %.130s", err);
+    } else if (rl_checkpoint_save_new(dir, w->app.tr, path, sizeof(path),
+                                      err, sizeof(err))) {
         snprintf(w->app.message, sizeof(w->app.message),
                  "checkpoint: %.140s/", path);
     } else {

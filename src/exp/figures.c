@@ -144,7 +144,7 @@ static void panel_axes(struct fig *f, const struct panel *p,
 static uint32_t sweep_color(int k, int n)
 {
     double t = n > 1 ? (double)k / (n - 1) : 1.0;
-    return rl_color_mix(0xFF9BD58Fu, 0xFF00441Bu, t);
+    return rl_color_mix(0xFF74C476u, 0xFF00441Bu, t);
 }
 
 /* Range of mean +- sd of metric m over cells [c0, c1), positive values
@@ -609,9 +609,14 @@ static void draw_heatmap(struct fig *f, const struct rl_exp *e,
     if (logc) {
         lo = pow(10, floor(log10(lo) + 1e-9));
         hi = pow(10, ceil(log10(hi) - 1e-9));
-    } else if (hi - lo < 1e-12 * hi) {
-        lo *= 0.9;
-        hi *= 1.1;
+    } else if (hi - lo < 0.02 * hi) {
+        /* values equal to within 2%: a linear scale over exactly them
+         * would spend every colour on rounding noise and label its ticks
+         * with a dozen digits; show them on a 2% span instead, so equal
+         * values read as one colour */
+        double mid = 0.5 * (lo + hi);
+        lo = mid * 0.99;
+        hi = mid * 1.01;
     }
     if (hi <= lo)
         hi = lo * 10;

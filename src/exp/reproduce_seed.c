@@ -217,7 +217,10 @@ enum { SEED2_UNITS = 10 };
 
 void rl_preset_seed2_window(struct rl_config *cfg)
 {
-    cfg->net[RL_RICH].init = 0.5; /* the left net is seed-2's net */
+    /* seed-2's net is the large-init one: on the lazy (blue, right) side,
+     * beside the seed's small-init rich net, so the colours keep their
+     * meaning (small init orange, large init blue) */
+    cfg->net[RL_LAZY].init = 0.5;
 }
 
 bool rl_preset_seed2(struct rl_repro *r, char *err, size_t errlen)

@@ -232,6 +232,21 @@ fail:
     return false;
 }
 
+bool rl_checkpoint_savable(const struct rl_trainer *tr, char *why,
+                           size_t whylen)
+{
+    for (int w = 0; w < RL_NETS; w++) {
+        if (!tr->diverged[w] && rl_net_finite(&tr->net[w]))
+            continue;
+        snprintf(why, whylen, "the %s net diverged at step %ld: its "
+                 "checkpoint would not train; press r to restart it at a "
+                 "calm learning rate, then save", rl_net_label(w),
+                 tr->diverged_step[w]);
+        return false;
+    }
+    return true;
+}
+
 bool rl_checkpoint_save_new(const char *parent, const struct rl_trainer *tr,
                             char *path, size_t pathlen, char *err,
                             size_t errlen)

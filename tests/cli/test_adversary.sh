@@ -209,7 +209,7 @@ case="class 8: the k key of a script does not save a diverged net's checkpoint"
 printf '0 L\n%.0s' $(seq 12) >kdiv.txt
 echo "2 k" >>kdiv.txt
 run run --script kdiv.txt --steps 40 --hidden 20 --out o-kdiv
-if expect 0 "richlazy run: warning: checkpoint key at step 30 not saved: the rich net diverged and its weights are NaN or infinite"; then
+if expect 0 "richlazy run: warning: checkpoint key at step 30: not saved: the rich net diverged at step"; then
     if ls o-kdiv | grep -q checkpoint; then fail "a checkpoint was saved"; else ok; fi
 fi
 

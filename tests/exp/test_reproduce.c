@@ -313,7 +313,7 @@ static void test_window_presets(void)
     CHECK(rl_reproduce_window_config("seed-1", &cfg, err, sizeof(err)));
     CHECK(cfg.net[RL_RICH].init == rl_config_default.net[RL_RICH].init);
     CHECK(rl_reproduce_window_config("seed-2", &cfg, err, sizeof(err)));
-    CHECK(cfg.net[RL_RICH].init == 0.5);
+    CHECK(cfg.net[RL_LAZY].init == 0.5);
     CHECK(!rl_reproduce_window_config("seed-3", &cfg, err, sizeof(err)));
     CHECK_CONTAINS(err, "no live pair");
     CHECK_CONTAINS(err, "seed-1, seed-2");

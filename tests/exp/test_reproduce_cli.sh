@@ -30,8 +30,9 @@ err=$("$exe" window --preset nope 2>&1 >/dev/null); code=$?
 [ $code -eq 2 ] || fail "window --preset nope: exit $code, want 2"
 "$exe" window --help | grep -q -- "--preset NAME" || fail "window --help lacks --preset"
 
-# the live pair of seed-2 under a private Xvfb (when installed): the left
-# net starts at the preset's init 0.5, a flag given too still wins
+# the live pair of seed-2 under a private Xvfb (when installed): the lazy
+# (right, blue) net starts at the preset's init 0.5, a flag given too
+# still wins
 if command -v xvfb-run >/dev/null 2>&1; then
     # X11 and GL drivers leak small blocks at exit (see test_window.sh):
     # no leak report under AddressSanitizer for the window
@@ -41,13 +42,13 @@ if command -v xvfb-run >/dev/null 2>&1; then
     xvfb-run -a "$exe" window --preset seed-2 --max-frames 2 \
         --state-dump "$scratch/state.txt" >/dev/null 2>&1 ||
         fail "window --preset seed-2 under Xvfb"
-    grep -q "^rich.init=0.5$" "$scratch/state.txt" ||
-        fail "window --preset seed-2: rich init not 0.5"
-    xvfb-run -a "$exe" window --preset seed-2 --rich-init 0.125 \
+    grep -q "^lazy.init=0.5$" "$scratch/state.txt" ||
+        fail "window --preset seed-2: lazy init not 0.5"
+    xvfb-run -a "$exe" window --preset seed-2 --lazy-init 0.125 \
         --max-frames 2 --state-dump "$scratch/state2.txt" >/dev/null 2>&1 ||
-        fail "window --preset seed-2 --rich-init under Xvfb"
-    grep -q "^rich.init=0.125$" "$scratch/state2.txt" ||
-        fail "window --preset seed-2 --rich-init 0.125: flag did not win"
+        fail "window --preset seed-2 --lazy-init under Xvfb"
+    grep -q "^lazy.init=0.125$" "$scratch/state2.txt" ||
+        fail "window --preset seed-2 --lazy-init 0.125: flag did not win"
     rm -rf "$scratch"
 fi
 echo "test_reproduce_cli: ok"
