@@ -58,6 +58,19 @@ enum rl_action {
     RL_ACTION_PRESENTATION, /* presentation mode: hide the UI chrome */
     RL_ACTION_TEXT_UP,      /* text scale x1.25 (at most 3) */
     RL_ACTION_TEXT_DOWN,    /* text scale /1.25 (at least 0.5) */
+    RL_ACTION_BIAS,         /* biases on / off (both nets, re-initialises) */
+    RL_ACTION_ALPHA_UP,     /* selected net's output scale alpha x2
+                             * (re-initialises it) */
+    RL_ACTION_ALPHA_DOWN,   /* selected net's alpha /2 (re-initialises it) */
+    RL_ACTION_OPTIMIZER,    /* both nets: gd -> momentum -> adam -> adamw ->
+                             * gd; optimiser state reset, weights kept */
+    RL_ACTION_BATCH,        /* both nets: batch full -> 64 -> 32 -> 8 ->
+                             * full; weights kept */
+    RL_ACTION_DELTA,        /* colour units by their imbalance delta_j */
+    RL_ACTION_UNIT_VIEW,    /* in->hid plane: W1 rows / |a_j| w_j */
+    RL_ACTION_WIDTH_UP,     /* width H x2 of both nets (H is one setting
+                             * of the pair), both re-initialised */
+    RL_ACTION_WIDTH_DOWN,   /* width H /2 of both nets (at least 2) */
     RL_ACTION_COUNT,
 };
 
@@ -216,7 +229,7 @@ struct rl_app {
     struct rl_marker markers[RL_MARKERS_MAX];
     int nmarkers;
 
-    char message[160];              /* on-screen notice of the last key */
+    char message[480];              /* on-screen notice of the last key */
     long message_until;             /* frame when it disappears */
 
     int hover_net, hover_unit;      /* -1: none */
@@ -249,7 +262,47 @@ struct rl_app {
                                      * steps without diverging */
     long lr_since[RL_NETS];         /* the net's step when lr last changed */
     int added;                      /* points added by clicks */
+
+    bool delta_colour;              /* units coloured by delta_j (key i) */
+    bool unit_view;                 /* in->hid plane shows |a_j| w_j (v) */
+    float trail_a[RL_NETS][RL_TRAIL_LEN][RL_SUBSAMPLE_MAX]; /* W2 of the
+                                     * subsample along its trail, for the
+                                     * unit view's |a_j| w_j trails */
+    char learn_msg[240];            /* rl_learnable_check's reason and fix
+                                     * when the data cannot be represented
+                                     * ("" otherwise), shown once */
+    /* normalised margin of each net under the logistic / exponential
+     * losses (rl_metrics_margin), sampled as it trains: (step, value)
+     * pairs on the session's step axis, thinned to every other one when
+     * full (the stride doubles); margin_n 0 under the MSE */
+#define RL_MARGIN_MAX 512
+    double margin_step[RL_NETS][RL_MARGIN_MAX];
+    double margin_val[RL_NETS][RL_MARGIN_MAX];
+    int margin_n[RL_NETS];
+    long margin_every[RL_NETS];     /* own steps between samples */
+    long margin_last[RL_NETS];      /* own step of the last sample; -1 */
+    enum rl_targets class_targets;  /* labels of the two-class sets (d) */
+    enum rl_loss class_loss[RL_NETS]; /* their loss (regression: mse) */
 };
+
+/* Where unit i of net w sits in the in->hid plane: its W1 row (x, y), or
+ * in the unit view |W2_i| times it (its contribution, Chizat & Bach 2018's
+ * pictures). Non-finite weights give non-finite positions. */
+void rl_app_unit_pos(const struct rl_app *app, int w, int i, double *x,
+                     double *y);
+
+/* Imbalance of unit i: delta_i = W2_i^2 - ||W1_i||^2 - b1_i^2 (b1 only
+ * with bias), conserved by gradient flow (Kunin et al. 2024, Du et al.
+ * 2018). */
+double rl_app_unit_delta(const struct rl_net *net, int i);
+
+/* Whether net w trains with a margin loss (logistic or exponential) on
+ * labels: the curves then show its normalised margin. */
+bool rl_app_has_margin(const struct rl_app *app, int w);
+
+/* Short name of a net's optimiser as the window shows it: "gd", "sgd"
+ * (mini-batch), "momentum", "nesterov", "adam", "adamw". */
+const char *rl_app_optimizer_name(const struct rl_net_opts *o);
 
 /* The net as the panels show it: the live net w, or, once it diverged,
  * the same net with its last finite weights (a shallow copy refreshed by
@@ -291,6 +344,7 @@ void rl_app_pointer(struct rl_app *app, float x, float y, bool click);
  * 1, right: class 0; at most RL_ADDED_MAX), nothing re-initialised; anywhere
  * else it pins or releases the hovered unit (rl_app_pointer). */
 #define RL_ADDED_MAX 2000
+#define RL_WIDTH_MAX 65536     /* the width keys stop here */
 enum rl_action rl_app_click(struct rl_app *app, float x, float y,
                             bool right);
 

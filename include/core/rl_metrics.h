@@ -2,6 +2,7 @@
 #ifndef RL_METRICS_H
 #define RL_METRICS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "rl_data.h"
@@ -71,6 +72,42 @@ void rl_metrics_imbalance_stats(const struct rl_net *net, double *mean,
  * core columns first (loss ... test_accuracy), then the diagnostics in the
  * struct's order. */
 const char *rl_metrics_csv_header(void);
+
+/* The same header for a net fitting real targets: accuracy and
+ * test_accuracy hold R^2 = 1 - SSE / sum (y - mean y)^2 there, so they are
+ * called r2 and test_r2 (rl_net_evaluate). regression false: exactly
+ * rl_metrics_csv_header(). */
+const char *rl_metrics_csv_header_for(bool regression);
+
+/* Optional metric columns, appended after the diagnostics in this order
+ * when asked for (a bit mask); none by default, so a run that asks for
+ * none writes the same bytes as before they existed. */
+enum rl_metrics_extra_cols {
+    RL_COL_MARGIN = 1 << 0,     /* "margin": rl_metrics_margin on train */
+    RL_COL_IMBALANCE = 1 << 1,  /* "delta_mean,delta_sd":
+                                   rl_metrics_imbalance_stats */
+    RL_COL_TEACHER = 1 << 2,    /* "teacher_alignment": rl_teacher_alignment
+                                   of the units to train's teacher, same
+                                   sign (NaN without a teacher) */
+};
+
+struct rl_metrics_extra {
+    double margin;
+    double delta_mean, delta_sd;
+    double teacher_alignment;
+};
+
+/* Compute the columns of cols for net on train (others NaN). O(n h) with
+ * RL_COL_MARGIN, O(h k) otherwise. No allocation. */
+void rl_metrics_extra_compute(const struct rl_net *net,
+                              const struct rl_data *train, unsigned cols,
+                              struct rl_metrics_extra *x);
+
+/* ",name,..." of the columns of cols (empty for 0), and ",%.9g,..." of
+ * their values in the same order (NaN written as "nan"). */
+void rl_metrics_extra_csv_header(FILE *f, unsigned cols);
+void rl_metrics_extra_csv_row(FILE *f, unsigned cols,
+                              const struct rl_metrics_extra *x);
 
 /* Write the metric columns of m, comma separated, %.9g (no newline).
  * Deterministic: same values, same bytes. */

@@ -64,7 +64,9 @@ bool rl_trainer_reseed(struct rl_trainer *tr, uint64_t seed, char *err,
                        size_t errlen);
 
 /* Switch to a built-in dataset (dropping any loaded CSV) and redraw both
- * nets. */
+ * nets. False with err, everything kept, when the settings do not fit the
+ * new set (rl_config_check: a logistic loss or --labels pm1 on a
+ * regression set) or its data cannot be made. */
 bool rl_trainer_set_dataset(struct rl_trainer *tr, enum rl_dataset kind,
                             char *err, size_t errlen);
 

@@ -11,6 +11,14 @@
  *   {rich,lazy}_w2.npy        (1, H) current hidden->output weights
  *   {rich,lazy}_w1_init.npy   (H, 2) the initial weights, the reference of
  *   {rich,lazy}_w2_init.npy   (1, H) rel_w1/rel_w2, so those continue too
+ *   {rich,lazy}_b.npy         (1, H + 1) with --bias: b1 then b2, and
+ *   {rich,lazy}_b_init.npy    (1, H + 1) the initial ones
+ *   {rich,lazy}_opt_m.npy     (1, 4H + 1) with momentum, Adam or AdamW: the
+ *   {rich,lazy}_opt_v.npy     (1, 4H + 1) optimiser's buffers in theta's
+ *                             layout (rl_net_opt_state_get)
+ * and, with those buffers or a mini-batch size, rich_opt_step and
+ * lazy_opt_step in checkpoint.txt (the optimiser's step count, which also
+ * fixes the place in the shuffled epochs).
  * Weights are float32 as trained, so a reload is bit-exact. Built-in data
  * is not stored: it is regenerated from (dataset, samples, noise, seed).
  * A data file is copied into the folder as data.csv and checkpoint.txt
@@ -38,7 +46,18 @@ struct rl_checkpoint {
     float *w2[RL_NETS];         /* (H) */
     float *w1_0[RL_NETS];       /* (H, 2) initial */
     float *w2_0[RL_NETS];       /* (H) initial */
+    float *b[RL_NETS];          /* (H + 1) b1, b2; NULL without bias */
+    float *b_0[RL_NETS];        /* (H + 1) initial; NULL without bias */
+    float *opt_m[RL_NETS];      /* (4H + 1) optimiser buffers; NULL when */
+    float *opt_v[RL_NETS];      /* the optimiser keeps none */
+    long opt_step[RL_NETS];     /* optimiser steps (0 when not saved) */
 };
+
+/* Does a net with options o keep optimiser buffers (momentum, Adam,
+ * AdamW), and does its optimiser step count matter (those, or mini-batch
+ * order)? What a checkpoint saves follows these. */
+bool rl_checkpoint_has_opt_buffers(const struct rl_net_opts *o);
+bool rl_checkpoint_has_opt_step(const struct rl_net_opts *o);
 
 /* Write tr's settings and both nets as the checkpoint dir (parents are
  * created). The files are written into a staging folder beside dir and
@@ -91,8 +110,9 @@ bool rl_checkpoint_parse_settings(struct rl_checkpoint *ck, const char *text,
 void rl_checkpoint_destroy(struct rl_checkpoint *ck);
 
 /* Give net (rl_net_init'ed with ck->cfg.hidden units) the checkpoint's
- * weights of net `which`: current weights, initial weights and their norms,
- * activation and init scales. The step count is ck->step[which]. */
+ * net `which`: its options (rl_config_net_opts of ck->cfg), current and
+ * initial weights and biases and their norms, activation, init scales and
+ * the optimiser state. The step count is ck->step[which]. */
 void rl_checkpoint_apply_net(const struct rl_checkpoint *ck, int which,
                              struct rl_net *net);
 

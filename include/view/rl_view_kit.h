@@ -31,6 +31,12 @@ struct rl_render {
     struct rl_font small;           /* tick labels, legends */
     struct rl_font title;           /* panel titles, header */
     uint32_t heat_lut[256];         /* output value -> colour */
+    uint32_t div_lut[256];          /* signed value in [-1, 1] -> colour
+                                     * (rl_colormap_diverging): regression
+                                     * outputs */
+    uint32_t unit_lut[256];         /* the same, a shade darker: units by
+                                     * their imbalance delta_j, so the pale
+                                     * middle stays visible on white */
     float *xy;                      /* polyline scratch */
     int xy_cap;                     /* points it holds */
 };

@@ -232,7 +232,7 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
         }
     }
     if (h->app.scenario_requested) {
-        /* the script's o, as in the window: OUT/scenario-STEP.txt */
+        /* the script's e, as in the window: OUT/scenario-STEP.txt */
         h->app.scenario_requested = false;
         char path[4200], why[1024];
         long step = h->app.tr->step[RL_RICH] > h->app.tr->step[RL_LAZY]

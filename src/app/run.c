@@ -13,6 +13,7 @@
 #include "rl_cli.h"
 #include "rl_settings.h"
 #include "rl_interrupt.h"
+#include "rl_learnable.h"
 #include "rl_memory.h"
 #include "rl_config.h"
 #include "rl_data_file.h"
@@ -39,6 +40,8 @@ struct run_log {
     long frame_start[RL_NETS];  /* its step when the current frame began */
     long restarts[RL_NETS];     /* restarts so far */
     long earlier[RL_NETS];      /* steps trained before its last restart */
+    const struct rl_trainer *tr;/* the nets, for the optional columns */
+    unsigned cols;              /* optional columns (rl_metrics_extra_cols) */
 };
 
 static void write_row(void *ctx, int which, long step,
@@ -59,6 +62,12 @@ static void write_row(void *ctx, int which, long step,
     log->last_step[which] = step;
     fprintf(log->csv, "%ld,%s,", step, rl_net_label(which));
     rl_metrics_csv_row(log->csv, m);
+    if (log->cols) {
+        struct rl_metrics_extra x;
+        rl_metrics_extra_compute(&log->tr->net[which], &log->tr->train,
+                                 log->cols, &x);
+        rl_metrics_extra_csv_row(log->csv, log->cols, &x);
+    }
     fputc('\n', log->csv);
     if (ferror(log->csv) && !log->write_errno)
         log->write_errno = errno ? errno : EIO;
@@ -115,6 +124,14 @@ static bool write_weights(const struct rl_trainer *tr, const char *dir,
                      rl_net_label(w), arrays[a].name);
             if (!rl_npy_write(path, arrays[a].data, arrays[a].rows,
                               arrays[a].cols, err, errlen))
+                return false;
+        }
+        /* with bias: b1 then b2, (1, H + 1), initial and final */
+        for (int a = 0; a < 2 && net->opts.bias; a++) {
+            snprintf(path, sizeof(path), "%s/%s_b_%s.npy", wdir,
+                     rl_net_label(w), a ? "final" : "init");
+            if (!rl_npy_write(path, a ? net->b1 : net->b1_0, 1, net->h + 1,
+                              err, errlen))
                 return false;
         }
     }
@@ -186,11 +203,30 @@ static void net_steps(char *out, size_t outlen, const struct run_log *log,
                  log->earlier[w] + now, clock);
 }
 
-/* The per-net rows the two-layer summary shows: all but the diagonal
- * net's scale (rl_run_diagonal has its own summary). */
-static bool summary_row(const struct rl_setting *s)
+/* Does the value of row s (net w for per-net rows) differ from the
+ * default? Compared as written, so NaN (imbalance: none) equals NaN. */
+static bool setting_differs(const struct rl_setting *s,
+                            const struct rl_config *c, int w)
 {
-    return s->where == RL_IN_NET && strcmp(s->name, "diagonal-scale") != 0;
+    if (s->type == RL_SET_STRING)
+        return false;
+    char a[128], b[128];
+    rl_setting_format(s, rl_setting_cptr(s, c, w), a, sizeof(a));
+    rl_setting_format(s, rl_setting_cptr(s, &rl_config_default, w), b,
+                      sizeof(b));
+    return strcmp(a, b) != 0;
+}
+
+/* A per-net row gets a summary column: init always, the others when some
+ * net sets them; never the diagonal net's scale (rl_run_diagonal has its
+ * own summary). */
+static bool per_net_column(const struct rl_setting *s,
+                           const struct rl_config *c)
+{
+    if (s->where != RL_IN_NET || !strcmp(s->name, "diagonal-scale"))
+        return false;
+    return !strcmp(s->name, "init") || setting_differs(s, c, RL_RICH) ||
+           setting_differs(s, c, RL_LAZY);
 }
 
 static void print_summary(FILE *out, const struct rl_trainer *tr,
@@ -223,18 +259,42 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
             net_steps(buf, sizeof(buf), log, tr, w, clock);
             fprintf(out, "  the %s net %s\n", rl_net_label(w), buf);
         }
-    /* one column per per-net row of the settings table */
+    /* the shared data and model settings that differ from the defaults */
+    bool any = false;
+    for (int i = 0; i < rl_settings_count; i++) {
+        const struct rl_setting *s = &rl_settings[i];
+        if (s->where != RL_IN_CONFIG || !(s->commands & RL_CMD_RUN) ||
+            !setting_differs(s, c, 0))
+            continue;
+        static const char *const shown[] = {"labels", "task",
+                                            "teacher-units", "teacher-inputs",
+                                            "teacher-directions",
+                                            "teacher-signs", "step-threads"};
+        for (size_t k = 0; k < sizeof(shown) / sizeof(shown[0]); k++) {
+            if (strcmp(s->name, shown[k]))
+                continue;
+            char v[64];
+            rl_setting_format_used(s, c, 0, v, sizeof(v));
+            fprintf(out, "%s%s %s", any ? ", " : "  with ", s->name, v);
+            any = true;
+        }
+    }
+    if (any)
+        fputc('\n', out);
+    /* one column for init and for each per-net row of the settings table
+     * that some net sets away from its default */
     fputs("  net  ", out);
     for (int i = 0; i < rl_settings_count; i++)
-        if (summary_row(&rl_settings[i]))
+        if (per_net_column(&rl_settings[i], c))
             fprintf(out, " %-9s", rl_settings[i].name);
-    fputs(" loss        accuracy  rel_w1      rel_w2\n", out);
+    fprintf(out, " loss        %-9s rel_w1      rel_w2\n",
+            rl_config_regression(c) ? "r2" : "accuracy");
     for (int w = 0; w < RL_NETS; w++) {
         const struct rl_metrics *m = &tr->last[w];
         fprintf(out, "  %-5s", rl_net_label(w));
         for (int i = 0; i < rl_settings_count; i++) {
             const struct rl_setting *s = &rl_settings[i];
-            if (!summary_row(s))
+            if (!per_net_column(s, c))
                 continue;
             char v[64];
             if (s->type == RL_SET_DOUBLE)
@@ -247,7 +307,8 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
         fprintf(out, " %-11.4g %-9.4f %-11.4g %-11.4g", m->loss, m->accuracy,
                 m->rel_w1, m->rel_w2);
         if (tr->test.n)
-            fprintf(out, " test loss %.4g, accuracy %.4f", m->test_loss,
+            fprintf(out, " test loss %.4g, %s %.4f", m->test_loss,
+                    rl_config_regression(c) ? "r2" : "accuracy",
                     m->test_accuracy);
         if (tr->diverged[w])
             fprintf(out, " DIVERGED at step %ld (lr %s)",
@@ -404,6 +465,26 @@ static void warn_before_training(const struct run *r)
                     "lazy regime; lower --lr or --%s-init\n",
                     c->lr, rl_net_label(w), limit, rl_net_label(w));
     }
+    /* what the activation cannot represent without bias, once (per net
+     * when only one net has a bias) */
+    if (!c->data_path) {
+        char msg[2][512];
+        enum rl_learnable v[RL_NETS];
+        for (int w = 0; w < RL_NETS; w++)
+            v[w] = rl_learnable_check(c->dataset, c->act,
+                                      c->net[w].model.bias,
+                                      c->labels == RL_LABELS_PM1, msg[w],
+                                      sizeof(msg[w]));
+        if (v[RL_RICH] != RL_LEARNABLE_YES &&
+            (v[RL_LAZY] != RL_LEARNABLE_YES) &&
+            !strcmp(msg[RL_RICH], msg[RL_LAZY]))
+            fprintf(r->errf, "richlazy run: warning: %s\n", msg[RL_RICH]);
+        else
+            for (int w = 0; w < RL_NETS; w++)
+                if (v[w] != RL_LEARNABLE_YES)
+                    fprintf(r->errf, "richlazy run: warning: the %s net: "
+                            "%s\n", rl_net_label(w), msg[w]);
+    }
     for (int w = 0; w < RL_NETS; w++)
         if (!(tr->net[w].norm_w1_0 > 0.0))
             fprintf(r->errf, "richlazy run: warning: the %s net's init %g "
@@ -411,6 +492,29 @@ static void warn_before_training(const struct run *r)
                     "zero and rel_w1 (change relative to the start) is "
                     "undefined (nan); use --%s-init 1e-30 or more\n",
                     rl_net_label(w), c->net[w].init, rl_net_label(w));
+}
+
+/* The optional metrics.csv columns the settings call for: the normalised
+ * margin with a logistic or exp loss, the imbalance statistics when asked
+ * or when an imbalance, layer ratio or symmetric init is set, the
+ * alignment to the teacher on the teacher dataset. None by default. */
+static unsigned extra_columns(const struct rl_config *c,
+                              const struct rl_trainer *tr)
+{
+    unsigned cols = 0;
+    if (c->imbalance_columns)
+        cols |= RL_COL_IMBALANCE;
+    for (int w = 0; w < RL_NETS; w++) {
+        const struct rl_net_cfg *n = &c->net[w];
+        if (n->model.loss != RL_LOSS_MSE)
+            cols |= RL_COL_MARGIN;
+        if (isfinite(n->imbalance) || n->model.layer_ratio != 1.0 ||
+            n->model.symmetric)
+            cols |= RL_COL_IMBALANCE;
+    }
+    if (tr->train.teacher.k > 0)
+        cols |= RL_COL_TEACHER;
+    return cols;
 }
 
 /* The output folder and the open metrics.csv with its step-0 rows;
@@ -431,7 +535,12 @@ static bool open_outputs(struct run *r)
                          sizeof(r->err)))
         return false;
     r->metrics_open = true;
-    fprintf(r->metrics.f, "step,net,%s\n", rl_metrics_csv_header());
+    r->log.tr = &r->tr;
+    r->log.cols = extra_columns(&r->cfg, &r->tr);
+    fprintf(r->metrics.f, "step,net,%s",
+            rl_metrics_csv_header_for(rl_config_regression(&r->cfg)));
+    rl_metrics_extra_csv_header(r->metrics.f, r->log.cols);
+    fputc('\n', r->metrics.f);
     r->log.csv = r->metrics.f;
     for (int w = 0; w < RL_NETS; w++)
         write_row(&r->log, w, 0, &r->tr.last[w]);

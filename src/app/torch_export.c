@@ -161,9 +161,9 @@ int rl_export_torch_main(int argc, char **argv, FILE *out, FILE *errf)
                 "two-layer net only, not --model diagonal\n");
         return 2;
     }
-    static const struct rl_net_opts base;
     for (int w = 0; w < RL_NETS; w++)
-        if (memcmp(&cfg.model[w], &base, sizeof(base)) != 0) {
+        if (memcmp(&cfg.net[w].model, &rl_config_default.net[w].model,
+                   sizeof(cfg.net[w].model)) != 0) {
             fprintf(errf, "richlazy export-torch: error: the replay covers "
                     "the base model only (no model options)\n");
             return 2;

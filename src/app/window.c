@@ -487,6 +487,7 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     if (!o->cfg.quiet)
         fprintf(out, "richlazy: window open; press h for the keys, q to "
                 "quit\n");
+    char told[sizeof(w.app.learn_msg)] = "";
     while (!w.app.quit) {
         enum rl_action acts[64];
         int n = 0;
@@ -582,6 +583,12 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
             }
         }
         rl_app_frame(&w.app, acts, n);
+        /* what the data cannot be taught to this net: once on stderr too */
+        if (strcmp(told, w.app.learn_msg)) {
+            if (w.app.learn_msg[0])
+                fprintf(errf, "richlazy window: %s\n", w.app.learn_msg);
+            snprintf(told, sizeof(told), "%s", w.app.learn_msg);
+        }
         if (!fit_size(&w, errf))
             goto out_tex;
         if (!rl_render_frame(&w.render, &w.app, &w.canvas, err,

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rl_learnable.h"
+#include "rl_memory.h"
+#include "rl_metrics.h"
 #include "rl_rng.h"
 
 static const char *const action_names[RL_ACTION_COUNT] = {
@@ -41,6 +44,15 @@ static const char *const action_names[RL_ACTION_COUNT] = {
     [RL_ACTION_PRESENTATION] = "presentation",
     [RL_ACTION_TEXT_UP] = "text_up",
     [RL_ACTION_TEXT_DOWN] = "text_down",
+    [RL_ACTION_BIAS] = "bias",
+    [RL_ACTION_ALPHA_UP] = "alpha_up",
+    [RL_ACTION_ALPHA_DOWN] = "alpha_down",
+    [RL_ACTION_OPTIMIZER] = "optimizer",
+    [RL_ACTION_BATCH] = "batch",
+    [RL_ACTION_DELTA] = "delta",
+    [RL_ACTION_UNIT_VIEW] = "unit_view",
+    [RL_ACTION_WIDTH_UP] = "width_up",
+    [RL_ACTION_WIDTH_DOWN] = "width_down",
 };
 
 bool rl_action_repeats(enum rl_action a)
@@ -57,6 +69,8 @@ bool rl_action_repeats(enum rl_action a)
     case RL_ACTION_STEP:
     case RL_ACTION_TEXT_UP:
     case RL_ACTION_TEXT_DOWN:
+    case RL_ACTION_ALPHA_UP:
+    case RL_ACTION_ALPHA_DOWN:
         return true;
     default:
         return false;
@@ -85,15 +99,24 @@ const struct rl_key_binding rl_keymap[] = {
     {"n", RL_ACTION_STEP, "single step (pauses first)"},
     {"R", RL_ACTION_RESET, "reset both nets with a new seed (Shift+R)"},
     {"r", RL_ACTION_RESTART, "restart both nets, same seed"},
-    {"d", RL_ACTION_DATASET, "next dataset (re-initialises)"},
+    {"d", RL_ACTION_DATASET, "next dataset, regression sets too (re-initialises)"},
     {"a", RL_ACTION_ACTIVATION, "next activation (re-initialises)"},
+    {"b", RL_ACTION_BIAS, "biases on / off (re-initialises both nets)"},
+    {"F", RL_ACTION_ALPHA_UP, "output scale α of the selected net x2 (Shift+F)"},
+    {"f", RL_ACTION_ALPHA_DOWN, "output scale α of the selected net /2"},
+    {"o", RL_ACTION_OPTIMIZER, "optimizer: gd → momentum → adam → adamw"},
+    {"m", RL_ACTION_BATCH, "batch size: full → 64 → 32 → 8"},
+    {"i", RL_ACTION_DELTA, "colour units by imbalance δᵢ = aᵢ² − ‖wᵢ‖²"},
+    {"J", RL_ACTION_WIDTH_UP, "width H of both nets x2 (Shift+J; re-initialises)"},
+    {"j", RL_ACTION_WIDTH_DOWN, "width H of both nets /2 (re-initialises)"},
+    {"v", RL_ACTION_UNIT_VIEW, "unit view: units at |aᵢ|·wᵢ / W1 rows"},
     {"u", RL_ACTION_SUBSAMPLE, "redraw the highlighted units"},
     {"x", RL_ACTION_LOG_X, "log / linear x on the curves"},
     {"z", RL_ACTION_LOCK_AXES, "lock / unlock the scatter axes"},
     {"s", RL_ACTION_SCREENSHOT, "screenshot to PNG"},
     {"c", RL_ACTION_RECORD, "record frames to PNG: start / stop"},
     {"k", RL_ACTION_CHECKPOINT, "save a checkpoint of both nets"},
-    {"o", RL_ACTION_SCENARIO, "save the setup as a scenario file (--config)"},
+    {"e", RL_ACTION_SCENARIO, "save the setup as a scenario file (--config)"},
     {"g", RL_ACTION_DIAG, "diagnostics panel: rank, alignment, kernel distance, Q, balance"},
     {"t", RL_ACTION_THEORY, "theory overlays (dashed): Saxe / linearised loss, Q, strength"},
     {"p", RL_ACTION_PRESENTATION, "presentation mode: hide selection, key hints, fps"},
@@ -151,6 +174,19 @@ static void say(struct rl_app *app, const char *fmt, ...)
     app->message_until = app->frame + 240; /* about 4 s at 60 fps */
 }
 
+static void check_learnable(struct rl_app *app);
+static bool ensure_scratch(struct rl_app *app);
+
+/* Whether a linear net of cfg leaves the fast path (mini-batches or a
+ * margin loss) and so needs the (n, h) scratch. */
+static bool needs_scratch(const struct rl_config *cfg)
+{
+    for (int w = 0; w < RL_NETS; w++)
+        if (cfg->net[w].model.batch_size > 0 || cfg->net[w].model.loss != RL_LOSS_MSE)
+            return true;
+    return false;
+}
+
 /* Compact number for labels: 4e-3, 0.25, 1e-4. */
 /* Numbers in messages and markers: the one format of the header and the
  * axes (rl_format_num, 3 significant digits). */
@@ -174,6 +210,9 @@ static void add_marker(struct rl_app *app, int net, const char *label)
 
 static void clear_net_views(struct rl_app *app, int w)
 {
+    app->margin_n[w] = 0;
+    app->margin_every[w] = 1;
+    app->margin_last[w] = -1;
     app->trail_n[w] = 0;
     app->trail_head[w] = 0;
     app->trail_step[w] = -1;
@@ -310,6 +349,19 @@ static bool setup(struct rl_app *app, char *err, size_t errlen)
     if (cfg->paused)
         set_paused(app, true);
     app->message[0] = '\0';
+    /* what the d key returns to on a two-class set */
+    app->class_targets = cfg->net[RL_RICH].model.targets == RL_TARGETS_PM1
+                             ? RL_TARGETS_PM1
+                             : RL_TARGETS_01;
+    for (int w = 0; w < RL_NETS; w++)
+        app->class_loss[w] = cfg->net[w].model.targets == RL_TARGETS_REAL
+                                 ? RL_LOSS_MSE
+                                 : cfg->net[w].model.loss;
+    if (needs_scratch(cfg) && !ensure_scratch(app)) {
+        snprintf(err, errlen, "out of memory for the mini-batch scratch");
+        return false;
+    }
+    check_learnable(app);
     return true;
 }
 
@@ -494,23 +546,40 @@ static void apply_dataset(struct rl_app *app)
     struct rl_config *cfg = &app->tr->cfg;
     char label[48], err[512];
     enum rl_dataset next =
-        cfg->data_path
-            ? RL_DATASET_BLOBS
-            /* the two-class sets only, until the nets train on real
-             * targets */
-            : (enum rl_dataset)((cfg->dataset + 1) %
-                                RL_DATASET_FIRST_REGRESSION);
+        cfg->data_path ? RL_DATASET_BLOBS
+                       : (enum rl_dataset)((cfg->dataset + 1) %
+                                           RL_DATASET_COUNT);
+    /* a regression set trains on real targets with the MSE; a two-class
+     * set on the labels the session started with */
+    bool regression = rl_dataset_is_regression(next);
+    struct rl_net_opts old[RL_NETS];
+    for (int w = 0; w < RL_NETS; w++) {
+        old[w] = cfg->net[w].model;
+        cfg->net[w].model.targets = regression ? RL_TARGETS_REAL
+                                           : app->class_targets;
+        if (regression)
+            cfg->net[w].model.loss = RL_LOSS_MSE;
+        else if (old[w].targets == RL_TARGETS_REAL)
+            cfg->net[w].model.loss = app->class_loss[w];
+    }
     if (!rl_trainer_set_dataset(app->tr, next, err, sizeof(err))) {
+        for (int w = 0; w < RL_NETS; w++)
+            cfg->net[w].model = old[w];
         say(app, "dataset change failed: %s", err);
         return;
     }
+    if (needs_scratch(cfg))
+        ensure_scratch(app);
     set_paused(app, app->paused);
     app->added = 0;
     on_new_nets(app);
     /* the curves start over: mark what they start with */
     snprintf(label, sizeof(label), "dataset %s", rl_dataset_name(next));
     add_marker(app, RL_MARKER_BOTH, label);
-    say(app, "dataset: %s (both nets re-initialised)", rl_dataset_name(next));
+    say(app, "dataset: %s%s (both nets re-initialised)",
+        rl_dataset_name(next),
+        regression ? ", regression: R² in place of accuracy" : "");
+    check_learnable(app);
 }
 
 static void apply_activation(struct rl_app *app)
@@ -530,6 +599,9 @@ static void apply_activation(struct rl_app *app)
     add_marker(app, RL_MARKER_BOTH, label);
     say(app, "activation: %s (both nets re-initialised)",
         rl_activation_name(next));
+    if (needs_scratch(cfg))
+        ensure_scratch(app);
+    check_learnable(app);
 }
 
 static void apply_lock_axes(struct rl_app *app)
@@ -557,6 +629,248 @@ static void apply_diag(struct rl_app *app, bool theory)
             cfg->act != RL_ACT_LINEAR ? ": linear nets only" : "");
     else
         say(app, "diagnostics panel %s (g)", app->diag.panel ? "on" : "off");
+}
+
+/* ---- model options (keys b, F/f, o, m, i, v) ---- */
+
+const char *rl_app_optimizer_name(const struct rl_net_opts *o)
+{
+    switch (o->optimizer) {
+    case RL_OPT_ADAM:
+        return "adam";
+    case RL_OPT_ADAMW:
+        return "adamw";
+    default:
+        if (o->momentum > 0.0)
+            return o->nesterov ? "nesterov" : "momentum";
+        return o->batch_size > 0 ? "sgd" : "gd";
+    }
+}
+
+/* Tell once (on screen, and through learn_msg for the shell's stderr)
+ * when the data cannot be represented by a net of this activation with
+ * or without bias (rl_learnable_check); clear it otherwise. */
+static void check_learnable(struct rl_app *app)
+{
+    const struct rl_config *cfg = &app->tr->cfg;
+    char msg[200] = "", first[200] = "";
+    int bad = 0;
+    app->learn_msg[0] = '\0';
+    if (cfg->data_path)
+        return;
+    enum rl_learnable v = RL_LEARNABLE_YES;
+    for (int w = 0; w < RL_NETS; w++) {
+        enum rl_learnable k = rl_learnable_check(
+            cfg->dataset, cfg->act, cfg->net[w].model.bias,
+            cfg->net[w].model.targets == RL_TARGETS_PM1, msg, sizeof(msg));
+        if (k != RL_LEARNABLE_YES) {
+            if (!bad++)
+                snprintf(first, sizeof(first), "%s", msg);
+            v = k;
+        }
+    }
+    if (!bad)
+        return;
+    snprintf(app->learn_msg, sizeof(app->learn_msg), "%s%s", first,
+             bad == 1 ? " (one net)" : "");
+    /* after what the key said (if it said something this frame) */
+    char prev[sizeof(app->message)] = "";
+    if (app->message_until == app->frame + 240 && app->message[0])
+        snprintf(prev, sizeof(prev), "%.200s · ", app->message);
+    say(app, "%s%s — %s", prev,
+        v == RL_LEARNABLE_NEEDS_BIAS ? "press b" : "press a", app->learn_msg);
+    app->message_until = app->frame + 600; /* about 10 s: read it */
+}
+
+/* Redraw net w with the options now in cfg (its own curves restart at
+ * the session's step now, as Up/Down do). */
+static void reinit_net(struct rl_app *app, int w)
+{
+    struct rl_trainer *tr = app->tr;
+    app->step_offset[w] = rl_app_step(app);
+    rl_trainer_reset_net(tr, w);
+    tr->paused[w] = app->paused;
+    clear_net_views(app, w);
+    app->lr_since[w] = 0;
+}
+
+/* The general path of a linear net needs the (n, h) scratch the fast
+ * path goes without: get it before a batch size makes the net use it. */
+static bool ensure_scratch(struct rl_app *app)
+{
+    struct rl_trainer *tr = app->tr;
+    for (int w = 0; w < RL_NETS; w++)
+        if (!rl_net_reserve(&tr->net[w], tr->train.n))
+            return false;
+    return true;
+}
+
+/* b: biases on or off for both nets, both re-initialised. */
+static void apply_bias(struct rl_app *app)
+{
+    struct rl_trainer *tr = app->tr;
+    bool on = !tr->cfg.net[RL_RICH].model.bias;
+    for (int w = 0; w < RL_NETS; w++)
+        tr->cfg.net[w].model.bias = on;
+    rl_trainer_restart(tr);
+    set_paused(app, app->paused);
+    on_new_nets(app);
+    add_marker(app, RL_MARKER_BOTH, on ? "bias on" : "bias off");
+    say(app, "biases %s (both nets re-initialised)", on ? "on" : "off");
+    check_learnable(app);
+}
+
+/* F/f: the selected net's output scale alpha x2 or /2, re-initialising
+ * it (f = alpha * net, loss / alpha^2: Chizat, Oyallon & Bach 2019). */
+static void apply_alpha(struct rl_app *app, bool up)
+{
+    struct rl_trainer *tr = app->tr;
+    int sel = app->selected;
+    double a = tr->cfg.net[sel].model.alpha > 0 ? tr->cfg.net[sel].model.alpha : 1.0;
+    a *= up ? 2.0 : 0.5;
+    if (a > 1e4 || a < 1e-4)
+        return;
+    tr->cfg.net[sel].model.alpha = a;
+    reinit_net(app, sel);
+    char num[32], label[48];
+    fmt_short(num, sizeof(num), a);
+    snprintf(label, sizeof(label), "%s α %s", rl_net_label(sel), num);
+    add_marker(app, sel, label);
+    say(app, "%s net re-initialised with output scale α = %s (large α: "
+        "lazy)", rl_net_label(sel), num);
+}
+
+/* Hand both nets their new training options: weights kept, optimiser
+ * state reset (rl_net_set_training). */
+static void set_training(struct rl_app *app, const char *label)
+{
+    struct rl_trainer *tr = app->tr;
+    for (int w = 0; w < RL_NETS; w++) {
+        rl_net_set_training(&tr->net[w], &tr->cfg.net[w].model);
+        app->lr_since[w] = tr->step[w];
+    }
+    add_marker(app, RL_MARKER_BOTH, label);
+}
+
+/* o: gd -> momentum -> adam -> adamw -> gd, both nets. */
+static void apply_optimizer(struct rl_app *app)
+{
+    struct rl_config *cfg = &app->tr->cfg;
+    const struct rl_net_opts *o = &cfg->net[RL_RICH].model;
+    int cur = o->optimizer == RL_OPT_ADAM    ? 2
+              : o->optimizer == RL_OPT_ADAMW ? 3
+              : o->momentum > 0.0            ? 1
+                                             : 0;
+    int next = (cur + 1) % 4;
+    for (int w = 0; w < RL_NETS; w++) {
+        struct rl_net_opts *m = &cfg->net[w].model;
+        m->optimizer = next == 2   ? RL_OPT_ADAM
+                       : next == 3 ? RL_OPT_ADAMW
+                                   : RL_OPT_SGD;
+        m->momentum = next == 1 ? 0.9 : 0.0;
+        m->nesterov = false;
+    }
+    char label[48];
+    snprintf(label, sizeof(label), "opt %s",
+             rl_app_optimizer_name(&cfg->net[RL_RICH].model));
+    set_training(app, label);
+    say(app, "optimizer %s%s (both nets; weights kept, its state reset)",
+        rl_app_optimizer_name(&cfg->net[RL_RICH].model),
+        next == 1 ? " 0.9" : "");
+}
+
+/* m: the batch size of both nets, full -> 64 -> 32 -> 8 -> full. */
+static void apply_batch(struct rl_app *app)
+{
+    struct rl_config *cfg = &app->tr->cfg;
+    static const int sizes[] = {0, 64, 32, 8};
+    int cur = cfg->net[RL_RICH].model.batch_size, k = 0;
+    for (int i = 0; i < 4; i++)
+        if (sizes[i] == cur)
+            k = i;
+    int b = sizes[(k + 1) % 4];
+    if (b > 0 && !ensure_scratch(app)) {
+        say(app, "batch size: not enough memory for the scratch");
+        return;
+    }
+    for (int w = 0; w < RL_NETS; w++)
+        cfg->net[w].model.batch_size = b;
+    char label[48];
+    if (b > 0)
+        snprintf(label, sizeof(label), "batch %d", b);
+    else
+        snprintf(label, sizeof(label), "full batch");
+    set_training(app, label);
+    if (b > 0)
+        say(app, "mini-batch SGD, batch size %d of N=%d (both nets; the "
+            "curves show the full-batch loss)", b, app->tr->train.n);
+    else
+        say(app, "full-batch steps (both nets)");
+}
+
+/* J/j: the width H of both nets x2 or /2 (H is one setting of the pair),
+ * both re-initialised. Everything new is allocated first; on failure
+ * nothing changes and the footer says why. */
+static void apply_width(struct rl_app *app, bool up)
+{
+    struct rl_trainer *tr = app->tr;
+    struct rl_config *cfg = &tr->cfg;
+    long hl = up ? 2L * cfg->hidden : cfg->hidden / 2;
+    if (hl < 2 || hl > RL_WIDTH_MAX) {
+        say(app, "width H = %d: the keys stay within 2 .. %d", cfg->hidden,
+            RL_WIDTH_MAX);
+        return;
+    }
+    int h = (int)hl;
+    char err[256];
+    for (int w = 0; w < RL_NETS; w++)
+        if (!rl_net_opts_check(&cfg->net[w].model, h, err, sizeof(err))) {
+            say(app, "width %d refused: %s net: %s", h, rl_net_label(w), err);
+            return;
+        }
+    bool linear = cfg->act == RL_ACT_LINEAR;
+    bool batch = needs_scratch(cfg);
+    int n = tr->train.n + tr->test.n;
+    if (!rl_memory_check_run(h, n, linear && !batch, 0.0, err, sizeof(err))) {
+        say(app, "width %d refused: %s", h, err);
+        return;
+    }
+    struct rl_net fresh[RL_NETS];
+    float *keep[RL_NETS] = {NULL, NULL};
+    memset(fresh, 0, sizeof(fresh));
+    bool ok = true;
+    for (int w = 0; w < RL_NETS && ok; w++) {
+        ok = rl_net_init(&fresh[w], h, linear && !batch ? 0 : tr->train.n);
+        keep[w] = ok ? malloc(sizeof(float) * 3 * (size_t)h) : NULL;
+        ok = ok && keep[w];
+    }
+    if (!ok) {
+        for (int w = 0; w < RL_NETS; w++) {
+            rl_net_destroy(&fresh[w]);
+            free(keep[w]);
+        }
+        say(app, "width %d: out of memory; still %d", h, cfg->hidden);
+        return;
+    }
+    for (int w = 0; w < RL_NETS; w++) {
+        rl_net_destroy(&tr->net[w]);
+        tr->net[w] = fresh[w];
+        free(app->keep_w1[w]);
+        app->keep_w1[w] = keep[w];
+        app->keep_w2[w] = keep[w] + 2 * h;
+        app->keep_valid[w] = false;
+    }
+    app->keep_h = h;
+    cfg->hidden = h;
+    rl_trainer_restart(tr);
+    set_paused(app, app->paused);
+    draw_subsample(app);
+    on_new_nets(app);
+    char label[48];
+    snprintf(label, sizeof(label), "H %d", h);
+    add_marker(app, RL_MARKER_BOTH, label);
+    say(app, "width H = %d for both nets (H is one setting of the pair; "
+        "both re-initialised)", h);
 }
 
 void rl_app_apply(struct rl_app *app, enum rl_action a)
@@ -644,6 +958,42 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
         app->presentation = !app->presentation;
         say(app, "presentation mode %s (p)", app->presentation ? "on" : "off");
         break;
+    case RL_ACTION_BIAS:
+        apply_bias(app);
+        break;
+    case RL_ACTION_ALPHA_UP:
+    case RL_ACTION_ALPHA_DOWN:
+        apply_alpha(app, a == RL_ACTION_ALPHA_UP);
+        break;
+    case RL_ACTION_OPTIMIZER:
+        apply_optimizer(app);
+        break;
+    case RL_ACTION_BATCH:
+        apply_batch(app);
+        break;
+    case RL_ACTION_WIDTH_UP:
+    case RL_ACTION_WIDTH_DOWN:
+        apply_width(app, a == RL_ACTION_WIDTH_UP);
+        break;
+    case RL_ACTION_DELTA:
+        app->delta_colour = !app->delta_colour;
+        say(app, "%s", app->delta_colour
+                           ? "units coloured by their imbalance δᵢ = aᵢ² − "
+                             "‖wᵢ‖² (conserved by gradient flow)"
+                           : "units in their net's colour");
+        break;
+    case RL_ACTION_UNIT_VIEW:
+        app->unit_view = !app->unit_view;
+        for (int w = 0; w < RL_NETS; w++) {
+            rl_autoscale_reset(&app->in_x[w]);
+            rl_autoscale_reset(&app->in_y[w]);
+        }
+        rl_app_update(app);
+        say(app, "%s", app->unit_view
+                           ? "unit view: each unit at |aᵢ|·wᵢ, what it adds "
+                             "to the output (v: back to W1 rows)"
+                           : "W1 rows (v: unit view)");
+        break;
     case RL_ACTION_TEXT_UP:
     case RL_ACTION_TEXT_DOWN: {
         float t = app->text_scale * (a == RL_ACTION_TEXT_UP ? 1.25f : 0.8f);
@@ -667,6 +1017,7 @@ static void update_trails(struct rl_app *app, int w)
         int u = app->sub[i];
         app->trail[w][slot][i][0] = net->w1[2 * u];
         app->trail[w][slot][i][1] = net->w1[2 * u + 1];
+        app->trail_a[w][slot][i] = net->w2[u];
     }
     app->trail_head[w] = (slot + 1) % RL_TRAIL_LEN;
     if (app->trail_n[w] < RL_TRAIL_LEN)
@@ -703,13 +1054,30 @@ const struct rl_net *rl_app_net(const struct rl_app *app, int w)
     return &app->shown[w];
 }
 
+void rl_app_unit_pos(const struct rl_app *app, int w, int i, double *x,
+                     double *y)
+{
+    const struct rl_net *net = rl_app_net(app, w);
+    double k = app->unit_view ? fabs((double)net->w2[i]) : 1.0;
+    *x = k * net->w1[2 * i];
+    *y = k * net->w1[2 * i + 1];
+}
+
+double rl_app_unit_delta(const struct rl_net *net, int i)
+{
+    double a = net->w2[i], u = net->w1[2 * i], v = net->w1[2 * i + 1];
+    double b = net->opts.bias && net->b1 ? net->b1[i] : 0.0;
+    return a * a - u * u - v * v - b * b;
+}
+
 static void update_axes(struct rl_app *app, int w)
 {
     const struct rl_net *net = rl_app_net(app, w);
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     double o0 = INFINITY, o1 = -INFINITY;
     for (int i = 0; i < net->h; i++) {
-        double a = net->w1[2 * i], b = net->w1[2 * i + 1], c = net->w2[i];
+        double a, b, c = net->w2[i];
+        rl_app_unit_pos(app, w, i, &a, &b);
         if (isfinite(a) && isfinite(b)) {
             x0 = fmin(x0, a);
             x1 = fmax(x1, a);
@@ -741,10 +1109,45 @@ static void update_grid(struct rl_app *app, int w)
     app->grid_step[w] = app->tr->step[w];
 }
 
+bool rl_app_has_margin(const struct rl_app *app, int w)
+{
+    const struct rl_net_opts *o = &app->tr->net[w].opts;
+    return o->loss != RL_LOSS_MSE && o->targets != RL_TARGETS_REAL;
+}
+
+/* One margin sample every margin_every own steps; a full buffer keeps
+ * every other sample and samples half as often. */
+static void update_margin(struct rl_app *app, int w)
+{
+    const struct rl_trainer *tr = app->tr;
+    long step = tr->step[w];
+    if (!rl_app_has_margin(app, w)) {
+        app->margin_n[w] = 0;
+        return;
+    }
+    if (app->margin_last[w] >= 0 &&
+        step - app->margin_last[w] < app->margin_every[w])
+        return;
+    if (app->margin_n[w] == RL_MARGIN_MAX) {
+        int k = 0;
+        for (int i = 0; i < RL_MARGIN_MAX; i += 2, k++) {
+            app->margin_step[w][k] = app->margin_step[w][i];
+            app->margin_val[w][k] = app->margin_val[w][i];
+        }
+        app->margin_n[w] = k;
+        app->margin_every[w] *= 2;
+    }
+    int n = app->margin_n[w]++;
+    app->margin_step[w][n] = (double)(app->step_offset[w] + step);
+    app->margin_val[w][n] = rl_metrics_margin(rl_app_net(app, w), &tr->train);
+    app->margin_last[w] = step;
+}
+
 void rl_app_update(struct rl_app *app)
 {
     for (int w = 0; w < RL_NETS; w++) {
         update_shown(app, w);
+        update_margin(app, w);
         update_trails(app, w);
         update_axes(app, w);
         update_grid(app, w);
@@ -814,8 +1217,10 @@ void rl_app_pointer(struct rl_app *app, float x, float y, bool click)
             for (int i = 0; i < net->h; i++) {
                 float px, py;
                 if (k == RL_SCATTER_IN_HID) {
-                    px = rl_axis_map(&a->ax, net->w1[2 * i]);
-                    py = rl_axis_map(&a->ay, net->w1[2 * i + 1]);
+                    double ux, uy;
+                    rl_app_unit_pos(app, w, i, &ux, &uy);
+                    px = rl_axis_map(&a->ax, ux);
+                    py = rl_axis_map(&a->ay, uy);
                 } else {
                     px = rl_axis_map(&a->ax, i);
                     py = rl_axis_map(&a->ay, net->w2[i]);
@@ -959,6 +1364,18 @@ size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
     PUT("diag=%d\ntheory=%d\n", app->diag.panel, app->diag.theory);
     PUT("presentation=%d\ntext_scale=%.3g\n", app->presentation,
         (double)app->text_scale);
+    for (int w = 0; w < RL_NETS; w++) {
+        const char *n = rl_net_label(w);
+        const struct rl_net_opts *mo = &c->net[w].model;
+        PUT("%s.alpha=%.9g\n%s.bias=%d\n%s.optimizer=%s\n"
+            "%s.batch_size=%d\n%s.targets=%d\n%s.opt_step=%ld\n",
+            n, mo->alpha > 0 ? mo->alpha : 1.0, n, mo->bias, n,
+            rl_app_optimizer_name(&tr->net[w].opts), n,
+            tr->net[w].opts.batch_size, n, (int)tr->net[w].opts.targets, n,
+            tr->net[w].opt_step);
+    }
+    PUT("delta_colour=%d\nunit_view=%d\nlearnable=%s\n", app->delta_colour,
+        app->unit_view, app->learn_msg[0] ? "no" : "yes");
     PUT("message=%s\n", app->frame < app->message_until ? app->message : "");
 #undef PUT
     return o < len ? o : len;

@@ -163,6 +163,8 @@ enum rl_cli_result rl_cli_parse_positional(const struct rl_cli *cli, int argc,
                 return RL_CLI_ERROR;
             }
             *(bool *)field = true;
+            if (o->stride) /* plain flag of a per-net row: both nets */
+                *(bool *)(field + o->stride) = true;
             continue;
         }
         const char *value;

@@ -2,12 +2,22 @@
 #include "rl_config.h"
 
 #include <assert.h>
+#include <math.h>
+#include <stdio.h>
 
 const struct rl_config rl_config_default = {
     .hidden = 500,
     .act = RL_ACT_LINEAR,
-    .net = {[RL_RICH] = {.init = 0.001, .diagonal_scale = 0.03},
-            [RL_LAZY] = {.init = 0.25, .diagonal_scale = 3.0}},
+    /* biases, when on, start at the scale of the net's own W1 (as a
+     * weight on a constant input 1 would) */
+    .net = {[RL_RICH] = {.init = 0.001,
+                         .model = {.alpha = 1.0, .layer_ratio = 1.0,
+                                   .bias_init = 0.001},
+                         .imbalance = NAN, .diagonal_scale = 0.03},
+            [RL_LAZY] = {.init = 0.25,
+                         .model = {.alpha = 1.0, .layer_ratio = 1.0,
+                                   .bias_init = 0.25},
+                         .imbalance = NAN, .diagonal_scale = 3.0}},
     .out_init = 0.0, /* 1/H */
     .lr = 2e-3,
     .lambda = 0.0,
@@ -17,6 +27,9 @@ const struct rl_config rl_config_default = {
     .samples = 200,
     .noise = -1.0, /* the dataset's own default */
     .test_fraction = 0.0,
+    .labels = RL_LABELS_01,
+    .task = RL_TASK_CLASSIFICATION,
+    .teacher = {.units = RL_TEACHER_DEFAULT_UNITS},
     .steps = 5000,
     .log_every = 1,
     .out_dir = NULL,
@@ -25,6 +38,7 @@ const struct rl_config rl_config_default = {
     .width = 1280,
     .height = 800,
     .script_path = NULL,
+    .threads = 1,
     .steps_per_frame = 0,
     .paused = false,
     .text_scale = 1.0,
@@ -55,7 +69,76 @@ double rl_config_noise(const struct rl_config *cfg)
         return 0.15;
     case RL_DATASET_SPIRAL:
         return 0.1;
+    case RL_DATASET_TEACHER:
+        return 0.0; /* Chizat et al. 2019 Fig. 1: exact teacher targets */
+    case RL_DATASET_WAVE:
+    case RL_DATASET_RIDGE:
+        return 0.05; /* on the targets, whose range is about 1 */
     default:
         return 0.2;
     }
+}
+
+bool rl_config_regression(const struct rl_config *cfg)
+{
+    return cfg->task == RL_TASK_REGRESSION ||
+           (!cfg->data_path && rl_dataset_is_regression(cfg->dataset));
+}
+
+struct rl_net_opts rl_config_net_opts(const struct rl_config *cfg,
+                                      int which)
+{
+    assert(which == RL_RICH || which == RL_LAZY);
+    const struct rl_net_cfg *n = &cfg->net[which];
+    struct rl_net_opts o = n->model;
+    o.targets = rl_config_regression(cfg) ? RL_TARGETS_REAL
+                : cfg->labels == RL_LABELS_PM1 ? RL_TARGETS_PM1
+                                               : RL_TARGETS_01;
+    /* the mini-batch order: its own seed per net, derived from the run's
+     * seed unless the options give one */
+    if (!o.shuffle_seed) {
+        uint64_t stream = which == RL_RICH ? RL_STREAM_RICH : RL_STREAM_LAZY;
+        o.shuffle_seed = rl_mix64(cfg->seed ^ rl_mix64(stream));
+    }
+    if (isfinite(n->imbalance))
+        o.layer_ratio = rl_net_ratio_for_imbalance(
+            n->init, rl_config_out_init(cfg), o.bias ? o.bias_init : 0.0,
+            n->imbalance);
+    return o;
+}
+
+bool rl_config_check(const struct rl_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->labels == RL_LABELS_PM1 && rl_config_regression(cfg)) {
+        snprintf(err, errlen, "--labels pm1 is for class labels, but the "
+                 "task is regression (%s): drop --labels",
+                 cfg->task == RL_TASK_REGRESSION
+                     ? "--task regression"
+                     : rl_dataset_name(cfg->dataset));
+        return false;
+    }
+    for (int w = 0; w < RL_NETS; w++) {
+        const char *label = rl_net_label(w);
+        const struct rl_net_cfg *n = &cfg->net[w];
+        if (isfinite(n->imbalance) && n->model.layer_ratio != 1.0) {
+            snprintf(err, errlen, "--%s-layer-ratio and --%s-imbalance both "
+                     "set the layer ratio: give one of them", label, label);
+            return false;
+        }
+        struct rl_net_opts o = rl_config_net_opts(cfg, w);
+        char why[200];
+        if (!rl_net_opts_check(&o, cfg->hidden, why, sizeof(why))) {
+            /* name the flag in the order rl_net_opts_check tests */
+            const char *flag = "options";
+            if (o.symmetric && cfg->hidden % 2)
+                flag = "symmetric";
+            else if (o.targets == RL_TARGETS_REAL && o.loss != RL_LOSS_MSE)
+                flag = "loss";
+            else if (o.nesterov && !(o.momentum > 0.0))
+                flag = "nesterov";
+            snprintf(err, errlen, "--%s-%s: %s", label, flag, why);
+            return false;
+        }
+    }
+    return true;
 }

@@ -183,6 +183,56 @@ const char *rl_metrics_csv_header(void)
            "ntk_dist,imbalance,strength,lazy_scale";
 }
 
+const char *rl_metrics_csv_header_for(bool regression)
+{
+    if (!regression)
+        return rl_metrics_csv_header();
+    return "loss,r2,rel_w1,rel_w2,norm_w1,norm_w2,test_loss,"
+           "test_r2,eff_rank,part_ratio,alignment,kernel_dist,"
+           "ntk_dist,imbalance,strength,lazy_scale";
+}
+
+void rl_metrics_extra_compute(const struct rl_net *net,
+                              const struct rl_data *train, unsigned cols,
+                              struct rl_metrics_extra *x)
+{
+    *x = (struct rl_metrics_extra){NAN, NAN, NAN, NAN};
+    if (cols & RL_COL_MARGIN)
+        x->margin = rl_metrics_margin(net, train);
+    if (cols & RL_COL_IMBALANCE)
+        rl_metrics_imbalance_stats(net, &x->delta_mean, &x->delta_sd);
+    if ((cols & RL_COL_TEACHER) && train->teacher.k > 0)
+        x->teacher_alignment = rl_teacher_alignment(&train->teacher, net->w1,
+                                                    net->w2, net->h, true);
+    /* one NaN for every NaN (see canonical_nan) */
+    double *v[4] = {&x->margin, &x->delta_mean, &x->delta_sd,
+                    &x->teacher_alignment};
+    for (int i = 0; i < 4; i++)
+        if (isnan(*v[i]))
+            *v[i] = NAN;
+}
+
+void rl_metrics_extra_csv_header(FILE *f, unsigned cols)
+{
+    if (cols & RL_COL_MARGIN)
+        fputs(",margin", f);
+    if (cols & RL_COL_IMBALANCE)
+        fputs(",delta_mean,delta_sd", f);
+    if (cols & RL_COL_TEACHER)
+        fputs(",teacher_alignment", f);
+}
+
+void rl_metrics_extra_csv_row(FILE *f, unsigned cols,
+                              const struct rl_metrics_extra *x)
+{
+    if (cols & RL_COL_MARGIN)
+        fprintf(f, ",%.9g", x->margin);
+    if (cols & RL_COL_IMBALANCE)
+        fprintf(f, ",%.9g,%.9g", x->delta_mean, x->delta_sd);
+    if (cols & RL_COL_TEACHER)
+        fprintf(f, ",%.9g", x->teacher_alignment);
+}
+
 void rl_metrics_csv_row(FILE *f, const struct rl_metrics *m)
 {
     fprintf(f, "%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g", m->loss,

@@ -16,12 +16,23 @@
 /* enum rows are read and written as int */
 _Static_assert(sizeof(enum rl_dataset) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum rl_activation) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum rl_param) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum rl_loss) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum rl_optimizer) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum rl_labels) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum rl_task) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum rl_teacher_inputs) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum rl_teacher_dirs) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum rl_teacher_signs) == sizeof(int), "enum size");
 
 #define SHARED(field) .where = RL_IN_CONFIG, \
                       .offset = offsetof(struct rl_config, field)
 #define PER_NET(field) .where = RL_IN_NET, \
                        .offset = offsetof(struct rl_net_cfg, field)
 #define LOCAL .where = RL_IN_COMMAND
+/* commands that build their nets through the trainer, so every model and
+ * data option reaches them */
+#define LIVE (RL_CMD_RUN | RL_CMD_WINDOW)
 
 /* commands that train nets from settings */
 #define TRAIN (RL_CMD_RUN | RL_CMD_WINDOW | RL_CMD_SWEEP | RL_CMD_PHASE)
@@ -32,6 +43,18 @@ static const char *const dataset_names[] = {"blobs", "xor", "circles",
                                             NULL};
 static const char *const activation_names[] = {"linear", "relu", "tanh",
                                                NULL};
+/* in the order of the enums of rl_net.h, rl_config.h and rl_teacher.h */
+static const char *const param_names[] = {"standard", "ntk", "mf", NULL};
+static const char *const loss_names[] = {"mse", "logistic", "exp", NULL};
+static const char *const optimizer_names[] = {"sgd", "adam", "adamw", NULL};
+static const char *const labels_names[] = {"01", "pm1", NULL};
+static const char *const task_names[] = {"classification", "regression",
+                                         NULL};
+static const char *const teacher_inputs_names[] = {"circle", "gaussian",
+                                                   NULL};
+static const char *const teacher_dirs_names[] = {"random", "even", NULL};
+static const char *const teacher_signs_names[] = {"random", "alternate",
+                                                  "positive", NULL};
 static const char *const arch_names[] = {"two-layer", "diagonal", NULL};
 _Static_assert(sizeof(enum rl_arch) == sizeof(int), "enum size");
 
@@ -52,7 +75,8 @@ const struct rl_setting rl_settings[] = {
      .help = "random seed (data and weights)",
      .commands = TRAIN | RL_CMD_RETRAIN, .in_file = true, .recorded = true},
     {.name = "dataset", .type = RL_SET_ENUM, SHARED(dataset),
-     .metavar = "NAME", .help = "built-in data: blobs, xor, circles, spiral",
+     .metavar = "NAME", .help = "built-in data (the last three regression): blobs, xor, "
+             "circles, spiral, teacher, wave, ridge",
      .choices = dataset_names, .commands = TRAIN | RL_CMD_RETRAIN,
      .in_file = true, .recorded = true},
     {.name = "data", .type = RL_SET_STRING, SHARED(data_path),
@@ -71,6 +95,32 @@ const struct rl_setting rl_settings[] = {
      .metavar = "F", .help = "hold out this fraction as a test set (0: none)",
      .max = 0.95, .commands = RL_CMD_RUN | RL_CMD_WINDOW, .in_file = true,
      .recorded = true},
+    {.name = "labels", .type = RL_SET_ENUM, SHARED(labels), .metavar = "KIND",
+     .help = "the classes' targets (0 and 1, or -1 and +1): 01, pm1",
+     .choices = labels_names, .commands = LIVE, .in_file = true},
+    {.name = "task", .type = RL_SET_ENUM, SHARED(task), .metavar = "KIND",
+     .help = "regression fits real targets (a CSV's third column any real; "
+             "teacher, wave and ridge always): classification, regression",
+     .choices = task_names, .commands = LIVE, .in_file = true},
+    {.name = "teacher-units", .type = RL_SET_INT, SHARED(teacher.units),
+     .metavar = "K", .unit = "units",
+     .help = "ReLU units of the teacher (--dataset teacher)", .min = 1,
+     .max = RL_TEACHER_MAX_UNITS, .commands = LIVE, .in_file = true},
+    {.name = "teacher-inputs", .type = RL_SET_ENUM, SHARED(teacher.inputs),
+     .metavar = "KIND",
+     .help = "teacher inputs, uniform on the unit circle or N(0, I): "
+             "circle, gaussian",
+     .choices = teacher_inputs_names, .commands = LIVE, .in_file = true},
+    {.name = "teacher-directions", .type = RL_SET_ENUM, SHARED(teacher.dirs),
+     .metavar = "KIND",
+     .help = "teacher unit directions, seeded angles or evenly spaced: "
+             "random, even",
+     .choices = teacher_dirs_names, .commands = LIVE, .in_file = true},
+    {.name = "teacher-signs", .type = RL_SET_ENUM, SHARED(teacher.signs),
+     .metavar = "KIND",
+     .help = "teacher output weights, random +-1, alternating or all +1: "
+             "random, alternate, positive",
+     .choices = teacher_signs_names, .commands = LIVE, .in_file = true},
     /* the networks */
     {.name = "model", .type = RL_SET_ENUM, SHARED(arch), .metavar = "NAME",
      .help = "two-layer (the seed's net) or diagonal (the diagonal linear "
@@ -106,11 +156,77 @@ const struct rl_setting rl_settings[] = {
      .metavar = "X", .help = "std dev of hidden->output weights W2",
      .max = 1e6, .min_exclusive = true, .default_text = "1/H",
      .commands = TRAIN, .in_file = true, .recorded = true},
+    /* the model options of each net (rl_net.h, docs/theory.md "Model
+     * options"); the defaults are the seed's net and full-batch GD */
+    {.name = "bias", .type = RL_SET_FLAG, PER_NET(model.bias),
+     .help = "a bias on every hidden unit and on the output, as "
+             "nn.Linear(bias=True), decayed like the weights",
+     .commands = LIVE, .in_file = true},
+    {.name = "bias-init", .type = RL_SET_DOUBLE, PER_NET(model.bias_init),
+     .metavar = "X", .help = "std dev of the initial biases (0: start at 0)",
+     .max = 1e6, .commands = LIVE, .in_file = true},
+    {.name = "alpha", .type = RL_SET_DOUBLE, PER_NET(model.alpha),
+     .metavar = "X",
+     .help = "output scale: the net is alpha f, trained on the loss / "
+             "alpha^2 (Chizat et al. 2019)",
+     .max = 1e6, .min_exclusive = true, .commands = LIVE, .in_file = true},
+    {.name = "symmetric", .type = RL_SET_FLAG, PER_NET(model.symmetric),
+     .help = "units in pairs with equal input and opposite output weights: "
+             "output 0 at init (even --hidden)",
+     .commands = LIVE, .in_file = true},
+    {.name = "layer-ratio", .type = RL_SET_DOUBLE, PER_NET(model.layer_ratio),
+     .metavar = "R",
+     .help = "draw W1 (and b1) at R x its scale and W2 at its scale / R "
+             "(Kunin et al. 2024)",
+     .max = 1e6, .min_exclusive = true, .commands = LIVE, .in_file = true},
+    {.name = "imbalance", .type = RL_SET_DOUBLE, PER_NET(imbalance),
+     .metavar = "D",
+     .help = "the layer ratio whose draw has mean imbalance D = w2_j^2 - "
+             "|w1_j|^2 - b1_j^2 (instead of --layer-ratio)",
+     .min = -1e6, .max = 1e6, .default_text = "none",
+     .commands = LIVE},
+    {.name = "param", .type = RL_SET_ENUM, PER_NET(model.param),
+     .metavar = "KIND",
+     .help = "parametrization, output times 1, 1/sqrt(H) or 1/H (mean "
+             "field): standard, ntk, mf",
+     .choices = param_names, .commands = LIVE, .in_file = true},
+    {.name = "loss", .type = RL_SET_ENUM, PER_NET(model.loss),
+     .metavar = "KIND",
+     .help = "loss (logistic as BCEWithLogitsLoss on 0/1 labels, exp as "
+             "exp(-y f)): mse, logistic, exp",
+     .choices = loss_names, .commands = LIVE, .in_file = true},
+    {.name = "optimizer", .type = RL_SET_ENUM, PER_NET(model.optimizer),
+     .metavar = "KIND",
+     .help = "as torch.optim, --lambda their weight decay (sgd without "
+             "momentum and with --batch-size 0 is plain GD): sgd, adam, "
+             "adamw",
+     .choices = optimizer_names, .commands = LIVE, .in_file = true},
+    {.name = "momentum", .type = RL_SET_DOUBLE, PER_NET(model.momentum),
+     .metavar = "X", .help = "SGD momentum, as torch.optim.SGD",
+     .max = 1, .max_exclusive = true, .commands = LIVE, .in_file = true},
+    {.name = "nesterov", .type = RL_SET_FLAG, PER_NET(model.nesterov),
+     .help = "Nesterov momentum, as torch.optim.SGD(nesterov=True)",
+     .commands = LIVE, .in_file = true},
+    {.name = "batch-size", .type = RL_SET_INT, PER_NET(model.batch_size),
+     .metavar = "B", .unit = "samples",
+     .help = "mini-batch size, a seeded shuffle per epoch (0: full batch)",
+     .max = 50000000, .commands = LIVE, .in_file = true},
+    {.name = "step-threads", .type = RL_SET_INT, SHARED(threads),
+     .metavar = "N", .unit = "threads",
+     .help = "threads inside each step of a relu or linear net of the "
+             "seed's form (same bits as 1; worth it from H of a few "
+             "thousand)",
+     .min = 1, .max = 2, .commands = LIVE},
     {.name = "log-every", .type = RL_SET_LONG, SHARED(log_every),
      .metavar = "K", .unit = "steps",
      .help = "write a metrics row every K steps (and the last step)", .min = 1,
      .max = 1e15, .commands = RL_CMD_RUN | RL_CMD_SWEEP | RL_CMD_RETRAIN,
      .in_file = true},
+    {.name = "imbalance-columns", .type = RL_SET_FLAG,
+     SHARED(imbalance_columns),
+     .help = "metrics.csv gains the mean and sd of the imbalance delta_j "
+             "(also with --imbalance, --layer-ratio or --symmetric)",
+     .commands = RL_CMD_RUN},
     {.name = "checkpoint", .type = RL_SET_STRING, SHARED(checkpoint_dir),
      .metavar = "DIR",
      .help = "save both nets and their settings here at the end (see retrain)",

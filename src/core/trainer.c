@@ -7,8 +7,16 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const uint64_t net_stream[RL_NETS] = {RL_STREAM_RICH, RL_STREAM_LAZY};
+
+/* Cores online (at least 1): a second thread on one core only waits. */
+static long online_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? n : 1;
+}
 
 /* Build train/test from cfg into tr (data only). */
 static bool build_data(struct rl_trainer *tr, char *err, size_t errlen)
@@ -16,12 +24,23 @@ static bool build_data(struct rl_trainer *tr, char *err, size_t errlen)
     const struct rl_config *cfg = &tr->cfg;
     struct rl_data all = {0};
     if (cfg->data_path) {
-        if (!rl_data_load_csv(&all, cfg->data_path, err, errlen))
+        if (!rl_data_load_csv_as(&all, cfg->data_path,
+                                 rl_config_regression(cfg) ? RL_CSV_REAL
+                                                           : RL_CSV_LABELS,
+                                 err, errlen))
             return false;
-    } else if (!rl_data_generate(&all, cfg->dataset, cfg->samples,
-                                 rl_config_noise(cfg), cfg->seed)) {
+    } else if (!rl_data_generate_with(&all, cfg->dataset, cfg->samples,
+                                      rl_config_noise(cfg), cfg->seed,
+                                      &cfg->teacher)) {
         snprintf(err, errlen, "out of memory generating %d samples",
                  cfg->samples);
+        return false;
+    }
+    if (!rl_config_regression(cfg) && cfg->labels == RL_LABELS_PM1 &&
+        !rl_data_labels_pm1(&all)) {
+        /* the classification sets and a checked CSV hold 0/1 only */
+        snprintf(err, errlen, "--labels pm1: the labels are not all 0 or 1");
+        rl_data_destroy(&all);
         return false;
     }
 
@@ -61,19 +80,18 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
     /* refuse sizes that would not fit before allocating them (overcommit
      * would let the allocations succeed and the process be killed later);
      * a CSV's size is known once it is read */
-    bool linear = cfg->act == RL_ACT_LINEAR; /* no (n, h) scratch used */
+    /* a linear net on the fast path (full batch, mse) uses no (n, h)
+     * scratch; other losses and mini-batches take the general path */
+    bool linear = cfg->act == RL_ACT_LINEAR;
+    for (int w = 0; w < RL_NETS; w++)
+        linear &= cfg->net[w].model.loss == RL_LOSS_MSE &&
+                  cfg->net[w].model.batch_size == 0;
     if (!cfg->data_path &&
         !rl_memory_check_run(cfg->hidden, cfg->samples, linear, 0.0, err,
                              errlen))
         goto fail;
-    for (int w = 0; w < RL_NETS; w++) {
-        char why[200];
-        if (!rl_net_opts_check(&cfg->model[w], cfg->hidden, why,
-                               sizeof(why))) {
-            snprintf(err, errlen, "%s net: %s", rl_net_label(w), why);
-            goto fail;
-        }
-    }
+    if (!rl_config_check(cfg, err, errlen))
+        goto fail;
     if (!build_data(tr, err, errlen))
         goto fail;
     if (!rl_memory_check_run(cfg->hidden, tr->train.n + tr->test.n, linear,
@@ -91,6 +109,10 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
                      2.0 * cfg->hidden * (double)tr->train.n * 4 / 1048576.0);
             goto fail;
         }
+        /* a second thread inside the step: same bits, so a failure to
+         * start it only costs speed */
+        if (cfg->threads > 1 && online_cores() > 1)
+            rl_net_set_threads(&tr->net[w], cfg->threads);
     }
     rl_trainer_restart(tr);
     return true;
@@ -145,11 +167,7 @@ void rl_trainer_reset_net(struct rl_trainer *tr, int which)
     assert(which >= 0 && which < RL_NETS);
     struct rl_rng rng;
     rl_rng_seed(&rng, tr->cfg.seed, net_stream[which]);
-    /* the mini-batch order: its own seed per net, derived from the run's
-     * seed unless the options give one */
-    struct rl_net_opts o = tr->cfg.model[which];
-    if (!o.shuffle_seed)
-        o.shuffle_seed = rl_mix64(tr->cfg.seed ^ rl_mix64(net_stream[which]));
+    struct rl_net_opts o = rl_config_net_opts(&tr->cfg, which);
     rl_net_reset_opts(&tr->net[which], tr->cfg.act, tr->cfg.net[which].init,
                       rl_config_out_init(&tr->cfg), &o, &rng);
     if (tr->twin_on[which]) {
@@ -192,7 +210,10 @@ bool rl_trainer_set_dataset(struct rl_trainer *tr, enum rl_dataset kind,
     tr->cfg.data_path = NULL;
     if (old.data_path || old.dataset != kind)
         tr->cfg.noise = -1.0; /* the new dataset's own default noise */
-    if (!build_data(tr, err, errlen)) {
+    /* a regression set refuses what needs classes (logistic loss, -1/+1
+     * labels): the old data stays */
+    if (!rl_config_check(&tr->cfg, err, errlen) ||
+        !build_data(tr, err, errlen)) {
         tr->cfg = old;
         return false;
     }

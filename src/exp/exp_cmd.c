@@ -202,8 +202,8 @@ static bool finish_cells(struct rl_exp *e, char *err, size_t errlen)
         e->cells[i].lambda = c.lambda;
         e->cells[i].from_net = -1;
         char why[512];
-        if (!rl_net_opts_check(&c.model[e->net], c.hidden, why,
-                               sizeof(why))) {
+        struct rl_net_opts o = rl_config_net_opts(&c, e->net);
+        if (!rl_net_opts_check(&o, c.hidden, why, sizeof(why))) {
             snprintf(err, errlen, "cell %d (x %g, y %g): %s", i + 1,
                      e->cells[i].xv, e->cells[i].yv, why);
             return false;

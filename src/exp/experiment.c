@@ -299,18 +299,32 @@ double *rl_exp_value(const struct rl_exp_results *res, int g, int k, int m)
 
 /* Generate or load data as a trainer would (the training part of a
  * split), into d. */
+/* The data of one run; c gives the targets (task, labels) and the
+ * teacher's options, as the trainer reads them. */
 static bool build_data(struct rl_data *d, enum rl_dataset kind,
                        const char *path, int samples, double noise,
-                       uint64_t seed, double test_fraction, char *err,
-                       size_t errlen)
+                       uint64_t seed, double test_fraction,
+                       const struct rl_config *c, char *err, size_t errlen)
 {
     struct rl_data all = {0};
-    if (path && path[0]) {
-        if (!rl_data_load_csv(&all, path, err, errlen))
+    struct rl_config t = *c;
+    t.dataset = kind;
+    t.data_path = path && path[0] ? path : NULL;
+    bool real = rl_config_regression(&t);
+    if (t.data_path) {
+        if (!rl_data_load_csv_as(&all, path,
+                                 real ? RL_CSV_REAL : RL_CSV_LABELS, err,
+                                 errlen))
             return false;
-    } else if (!rl_data_generate(&all, kind, samples, noise, seed)) {
+    } else if (!rl_data_generate_with(&all, kind, samples, noise, seed,
+                                      &c->teacher)) {
         snprintf(err, errlen, "out of memory generating %d samples",
                  samples);
+        return false;
+    }
+    if (!real && c->labels == RL_LABELS_PM1 && !rl_data_labels_pm1(&all)) {
+        snprintf(err, errlen, "--labels pm1: the labels are not all 0 or 1");
+        rl_data_destroy(&all);
         return false;
     }
     if (test_fraction > 0.0) {
@@ -333,12 +347,12 @@ bool rl_exp_data_init(struct rl_exp_data *d, const struct rl_exp *e,
     d->ck = ck;
     const struct rl_config *c = &e->cfg;
     if (!build_data(&d->train, c->dataset, c->data_path, c->samples,
-                    rl_config_noise(c), c->seed, 0.0, err, errlen))
+                    rl_config_noise(c), c->seed, 0.0, c, err, errlen))
         goto fail;
     if (e->kind == RL_EXP_RETRAIN) {
         assert(ck);
         if (!build_data(&d->data2, e->dataset2, e->data2_path, e->samples2,
-                        e->noise2, e->seed2, ck->cfg.test_fraction, err,
+                        e->noise2, e->seed2, ck->cfg.test_fraction, c, err,
                         errlen))
             goto fail;
     }
@@ -415,12 +429,22 @@ bool rl_exp_run_one(const struct rl_exp *e, const struct rl_exp_data *d,
     } else if (axes_touch_data(e)) {
         char err[256];
         if (!build_data(&own, c.dataset, c.data_path, c.samples,
-                        rl_config_noise(&c), c.seed, 0.0, err, sizeof(err)))
+                        rl_config_noise(&c), c.seed, 0.0, &c, err,
+                        sizeof(err)))
             return false;
         train = &own;
     }
     struct rl_net net;
-    int max_n = c.act == RL_ACT_LINEAR ? 0 : train->n;
+    /* the net's options as the trainer gives them (targets from the task,
+     * the layer ratio of a target imbalance), with the options' own
+     * shuffle seed */
+    struct rl_net_opts o = rl_config_net_opts(&c, e->net);
+    o.shuffle_seed = c.net[e->net].model.shuffle_seed;
+    /* a linear net off the fast path (a checkpoint's options, another
+     * loss, mini-batches) needs the scratch */
+    bool fast = c.act == RL_ACT_LINEAR && cell->from_net < 0 &&
+                o.loss == RL_LOSS_MSE && o.batch_size == 0;
+    int max_n = fast ? 0 : train->n;
     if (!rl_net_init(&net, c.hidden, max_n)) {
         rl_data_destroy(&own);
         return false;
@@ -432,7 +456,7 @@ bool rl_exp_run_one(const struct rl_exp *e, const struct rl_exp_data *d,
         rl_rng_seed(&rng, c.seed, RL_STREAM_RUN_BASE + (uint64_t)r);
         /* all-zero options draw and step exactly as rl_net_reset */
         rl_net_reset_opts(&net, c.act, cell->init, rl_config_out_init(&c),
-                          &c.model[e->net], &rng);
+                          &o, &rng);
     }
 
     const int nlog = rl_exp_nlog(e);

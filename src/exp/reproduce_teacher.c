@@ -182,9 +182,9 @@ void rl_preset_chizat2019_window(struct rl_config *cfg)
     for (int k = 0; k < RL_NETS; k++) {
         double tau = k == RL_RICH ? cz_taus[cz_rich] : cz_taus[cz_lazy];
         double r = 2.0 * cfg->out_init / tau;
-        cfg->model[k].symmetric = true;
-        cfg->model[k].targets = RL_TARGETS_REAL;
-        cfg->model[k].layer_ratio = r;
+        cfg->net[k].model.symmetric = true;
+        cfg->net[k].model.targets = RL_TARGETS_REAL;
+        cfg->net[k].model.layer_ratio = r;
         cfg->net[k].init = tau / (sqrt(2.0) * r);
     }
     cfg->steps = 100000;
@@ -612,9 +612,9 @@ void rl_preset_kunin2024_window(struct rl_config *cfg)
     cfg->net[RL_RICH].init = cfg->net[RL_LAZY].init = 0.1 / sqrt(2.0);
     const double ratio[RL_NETS] = {0.1, 10.0}; /* a of the quadrant */
     for (int k = 0; k < RL_NETS; k++) {
-        cfg->model[k].symmetric = true;
-        cfg->model[k].targets = RL_TARGETS_REAL;
-        cfg->model[k].layer_ratio = ratio[k];
+        cfg->net[k].model.symmetric = true;
+        cfg->net[k].model.targets = RL_TARGETS_REAL;
+        cfg->net[k].model.layer_ratio = ratio[k];
     }
     cfg->steps = 100000;
 }

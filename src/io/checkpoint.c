@@ -57,6 +57,33 @@ static bool copy_data(const char *src, const char *dir, char *err,
     return rl_outfile_commit(&of, err, errlen);
 }
 
+bool rl_checkpoint_has_opt_buffers(const struct rl_net_opts *o)
+{
+    return o->optimizer != RL_OPT_SGD || o->momentum > 0.0;
+}
+
+bool rl_checkpoint_has_opt_step(const struct rl_net_opts *o)
+{
+    return rl_checkpoint_has_opt_buffers(o) || o->batch_size > 0;
+}
+
+/* The vectors of one net beyond the weights: file suffix and length. */
+enum { VEC_B, VEC_B_0, VEC_OPT_M, VEC_OPT_V, VEC_COUNT };
+static const char *const vec_suffix[VEC_COUNT] = {"b", "b_init", "opt_m",
+                                                  "opt_v"};
+
+static size_t vec_len(int v, int h)
+{
+    return v == VEC_B || v == VEC_B_0 ? (size_t)h + 1 : (size_t)h * 4 + 1;
+}
+
+/* Whether a net with options o has vector v in a checkpoint. */
+static bool vec_saved(int v, const struct rl_net_opts *o)
+{
+    return v == VEC_B || v == VEC_B_0 ? o->bias
+                                      : rl_checkpoint_has_opt_buffers(o);
+}
+
 static bool write_files(const char *dir, const struct rl_trainer *tr,
                         char *err, size_t errlen)
 {
@@ -84,6 +111,37 @@ static bool write_files(const char *dir, const struct rl_trainer *tr,
                               is_w1 ? 2 : net->h, err, errlen))
                 return false;
         }
+        /* biases and optimiser state, when the net has them */
+        assert(net->b2 == net->b1 + net->h);
+        size_t np = rl_net_opt_state_len(net);
+        float *m = NULL, *v = NULL;
+        if (rl_checkpoint_has_opt_buffers(&net->opts)) {
+            m = malloc(np * sizeof(float));
+            v = malloc(np * sizeof(float));
+            if (!m || !v) {
+                free(m);
+                free(v);
+                snprintf(err, errlen, "out of memory saving the optimiser "
+                         "state");
+                return false;
+            }
+            long step;
+            rl_net_opt_state_get(net, m, v, &step);
+        }
+        const float *vec[VEC_COUNT] = {net->b1, net->b1_0, m, v};
+        bool ok = true;
+        for (int a = 0; a < VEC_COUNT && ok; a++) {
+            if (!vec_saved(a, &net->opts))
+                continue;
+            snprintf(path, sizeof(path), "%s/%s_%s.npy", dir,
+                     rl_net_label(w), vec_suffix[a]);
+            ok = rl_npy_write(path, vec[a], 1, (int)vec_len(a, net->h), err,
+                              errlen);
+        }
+        free(m);
+        free(v);
+        if (!ok)
+            return false;
     }
 
     /* the data file travels with the checkpoint as data.csv, named
@@ -96,6 +154,12 @@ static bool write_files(const char *dir, const struct rl_trainer *tr,
     c.hidden = tr->net[RL_RICH].h;
     c.out_init = rl_config_out_init(&tr->cfg);
     c.noise = rl_config_noise(&tr->cfg);
+    /* a target imbalance is saved as the layer ratio it chose */
+    for (int w = 0; w < RL_NETS; w++) {
+        c.net[w].model.layer_ratio =
+            rl_config_net_opts(&tr->cfg, w).layer_ratio;
+        c.net[w].imbalance = NAN;
+    }
     struct rl_outfile of;
     if (!rl_outfile_open(&of, dir, settings_name, err, errlen))
         return false;
@@ -118,6 +182,11 @@ static bool write_files(const char *dir, const struct rl_trainer *tr,
     }
     fprintf(f, "rich_step=%ld\n", tr->step[RL_RICH]);
     fprintf(f, "lazy_step=%ld\n", tr->step[RL_LAZY]);
+    for (int w = 0; w < RL_NETS; w++)
+        if (rl_checkpoint_has_opt_step(&tr->net[w].opts) ||
+            tr->net[w].opt_step > 0)
+            fprintf(f, "%s_opt_step=%ld\n", rl_net_label(w),
+                    tr->net[w].opt_step);
     return rl_outfile_commit(&of, err, errlen);
 }
 
@@ -277,6 +346,10 @@ void rl_checkpoint_destroy(struct rl_checkpoint *ck)
         free(ck->w2[w]);
         free(ck->w1_0[w]);
         free(ck->w2_0[w]);
+        free(ck->b[w]);
+        free(ck->b_0[w]);
+        free(ck->opt_m[w]);
+        free(ck->opt_v[w]);
     }
     memset(ck, 0, sizeof(*ck));
 }
@@ -290,6 +363,19 @@ static bool optional_key(const char *key)
                                            "frames_every", "width", "height"};
     for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
         if (!strcmp(key, optional[i]))
+            return true;
+    /* the model, target and teacher options came later: a checkpoint
+     * without them holds the seed's nets (their defaults) */
+    static const char *const later[] = {
+        "labels", "task", "teacher_units", "teacher_inputs",
+        "teacher_directions", "teacher_signs", "bias", "bias_init", "alpha",
+        "symmetric", "layer_ratio", "param", "loss", "optimizer", "momentum",
+        "nesterov", "batch_size"};
+    const char *k = key;
+    if (!strncmp(k, "rich_", 5) || !strncmp(k, "lazy_", 5))
+        k += 5;
+    for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++)
+        if (!strcmp(k, later[i]))
             return true;
     return false;
 }
@@ -312,6 +398,7 @@ bool rl_checkpoint_parse_settings(struct rl_checkpoint *ck, const char *text,
     char seen[MAX_KEYS][64];
     int nseen = 0;
     bool have_format = false, have_step[RL_NETS] = {false, false};
+    bool have_opt_step[RL_NETS] = {false, false};
     char q[160], why[512], key[64];
     int lineno = 0;
     size_t pos = 0;
@@ -377,6 +464,11 @@ bool rl_checkpoint_parse_settings(struct rl_checkpoint *ck, const char *text,
             int w = key[0] == 'r' ? RL_RICH : RL_LAZY;
             have_step[w] = true;
             ok = read_step(value, &ck->step[w], why, sizeof(why));
+        } else if (!strcmp(key, "rich_opt_step") ||
+                   !strcmp(key, "lazy_opt_step")) {
+            int w = key[0] == 'r' ? RL_RICH : RL_LAZY;
+            have_opt_step[w] = true;
+            ok = read_step(value, &ck->opt_step[w], why, sizeof(why));
         } else {
             const struct rl_setting *st = NULL;
             int net = -1;
@@ -465,6 +557,15 @@ bool rl_checkpoint_parse_settings(struct rl_checkpoint *ck, const char *text,
             }
         }
     }
+    for (int w = 0; w < RL_NETS; w++) {
+        const struct rl_net_opts *o = &c->net[w].model;
+        if (rl_checkpoint_has_opt_step(o) && !have_opt_step[w]) {
+            snprintf(err, errlen, "%s: setting '%s_opt_step' is missing; the "
+                     "checkpoint is incomplete, save it again", path,
+                     rl_net_label(w));
+            return false;
+        }
+    }
     c->out_dir = NULL;
     return true;
 }
@@ -543,6 +644,39 @@ static bool read_array(const char *dir, int which, int a, int h, float **out,
     return true;
 }
 
+/* Read the (1, n) vector dir/NET_SUFFIX.npy into *out: finite. */
+static bool read_vec(const char *dir, int which, const char *suffix, int h,
+                     size_t n, float **out, char *err, size_t errlen)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/%s_%s.npy", dir, rl_net_label(which),
+             suffix);
+    int rows, cols;
+    char why[1024];
+    if (!rl_npy_read(path, out, &rows, &cols, why, sizeof(why))) {
+        snprintf(err, errlen, "checkpoint %s: %s", dir, why);
+        return false;
+    }
+    if (rows != 1 || (size_t)cols != n) {
+        snprintf(err, errlen, "%s: shape (%d, %d) but checkpoint.txt says "
+                 "hidden=%d, so (1, %zu) is needed", path, rows, cols, h, n);
+        free(*out);
+        *out = NULL;
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite((*out)[i])) {
+            snprintf(err, errlen, "%s: element %zu is NaN or infinite (the "
+                     "net had diverged); save a checkpoint of a finite net",
+                     path, i);
+            free(*out);
+            *out = NULL;
+            return false;
+        }
+    }
+    return true;
+}
+
 bool rl_checkpoint_load(struct rl_checkpoint *ck, const char *dir, char *err,
                         size_t errlen)
 {
@@ -554,6 +688,13 @@ bool rl_checkpoint_load(struct rl_checkpoint *ck, const char *dir, char *err,
                                   &ck->w2_0[w]};
         for (int a = 0; a < ARR_COUNT; a++)
             if (!read_array(dir, w, a, ck->cfg.hidden, dst[a], err, errlen))
+                goto fail;
+        float **vdst[VEC_COUNT] = {&ck->b[w], &ck->b_0[w], &ck->opt_m[w],
+                                   &ck->opt_v[w]};
+        for (int a = 0; a < VEC_COUNT; a++)
+            if (vec_saved(a, &ck->cfg.net[w].model) &&
+                !read_vec(dir, w, vec_suffix[a], ck->cfg.hidden,
+                          vec_len(a, ck->cfg.hidden), vdst[a], err, errlen))
                 goto fail;
     }
     /* the settings point into ck itself: fix up after any struct copy by
@@ -571,15 +712,29 @@ void rl_checkpoint_apply_net(const struct rl_checkpoint *ck, int which,
     const int h = ck->cfg.hidden;
     assert(net->h == h);
     net->act = ck->cfg.act;
+    net->opts = rl_config_net_opts(&ck->cfg, which);
     net->init_w1 = ck->cfg.net[which].init;
     net->init_w2 = ck->cfg.out_init;
     /* the initial weights first, so their norms are computed exactly as
      * rl_net_reset did */
     memcpy(net->w1, ck->w1_0[which], (size_t)h * 2 * sizeof(float));
     memcpy(net->w2, ck->w2_0[which], (size_t)h * sizeof(float));
+    assert(net->b2 == net->b1 + h);
+    if (ck->b_0[which])
+        memcpy(net->b1, ck->b_0[which], ((size_t)h + 1) * sizeof(float));
+    else
+        memset(net->b1, 0, ((size_t)h + 1) * sizeof(float));
     rl_net_mark_initial(net);
     memcpy(net->w1, ck->w1[which], (size_t)h * 2 * sizeof(float));
     memcpy(net->w2, ck->w2[which], (size_t)h * sizeof(float));
+    if (ck->b[which])
+        memcpy(net->b1, ck->b[which], ((size_t)h + 1) * sizeof(float));
+    if (ck->opt_m[which])
+        rl_net_opt_state_set(net, ck->opt_m[which], ck->opt_v[which],
+                             ck->opt_step[which]);
+    else
+        rl_net_opt_reset(net);
+    net->opt_step = ck->opt_step[which];
 }
 
 bool rl_checkpoint_trainer_init(struct rl_trainer *tr,

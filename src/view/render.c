@@ -1,6 +1,8 @@
 /* render.c: one whole frame of the live view (see rl_render.h). */
 #include "rl_render.h"
 
+#include "rl_teacher.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +53,8 @@ bool rl_render_init(struct rl_render *r, char *err, size_t errlen)
         uint32_t c = t < 0 ? rl_color_mix(0xFFFFFFFFu, 0xFFB28CC9u, -t)
                            : rl_color_mix(0xFFFFFFFFu, 0xFF7CCFB0u, t);
         r->heat_lut[i] = c;
+        r->div_lut[i] = rl_colormap_diverging(-1.0 + 2.0 * i / 255.0);
+        r->unit_lut[i] = rl_color_mix(r->div_lut[i], 0xFF606060u, 0.3);
     }
     r->xy_cap = 2048;
     r->xy = malloc(sizeof(float) * 2 * r->xy_cap);
@@ -269,6 +273,49 @@ static bool draw_units_legend(struct rl_render *r, struct rl_canvas *c,
     return true;
 }
 
+/* A unit's colour in the imbalance mode: delta_j / dmax on the darker
+ * diverging map (grey when not finite). */
+static uint32_t unit_delta_color(const struct rl_render *r,
+                                 const struct rl_net *net, int i, double dmax)
+{
+    double d = rl_app_unit_delta(net, i) / dmax;
+    if (!isfinite(d))
+        return 0xFFB0B0B0u;
+    int k = (int)lround((d + 1.0) * 127.5);
+    return r->unit_lut[k < 0 ? 0 : k > 255 ? 255 : k];
+}
+
+/* A vertical colour bar at (x, y), bw x h: the values lo (bottom) to hi
+ * (top) in the colours of lut, which spans [vmin, vmax]; labels[0..2] at
+ * the top, middle and bottom (the middle one while it fits); `mark`
+ * draws the middle level as a line across. */
+static void draw_value_bar(struct rl_render *r, struct rl_canvas *c,
+                           float x, float y, float bw, float h,
+                           const uint32_t *lut, float vmin, float vmax,
+                           double lo, double hi, const char *const *labels,
+                           bool mark)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    for (int i = 0; i < (int)h; i++) {
+        double v = lo + (1.0 - (i + 0.5) / h) * (hi - lo);
+        int k = (int)lround((v - vmin) / (vmax - vmin) * 255.0);
+        k = k < 0 ? 0 : k > 255 ? 255 : k;
+        rl_canvas_fill_rect(c, x, y + i, bw, 1.0f, lut[k]);
+    }
+    rl_canvas_rect(c, x, y, bw, h, 1.0f, th->frame);
+    if (mark)
+        rl_canvas_line(c, x - 2 * s, y + h * 0.5f, x + bw + 2 * s,
+                       y + h * 0.5f, 1.6f * s, 0xE0303030u);
+    bool mid_fits = h >= 2.0f * r->small.height + 4 * s;
+    bool ends_fit = h >= r->small.height + 4 * s;
+    for (int i = 0; i < 3; i++)
+        if ((i == 1 && mid_fits) || (i != 1 && ends_fit))
+            rl_canvas_text(c, &r->small, x + bw + 3 * s, y + h * 0.5f * i,
+                           labels[i], th->text_dim,
+                           RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+}
+
 static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
                         struct rl_app *app, int w, struct box b)
 {
@@ -278,23 +325,65 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     /* the longest title that leaves room for the units' legend */
     static const char *const names[] = {"in→hid: W1 row per unit",
                                         "in→hid: W1 rows", "W1 rows"};
-    char title[96];
+    static const char *const unit_names[] = {"units: |aᵢ|·wᵢ, contribution",
+                                             "units: |aᵢ|·wᵢ", "|aᵢ|·wᵢ"};
+    const char *const *nm = app->unit_view ? unit_names : names;
+    const struct rl_teacher *teacher = &app->tr->train.teacher;
+    char extra[48] = "";
+    if (teacher->k > 0) {
+        char al[24];
+        fmt(al, sizeof(al),
+            rl_teacher_alignment(teacher, net->w1, net->w2, net->h, true));
+        snprintf(extra, sizeof(extra), ", teacher align %s", al);
+    }
+    char title[160];
     for (int k = 0; k < 3; k++) {
-        snprintf(title, sizeof(title), "%s%s", names[k],
+        snprintf(title, sizeof(title), "%s%s%s", nm[k], extra,
                  app->axes_locked ? " (locked)" : "");
         if (draw_units_legend(r, c, b, title, false))
             break;
         if (k == 2)
-            snprintf(title, sizeof(title), "%s%s", names[0],
+            snprintf(title, sizeof(title), "%s%s%s", nm[0], extra,
                      app->axes_locked ? " (locked)" : "");
     }
     struct box in = panel(r, c, b, title, th->text, true);
     draw_units_legend(r, c, b, title, true);
+    /* the imbalance colours: one symmetric range per net, its bar at the
+     * right of the plane */
+    double dmax = 0.0;
+    if (app->delta_colour)
+        for (int i = 0; i < net->h; i++) {
+            double d = fabs(rl_app_unit_delta(net, i));
+            if (isfinite(d))
+                dmax = fmax(dmax, d);
+        }
+    if (!(dmax > 0.0))
+        dmax = 1.0;
+    float bar_w = 7 * s, bar_room = 0.0f;
+    char dlab[3][32];
+    if (app->delta_colour) {
+        char num[24];
+        fmt(num, sizeof(num), dmax);
+        snprintf(dlab[0], sizeof(dlab[0]), "+%s", num);
+        snprintf(dlab[1], sizeof(dlab[1]), "0");
+        snprintf(dlab[2], sizeof(dlab[2]), "−%s", num);
+        bar_room = bar_w + 8 * s + fmaxf(rl_text_width(&r->small, dlab[2]),
+                                         rl_text_width(&r->small, "δᵢ"));
+    }
     /* square plot area, centred */
-    float side = fminf(in.w, in.h);
-    in.x += (in.w - side) * 0.5f;
+    float side = fminf(in.w - bar_room, in.h);
+    in.x += (in.w - bar_room - side) * 0.5f;
     in.y += (in.h - side) * 0.5f;
     in.w = in.h = side;
+    if (app->delta_colour && side > 40 * s) {
+        float by = in.y + 1.5f * r->small.height + 4 * s;
+        const char *const lab[3] = {dlab[0], dlab[1], dlab[2]};
+        draw_value_bar(r, c, in.x + side + 6 * s, by, bar_w,
+                       side - (by - in.y), r->unit_lut, -1.0f, 1.0f, -1.0,
+                       1.0, lab, false);
+        rl_canvas_text(c, &r->small, in.x + side + 6 * s, in.y, "δᵢ",
+                       th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_TOP);
+    }
     struct rl_scatter_area *area = &app->area[w][RL_SCATTER_IN_HID];
     rl_axis_set(&area->ax, app->in_x[w].lo, app->in_x[w].hi, false, in.x,
                 in.x + in.w);
@@ -305,20 +394,38 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     area->w = in.w;
     area->h = in.h;
     area->valid = side > 8;
-    axes_draw(r, c, in, &area->ax, &area->ay, 5, 5, "weight from input x",
-              "weight from input y");
+    axes_draw(r, c, in, &area->ax, &area->ay, 5, 5,
+              app->unit_view ? "|aᵢ| · weight from x" : "weight from input x",
+              app->unit_view ? "|aᵢ| · weight from y" : "weight from input y");
     rl_canvas_clip(c, in.x, in.y, in.w, in.h);
     rl_layout_plot(c, in.x, in.y, in.w, in.h);
     /* the origin */
     float ox = rl_axis_map(&area->ax, 0.0), oy = rl_axis_map(&area->ay, 0.0);
     rl_canvas_line(c, ox, in.y, ox, in.y + in.h, 1.0f, 0xFFD6D3CAu);
     rl_canvas_line(c, in.x, oy, in.x + in.w, oy, 1.0f, 0xFFD6D3CAu);
+    /* the teacher's directions: rays from the origin to the edge */
+    for (int t = 0; t < teacher->k; t++) {
+        /* long enough to leave the plot (the clip cuts it), short
+         * enough to stay a few dashes past the frame */
+        double len = 1.5 * fmax(fmax(fabs(area->ax.lo), fabs(area->ax.hi)),
+                                fmax(fabs(area->ay.lo), fabs(area->ay.hi)));
+        float tx = rl_axis_map(&area->ax, len * teacher->dir[t][0]);
+        float ty = rl_axis_map(&area->ay, len * teacher->dir[t][1]);
+        rl_canvas_dashed_line(c, ox, oy, tx, ty, 1.6f * s, 6 * s, 4 * s,
+                              teacher->a[t] > 0 ? 0xC0303030u : 0xC0909090u);
+    }
     /* every unit */
     float pr = fmaxf(1.3f, 1.7f * s);
     for (int i = 0; i < net->h; i++) {
-        float x = rl_axis_map(&area->ax, net->w1[2 * i]);
-        float y = rl_axis_map(&area->ay, net->w1[2 * i + 1]);
-        rl_canvas_circle(c, x, y, pr, th->net_soft[w]);
+        double ux, uy;
+        rl_app_unit_pos(app, w, i, &ux, &uy);
+        float x = rl_axis_map(&area->ax, ux);
+        float y = rl_axis_map(&area->ay, uy);
+        if (app->delta_colour)
+            rl_canvas_circle(c, x, y, pr + 0.4f * s,
+                             unit_delta_color(r, net, i, dmax));
+        else
+            rl_canvas_circle(c, x, y, pr, th->net_soft[w]);
         rl_view_rec_point(c, x, y);
     }
     /* subsample: ghost at home, fading trail, big marker */
@@ -326,16 +433,18 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     for (int k = 0; k < app->sub_n; k++) {
         int u = app->sub[k];
         uint32_t col = sub_color(k, app->sub_n);
-        float gx = rl_axis_map(&area->ax, net->w1_0[2 * u]);
-        float gy = rl_axis_map(&area->ay, net->w1_0[2 * u + 1]);
+        double g0 = app->unit_view ? fabs((double)net->w2_0[u]) : 1.0;
+        float gx = rl_axis_map(&area->ax, g0 * net->w1_0[2 * u]);
+        float gy = rl_axis_map(&area->ay, g0 * net->w1_0[2 * u + 1]);
         rl_canvas_ring(c, gx, gy, 4.0f * s, 1.2f * s, rl_with_alpha(col, 0x70));
         float px = 0, py = 0;
         for (int j = 0; j < n; j++) {
             /* oldest first */
             int slot = (app->trail_head[w] - n + j + 2 * RL_TRAIL_LEN) %
                        RL_TRAIL_LEN;
-            float x = rl_axis_map(&area->ax, app->trail[w][slot][k][0]);
-            float y = rl_axis_map(&area->ay, app->trail[w][slot][k][1]);
+            double tk = app->unit_view ? fabs(app->trail_a[w][slot][k]) : 1.0;
+            float x = rl_axis_map(&area->ax, tk * app->trail[w][slot][k][0]);
+            float y = rl_axis_map(&area->ay, tk * app->trail[w][slot][k][1]);
             if (j > 0) {
                 unsigned alpha = (unsigned)(30 + 200 * j / n);
                 rl_canvas_line(c, px, py, x, y, 1.6f * s,
@@ -347,15 +456,19 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     }
     for (int k = 0; k < app->sub_n; k++) {
         int u = app->sub[k];
-        rl_canvas_marker(c, rl_axis_map(&area->ax, net->w1[2 * u]),
-                         rl_axis_map(&area->ay, net->w1[2 * u + 1]), 4.2f * s,
+        double ux, uy;
+        rl_app_unit_pos(app, w, u, &ux, &uy);
+        rl_canvas_marker(c, rl_axis_map(&area->ax, ux),
+                         rl_axis_map(&area->ay, uy), 4.2f * s,
                          sub_color(k, app->sub_n), 0xFF202020u);
     }
     if (app->hover_net == w && app->hover_unit >= 0) {
         int u = app->hover_unit;
-        rl_canvas_ring(c, rl_axis_map(&area->ax, net->w1[2 * u]),
-                       rl_axis_map(&area->ay, net->w1[2 * u + 1]), 8.0f * s,
-                       2.0f * s, th->text);
+        double ux, uy;
+        rl_app_unit_pos(app, w, u, &ux, &uy);
+        rl_canvas_ring(c, rl_axis_map(&area->ax, ux),
+                       rl_axis_map(&area->ay, uy), 8.0f * s, 2.0f * s,
+                       th->text);
     }
     rl_layout_end_plot(c);
     rl_canvas_unclip(c);
@@ -386,10 +499,23 @@ static void draw_hid_out(struct rl_render *r, struct rl_canvas *c,
     float oy = rl_axis_map(&area->ay, 0.0);
     rl_canvas_line(c, in.x, oy, in.x + in.w, oy, 1.0f, 0xFFD6D3CAu);
     float pr = fmaxf(1.1f, 1.4f * s);
+    double dmax = 0.0;
+    if (app->delta_colour)
+        for (int i = 0; i < net->h; i++) {
+            double d = fabs(rl_app_unit_delta(net, i));
+            if (isfinite(d))
+                dmax = fmax(dmax, d);
+        }
+    if (!(dmax > 0.0))
+        dmax = 1.0;
     for (int i = 0; i < net->h; i++) {
         float x = rl_axis_map(&area->ax, i);
         float y = rl_axis_map(&area->ay, net->w2[i]);
-        rl_canvas_circle(c, x, y, pr, th->net_soft[w]);
+        if (app->delta_colour)
+            rl_canvas_circle(c, x, y, pr + 0.4f * s,
+                             unit_delta_color(r, net, i, dmax));
+        else
+            rl_canvas_circle(c, x, y, pr, th->net_soft[w]);
         rl_view_rec_point(c, x, y);
     }
     for (int k = 0; k < app->sub_n; k++) {
@@ -499,27 +625,93 @@ static void draw_colour_bar(struct rl_render *r, struct rl_canvas *c,
                        lab[i], th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
 }
 
+/* A regression target's colour: [vmin, vmax] on the diverging map. */
+static uint32_t target_color(const struct rl_render *r, double y,
+                             double vmin, double vmax)
+{
+    double t = 2.0 * (y - vmin) / (vmax - vmin) - 1.0;
+    if (!isfinite(t))
+        return 0xFFB0B0B0u;
+    int k = (int)lround((t + 1.0) * 127.5);
+    return r->div_lut[k < 0 ? 0 : k > 255 ? 255 : k];
+}
+
 static void draw_output(struct rl_render *r, struct rl_canvas *c,
                         struct rl_app *app, int w, struct box b)
 {
     const struct rl_theme *th = r->theme;
     float s = r->scale;
     char title[64];
-    snprintf(title, sizeof(title), "output, acc %.0f%%",
-             100.0 * app->tr->last[w].accuracy);
+    const struct rl_net_opts *o = &app->tr->net[w].opts;
+    bool regression = o->targets == RL_TARGETS_REAL;
+    /* what the colours span: 0/1 labels under the MSE as the seed; a
+     * threshold at 0 for +-1 labels and the logistic / exponential losses;
+     * a diverging map for real targets (around 0, or their range) */
+    bool seed_levels = !regression && o->targets == RL_TARGETS_01 &&
+                       o->loss == RL_LOSS_MSE;
+    float vmin = -0.25f, vmax = 1.25f, level = 0.5f;
+    char lab[3][32] = {"1", "0.5", "0"};
+    const uint32_t *lut = r->heat_lut;
+    if (regression) {
+        /* targets of both signs: symmetric around 0; of one sign: their
+         * range (white its middle) */
+        const struct rl_data *dd = &app->tr->train;
+        double ylo = INFINITY, yhi = -INFINITY;
+        for (int i = 0; i < dd->n; i++)
+            if (isfinite(dd->y[i])) {
+                ylo = fmin(ylo, dd->y[i]);
+                yhi = fmax(yhi, dd->y[i]);
+            }
+        if (!(yhi - ylo > 1e-6)) {
+            ylo = -1.0;
+            yhi = 1.0;
+        } else if (ylo < 0.0 && yhi > 0.0) {
+            yhi = fmax(yhi, -ylo);
+            ylo = -yhi;
+        }
+
+        vmin = (float)ylo;
+        vmax = (float)yhi;
+        lut = r->div_lut;
+        fmt(lab[0], sizeof(lab[0]), yhi);
+        fmt(lab[1], sizeof(lab[1]), 0.5 * (ylo + yhi));
+        fmt(lab[2], sizeof(lab[2]), ylo);
+        snprintf(title, sizeof(title), "output f(x), R² %.2f",
+                 app->tr->last[w].accuracy);
+    } else {
+        if (!seed_levels) {
+            vmin = -1.5f;
+            vmax = 1.5f;
+            level = 0.0f;
+            snprintf(lab[0], sizeof(lab[0]), "1");
+            snprintf(lab[1], sizeof(lab[1]), "0");
+            snprintf(lab[2], sizeof(lab[2]), "−1");
+        }
+        snprintf(title, sizeof(title), "output, acc %.0f%%",
+                 100.0 * app->tr->last[w].accuracy);
+    }
     struct box in = panel(r, c, b, title, th->text, false);
     /* room for the colour bar at the right, and for its end labels */
     float bar_w = 7 * s;
-    float bar_room = bar_w + 6 * s + rl_text_width(&r->small, "0.5");
+    float bar_room = bar_w + 6 * s +
+                     fmaxf(rl_text_width(&r->small, lab[1]),
+                           rl_text_width(&r->small, lab[2]));
     in.y += r->small.height * 0.5f;
     in.h -= r->small.height;
     bool bar = in.w - bar_room > 30 * s && in.h > 30 * s;
     float side = fminf(in.w - (bar ? bar_room : 0), in.h);
     if (side < 4)
         return;
-    if (bar)
+    if (bar && seed_levels)
         draw_colour_bar(r, c, in.x + (in.w - bar_room + side) * 0.5f + 4 * s,
                         in.y + (in.h - side) * 0.5f, bar_w, side);
+    else if (bar) {
+        const char *const l3[3] = {lab[0], lab[1], lab[2]};
+        draw_value_bar(r, c, in.x + (in.w - bar_room + side) * 0.5f + 4 * s,
+                       in.y + (in.h - side) * 0.5f, bar_w, side, lut, vmin,
+                       vmax, regression ? vmin : -1.0,
+                       regression ? vmax : 1.0, l3, !regression);
+    }
     in.x += (in.w - (bar ? bar_room : 0) - side) * 0.5f;
     in.y += (in.h - side) * 0.5f;
     in.w = in.h = side;
@@ -529,12 +721,13 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
     if (diverged)
         rl_canvas_fill_rect(c, in.x, in.y, side, side, 0xFFE4E2DCu);
     rl_canvas_heatmap(c, (int)in.x, (int)in.y, (int)side, (int)side,
-                      app->grid_out[w], RL_GRID, RL_GRID, -0.25f, 1.25f,
-                      r->heat_lut, 256);
+                      app->grid_out[w], RL_GRID, RL_GRID, vmin, vmax, lut,
+                      256);
     /* the decision boundary under the points */
     rl_canvas_clip(c, in.x, in.y, side, side);
-    draw_contour(c, app->grid_out[w], in.x, in.y, (float)(int)side, 0.5f,
-                 1.6f * s, 0xE0303030u);
+    if (!regression)
+        draw_contour(c, app->grid_out[w], in.x, in.y, (float)(int)side,
+                     level, 1.6f * s, 0xE0303030u);
     rl_canvas_unclip(c);
     struct rl_axis ax, ay;
     rl_axis_set(&ax, app->grid_bounds[0], app->grid_bounds[1], false, in.x,
@@ -555,8 +748,13 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
     for (int i = 0; i < d->n; i++) {
         float x = rl_axis_map(&ax, d->x[2 * i]);
         float y = rl_axis_map(&ay, d->x[2 * i + 1]);
-        rl_canvas_marker(c, x, y, pr, th->class_color[d->y[i] > 0.5f],
-                         0xC0FFFFFFu);
+        if (regression) /* its target on the output's colours, dark rim */
+            rl_canvas_marker(c, x, y, pr,
+                             target_color(r, d->y[i], vmin, vmax),
+                             0xC0303030u);
+        else
+            rl_canvas_marker(c, x, y, pr, th->class_color[d->y[i] > 0.5f],
+                             0xC0FFFFFFu);
         rl_view_rec_point(c, x, y);
     }
     /* held-out points hollow */
@@ -565,8 +763,38 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
         float x = rl_axis_map(&ax, te->x[2 * i]);
         float y = rl_axis_map(&ay, te->x[2 * i + 1]);
         rl_canvas_ring(c, x, y, pr + 0.6f * s, 1.3f * s,
-                       th->class_color[te->y[i] > 0.5f]);
+                       regression ? 0xFF303030u
+                                  : th->class_color[te->y[i] > 0.5f]);
         rl_view_rec_point(c, x, y);
+    }
+    /* the highlighted relu unit's kink line w.x + b = 0, with bias */
+    const struct rl_net *hn = rl_app_net(app, w);
+    if (app->hover_net == w && app->hover_unit >= 0 && hn->opts.bias &&
+        hn->act == RL_ACT_RELU && hn->b1) {
+        int u = app->hover_unit;
+        double a0 = hn->w1[2 * u], a1 = hn->w1[2 * u + 1], bb = hn->b1[u];
+        const float *gb = app->grid_bounds;
+        double px[2], py[2];
+        bool ok = true;
+        if (fabs(a1) >= fabs(a0) && a1 != 0.0) {
+            px[0] = gb[0];
+            px[1] = gb[1];
+            py[0] = -(bb + a0 * px[0]) / a1;
+            py[1] = -(bb + a0 * px[1]) / a1;
+        } else if (a0 != 0.0) {
+            py[0] = gb[2];
+            py[1] = gb[3];
+            px[0] = -(bb + a1 * py[0]) / a0;
+            px[1] = -(bb + a1 * py[1]) / a0;
+        } else {
+            ok = false;
+        }
+        if (ok && isfinite(px[0] + px[1] + py[0] + py[1]))
+            rl_canvas_dashed_line(c, rl_axis_map(&ax, px[0]),
+                                  rl_axis_map(&ay, py[0]),
+                                  rl_axis_map(&ax, px[1]),
+                                  rl_axis_map(&ay, py[1]), 2.0f * s, 6 * s,
+                                  4 * s, th->net[w]);
     }
     if (diverged) {
         const char *t = "diverged";
@@ -582,6 +810,56 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_rect(c, in.x, in.y, (int)side, (int)side, 1.0f, th->frame);
 }
 
+/* The net's model and optimiser options that differ from the seed's, as
+ * one compact header item ("" when none): "  · α 0.1 ntk logistic adam
+ * B 32 bias sym". */
+static void net_options(const struct rl_net *net, char *buf, size_t len)
+{
+    const struct rl_net_opts *o = &net->opts;
+    size_t n = 0;
+    buf[0] = '\0';
+#define ADDOPT(...)                                                        \
+    do {                                                                   \
+        if (n < len)                                                       \
+            n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__);          \
+    } while (0)
+    if (o->alpha > 0 && o->alpha != 1.0) {
+        char a[24];
+        fmt(a, sizeof(a), o->alpha);
+        ADDOPT(" α %s", a);
+    }
+    if (o->param == RL_PARAM_NTK)
+        ADDOPT(" ntk");
+    else if (o->param == RL_PARAM_MF)
+        ADDOPT(" mf");
+    if (o->loss == RL_LOSS_LOGISTIC)
+        ADDOPT(" logistic");
+    else if (o->loss == RL_LOSS_EXP)
+        ADDOPT(" exp-loss");
+    if (o->targets == RL_TARGETS_PM1)
+        ADDOPT(" ±1");
+    const char *opt = rl_app_optimizer_name(o);
+    if (strcmp(opt, "gd") && strcmp(opt, "sgd"))
+        ADDOPT(" %s", opt);
+    if (o->batch_size > 0)
+        ADDOPT(" B %d", o->batch_size);
+    if (o->bias)
+        ADDOPT(" bias");
+    if (o->symmetric)
+        ADDOPT(" sym");
+    if (o->layer_ratio > 0 && o->layer_ratio != 1.0) {
+        char a[24];
+        fmt(a, sizeof(a), o->layer_ratio);
+        ADDOPT(" ratio %s", a);
+    }
+#undef ADDOPT
+    if (buf[0]) { /* "  ·" before the list */
+        char tmp[96];
+        snprintf(tmp, sizeof(tmp), "   ·%s", buf);
+        snprintf(buf, len, "%s", tmp);
+    }
+}
+
 /* Column header of a net: name, selection, state, key numbers. */
 static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
                             const struct rl_app *app, int w, struct box b)
@@ -590,7 +868,7 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
     const struct rl_trainer *tr = app->tr;
     float s = r->scale;
     float mid = b.y + b.h * 0.5f;
-    char line[256], a[24], l[24], rel[24];
+    char line[600], a[24], l[24], rel[24];
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
     if (app->selected == w && !app->presentation)
         rl_canvas_fill_rect(c, b.x, b.y, b.w, b.h,
@@ -599,13 +877,14 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
     fmt(a, sizeof(a), tr->cfg.net[w].init);
     fmt(l, sizeof(l), tr->last[w].loss);
     fmt(rel, sizeof(rel), tr->last[w].rel_w1);
-    char items[4][64];
+    char items[5][96];
     snprintf(items[0], sizeof(items[0]), "  init %s", a);
-    snprintf(items[1], sizeof(items[1]), "   step %ld", tr->step[w]);
-    snprintf(items[2], sizeof(items[2]), "   loss %s", l);
-    snprintf(items[3], sizeof(items[3]), "   rel ΔW1 %s", rel);
-    snprintf(line, sizeof(line), "%s%s%s%s", items[0], items[1], items[2],
-             items[3]);
+    net_options(&tr->net[w], items[1], sizeof(items[1]));
+    snprintf(items[2], sizeof(items[2]), "   step %ld", tr->step[w]);
+    snprintf(items[3], sizeof(items[3]), "   loss %s", l);
+    snprintf(items[4], sizeof(items[4]), "   rel ΔW1 %s", rel);
+    snprintf(line, sizeof(line), "%s%s%s%s%s", items[0], items[1], items[2],
+             items[3], items[4]);
     const char *name = w == RL_RICH ? "RICH" : "LAZY";
     float need = 12 * s + rl_text_width(&r->title, name) +
                  rl_text_width(&r->font, line) + 10 * s;
@@ -656,8 +935,9 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_clip(c, b.x, b.y, right - b.x, b.h);
     float x = rl_canvas_text(c, &r->title, b.x + 12 * s, mid, name,
                              th->net[w], RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
-    const char *const parts[4] = {items[0], items[1], items[2], items[3]};
-    fit_items(&r->font, parts, 4, right - x, line, sizeof(line));
+    const char *const parts[5] = {items[0], items[1], items[2], items[3],
+                                  items[4]};
+    fit_items(&r->font, parts, 5, right - x, line, sizeof(line));
     rl_canvas_text(c, &r->font, x, mid, line, th->text,
                    RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
     rl_canvas_unclip(c);
@@ -1089,8 +1369,17 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
     const struct rl_theme *th = r->theme;
     float s = r->scale;
     char title[160];
-    fit_words(&r->title, curve_titles[which], b.w - 16 * s, title,
-              sizeof(title));
+    /* the loss the nets train with (the rich net's when they differ) */
+    enum rl_loss loss = app->tr->net[RL_RICH].opts.loss;
+    const char *ctitle = curve_titles[which];
+    bool same_loss = loss == app->tr->net[RL_LAZY].opts.loss;
+    if (which == CURVE_LOSS && !same_loss)
+        ctitle = "training loss (each net's own, log)";
+    else if (which == CURVE_LOSS && loss == RL_LOSS_LOGISTIC)
+        ctitle = "training loss (logistic, log)";
+    else if (which == CURVE_LOSS && loss == RL_LOSS_EXP)
+        ctitle = "training loss (exponential, log)";
+    fit_words(&r->title, ctitle, b.w - 16 * s, title, sizeof(title));
     struct box in = panel(r, c, b, title, th->text, true);
     bool nets_in_title = nets_legend_in_title(r, c, b, title);
     double lo, hi;
@@ -1148,7 +1437,14 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
                    th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_TOP);
     static const char *const ynames[] = {"↑ MSE (log)", "↑ rel. ΔW1 (log)",
                                          "↑ rel. ΔW2 (log)"};
-    rl_canvas_text(c, &r->small, in.x + 2 * s, in.y - 3 * s, ynames[which],
+    const char *yname = ynames[which];
+    if (which == CURVE_LOSS && !same_loss)
+        yname = "↑ loss (log)";
+    else if (which == CURVE_LOSS && loss == RL_LOSS_LOGISTIC)
+        yname = "↑ logistic loss (log)";
+    else if (which == CURVE_LOSS && loss == RL_LOSS_EXP)
+        yname = "↑ exp. loss (log)";
+    rl_canvas_text(c, &r->small, in.x + 2 * s, in.y - 3 * s, yname,
                    th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
 
     rl_canvas_clip(c, in.x, top, in.w, in.h);
@@ -1177,6 +1473,64 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
     rl_layout_plot(c, data.x, data.y, data.w, data.h);
     draw_curve_overlays(r, c, app, which, &ax, &ay);
     draw_curve_nets(r, c, app, which, &ax, &ay);
+    rl_layout_end_plot(c);
+    rl_canvas_unclip(c);
+}
+
+/* The normalised margin min_k s_k f(x_k) / ||theta||^2 of the nets that
+ * train with a logistic or exponential loss (Lyu & Li 2020; Chizat & Bach
+ * 2020): the quantity those losses drive up. Linear y, the session's step
+ * on x as the other curves. */
+static void draw_margin(struct rl_render *r, struct rl_canvas *c,
+                        const struct rl_app *app, struct box b)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    char title[160];
+    fit_words(&r->title, "normalised margin  min yᵢf(xᵢ)/‖θ‖²", b.w - 16 * s,
+              title, sizeof(title));
+    struct box in = panel(r, c, b, title, th->text, true);
+    nets_legend_in_title(r, c, b, title);
+    double lo = INFINITY, hi = -INFINITY;
+    for (int w = 0; w < RL_NETS; w++)
+        for (int i = 0; i < app->margin_n[w]; i++)
+            if (isfinite(app->margin_val[w][i])) {
+                lo = fmin(lo, app->margin_val[w][i]);
+                hi = fmax(hi, app->margin_val[w][i]);
+            }
+    if (!(hi >= lo)) {
+        lo = -1.0;
+        hi = 1.0;
+    }
+    double pad = 0.08 * (hi - lo) + 1e-12 * fmax(fabs(lo), fabs(hi)) + 1e-30;
+    long maxstep = rl_app_step(app);
+    double xmax = maxstep < 10 ? 10 : maxstep * 1.02;
+    struct rl_axis ax, ay;
+    rl_axis_set(&ax, app->log_x ? 1.0 : 0.0, xmax, app->log_x, in.x,
+                in.x + in.w);
+    rl_axis_set(&ay, lo - pad, hi + pad, false, in.y + in.h, in.y);
+    axes_draw(r, c, in, &ax, &ay, in.w > 300 * s ? 6 : 4, 4,
+              app->log_x ? "step (log)" : "step", "margin (rises: implicit bias)");
+    rl_canvas_clip(c, in.x, in.y, in.w, in.h);
+    rl_layout_plot(c, in.x, in.y, in.w, in.h);
+    float y0 = rl_axis_map(&ay, 0.0);
+    if (y0 > in.y && y0 < in.y + in.h)
+        rl_canvas_line(c, in.x, y0, in.x + in.w, y0, 1.0f, 0xFFD6D3CAu);
+    for (int w = 0; w < RL_NETS; w++) {
+        int n = 0;
+        for (int i = 0; i < app->margin_n[w] && n < r->xy_cap; i++) {
+            double x = app->margin_step[w][i], v = app->margin_val[w][i];
+            if (!isfinite(v) || (app->log_x && x < 1.0))
+                continue;
+            r->xy[2 * n] = rl_axis_map(&ax, x);
+            r->xy[2 * n + 1] = rl_axis_map(&ay, v);
+            n++;
+        }
+        if (n > 1) {
+            stroke(c, r->xy, n, 2.0f * s, th->net[w], false, s);
+            rl_view_rec_polyline(c, r->xy, n);
+        }
+    }
     rl_layout_end_plot(c);
     rl_canvas_unclip(c);
 }
@@ -1340,8 +1694,19 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
         fmt(a, sizeof(a), net->w1[2 * u]);
         fmt(bb, sizeof(bb), net->w1[2 * u + 1]);
         fmt(cc, sizeof(cc), net->w2[u]);
-        snprintf(line, sizeof(line), "%s unit %d:  W1 = (%s, %s)   W2 = %s%s",
-                 rl_net_label(app->hover_net), u, a, bb, cc,
+        char bias[48] = "", db[24];
+        if (net->opts.bias && net->b1) {
+            fmt(db, sizeof(db), net->b1[u]);
+            snprintf(bias, sizeof(bias), "   b = %s", db);
+        }
+        char dl[48] = "";
+        if (app->delta_colour) {
+            fmt(db, sizeof(db), rl_app_unit_delta(net, u));
+            snprintf(dl, sizeof(dl), "   δ = %s", db);
+        }
+        snprintf(line, sizeof(line),
+                 "%s unit %d:  W1 = (%s, %s)%s   W2 = %s%s%s",
+                 rl_net_label(app->hover_net), u, a, bb, bias, cc, dl,
                  app->hover_pinned ? "   (pinned; click empty space to release)"
                                    : "");
         said = line;
@@ -1350,7 +1715,7 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
     }
     if (said) {
         /* what does not fit loses words from its end */
-        char fitted[256];
+        char fitted[512];
         fit_words(&r->font, said, said_end - b.x, fitted, sizeof(fitted));
         rl_canvas_text(c, &r->font, b.x, b.y + b.h * 0.5f, fitted,
                        said == line ? th->net[app->hover_net] : th->text,
@@ -1372,9 +1737,9 @@ static void draw_help(struct rl_render *r, struct rl_canvas *c)
     const struct rl_font *f = &r->font;
     int cols = 1;
     float keyw = 0, helpw = 0, lh = 0, w = 0, h = 0;
-    for (int attempt = 0; attempt < 4; attempt++) {
+    for (int attempt = 0; attempt < 5; attempt++) {
         f = attempt < 2 ? &r->font : &r->small;
-        cols = attempt % 2 ? 2 : 1;
+        cols = attempt == 4 ? 3 : attempt % 2 ? 2 : 1;
         keyw = helpw = 0;
         for (int i = 0; i < rl_keymap_n; i++) {
             if (!rl_keymap[i].help)
@@ -1498,9 +1863,15 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
     if (curves_h > 30) {
         int npan = app->extra_panel ? 4 : 3;
         float pw = (W - 2 * m - gap * (npan - 1)) / npan;
+        /* under a margin loss the third plot is the margin */
+        bool margin = rl_app_has_margin(app, RL_RICH) ||
+                      rl_app_has_margin(app, RL_LAZY);
         for (int k = 0; k < 3; k++) {
             struct box b = {m + k * (pw + gap), cy, pw, curves_h};
-            draw_curves(r, c, app, k, b);
+            if (k == 2 && margin)
+                draw_margin(r, c, app, b);
+            else
+                draw_curves(r, c, app, k, b);
         }
         if (app->extra_panel) {
             struct box b = {m + 3 * (pw + gap), cy, pw, curves_h};

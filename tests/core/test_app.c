@@ -230,8 +230,23 @@ static void test_dataset_and_activation_cycle(void)
     CHECK_CONTAINS(message(&app), "dataset: xor");
     press(&app, "d");
     press(&app, "d");
+    /* then the regression sets: real targets, R² for accuracy */
+    press(&app, "d");
+    CHECK(app.tr->cfg.dataset == RL_DATASET_TEACHER);
+    CHECK(app.tr->net[RL_RICH].opts.targets == RL_TARGETS_REAL);
+    CHECK(app.tr->net[RL_LAZY].opts.targets == RL_TARGETS_REAL);
+    CHECK(app.tr->train.teacher.k > 0);
+    CHECK_CONTAINS(message(&app), "R²");
+    idle(&app, 2);
+    CHECK(isfinite(app.tr->last[RL_RICH].loss));
+    press(&app, "d");
+    CHECK(app.tr->cfg.dataset == RL_DATASET_WAVE);
+    press(&app, "d");
+    CHECK(app.tr->cfg.dataset == RL_DATASET_RIDGE);
     press(&app, "d");
     CHECK(app.tr->cfg.dataset == RL_DATASET_BLOBS);
+    CHECK(app.tr->net[RL_RICH].opts.targets == RL_TARGETS_01);
+    CHECK(app.tr->net[RL_LAZY].opts.targets == RL_TARGETS_01);
     press(&app, "a");
     CHECK(app.tr->cfg.act == RL_ACT_RELU);
     CHECK(app.tr->step[RL_LAZY] == 10);
@@ -370,6 +385,210 @@ static void test_only_stepping_keys_repeat(void)
     };
     for (size_t i = 0; i < sizeof(toggles) / sizeof(toggles[0]); i++)
         CHECK(!rl_action_repeats(toggles[i]));
+}
+
+/* b: biases on and off for both nets, both re-initialised. */
+static void test_bias_key(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 3);
+    press(&app, "b");
+    for (int w = 0; w < RL_NETS; w++) {
+        CHECK(app.tr->cfg.net[w].model.bias);
+        CHECK(app.tr->net[w].opts.bias);
+        CHECK(app.tr->step[w] == 10); /* re-initialised, then one frame */
+    }
+    CHECK_CONTAINS(message(&app), "biases on");
+    CHECK(app.nmarkers == 1 && !strcmp(app.markers[0].label, "bias on"));
+    press(&app, "b");
+    CHECK(!app.tr->cfg.net[RL_RICH].model.bias && !app.tr->net[RL_LAZY].opts.bias);
+    rl_app_destroy(&app);
+}
+
+/* F/f: alpha of the selected net only, x2 / /2, re-initialising it. */
+static void test_alpha_keys(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 3);
+    press(&app, "F");
+    CHECK_NEAR(rl_net_out_scale(&app.tr->net[RL_RICH]), 2.0, 1e-12);
+    CHECK_NEAR(rl_net_out_scale(&app.tr->net[RL_LAZY]), 1.0, 1e-12);
+    CHECK(app.tr->step[RL_RICH] == 10 && app.tr->step[RL_LAZY] == 40);
+    CHECK_CONTAINS(message(&app), "α = 2");
+    press(&app, "Tab");
+    press(&app, "f");
+    press(&app, "f");
+    CHECK_NEAR(app.tr->cfg.net[RL_LAZY].model.alpha, 0.25, 1e-12);
+    CHECK_NEAR(app.tr->cfg.net[RL_RICH].model.alpha, 2.0, 1e-12);
+    CHECK(rl_action_repeats(RL_ACTION_ALPHA_UP));
+    rl_app_destroy(&app);
+}
+
+/* o: gd -> momentum -> adam -> adamw -> gd for both nets, weights kept,
+ * optimiser state reset, a marker. */
+static void test_optimizer_key(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 3);
+    float w0 = app.tr->net[RL_RICH].w1[0];
+    rl_app_apply(&app, rl_action_for_key("o"));
+    CHECK(app.tr->net[RL_RICH].w1[0] == w0); /* weights kept */
+    CHECK(app.tr->step[RL_RICH] == 30);       /* not re-initialised */
+    for (int w = 0; w < RL_NETS; w++) {
+        CHECK(app.tr->net[w].opts.optimizer == RL_OPT_SGD);
+        CHECK(app.tr->net[w].opts.momentum == 0.9);
+        CHECK(app.tr->net[w].opt_step == 0);
+    }
+    CHECK(!strcmp(app.markers[app.nmarkers - 1].label, "opt momentum"));
+    idle(&app, 1);
+    CHECK(app.tr->net[RL_RICH].opt_step == 10);
+    press(&app, "o");
+    CHECK(app.tr->net[RL_LAZY].opts.optimizer == RL_OPT_ADAM);
+    CHECK(app.tr->net[RL_LAZY].opt_step == 10); /* reset, then a frame */
+    press(&app, "o");
+    CHECK(app.tr->net[RL_RICH].opts.optimizer == RL_OPT_ADAMW);
+    CHECK_CONTAINS(message(&app), "adamw");
+    press(&app, "o");
+    CHECK(app.tr->net[RL_RICH].opts.optimizer == RL_OPT_SGD &&
+          app.tr->net[RL_RICH].opts.momentum == 0.0);
+    CHECK(isfinite(app.tr->last[RL_RICH].loss));
+    rl_app_destroy(&app);
+}
+
+/* m: batch size full -> 64 -> 32 -> 8 -> full, weights kept; the linear
+ * net gets the scratch the mini-batch path needs. */
+static void test_batch_key(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 2);
+    static const int want[] = {64, 32, 8, 0};
+    for (int k = 0; k < 4; k++) {
+        press(&app, "m");
+        for (int w = 0; w < RL_NETS; w++)
+            CHECK(app.tr->net[w].opts.batch_size == want[k]);
+        CHECK(app.tr->step[RL_RICH] == 30 + 10 * k);
+        CHECK(isfinite(app.tr->last[RL_LAZY].loss));
+    }
+    press(&app, "m");
+    press(&app, "m");
+    press(&app, "m"); /* B = 8 on relu after a switch of activation */
+    press(&app, "a");
+    idle(&app, 2);
+    CHECK(app.tr->net[RL_RICH].opts.batch_size == 8);
+    CHECK(isfinite(app.tr->last[RL_RICH].loss));
+    rl_app_destroy(&app);
+}
+
+/* i and v: the imbalance colours and the unit view toggle; the unit view
+ * puts each unit at |a_j| w_j, and hovering finds it there. */
+static void test_delta_and_unit_view_keys(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 2);
+    press(&app, "i");
+    CHECK(app.delta_colour);
+    CHECK_CONTAINS(message(&app), "δ");
+    const struct rl_net *net = rl_app_net(&app, RL_LAZY);
+    double a = net->w2[3], u = net->w1[6], v = net->w1[7];
+    CHECK_NEAR(rl_app_unit_delta(net, 3), a * a - u * u - v * v, 1e-12);
+    press(&app, "v");
+    CHECK(app.unit_view);
+    net = rl_app_net(&app, RL_LAZY);
+    double x, y;
+    rl_app_unit_pos(&app, RL_LAZY, 3, &x, &y);
+    CHECK_NEAR(x, fabs(net->w2[3]) * net->w1[6], 1e-12);
+    CHECK_NEAR(y, fabs(net->w2[3]) * net->w1[7], 1e-12);
+    /* the autoscaled axes follow the unit view */
+    CHECK(app.in_x[RL_LAZY].hi >= x && app.in_x[RL_LAZY].lo <= x);
+    press(&app, "v");
+    press(&app, "i");
+    CHECK(!app.unit_view && !app.delta_colour);
+    rl_app_destroy(&app);
+}
+
+/* J/j: the width of both nets x2 / /2, both re-initialised, the views
+ * (subsample, kept weights) resized with them. */
+static void test_width_keys(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 2);
+    press(&app, "J");
+    for (int w = 0; w < RL_NETS; w++) {
+        CHECK(app.tr->net[w].h == 128);
+        CHECK(rl_app_net(&app, w)->h == 128);
+        CHECK(app.tr->step[w] == 10);
+    }
+    CHECK(app.tr->cfg.hidden == 128 && app.keep_h == 128);
+    CHECK_CONTAINS(message(&app), "width H = 128 for both nets");
+    press(&app, "a"); /* relu: the (n, h) scratch of the new width */
+    for (int k = 0; k < 6; k++)
+        press(&app, "j");
+    CHECK(app.tr->cfg.hidden == 2);
+    for (int i = 0; i < app.sub_n; i++)
+        CHECK(app.sub[i] < 2);
+    press(&app, "j"); /* the floor */
+    CHECK(app.tr->cfg.hidden == 2);
+    CHECK_CONTAINS(message(&app), "within 2");
+    idle(&app, 2);
+    CHECK(isfinite(app.tr->last[RL_LAZY].loss));
+    rl_app_destroy(&app);
+}
+
+/* Under the logistic loss the app samples each net's normalised margin
+ * (the curve that replaces rel. change of W2), thinning when full; under
+ * the MSE it keeps none. */
+static void test_margin_samples(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    idle(&app, 3);
+    CHECK(app.margin_n[RL_RICH] == 0 && !rl_app_has_margin(&app, RL_RICH));
+    rl_app_destroy(&app);
+
+    struct rl_config cfg = small_config();
+    for (int w = 0; w < RL_NETS; w++)
+        cfg.net[w].model.loss = RL_LOSS_LOGISTIC;
+    char err[256];
+    CHECK(rl_app_init(&app, &cfg, err, sizeof(err)));
+    app.steps_per_frame = 5;
+    idle(&app, RL_MARGIN_MAX + 10);
+    for (int w = 0; w < RL_NETS; w++) {
+        CHECK(rl_app_has_margin(&app, w));
+        CHECK(app.margin_n[w] > RL_MARGIN_MAX / 2 - 2 &&
+              app.margin_n[w] <= RL_MARGIN_MAX);
+        CHECK(app.margin_every[w] == 2); /* thinned once */
+        int n = app.margin_n[w];
+        CHECK(app.margin_step[w][n - 1] > app.margin_step[w][0]);
+        CHECK(isfinite(app.margin_val[w][n - 1]));
+    }
+    /* blobs are separable: the lazy net's margin has grown */
+    int n = app.margin_n[RL_LAZY];
+    CHECK(app.margin_val[RL_LAZY][n - 1] > app.margin_val[RL_LAZY][0]);
+    rl_app_destroy(&app);
+}
+
+/* A dataset the activation cannot represent without bias is named once,
+ * with its fix, and the fix clears it. */
+static void test_learnability_message(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    CHECK(app.learn_msg[0] == '\0');
+    press(&app, "a"); /* relu */
+    press(&app, "d");
+    press(&app, "d"); /* circles */
+    CHECK(app.tr->cfg.dataset == RL_DATASET_CIRCLES);
+    CHECK_CONTAINS(app.learn_msg, "circles needs --bias with relu");
+    CHECK_CONTAINS(message(&app), "press b");
+    press(&app, "b");
+    CHECK(app.learn_msg[0] == '\0');
+    rl_app_destroy(&app);
 }
 
 /* Clicks: a control bar button acts as its key, a net's header selects
@@ -634,5 +853,13 @@ int main(void)
     test_restart_after_divergence_lowers_lr();
     test_only_stepping_keys_repeat();
     test_clicks();
+    test_bias_key();
+    test_alpha_keys();
+    test_optimizer_key();
+    test_batch_key();
+    test_delta_and_unit_view_keys();
+    test_learnability_message();
+    test_width_keys();
+    test_margin_samples();
     return check_summary("app");
 }

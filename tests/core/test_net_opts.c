@@ -478,23 +478,23 @@ static void test_imbalance_stats(void)
     rl_net_destroy(&net);
 }
 
-/* The trainer takes each net's options from cfg.model and refuses bad
- * ones with the net named. */
+/* The trainer takes each net's options from cfg.net[w].model and refuses bad
+ * ones with the flag named. */
 static void test_trainer_options(void)
 {
     struct rl_config cfg = rl_config_default;
     cfg.hidden = 21;
-    cfg.model[RL_LAZY].symmetric = true;
+    cfg.net[RL_LAZY].model.symmetric = true;
     struct rl_trainer tr;
     char err[256] = "";
     CHECK(!rl_trainer_init(&tr, &cfg, 64, err, sizeof(err)));
-    CHECK_CONTAINS(err, "lazy net");
+    CHECK_CONTAINS(err, "--lazy-symmetric");
     CHECK_CONTAINS(err, "even");
     cfg.hidden = 20;
     cfg.act = RL_ACT_RELU;
-    cfg.model[RL_LAZY].bias = true;
-    cfg.model[RL_LAZY].bias_init = 0.1;
-    cfg.model[RL_LAZY].batch_size = 16;
+    cfg.net[RL_LAZY].model.bias = true;
+    cfg.net[RL_LAZY].model.bias_init = 0.1;
+    cfg.net[RL_LAZY].model.batch_size = 16;
     CHECK(rl_trainer_init(&tr, &cfg, 64, err, sizeof(err)));
     CHECK(tr.net[RL_LAZY].opts.bias && !tr.net[RL_RICH].opts.bias);
     CHECK(tr.net[RL_LAZY].opts.shuffle_seed != 0);

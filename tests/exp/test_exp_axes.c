@@ -131,7 +131,8 @@ static void test_bad_axes(void)
 {
     CHECK(cmd(rl_phase_main, "--x", "foo", "--xs", "1", NULL) == 2);
     CHECK_CONTAINS(err_text, "--x: unknown setting 'foo' (numeric settings: "
-                   "samples, noise, hidden, lr, lambda, init, out-init");
+                   "samples, noise, teacher-units, hidden, lr, lambda, init, "
+                   "out-init");
     CHECK(cmd(rl_phase_main, "--x", "activation", "--xs", "1", NULL) == 2);
     CHECK_CONTAINS(err_text, "'activation' cannot be an axis: it is not a "
                    "number");

@@ -334,7 +334,7 @@ static void test_window_teacher_pairs(void)
         CHECK(cfg.dataset == RL_DATASET_TEACHER);
         CHECK(cfg.hidden == widths[i]);
         CHECK(cfg.act == RL_ACT_RELU);
-        CHECK(cfg.model[RL_RICH].symmetric && cfg.model[RL_LAZY].symmetric);
+        CHECK(cfg.net[RL_RICH].model.symmetric && cfg.net[RL_LAZY].model.symmetric);
         struct rl_trainer tr;
         bool ok = rl_trainer_init(&tr, &cfg, 0, err, sizeof(err));
         CHECK(ok);

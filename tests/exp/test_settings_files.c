@@ -163,17 +163,21 @@ static void test_every_file_setting_round_trips(void)
                                          "0,-1,0\n3,3,1\n-3,0,0\n");
     struct rl_cli cli;
     rl_cli_build(&cli, RL_CMD_RUN, 0, NULL, 0);
-    char *argv[128];
-    static char vals[128][256];
+    char *argv[512];
+    static char vals[512][256];
     int argc = 0;
     for (int i = 0; i < cli.nopts; i++) {
         const struct rl_opt *o = &cli.opts[i];
-        if (!o->set->in_file || o->stride)
+        /* --task regression would refuse --labels pm1 and --loss
+         * logistic: the task keeps its default here */
+        if (!o->set->in_file || o->stride || !strcmp(o->set->name, "task"))
             continue;
         int net = !strncmp(o->flag, "--lazy-", 7) ? RL_LAZY : RL_RICH;
-        good_value(o->set, net, vals[argc / 2], sizeof(vals[0]));
         argv[argc++] = (char *)o->flag;
-        argv[argc] = vals[argc / 2];
+        if (o->set->type == RL_SET_FLAG)
+            continue; /* a flag takes no value on the command line */
+        good_value(o->set, net, vals[argc], sizeof(vals[0]));
+        argv[argc] = vals[argc];
         argc++;
     }
     struct rl_config cfg = rl_config_default;

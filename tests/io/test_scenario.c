@@ -318,7 +318,7 @@ static void test_shipped_scenarios(void)
     CHECK(count >= 4);
 }
 
-/* The window's o key writes a scenario that reads back as the same setup. */
+/* The window's e key writes a scenario that reads back as the same setup. */
 static void test_save_reads_back(void)
 {
     struct rl_config cfg = rl_config_default;

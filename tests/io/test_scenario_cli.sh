@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_scenario_cli.sh: `--config` end to end with the real program: every
 # shipped scenario runs headless for a few steps; flags override the file;
-# recordings name their scenario (and only then); the o key's file starts
+# recordings name their scenario (and only then); the e key's file starts
 # the same setup again; hostile files are refused with FILE:LINE and leave
 # nothing behind.
 #   test_scenario_cli.sh RICHLAZY SCRATCH_DIR
@@ -50,13 +50,13 @@ head -1 plain/frames/frames.csv | grep -q scenario &&
 grep -qa 'scenario' plain/frames/frame_000000.png &&
     fail "a PNG without --config names a scenario"
 
-# the o key writes a scenario that starts the same setup
-printf 'lr=0.004\nhidden=40\nrich_init=0.003\nactivation=tanh\n[script]\n0 o\n' \
+# the e key writes a scenario that starts the same setup
+printf 'lr=0.004\nhidden=40\nrich_init=0.003\nactivation=tanh\n[script]\n0 e\n' \
     > saveme.txt
 "$exe" run --config saveme.txt --steps 40 --out a --quiet 2>err.txt ||
-    fail "run with the o key"
+    fail "run with the e key"
 saved=$(ls a/scenario-*.txt 2>/dev/null | head -1)
-[ -n "$saved" ] || fail "the o key wrote no scenario"
+[ -n "$saved" ] || fail "the e key wrote no scenario"
 "$exe" run --config "$saved" --steps 40 --out b --quiet \
     2>err.txt || fail "the saved scenario does not load"
 for w in a/weights/*.npy; do

@@ -49,6 +49,8 @@ struct state {
     double text_scale;                  /* 0: 1 */
     double test_split;
     bool presentation;
+    struct rl_net_opts model[RL_NETS]; /* per-net model options */
+    int hover;                          /* > 0: hover rich unit hover - 1 */
 };
 
 static struct rl_box boxes[400000];
@@ -205,6 +207,11 @@ static int render_state(const struct state *st, struct rl_render *r)
     if (st->lr > 0)
         cfg.lr = st->lr;
     cfg.test_fraction = st->test_split;
+    for (int w = 0; w < RL_NETS; w++) {
+        cfg.net[w].model = st->model[w];
+        if (rl_dataset_is_regression(st->dataset))
+            cfg.net[w].model.targets = RL_TARGETS_REAL;
+    }
     struct rl_app app;
     char err[1024];
     bool ok = rl_app_init(&app, &cfg, err, sizeof(err));
@@ -231,6 +238,11 @@ static int render_state(const struct state *st, struct rl_render *r)
     if (st->text_scale > 0)
         app.text_scale = (float)st->text_scale;
     app.presentation = st->presentation;
+    if (st->hover > 0) {
+        app.hover_net = RL_RICH;
+        app.hover_unit = st->hover - 1;
+        app.hover_pinned = true;
+    }
     rl_app_update(&app);
 
     struct rl_canvas c;
@@ -351,6 +363,63 @@ static void test_gallery(void)
         .presentation = true);
     ADD(.name = "33_800x500_scale1.5", .w = 800, .h = 500, .frames = 150,
         .text_scale = 1.5);
+    /* the model options, the task views and the new keys' modes */
+    ADD(.name = "37_teacher_relu", .w = 1280, .h = 800, .frames = 200,
+        .dataset = RL_DATASET_TEACHER, .act = RL_ACT_RELU);
+    ADD(.name = "38_teacher_unit_view_alpha", .w = 1280, .h = 800,
+        .frames = 300, .dataset = RL_DATASET_TEACHER, .act = RL_ACT_RELU,
+        .model = {{.symmetric = true, .alpha = 0.1},
+                  {.symmetric = true, .alpha = 10}},
+        .act_at = {{0, RL_ACTION_UNIT_VIEW}}, .nact = 1);
+    ADD(.name = "39_delta", .w = 1280, .h = 800, .frames = 150,
+        .act = RL_ACT_RELU, .act_at = {{0, RL_ACTION_DELTA}}, .nact = 1);
+    ADD(.name = "40_delta_unit_view_1920", .w = 1920, .h = 1080,
+        .frames = 150, .dataset = RL_DATASET_TEACHER, .act = RL_ACT_RELU,
+        .act_at = {{0, RL_ACTION_DELTA}, {0, RL_ACTION_UNIT_VIEW}}, .nact = 2);
+    ADD(.name = "41_delta_640x400", .w = 640, .h = 400, .frames = 100,
+        .act_at = {{0, RL_ACTION_DELTA}}, .nact = 1);
+    ADD(.name = "42_wave_tanh", .w = 1280, .h = 800, .frames = 200,
+        .dataset = RL_DATASET_WAVE, .act = RL_ACT_TANH);
+    ADD(.name = "43_ridge_bias_kink", .w = 1280, .h = 800, .frames = 200,
+        .dataset = RL_DATASET_RIDGE, .act = RL_ACT_RELU,
+        .model = {{.bias = true}, {.bias = true}}, .hover = 6);
+    ADD(.name = "44_options_header", .w = 1280, .h = 800, .frames = 100,
+        .dataset = RL_DATASET_XOR, .act = RL_ACT_RELU,
+        .model = {{.alpha = 0.1, .param = RL_PARAM_NTK,
+                   .loss = RL_LOSS_LOGISTIC, .optimizer = RL_OPT_ADAM,
+                   .batch_size = 32, .bias = true, .symmetric = true},
+                  {.alpha = 10, .loss = RL_LOSS_LOGISTIC, .bias = true,
+                   .momentum = 0.9}});
+    ADD(.name = "45_options_header_800x500", .w = 800, .h = 500,
+        .frames = 100, .dataset = RL_DATASET_XOR, .act = RL_ACT_RELU,
+        .model = {{.alpha = 0.1, .param = RL_PARAM_NTK,
+                   .loss = RL_LOSS_LOGISTIC, .optimizer = RL_OPT_ADAM,
+                   .batch_size = 32, .bias = true, .symmetric = true},
+                  {.alpha = 10, .loss = RL_LOSS_LOGISTIC, .bias = true}});
+    ADD(.name = "46_option_keys", .w = 1280, .h = 800, .frames = 200,
+        .act = RL_ACT_RELU,
+        .act_at = {{30, RL_ACTION_OPTIMIZER}, {60, RL_ACTION_BATCH},
+                   {90, RL_ACTION_ALPHA_UP}, {120, RL_ACTION_BIAS},
+                   {150, RL_ACTION_OPTIMIZER}},
+        .nact = 5);
+    ADD(.name = "47_dataset_key_teacher", .w = 1280, .h = 800, .frames = 200,
+        .act = RL_ACT_RELU,
+        .act_at = {{0, RL_ACTION_DATASET}, {0, RL_ACTION_DATASET},
+                   {0, RL_ACTION_DATASET}, {0, RL_ACTION_DATASET}},
+        .nact = 4);
+    ADD(.name = "48_help_800x500", .w = 800, .h = 500, .frames = 20,
+        .help = true);
+    ADD(.name = "49_unlearnable_message", .w = 1280, .h = 800, .frames = 20,
+        .dataset = RL_DATASET_CIRCLES, .act = RL_ACT_RELU);
+    ADD(.name = "50_width_keys", .w = 1280, .h = 800, .frames = 150,
+        .act = RL_ACT_TANH, .dataset = RL_DATASET_XOR,
+        .model = {{.bias = true}, {.bias = true}},
+        .act_at = {{40, RL_ACTION_WIDTH_DOWN}, {41, RL_ACTION_WIDTH_DOWN},
+                   {90, RL_ACTION_WIDTH_UP}, {91, RL_ACTION_DELTA}},
+        .nact = 4);
+    ADD(.name = "51_margin_linear_exp", .w = 1280, .h = 800, .frames = 150,
+        .log_x = true,
+        .model = {{.loss = RL_LOSS_EXP}, {.loss = RL_LOSS_LOGISTIC}});
 #undef ADD
     CHECK(n >= 25);
     mkdir(GALLERY, 0755);
