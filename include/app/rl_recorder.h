@@ -79,6 +79,9 @@ struct rl_recorder_options {
     FILE *log;              /* errors and notices, one line each; NULL: none */
     bool quiet_errors;      /* errors only in the stats: the caller reports
                              * them (e.g. a headless run's exit message) */
+    const char *scenario;   /* the --config the settings came from: a last
+                             * frames.csv column and PNG text chunk
+                             * "scenario" (escaped); NULL: no such column */
 };
 
 /* Which step and settings a frame shows. */
@@ -105,7 +108,8 @@ struct rl_recorder_stats {
     char last_path[1024];   /* the most recent PNG written, or "" */
 };
 
-/* Columns of frames.csv (no newline). */
+/* Columns of frames.csv (no newline); ",scenario" follows when the
+ * options name a scenario. */
 #define RL_RECORDER_CSV_HEADER                                              \
     "file,kind,step,rich_step,lazy_step,seed,dataset,data,samples,noise,"   \
     "test_split,activation,hidden,lr,lambda,rich_init,lazy_init,out_init"
@@ -119,6 +123,7 @@ struct rl_recorder {
     int fps;
     FILE *log;
     bool quiet_errors;
+    char scenario[1024];    /* escaped; "" when no scenario was used */
 
     struct rl_recorder_slot *slots;     /* (capacity) ring, FIFO */
     int capacity;

@@ -53,6 +53,7 @@ enum rl_action {
     RL_ACTION_HELP,         /* toggle the help overlay */
     RL_ACTION_DIAG,         /* diagnostics panel on / off (rl_render_diag.h) */
     RL_ACTION_THEORY,       /* theory overlays on / off */
+    RL_ACTION_SCENARIO,     /* ask the shell to save the setup as a scenario */
     RL_ACTION_QUIT,
     RL_ACTION_PRESENTATION, /* presentation mode: hide the UI chrome */
     RL_ACTION_TEXT_UP,      /* text scale x1.25 (at most 3) */
@@ -179,6 +180,9 @@ struct rl_app {
     bool quit;
     bool screenshot_requested;      /* set by the key; the shell clears it */
     bool recording;                 /* record toggle; the shell writes frames */
+    bool scenario_requested;        /* set by the key; the shell saves the
+                                     * setup (rl_scenario_save) and clears
+                                     * it */
     bool checkpoint_requested;      /* set by the key; the shell saves a
                                      * checkpoint (rl_checkpoint_save_new)
                                      * and clears it */

@@ -49,6 +49,8 @@ struct rl_opt {
 
 struct rl_cli {
     unsigned cmd;                   /* one rl_cmd bit */
+    size_t cfg_base;                /* offset of the struct rl_config in
+                                     * the parse target */
     int nopts;
     struct rl_opt opts[RL_CLI_MAX_OPTS];
 };
@@ -68,7 +70,9 @@ enum rl_cli_result {
 
 /* Parse argv[0..argc) (argv[0] is the first flag, not the program) into
  * target. `seen`, when non-NULL, records each flag given.
- * Positional arguments are errors. */
+ * Positional arguments are errors. When the command takes --config FILE
+ * and it is given, the scenario file is read first (rl_scenario_apply:
+ * its settings count as given), then every flag on top of it. */
 enum rl_cli_result rl_cli_parse(const struct rl_cli *cli, int argc,
                                 char **argv, void *target,
                                 struct rl_cli_seen *seen, char *err,

@@ -86,6 +86,10 @@ struct rl_config {
     int width, height;          /* size of rendered frames (1280 x 800) */
     const char *script_path;    /* scripted key presses "FRAME KEY" */
     const char *checkpoint_dir; /* save a checkpoint here at the end; NULL: none */
+    const char *scenario;       /* --config as given; NULL: no scenario */
+    const char *scenario_script; /* the scenario's [script] section as
+                                  * script text (line numbers as in the
+                                  * file; rl_scenario.h), or NULL */
 
     /* the window's view */
     long steps_per_frame;       /* training steps per frame; 0: the window's

@@ -19,9 +19,13 @@
  * and, with those buffers or a mini-batch size, rich_opt_step and
  * lazy_opt_step in checkpoint.txt (the optimiser's step count, which also
  * fixes the place in the shuffled epochs).
- * Weights are float32 as trained, so a reload is bit-exact. The data is not
- * stored: it is regenerated from (dataset, samples, noise, seed) or re-read
- * from the data path (saved as an absolute path when it can be resolved).
+ * Weights are float32 as trained, so a reload is bit-exact. Built-in data
+ * is not stored: it is regenerated from (dataset, samples, noise, seed).
+ * A data file is copied into the folder as data.csv and checkpoint.txt
+ * says data=data.csv; on load the data path must name a regular file in
+ * the checkpoint's own folder (rl_file_data_path: no absolute path, no
+ * '..', no symlink leading out), so a checkpoint from someone else reads
+ * nothing the user did not hand over.
  */
 #ifndef RL_CHECKPOINT_H
 #define RL_CHECKPOINT_H

@@ -22,7 +22,9 @@
 #include "rl_recorder.h"
 #include "rl_render.h"
 #include "rl_run.h"
+#include "rl_scenario.h"
 #include "rl_script.h"
+#include "rl_settings.h"
 #include "rl_trainer.h"
 
 struct headless {
@@ -83,6 +85,7 @@ static bool ensure_output(struct headless *h, char *err, size_t errlen)
             .video = h->video,
             .log = h->quiet ? NULL : stderr,
             .quiet_errors = true, /* the run's error line says it */
+            .scenario = h->app.tr->cfg.scenario,
         };
         if (!rl_recorder_init(&h->rec, &opt, err, errlen))
             return false;
@@ -155,6 +158,13 @@ static bool hook_start(void *ctx, struct rl_trainer *tr,
         if (!rl_script_load(&h->script, cfg->script_path, err, errlen))
             return false;
         h->script_ok = true;
+    } else if (cfg->scenario_script) { /* a scenario's [script] */
+        char name[300];
+        rl_escape(name, sizeof(name), cfg->scenario, (size_t)-1);
+        if (!rl_script_parse(&h->script, cfg->scenario_script, name, err,
+                             errlen))
+            return false;
+        h->script_ok = true;
     }
     if (!rl_app_init_attached(&h->app, tr, err, errlen))
         return false;
@@ -164,7 +174,7 @@ static bool hook_start(void *ctx, struct rl_trainer *tr,
     /* frames land on multiples of K: pick a speed that divides it */
     if (h->every > 0)
         h->app.steps_per_frame = gcd(10, h->every);
-    if (h->every > 0 || cfg->script_path) {
+    if (h->every > 0 || h->script_ok) {
         /* a bad font fails now, before anything is trained */
         if (!rl_render_init(&h->render, err, errlen))
             return false;
@@ -220,6 +230,20 @@ static long hook_frame(void *ctx, struct rl_trainer *tr, long left, char *err,
             else
                 fprintf(h->out, "saved checkpoint %s\n", path);
         }
+    }
+    if (h->app.scenario_requested) {
+        /* the script's e, as in the window: OUT/scenario-STEP.txt */
+        h->app.scenario_requested = false;
+        char path[4200], why[1024];
+        long step = h->app.tr->step[RL_RICH] > h->app.tr->step[RL_LAZY]
+                        ? h->app.tr->step[RL_RICH] : h->app.tr->step[RL_LAZY];
+        if (!rl_scenario_save(h->out_dir, step, &h->app.tr->cfg, path,
+                              sizeof(path), why, sizeof(why))) {
+            snprintf(err, errlen, "cannot save a scenario: %s", why);
+            return -1;
+        }
+        if (!h->quiet)
+            fprintf(h->out, "saved scenario %s\n", path);
     }
     /* what this frame must produce, as the window would (record_frame):
      * the record key keeps every frame while on; --frames-every adds one
@@ -312,7 +336,8 @@ int rl_headless_main(int argc, char **argv, FILE *out, FILE *errf)
     bool want = false, help = false;
     for (int i = 0; i < argc; i++) {
         want |= !strncmp(argv[i], "--frames-every", 14) ||
-                !strncmp(argv[i], "--script", 8);
+                !strncmp(argv[i], "--script", 8) ||
+                !strncmp(argv[i], "--config", 8); /* may hold a script */
         help |= !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
     }
     if (help) {

@@ -75,7 +75,7 @@ struct frame_values {
 };
 
 /* The header line of frames.csv (no newline), from the same columns. */
-static void csv_header(char *buf, size_t len)
+static void csv_header(char *buf, size_t len, bool scenario)
 {
     size_t o = 0;
     buf[0] = '\0';
@@ -93,9 +93,12 @@ static void csv_header(char *buf, size_t len)
             o += (size_t)snprintf(buf + o, len - o, ",%s", key);
         }
     }
+    if (scenario && o < len)
+        snprintf(buf + o, len - o, ",scenario");
 }
 
-static void frame_values(const struct rl_recorder_slot *s,
+static void frame_values(const struct rl_recorder *r,
+                         const struct rl_recorder_slot *s,
                          struct frame_values *fv)
 {
     const struct rl_config *c = &s->meta.cfg;
@@ -125,6 +128,12 @@ static void frame_values(const struct rl_recorder_slot *s,
                 rl_setting_format_used(st, c, w, fv->v[k], sizeof(fv->v[k]));
             k++;
         }
+    }
+    if (r->scenario[0]) {
+        assert(k < MAX_COLS);
+        snprintf(fv->name[k], sizeof(fv->name[k]), "scenario");
+        snprintf(fv->v[k], sizeof(fv->v[k]), "%s", r->scenario);
+        k++;
     }
     fv->n = k;
 }
@@ -456,7 +465,7 @@ static bool write_slot(struct rl_recorder *r, struct rl_recorder_slot *s,
                        char *err, size_t errlen)
 {
     struct frame_values fv;
-    frame_values(s, &fv);
+    frame_values(r, s, &fv);
     struct rl_png_text text[MAX_COLS + 1];
     text[0].key = "Software";
     text[0].value = "richlazy";
@@ -596,9 +605,10 @@ static bool open_folder(struct rl_recorder *r, bool *created, char *err,
     struct stat st;
     if (fstat(fileno(csv), &st) == 0 && st.st_size == 0) {
         char header[2048];
-        csv_header(header, sizeof(header));
+        csv_header(header, sizeof(header), r->scenario[0]);
         /* the documented columns are the table's */
-        assert(!strcmp(header, RL_RECORDER_CSV_HEADER));
+        assert(!strncmp(header, RL_RECORDER_CSV_HEADER,
+                        strlen(RL_RECORDER_CSV_HEADER)));
         fprintf(csv, "%s\n", header);
         if (fflush(csv) != 0) {
             fmt(err, errlen, "cannot write '%s': %s", path, strerror(errno));
@@ -632,6 +642,9 @@ bool rl_recorder_init(struct rl_recorder *r,
                                                        : 30000;
     r->log = opt->log;
     r->quiet_errors = opt->quiet_errors;
+    if (opt->scenario)
+        rl_escape(r->scenario, sizeof(r->scenario), opt->scenario,
+                  (size_t)-1);
     r->capacity = opt->capacity > 0 ? opt->capacity : 8;
     if (opt->dir) {
         if (strlen(opt->dir) >= sizeof(r->dir) - 64) {

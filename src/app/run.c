@@ -413,7 +413,12 @@ static int check_flags(struct run *r)
                 "K (the video is made of those frames)\n");
         return 2;
     }
-    if (!r->hooks && (c->frames_every > 0 || c->script_path)) {
+    /* a scenario without a script or frames: the plain loop */
+    if (r->hooks && c->scenario && c->frames_every <= 0 && !c->script_path &&
+        !c->scenario_script)
+        r->hooks = NULL;
+    if (!r->hooks && (c->frames_every > 0 || c->script_path ||
+                      c->scenario_script)) {
         fprintf(r->errf, "richlazy run: error: --frames-every and --script "
                 "need the renderer (use the richlazy program)\n");
         return 2;
@@ -721,6 +726,7 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
         free(r);
         return code;
     }
+    hooks = r->hooks;
     /* data and nets first: bad data must not leave an output folder */
     if (!rl_trainer_init(&r->tr, &r->cfg, 0, r->err, sizeof(r->err))) {
         fprintf(errf, "richlazy run: error: %s\n", r->err);
@@ -729,7 +735,8 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
     }
     r->tr_ok = true;
     /* frames at --width x --height take memory too: count them */
-    if (hooks && (r->cfg.frames_every > 0 || r->cfg.script_path) &&
+    if (hooks && (r->cfg.frames_every > 0 || r->cfg.script_path ||
+                  r->cfg.scenario_script) &&
         !rl_memory_check_run(r->cfg.hidden, r->tr.train.n + r->tr.test.n,
                              r->cfg.act == RL_ACT_LINEAR,
                              rl_memory_frames(r->cfg.width, r->cfg.height),

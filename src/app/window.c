@@ -23,6 +23,7 @@
 #include "rl_png.h"
 #include "rl_recorder.h"
 #include "rl_render.h"
+#include "rl_scenario.h"
 #include "rl_script.h"
 
 /* window flags: the run flags that make sense live, plus a few of its own */
@@ -121,6 +122,7 @@ static bool ensure_recorder(struct window *w, FILE *errf, const char *what)
         .policy = RL_RECORD_DROP,
         .video = w->video,
         .log = errf,
+        .scenario = w->app.tr->cfg.scenario,
     };
     if (!rl_recorder_init(&w->rec, &opt, err, sizeof(err))) {
         fprintf(errf, "richlazy window: error: %s: %s\n", what, err);
@@ -266,6 +268,34 @@ static void save_checkpoint(struct window *w, FILE *errf)
     w->app.message_until = w->app.frame + 300;
 }
 
+/* The scenario key: the setup into OUTPUT/scenario-STEP.txt (OUTPUT as
+ * for the checkpoint key), through the settings table. */
+static void save_scenario(struct window *w, FILE *errf)
+{
+    if (!w->rec_ok && !w->shot_dir) {
+        rl_output_default_name(w->out_name, sizeof(w->out_name),
+                               "richlazy-frames");
+        w->shot_dir = w->out_name;
+    }
+    const char *dir = w->rec_ok ? w->rec.dir : w->shot_dir;
+    char path[4200], err[1024];
+    bool created;
+    long step = w->app.tr->step[RL_RICH] > w->app.tr->step[RL_LAZY]
+                    ? w->app.tr->step[RL_RICH] : w->app.tr->step[RL_LAZY];
+    if (rl_output_prepare_dir(dir, &created, err, sizeof(err)) &&
+        rl_scenario_save(dir, step, &w->app.tr->cfg, path, sizeof(path), err,
+                         sizeof(err))) {
+        snprintf(w->app.message, sizeof(w->app.message), "scenario: %.140s",
+                 path);
+    } else {
+        fprintf(errf, "richlazy window: error: cannot save a scenario: %s\n",
+                err);
+        snprintf(w->app.message, sizeof(w->app.message),
+                 "scenario failed: %.130s", err);
+    }
+    w->app.message_until = w->app.frame + 300;
+}
+
 /* Bring the texture and canvas to the drawable size (HiDPI aware). */
 static bool fit_size(struct window *w, FILE *errf)
 {
@@ -386,9 +416,16 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
         fprintf(errf, "richlazy window: error: %s\n", err);
         return 2;
     }
-    if (o->cfg.script_path) {
-        if (!rl_script_load(&w.script, o->cfg.script_path, err,
-                            sizeof(err))) {
+    if (o->cfg.script_path || o->cfg.scenario_script) {
+        char name[300];
+        rl_escape(name, sizeof(name), o->cfg.scenario ? o->cfg.scenario : "",
+                  (size_t)-1);
+        if (o->cfg.script_path ? !rl_script_load(&w.script,
+                                                 o->cfg.script_path, err,
+                                                 sizeof(err))
+                               : !rl_script_parse(&w.script,
+                                                  o->cfg.scenario_script,
+                                                  name, err, sizeof(err))) {
             fprintf(errf, "richlazy window: error: %s\n", err);
             code = 2;
             goto out_app;
@@ -566,6 +603,10 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
         if (w.app.checkpoint_requested) {
             w.app.checkpoint_requested = false;
             save_checkpoint(&w, errf);
+        }
+        if (w.app.scenario_requested) {
+            w.app.scenario_requested = false;
+            save_scenario(&w, errf);
         }
         record_frame(&w, errf);
         SDL_UpdateTexture(w.tex, NULL, w.canvas.px,

@@ -10,6 +10,7 @@
 #include "rl_headless.h"
 #include "rl_reproduce.h"
 #include "rl_run.h"
+#include "rl_torch_export.h"
 #include "rl_window.h"
 
 /* `window`, with --preset NAME taken from the reproduce presets */
@@ -35,6 +36,8 @@ static const struct rl_command commands[] = {
     {"reproduce", rl_reproduce_main,
      "re-run published rich/lazy results with PASS/FAIL checks"},
     {"bench", rl_bench_main, "time training vs PyTorch and the fp32 peak"},
+    {"export-torch", rl_export_torch_main,
+     "write RUNDIR/replay.py: PyTorch trains the run again and compares"},
 };
 static const int ncommands = (int)(sizeof(commands) / sizeof(commands[0]));
 /* flags without a command run this one */

@@ -39,6 +39,7 @@ static const char *const action_names[RL_ACTION_COUNT] = {
     [RL_ACTION_HELP] = "help",
     [RL_ACTION_DIAG] = "diag",
     [RL_ACTION_THEORY] = "theory",
+    [RL_ACTION_SCENARIO] = "scenario",
     [RL_ACTION_QUIT] = "quit",
     [RL_ACTION_PRESENTATION] = "presentation",
     [RL_ACTION_TEXT_UP] = "text_up",
@@ -115,6 +116,7 @@ const struct rl_key_binding rl_keymap[] = {
     {"s", RL_ACTION_SCREENSHOT, "screenshot to PNG"},
     {"c", RL_ACTION_RECORD, "record frames to PNG: start / stop"},
     {"k", RL_ACTION_CHECKPOINT, "save a checkpoint of both nets"},
+    {"e", RL_ACTION_SCENARIO, "save the setup as a scenario file (--config)"},
     {"g", RL_ACTION_DIAG, "diagnostics panel: rank, alignment, kernel distance, Q, balance"},
     {"t", RL_ACTION_THEORY, "theory overlays (dashed): Saxe / linearised loss, Q, strength"},
     {"p", RL_ACTION_PRESENTATION, "presentation mode: hide selection, key hints, fps"},
@@ -939,6 +941,9 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
     case RL_ACTION_CHECKPOINT:
         app->checkpoint_requested = true;
         break;
+    case RL_ACTION_SCENARIO:
+        app->scenario_requested = true;
+        break;
     case RL_ACTION_HELP:
         app->help = !app->help;
         break;
@@ -1343,6 +1348,8 @@ size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
     PUT("subsample_draws=%ld\nsubsample_first=%d\nmarkers=%d\nquit=%d\n",
         app->sub_draws, app->sub_n ? app->sub[0] : -1, app->nmarkers,
         app->quit);
+    if (app->scenario_requested)
+        PUT("scenario_requested=%d\n", app->scenario_requested);
     PUT("screenshot_requested=%d\nrecording=%d\ncheckpoint_requested=%d\n",
         app->screenshot_requested, app->recording,
         app->checkpoint_requested);

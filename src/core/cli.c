@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rl_config.h"
+#include "rl_scenario.h"
 
 static size_t type_size(enum rl_set_type t)
 {
@@ -54,6 +55,7 @@ void rl_cli_build(struct rl_cli *cli, unsigned cmd, size_t cfg_base,
 {
     memset(cli, 0, sizeof(*cli));
     cli->cmd = cmd;
+    cli->cfg_base = cfg_base;
     for (int i = 0; i < rl_settings_count; i++) {
         const struct rl_setting *s = &rl_settings[i];
         if (!(s->commands & cmd))
@@ -113,6 +115,17 @@ enum rl_cli_result rl_cli_parse_positional(const struct rl_cli *cli, int argc,
         memset(seen, 0, sizeof(*seen));
     *npos = 0;
     char q[160];
+    /* a scenario first (the last --config given), so flags override it */
+    const char *scenario = NULL;
+    for (int a = 0; a < argc; a++) {
+        if (!strncmp(argv[a], "--config=", 9))
+            scenario = argv[a] + 9;
+        else if (!strcmp(argv[a], "--config") && a + 1 < argc)
+            scenario = argv[++a];
+    }
+    if (scenario && rl_cli_find(cli, "--config") >= 0 &&
+        !rl_scenario_apply(cli, scenario, target, seen, err, errlen))
+        return RL_CLI_ERROR;
     for (int a = 0; a < argc; a++) {
         const char *arg = argv[a];
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))

@@ -271,6 +271,11 @@ const struct rl_setting rl_settings[] = {
      .metavar = "FILE",
      .help = "scripted key presses, lines 'FRAME KEY' (see README)",
      .commands = RL_CMD_RUN | RL_CMD_WINDOW},
+    {.name = "config", .type = RL_SET_STRING, SHARED(scenario),
+     .metavar = "FILE",
+     .help = "read settings (and a key script) from a scenario file; flags "
+             "override it; a bare NAME finds a shipped one",
+     .commands = TRAIN | RL_CMD_RETRAIN},
     /* the window's own */
     {.name = "state-dump", .type = RL_SET_STRING, LOCAL, .metavar = "FILE",
      .help = "on quit, write the app state as key=value lines (tests)",

@@ -18,6 +18,7 @@
 #include "rl_output.h"
 #include "rl_settings.h"
 #include "rl_readfile.h"
+#include "rl_scenario.h"
 
 enum { CHECKPOINT_FORMAT = 1 };
 
@@ -27,6 +28,34 @@ static const char settings_name[] = "checkpoint.txt";
 enum { ARR_W1, ARR_W2, ARR_W1_0, ARR_W2_0, ARR_COUNT };
 static const char *const arr_suffix[ARR_COUNT] = {"w1", "w2", "w1_init",
                                                   "w2_init"};
+
+/* Copy the data file src into dir/data.csv (through a temporary name). */
+static bool copy_data(const char *src, const char *dir, char *err,
+                      size_t errlen)
+{
+    FILE *in = rl_read_open(src, (uint64_t)1 << 40, err, errlen);
+    if (!in)
+        return false;
+    struct rl_outfile of;
+    if (!rl_outfile_open(&of, dir, "data.csv", err, errlen)) {
+        fclose(in);
+        return false;
+    }
+    char buf[65536];
+    size_t n;
+    bool ok = true;
+    while (ok && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+        ok = fwrite(buf, 1, n, of.f) == n;
+    ok = ok && !ferror(in);
+    fclose(in);
+    if (!ok) {
+        snprintf(err, errlen, "cannot copy the data '%s' into %s/data.csv",
+                 src, dir);
+        rl_outfile_abort(&of);
+        return false;
+    }
+    return rl_outfile_commit(&of, err, errlen);
+}
 
 bool rl_checkpoint_has_opt_buffers(const struct rl_net_opts *o)
 {
@@ -115,12 +144,13 @@ static bool write_files(const char *dir, const struct rl_trainer *tr,
             return false;
     }
 
-    /* settings last: their presence marks a complete checkpoint */
+    /* the data file travels with the checkpoint as data.csv, named
+     * relative to it: a checkpoint never points elsewhere (rl_scenario.h) */
     struct rl_config c = tr->cfg;
-    char data[4096] = "";
-    if (c.data_path && !realpath(c.data_path, data))
-        snprintf(data, sizeof(data), "%s", c.data_path);
-    c.data_path = data;
+    if (c.data_path && !copy_data(c.data_path, dir, err, errlen))
+        return false;
+    c.data_path = c.data_path ? "data.csv" : "";
+    /* settings last: their presence marks a complete checkpoint */
     c.hidden = tr->net[RL_RICH].h;
     c.out_init = rl_config_out_init(&tr->cfg);
     c.noise = rl_config_noise(&tr->cfg);
@@ -465,10 +495,26 @@ bool rl_checkpoint_parse_settings(struct rl_checkpoint *ck, const char *text,
             }
             void *dst = rl_setting_ptr(st, c, net);
             if (st->type == RL_SET_STRING) {
-                /* the one string a checkpoint holds: the data path, kept
-                 * in ck; empty means built-in data */
+                /* the one string a checkpoint holds: the data file, in
+                 * the checkpoint's folder (rl_file_data_path); kept in
+                 * ck; empty means built-in data */
                 assert(dst == &c->data_path);
-                snprintf(ck->data_path, sizeof(ck->data_path), "%s", value);
+                ck->data_path[0] = '\0';
+                if (value[0]) {
+                    char folder[4200];
+                    snprintf(folder, sizeof(folder), "%s", path);
+                    char *slash = strrchr(folder, '/');
+                    if (slash)
+                        *slash = '\0';
+                    else
+                        snprintf(folder, sizeof(folder), ".");
+                    if (slash == folder)
+                        snprintf(folder, sizeof(folder), "/");
+                    ok = rl_file_data_path(value, folder, ck->data_path,
+                                           why, sizeof(why));
+                    if (!ok)
+                        ck->data_path[0] = '\0';
+                }
                 c->data_path = ck->data_path[0] ? ck->data_path : NULL;
             } else {
                 ok = rl_setting_read(st, value, dst, why, sizeof(why));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rl_readfile.h"
+#include "rl_settings.h"
 
 static int cmp_event(const void *a, const void *b)
 {
@@ -52,34 +53,38 @@ bool rl_script_parse(struct rl_script *s, const char *text, const char *name,
         const char *hash = memchr(p, '#', (size_t)(end - p));
         const char *stop = hash ? hash : end;
         const char *q = p;
-        char fw[64], kw[64], extra[64];
+        char fw[64], kw[64], extra[64], eq[300];
         bool long1 = false, long2 = false, long3 = false;
         p = nl ? nl + 1 : end;
         if (!word(&q, stop, fw, sizeof(fw), &long1))
             continue; /* blank or comment */
         if (!word(&q, stop, kw, sizeof(kw), &long2)) {
+            rl_escape(eq, sizeof(eq), fw, (size_t)-1);
             snprintf(err, errlen, "%s:%d: expected 'FRAME KEY', got only "
-                     "'%s'", name, line, fw);
+                     "'%s'", name, line, eq);
             goto fail;
         }
         if (word(&q, stop, extra, sizeof(extra), &long3)) {
+            rl_escape(eq, sizeof(eq), extra, (size_t)-1);
             snprintf(err, errlen, "%s:%d: unexpected '%s' after the key "
-                     "(one 'FRAME KEY' per line)", name, line, extra);
+                     "(one 'FRAME KEY' per line)", name, line, eq);
             goto fail;
         }
         char *e;
         errno = 0;
         long frame = strtol(fw, &e, 10);
         if (long1 || *e || errno || frame < 0 || !isdigit((unsigned char)fw[0])) {
+            rl_escape(eq, sizeof(eq), fw, (size_t)-1);
             snprintf(err, errlen, "%s:%d: frame '%s' is not a whole number "
-                     ">= 0", name, line, fw);
+                     ">= 0", name, line, eq);
             goto fail;
         }
         enum rl_action a = long2 ? RL_ACTION_NONE : rl_action_for_key(kw);
         if (a == RL_ACTION_NONE) {
+            rl_escape(eq, sizeof(eq), kw, (size_t)-1);
             snprintf(err, errlen, "%s:%d: unknown key '%s' (keys: see "
                      "'richlazy window --help' or the README)", name, line,
-                     kw);
+                     eq);
             goto fail;
         }
         if (s->n == cap) {

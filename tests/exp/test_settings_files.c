@@ -192,6 +192,11 @@ static void test_every_file_setting_round_trips(void)
     make_checkpoint(&cfg, SCRATCH("ck"));
     struct rl_checkpoint ck;
     CHECK(rl_checkpoint_load(&ck, SCRATCH("ck"), err, sizeof(err)));
+    /* the data travels as the checkpoint's own copy, ck/data.csv */
+    static char copy[4096];
+    CHECK(realpath(SCRATCH("ck/data.csv"), copy) != NULL);
+    CHECK(test_same_bytes(real, copy));
+    cfg.data_path = copy;
     int rows = 0;
     for (int i = 0; i < rl_settings_count; i++) {
         const struct rl_setting *s = &rl_settings[i];
