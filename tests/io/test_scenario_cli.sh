@@ -34,7 +34,7 @@ done
 printf 'lr=0.004\nhidden=50\nsteps=20\n' > lesson.txt
 "$exe" run --config lesson.txt --lr 0.001 --frames-every 10 --out rec \
     --quiet 2>err.txt || fail "run --config lesson.txt"
-head -1 rec/frames/frames.csv | grep -q ',out_init,scenario$' ||
+head -1 rec/frames/frames.csv | grep -q ',lazy_batch_size,scenario$' ||
     fail "frames.csv has no scenario column"
 sed -n 2p rec/frames/frames.csv | grep -q ',50,0.001,.*,lesson.txt$' ||
     fail "frames.csv row: $(sed -n 2p rec/frames/frames.csv)"
