@@ -85,12 +85,17 @@ static bool record(struct rl_recorder *r, long step)
     return rl_recorder_frame(r, px, W, H, W, &m);
 }
 
+/* Writer threads of the recorders open_rec makes (0: the default, 2).
+ * Tests that fail "the next fsync" use one writer, so which frame meets
+ * the fault is known. */
+static int rec_writers;
+
 static bool open_rec(struct rl_recorder *r, const char *dir, int capacity,
                      enum rl_record_policy policy, FILE *log)
 {
     struct rl_recorder_options o = {
         .dir = dir, .width = W, .height = H, .capacity = capacity,
-        .policy = policy, .log = log,
+        .policy = policy, .log = log, .writers = rec_writers,
     };
     char err[1024] = "";
     bool ok = rl_recorder_init(r, &o, err, sizeof(err));
@@ -415,7 +420,9 @@ static void test_full_disk(void)
     }
     const char *dir = SCRATCH "/full";
     struct rl_recorder r;
+    rec_writers = 1;
     CHECK(open_rec(&r, dir, 4, RL_RECORD_WAIT, NULL));
+    rec_writers = 0;
     CHECK(record(&r, 0));
     CHECK(record(&r, 1));
     rl_recorder_flush(&r);
@@ -463,7 +470,9 @@ static void test_restart_after_full_disk(void)
         return;
     const char *dir = SCRATCH "/fullagain";
     struct rl_recorder r;
+    rec_writers = 1;
     CHECK(open_rec(&r, dir, 4, RL_RECORD_WAIT, NULL));
+    rec_writers = 0;
     char err[1024] = "";
     CHECK(rl_recorder_restart(&r, err, sizeof(err))); /* not failed: no-op */
     CHECK(record(&r, 0));
