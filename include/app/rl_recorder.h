@@ -43,7 +43,10 @@
  * When every slot is busy, the policy decides: RL_RECORD_WAIT blocks the
  * caller until the writer frees one (nothing lost: headless runs),
  * RL_RECORD_DROP drops the frame and counts it (the window: never stalls,
- * never silent). On the first error (folder gone or unwritable, disk full)
+ * never silent); its writer threads run RL_RECORDER_DROP_NICE nice levels
+ * below the caller (Linux sets nice per thread), so when the CPU is short
+ * the frame loop keeps its rate and frames are dropped rather than the
+ * animation slowed. On the first error (folder gone or unwritable, disk full)
  * the recorder stops: it records nothing more, keeps one message for the
  * status line (printed once to options.log), and every file already in the
  * folder stays complete. The caller's program keeps running. A new explicit
@@ -124,7 +127,8 @@ struct rl_recorder_stats {
 
 struct rl_recorder_slot;
 
-enum { RL_RECORDER_MAX_WRITERS = 4, RL_RECORDER_SYNC_BATCH = 16 };
+enum { RL_RECORDER_MAX_WRITERS = 4, RL_RECORDER_SYNC_BATCH = 16,
+       RL_RECORDER_DROP_NICE = 5 };
 
 struct rl_recorder {
     char dir[4096];

@@ -14,7 +14,9 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -525,6 +527,18 @@ static void *writer_main(void *arg)
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
+    if (r->policy == RL_RECORD_DROP) {
+        /* the frame loop first: on a busy machine encoding gets what is
+         * left of the process's CPU (frames are then dropped, counted)
+         * instead of slowing the animation; Linux: nice is per thread */
+        id_t tid = (id_t)syscall(SYS_gettid);
+        errno = 0;
+        int prio = getpriority(PRIO_PROCESS, tid);
+        if (errno == 0 &&
+            setpriority(PRIO_PROCESS, tid, prio + RL_RECORDER_DROP_NICE)) {
+            /* not allowed or not supported: the default priority works */
+        }
+    }
 
     char err[1024], why[512];
     struct frame_values *fv = malloc(sizeof(*fv));
