@@ -847,7 +847,7 @@ static void test_writers_keep_order(void)
         rec_writers = writers;
         CHECK(open_rec(&r, dir, 3, RL_RECORD_WAIT, NULL));
         rec_writers = 0;
-        enum { N = 48 };
+        enum { N = 24 };
         for (long s = 0; s < N; s++)
             CHECK(record(&r, 1000 + s));
         rl_recorder_flush(&r);
@@ -889,7 +889,7 @@ static void test_sync_policy(void)
     atomic_store(&file_syncs, 0);
     atomic_store(&dir_syncs, 0);
     rl_output_set_sync_fn(count_syncs);
-    enum { N = 40 };
+    enum { N = 34 };
     for (long s = 0; s < N; s++)
         CHECK(record(&r, s));
     rl_recorder_flush(&r);
