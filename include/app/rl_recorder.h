@@ -80,8 +80,11 @@ struct rl_recorder_options {
                              * richlazy-frames-DATE-TIME in the current one */
     int width, height;      /* expected frame size; larger frames grow the
                              * slots (a rare, waiting reallocation) */
-    int capacity;           /* frame slots; 0: 8 (at 1280x800, 32 MB: about
-                             * 130 ms of frames at 60 frames/s) */
+    int capacity;           /* frame slots; 0: about 96 MB of frames, 8 to
+                             * 32 slots (1280x800: 24 slots, 400 ms at 60
+                             * frames/s, so a writer starved for a moment
+                             * by other programs loses nothing; 3840x2160:
+                             * 8) */
     int writers;            /* writer threads, 1..RL_RECORDER_MAX_WRITERS;
                              * 0: 2 (two PNGs encode and sync at once) */
     enum rl_record_policy policy;

@@ -716,7 +716,15 @@ bool rl_recorder_init(struct rl_recorder *r,
                                                        : 30000;
     r->log = opt->log;
     r->quiet_errors = opt->quiet_errors;
-    r->capacity = opt->capacity > 0 ? opt->capacity : 8;
+    if (opt->capacity > 0) {
+        r->capacity = opt->capacity;
+    } else {
+        /* about 96 MB of frames, 8 to 32 slots */
+        double bytes = 4.0 * (opt->width > 0 ? opt->width : 1) *
+                       (opt->height > 0 ? opt->height : 1);
+        double n = 96.0 * 1024 * 1024 / bytes;
+        r->capacity = n < 8 ? 8 : n > 32 ? 32 : (int)n;
+    }
     assert(opt->writers >= 0 && opt->writers <= RL_RECORDER_MAX_WRITERS);
     int writers = opt->writers > 0 ? opt->writers : 2;
     if (opt->dir) {
