@@ -1,10 +1,20 @@
 /* rl_recorder.h: recording frames to PNG without stalling the frame loop.
  *
  * A recorder owns an output folder, a bounded queue of frame slots
- * allocated once in init, and one background thread that encodes each
- * queued frame to PNG (rl_png.h), renames it into place, then appends its
- * row to the sidecar `frames.csv`. The frame loop only copies pixels into a
- * free slot. Files in the folder:
+ * allocated once in init, and writer threads (options.writers, default 2)
+ * that take queued frames in order and encode each to PNG (rl_png.h) under
+ * a temporary name, its data fsync'ed, in parallel; then, strictly in
+ * queue order, each frame is renamed into place and its row appended to
+ * the sidecar `frames.csv` (and its pixels piped to ffmpeg). The frame
+ * loop only copies pixels into a free slot.
+ *
+ * Durability: a PNG under its final name is always complete (its data is
+ * synced before the rename). The folder (the new names) is fsync'ed once
+ * per batch: whenever the queue runs empty, every 16 frames otherwise, and
+ * before flush or destroy return. After a power cut the frames of the
+ * last unsynced batch may be missing, never partial; frames.csv is
+ * flushed, not synced, and may then lack rows or name frames of that
+ * batch. Files in the folder:
  *
  *   frame_012345.png      a frame, named with its training step (from
  *                         1,000,000 on: frame_a1200000.png, so names sort
@@ -33,7 +43,10 @@
  * When every slot is busy, the policy decides: RL_RECORD_WAIT blocks the
  * caller until the writer frees one (nothing lost: headless runs),
  * RL_RECORD_DROP drops the frame and counts it (the window: never stalls,
- * never silent). On the first error (folder gone or unwritable, disk full)
+ * never silent); its writer threads run RL_RECORDER_DROP_NICE nice levels
+ * below the caller (Linux sets nice per thread), so when the CPU is short
+ * the frame loop keeps its rate and frames are dropped rather than the
+ * animation slowed. On the first error (folder gone or unwritable, disk full)
  * the recorder stops: it records nothing more, keeps one message for the
  * status line (printed once to options.log), and every file already in the
  * folder stays complete. The caller's program keeps running. A new explicit
@@ -67,8 +80,13 @@ struct rl_recorder_options {
                              * richlazy-frames-DATE-TIME in the current one */
     int width, height;      /* expected frame size; larger frames grow the
                              * slots (a rare, waiting reallocation) */
-    int capacity;           /* frame slots; 0: 8 (at 1280x800, 32 MB: about
-                             * 130 ms of frames at 60 frames/s) */
+    int capacity;           /* frame slots; 0: about 96 MB of frames, 8 to
+                             * 32 slots (1280x800: 24 slots, 400 ms at 60
+                             * frames/s, so a writer starved for a moment
+                             * by other programs loses nothing; 3840x2160:
+                             * 8) */
+    int writers;            /* writer threads, 1..RL_RECORDER_MAX_WRITERS;
+                             * 0: 2 (two PNGs encode and sync at once) */
     enum rl_record_policy policy;
     bool video;             /* also pipe recorded frames to ffmpeg (MP4) */
     int fps;                /* video frame rate; 0: 30 */
@@ -98,7 +116,7 @@ void rl_frame_meta_from_trainer(struct rl_frame_meta *meta,
 struct rl_recorder_stats {
     long written;           /* PNGs complete on disk (frames + screenshots) */
     long dropped;           /* frames dropped by RL_RECORD_DROP */
-    int queued;             /* frames waiting for the writer */
+    int queued;             /* frames waiting for a writer (not yet taken) */
     bool failed;            /* stopped on an error: see error */
     bool video;             /* an MP4 is being written right now */
     char error[1024];       /* the error that stopped recording, or "":
@@ -122,6 +140,9 @@ struct rl_recorder_stats {
 
 struct rl_recorder_slot;
 
+enum { RL_RECORDER_MAX_WRITERS = 4, RL_RECORDER_SYNC_BATCH = 16,
+       RL_RECORDER_DROP_NICE = 5 };
+
 struct rl_recorder {
     char dir[4096];
     enum rl_record_policy policy;
@@ -135,21 +156,29 @@ struct rl_recorder {
     int capacity;
     size_t slot_pixels;                 /* pixels each slot holds */
     int head, count;                    /* queued: head .. head+count-1 */
-    bool busy;                          /* writer works on slots[head] */
+    int taken;                          /* of those, head .. head+taken-1
+                                         * are with writers */
+    int unsynced;                       /* names published since the last
+                                         * folder fsync */
     bool quit;
-    bool close_video;                   /* end the video segment when idle */
+    bool close_video;                   /* end the video segment: before
+                                         * the next frame, or when idle */
+    bool closing;                       /* an idle writer is closing it
+                                         * (holds the turn) */
     bool in_segment;                    /* a frame since the last stop */
     long name_step;                     /* step and suffix of the last */
     int name_k;                         /* name chosen (caller's side) */
 
-    pthread_t thread;
+    pthread_t threads[RL_RECORDER_MAX_WRITERS];
+    int writers;                        /* threads running */
     pthread_mutex_t lock;
-    pthread_cond_t wake;                /* to the writer: work or quit */
+    pthread_cond_t wake;                /* to the writers: work or quit */
     pthread_cond_t done;                /* to the caller: a slot is free */
+    pthread_cond_t turn;                /* to the writers: head moved */
 
     FILE *csv;                          /* frames.csv, appended */
     struct rl_recorder_stats stats;     /* under lock */
-    bool ffmpeg_checked, ffmpeg_found;  /* writer thread only */
+    bool ffmpeg_checked, ffmpeg_found;  /* the writer holding the turn */
     int video_fd;                       /* ffmpeg's stdin, -1 when none */
     long video_pid;
     int video_w, video_h;

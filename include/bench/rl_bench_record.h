@@ -25,6 +25,7 @@ struct rl_bench_record_options {
     int frames;                 /* frames per run; 0: 300 */
     double paced_fps;           /* rate of the DROP run; 0: 60 */
     int capacity;               /* recorder slots; 0: the recorder default */
+    int writers;                /* writer threads; 0: the recorder default */
     const char *scratch;        /* parent of the scratch folder; NULL:
                                  * $TMPDIR, else /tmp */
     rl_bench_frame_fn frame;    /* NULL: built-in training + synthetic plot */
@@ -36,6 +37,9 @@ struct rl_bench_record {
     double wait_frames_per_s;   /* sustained rate, RL_RECORD_WAIT */
     long wait_dropped;          /* always 0: WAIT loses nothing */
     double draw_ms;             /* mean time to train + draw one frame */
+    double cpu_ms;              /* CPU time of the whole process (all
+                                 * threads: drawing, encoding, syncing)
+                                 * per frame of the WAIT run */
     double paced_fps;           /* target of the DROP run */
     double paced_frames_per_s;  /* achieved written rate */
     long paced_written, paced_dropped;

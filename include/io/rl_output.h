@@ -76,6 +76,17 @@ bool rl_outfile_open_path(struct rl_outfile *of, const char *path, char *err,
  * says why (naming the final path). */
 bool rl_outfile_commit(struct rl_outfile *of, char *err, size_t errlen);
 
+/* rl_outfile_commit in two halves, for writers that publish files in an
+ * order of their own (the recorder's writer threads): finish flushes,
+ * checks, fsyncs and closes the temporary file, which keeps its temporary
+ * name (on failure it is removed, err says why); publish then renames it
+ * into place and, when sync_dir, fsyncs the folder. A caller that passes
+ * sync_dir false must call rl_output_sync_dir itself later (the name is
+ * not durable until then; the content under it always is complete). */
+bool rl_outfile_finish(struct rl_outfile *of, char *err, size_t errlen);
+bool rl_outfile_publish(struct rl_outfile *of, bool sync_dir, char *err,
+                        size_t errlen);
+
 /* Close and remove the temporary file (after a failure elsewhere). Safe to
  * call on a committed, aborted or zeroed struct. */
 void rl_outfile_abort(struct rl_outfile *of);

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rl_output.h"
+
 /* One tEXt chunk: key (1-79 Latin-1 chars) and value. */
 struct rl_png_text {
     const char *key;
@@ -24,6 +26,16 @@ struct rl_png_text {
 bool rl_png_write(const char *path, const uint32_t *argb, int w, int h,
                   int stride, const struct rl_png_text *text, int ntext,
                   char *err, size_t errlen);
+
+/* rl_png_write without the rename: the PNG is written, flushed and
+ * fsync'ed under of's temporary name beside path and closed; the caller
+ * then publishes it (rl_outfile_publish: renamed to path, complete) or
+ * gives it up (rl_outfile_abort). False with err as rl_png_write, and
+ * nothing left behind (of is then safe to abort). Thread-safe. */
+bool rl_png_write_staged(struct rl_outfile *of, const char *path,
+                         const uint32_t *argb, int w, int h, int stride,
+                         const struct rl_png_text *text, int ntext,
+                         char *err, size_t errlen);
 
 /* Read a PNG (any colour type libpng can expand) into malloc'd 0xFFRRGGBB
  * pixels, stride == w. Caller frees *argb. */

@@ -14,7 +14,9 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +38,7 @@ struct rl_recorder_slot {
     struct rl_frame_meta meta;
     char data_path[1024];       /* copy of meta.cfg.data_path */
     char name[64];              /* file name inside the folder */
+    struct rl_outfile of;       /* the PNG under its temporary name */
 };
 
 /* snprintf for messages that may be cut short: a long folder name may
@@ -459,38 +462,72 @@ static void video_frame(struct rl_recorder *r,
 
 /* ---- the writer thread ------------------------------------------------- */
 
-/* PNG, then its CSV row; on a failed row the PNG goes too, so the files
- * and the rows always match. */
-static bool write_slot(struct rl_recorder *r, struct rl_recorder_slot *s,
-                       char *err, size_t errlen)
+/* The parallel half, no lock held: the PNG under its temporary name,
+ * data synced (rl_png_write_staged). fv gets the frame's values. */
+static bool stage_slot(struct rl_recorder *r, struct rl_recorder_slot *s,
+                       struct frame_values *fv, char *err, size_t errlen)
 {
-    struct frame_values fv;
-    frame_values(r, s, &fv);
+    frame_values(r, s, fv);
     struct rl_png_text text[MAX_COLS + 1];
     text[0].key = "Software";
     text[0].value = "richlazy";
-    for (int i = 0; i < fv.n; i++) {
-        text[i + 1].key = fv.name[i];
-        text[i + 1].value = fv.v[i];
+    for (int i = 0; i < fv->n; i++) {
+        text[i + 1].key = fv->name[i];
+        text[i + 1].value = fv->v[i];
     }
     char path[4200];
     snprintf(path, sizeof(path), "%s/%s", r->dir, s->name);
-    if (!rl_png_write(path, s->px, s->w, s->h, s->w, text, fv.n + 1, err,
-                      errlen))
+    return rl_png_write_staged(&s->of, path, s->px, s->w, s->h, s->w, text,
+                               fv->n + 1, err, errlen);
+}
+
+/* fsync the folder, so the names published so far survive a power cut. */
+static bool sync_folder(struct rl_recorder *r, char *err, size_t errlen)
+{
+    r->unsynced = 0;
+    if (rl_output_sync_dir(r->dir, true))
+        return true;
+    fmt(err, errlen, "cannot sync the folder '%s': %s", r->dir,
+        strerror(errno));
+    return false;
+}
+
+/* The ordered half, run by the writer holding the turn (slot at head):
+ * rename the PNG into place, then its CSV row; on a failed row the PNG
+ * goes too, so the files and the rows always match. last: nothing else
+ * is queued, so the folder is synced now. */
+static bool publish_slot(struct rl_recorder *r, struct rl_recorder_slot *s,
+                         const struct frame_values *fv, bool last, char *err,
+                         size_t errlen)
+{
+    char why[4608];
+    if (!rl_outfile_publish(&s->of, false, why, sizeof(why))) {
+        fmt(err, errlen, "cannot write '%s/%s': %s", r->dir, s->name, why);
         return false;
-    if (!append_row(r, &fv, err, errlen)) {
+    }
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/%s", r->dir, s->name);
+    if (!append_row(r, fv, err, errlen)) {
         remove(path);
         return false;
+    }
+    if (++r->unsynced >= RL_RECORDER_SYNC_BATCH || last) {
+        if (!sync_folder(r, err, errlen))
+            return false; /* the file is complete; its name may not last */
     }
     pthread_mutex_lock(&r->lock);
     r->stats.written++;
     fmt(r->stats.last_path, sizeof(r->stats.last_path), "%s", path);
     pthread_mutex_unlock(&r->lock);
-    if (!s->screenshot && r->want_video)
-        video_frame(r, s);
     return true;
 }
 
+/* Writer threads. Each takes the oldest frame no writer has, stages its
+ * PNG, then waits for its turn (its slot at the head of the queue, no
+ * video being closed) to publish it, pipe it to ffmpeg and free the slot.
+ * Only the turn holder touches frames.csv, the video and the folder sync.
+ * A video to end (a segment's end, a failure) is closed by the next turn
+ * holder before its frame, or by an idle writer once the queue is empty. */
 static void *writer_main(void *arg)
 {
     struct rl_recorder *r = arg;
@@ -499,40 +536,92 @@ static void *writer_main(void *arg)
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
+    if (r->policy == RL_RECORD_DROP) {
+        /* the frame loop first: on a busy machine encoding gets what is
+         * left of the process's CPU (frames are then dropped, counted)
+         * instead of slowing the animation; Linux: nice is per thread */
+        id_t tid = (id_t)syscall(SYS_gettid);
+        errno = 0;
+        int prio = getpriority(PRIO_PROCESS, tid);
+        if (errno == 0 &&
+            setpriority(PRIO_PROCESS, tid, prio + RL_RECORDER_DROP_NICE)) {
+            /* not allowed or not supported: the default priority works */
+        }
+    }
 
-    char err[1024];
+    char err[1024], why[512];
+    struct frame_values *fv = malloc(sizeof(*fv));
     pthread_mutex_lock(&r->lock);
     for (;;) {
-        while (r->count == 0 && !r->quit && !r->close_video)
+        while (r->taken == r->count && !r->quit &&
+               !(r->close_video && r->count == 0 && !r->closing))
             pthread_cond_wait(&r->wake, &r->lock);
-        if (r->count == 0) {
-            if (r->close_video) {
+        if (r->taken == r->count) {
+            if (r->close_video && r->count == 0 && !r->closing) {
                 r->close_video = false;
+                r->closing = true; /* holds the turn */
                 pthread_mutex_unlock(&r->lock);
                 video_close(r);
                 pthread_mutex_lock(&r->lock);
+                r->closing = false;
+                pthread_cond_broadcast(&r->turn);
+                pthread_cond_broadcast(&r->done);
                 continue;
             }
-            break; /* quit, nothing left */
-        }
-        struct rl_recorder_slot *s = &r->slots[r->head];
-        if (r->stats.failed) { /* queued while the failure happened */
-            r->head = (r->head + 1) % r->capacity;
-            r->count--;
-            pthread_cond_broadcast(&r->done);
+            if (r->quit)
+                break; /* nothing left to take */
             continue;
         }
-        r->busy = true;
+        /* take the oldest frame no writer has yet */
+        int idx = (r->head + r->taken) % r->capacity;
+        struct rl_recorder_slot *s = &r->slots[idx];
+        r->taken++;
+        r->stats.queued = r->count - r->taken;
+        bool skip = r->stats.failed; /* queued before the failure */
+        memset(&s->of, 0, sizeof(s->of));
         pthread_mutex_unlock(&r->lock);
-        bool ok = write_slot(r, s, err, sizeof(err));
+
+        bool ok = false;
+        if (!skip && fv)
+            ok = stage_slot(r, s, fv, err, sizeof(err));
+        else if (!skip)
+            fmt(err, sizeof(err), "out of memory");
+
+        /* wait for the turn: frames are published in queue order */
         pthread_mutex_lock(&r->lock);
-        r->busy = false;
+        while (r->head != idx || r->closing)
+            pthread_cond_wait(&r->turn, &r->lock);
+        if (r->stats.failed) /* an earlier frame failed meanwhile */
+            skip = true;
+        bool last = r->count == 1;
         bool shot = s->screenshot;
-        bool end = s->end_segment;
+        bool close_first = r->close_video && !shot && !skip && ok;
+        if (close_first)
+            r->close_video = false;
+        pthread_mutex_unlock(&r->lock);
+
+        if (!skip && ok) {
+            if (close_first)
+                video_close(r); /* the previous segment's video */
+            ok = publish_slot(r, s, fv, last, err, sizeof(err));
+            if (ok && !shot && r->want_video)
+                video_frame(r, s);
+        }
+        bool failed_now = !skip && !ok;
+        if (skip || failed_now) {
+            rl_outfile_abort(&s->of);
+            if (r->unsynced > 0)
+                sync_folder(r, why, sizeof(why));
+        }
+
+        pthread_mutex_lock(&r->lock);
+        if (s->end_segment || failed_now)
+            r->close_video = true;
         s->end_segment = false;
         r->head = (r->head + 1) % r->capacity;
         r->count--;
-        if (!ok) {
+        r->taken--;
+        if (failed_now) {
             r->stats.failed = true;
             /* short for the status line; the log also says what to do */
             fmt(r->stats.error, sizeof(r->stats.error), "%s: %s",
@@ -542,21 +631,16 @@ static void *writer_main(void *arg)
                         "are complete (free some space or choose another "
                         "folder, then %s again)\n", r->stats.error,
                         shot ? "take it" : "record");
-            /* the queued frames are given up */
-            r->head = (r->head + r->count) % r->capacity;
-            r->count = 0;
-            end = true;
+            /* the frames queued after it are given up at their turn */
         }
-        r->stats.queued = r->count;
+        r->stats.queued = r->count - r->taken;
         pthread_cond_broadcast(&r->done);
-        if (end) {
-            pthread_mutex_unlock(&r->lock);
-            video_close(r);
-            pthread_mutex_lock(&r->lock);
-        }
+        pthread_cond_broadcast(&r->turn);
+        if (r->close_video && r->count == 0)
+            pthread_cond_broadcast(&r->wake);
     }
     pthread_mutex_unlock(&r->lock);
-    video_close(r);
+    free(fv);
     return NULL;
 }
 
@@ -645,7 +729,17 @@ bool rl_recorder_init(struct rl_recorder *r,
     if (opt->scenario)
         rl_escape(r->scenario, sizeof(r->scenario), opt->scenario,
                   (size_t)-1);
-    r->capacity = opt->capacity > 0 ? opt->capacity : 8;
+    if (opt->capacity > 0) {
+        r->capacity = opt->capacity;
+    } else {
+        /* about 96 MB of frames, 8 to 32 slots */
+        double bytes = 4.0 * (opt->width > 0 ? opt->width : 1) *
+                       (opt->height > 0 ? opt->height : 1);
+        double n = 96.0 * 1024 * 1024 / bytes;
+        r->capacity = n < 8 ? 8 : n > 32 ? 32 : (int)n;
+    }
+    assert(opt->writers >= 0 && opt->writers <= RL_RECORDER_MAX_WRITERS);
+    int writers = opt->writers > 0 ? opt->writers : 2;
     if (opt->dir) {
         if (strlen(opt->dir) >= sizeof(r->dir) - 64) {
             snprintf(err, errlen, "recording folder name is too long");
@@ -675,10 +769,22 @@ bool rl_recorder_init(struct rl_recorder *r,
         goto fail_mutex;
     if (pthread_cond_init(&r->done, NULL) != 0)
         goto fail_wake;
-    if (pthread_create(&r->thread, NULL, writer_main, r) != 0)
+    if (pthread_cond_init(&r->turn, NULL) != 0)
         goto fail_done;
+    for (; r->writers < writers; r->writers++)
+        if (pthread_create(&r->threads[r->writers], NULL, writer_main, r) !=
+            0)
+            goto fail_threads;
     return true;
 
+fail_threads:
+    pthread_mutex_lock(&r->lock);
+    r->quit = true;
+    pthread_cond_broadcast(&r->wake);
+    pthread_mutex_unlock(&r->lock);
+    for (int i = 0; i < r->writers; i++)
+        pthread_join(r->threads[i], NULL);
+    pthread_cond_destroy(&r->turn);
 fail_done:
     pthread_cond_destroy(&r->done);
 fail_wake:
@@ -702,7 +808,7 @@ bool rl_recorder_restart(struct rl_recorder *r, char *err, size_t errlen)
     bool failed = r->stats.failed;
     /* the writer gives up what was queued when it failed: let it finish,
      * so it touches neither frames.csv nor the slots below */
-    while (failed && (r->count > 0 || r->busy))
+    while (failed && (r->count > 0 || r->closing))
         pthread_cond_wait(&r->done, &r->lock);
     pthread_mutex_unlock(&r->lock);
     if (!failed)
@@ -737,9 +843,12 @@ void rl_recorder_destroy(struct rl_recorder *r)
         return;
     pthread_mutex_lock(&r->lock);
     r->quit = true;
-    pthread_cond_signal(&r->wake);
+    pthread_cond_broadcast(&r->wake);
     pthread_mutex_unlock(&r->lock);
-    pthread_join(r->thread, NULL);
+    for (int i = 0; i < r->writers; i++)
+        pthread_join(r->threads[i], NULL);
+    video_close(r); /* every writer has ended: no turn to take */
+    pthread_cond_destroy(&r->turn);
     pthread_cond_destroy(&r->done);
     pthread_cond_destroy(&r->wake);
     pthread_mutex_destroy(&r->lock);
@@ -786,7 +895,7 @@ static bool submit(struct rl_recorder *r, const uint32_t *argb, int w, int h,
     size_t pixels = (size_t)w * h;
     if (pixels > r->slot_pixels) {
         /* a bigger window: regrow every slot once the writer is idle */
-        while (r->count > 0 && !r->stats.failed)
+        while ((r->count > 0 || r->closing) && !r->stats.failed)
             pthread_cond_wait(&r->done, &r->lock);
         if (r->stats.failed)
             goto refuse;
@@ -833,7 +942,7 @@ static bool submit(struct rl_recorder *r, const uint32_t *argb, int w, int h,
     if (r->stats.failed)
         goto refuse; /* failed while we copied */
     r->count++;
-    r->stats.queued = r->count;
+    r->stats.queued = r->count - r->taken;
     if (!screenshot)
         r->in_segment = true;
     pthread_cond_signal(&r->wake);
@@ -877,7 +986,7 @@ void rl_recorder_stop(struct rl_recorder *r)
 void rl_recorder_flush(struct rl_recorder *r)
 {
     pthread_mutex_lock(&r->lock);
-    while (r->count > 0)
+    while (r->count > 0 || r->closing || r->close_video)
         pthread_cond_wait(&r->done, &r->lock);
     pthread_mutex_unlock(&r->lock);
 }

@@ -21,6 +21,13 @@ static double now_s(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static void sleep_until(double t)
 {
     double d = t - now_s();
@@ -124,18 +131,18 @@ static double clean_scratch(const char *dir)
 static bool one_run(const struct rl_bench_record_options *o, const char *dir,
                     enum rl_record_policy policy, double pace,
                     struct rl_trainer *meta_tr, uint32_t *px,
-                    double *seconds, double *draw_s,
+                    double *seconds, double *draw_s, double *cpu,
                     struct rl_recorder_stats *st, char *err, size_t errlen)
 {
     struct rl_recorder rec;
     struct rl_recorder_options ro = {
         .dir = dir, .width = o->w, .height = o->h, .capacity = o->capacity,
-        .policy = policy,
+        .writers = o->writers, .policy = policy,
     };
     if (!rl_recorder_init(&rec, &ro, err, errlen))
         return false;
     struct rl_frame_meta meta;
-    double t0 = now_s(), drawing = 0;
+    double t0 = now_s(), c0 = cpu_s(), drawing = 0;
     for (int i = 0; i < o->frames; i++) {
         if (pace > 0)
             sleep_until(t0 + i / pace);
@@ -148,6 +155,7 @@ static bool one_run(const struct rl_bench_record_options *o, const char *dir,
     }
     rl_recorder_flush(&rec);
     *seconds = now_s() - t0;
+    *cpu = cpu_s() - c0;
     *draw_s = drawing;
     rl_recorder_stats(&rec, st);
     rl_recorder_destroy(&rec);
@@ -200,20 +208,21 @@ bool rl_bench_record_run(const struct rl_bench_record_options *opt,
                  strerror(errno));
         goto done;
     }
-    double seconds, draw_s;
+    double seconds, draw_s, cpu;
     struct rl_recorder_stats st;
     char sub[4200];
     snprintf(sub, sizeof(sub), "%s/wait", dir);
     ok = one_run(&o, sub, RL_RECORD_WAIT, 0, &synth.tr, px, &seconds,
-                 &draw_s, &st, err, errlen);
+                 &draw_s, &cpu, &st, err, errlen);
     out->png_bytes = clean_scratch(sub);
     if (ok) {
         out->wait_frames_per_s = st.written / seconds;
         out->wait_dropped = st.dropped;
         out->draw_ms = 1e3 * draw_s / o.frames;
+        out->cpu_ms = 1e3 * cpu / o.frames;
         snprintf(sub, sizeof(sub), "%s/paced", dir);
         ok = one_run(&o, sub, RL_RECORD_DROP, o.paced_fps, &synth.tr, px,
-                     &seconds, &draw_s, &st, err, errlen);
+                     &seconds, &draw_s, &cpu, &st, err, errlen);
         clean_scratch(sub);
         out->paced_written = st.written;
         out->paced_dropped = st.dropped;
@@ -232,8 +241,8 @@ void rl_bench_record_print(FILE *f, const struct rl_bench_record *b)
     fprintf(f, "record %dx%d, %d frames per run, training H=500 10 steps "
             "per frame:\n", b->w, b->h, b->frames);
     fprintf(f, "  wait policy:  %.1f frames/s sustained, %ld dropped "
-            "(train + draw %.2f ms/frame)\n", b->wait_frames_per_s,
-            b->wait_dropped, b->draw_ms);
+            "(train + draw %.2f ms/frame; CPU, all threads, %.2f ms/frame)\n",
+            b->wait_frames_per_s, b->wait_dropped, b->draw_ms, b->cpu_ms);
     fprintf(f, "  drop policy at %.0f frames/s: %.1f frames/s written, "
             "%ld written, %ld dropped\n", b->paced_fps, b->paced_frames_per_s,
             b->paced_written, b->paced_dropped);

@@ -315,7 +315,7 @@ bool rl_outfile_open(struct rl_outfile *of, const char *dir, const char *name,
     return rl_outfile_open_path(of, path, err, errlen);
 }
 
-bool rl_outfile_commit(struct rl_outfile *of, char *err, size_t errlen)
+bool rl_outfile_finish(struct rl_outfile *of, char *err, size_t errlen)
 {
     if (!of->f)
         return false;
@@ -341,6 +341,14 @@ bool rl_outfile_commit(struct rl_outfile *of, char *err, size_t errlen)
         of->tmp[0] = '\0';
         return false;
     }
+    return true;
+}
+
+bool rl_outfile_publish(struct rl_outfile *of, bool sync_dir, char *err,
+                        size_t errlen)
+{
+    if (of->f || !of->tmp[0])
+        return false;
     if (rename(of->tmp, of->path) != 0) {
         snprintf(err, errlen, "cannot rename '%s' to '%s': %s", of->tmp,
                  of->path, strerror(errno));
@@ -349,13 +357,19 @@ bool rl_outfile_commit(struct rl_outfile *of, char *err, size_t errlen)
         return false;
     }
     of->tmp[0] = '\0';
-    if (!rl_output_sync_dir(of->path, false)) {
+    if (sync_dir && !rl_output_sync_dir(of->path, false)) {
         snprintf(err, errlen, "cannot sync the folder of '%s': %s", of->path,
                  strerror(errno));
         unlink(of->path);
         return false;
     }
     return true;
+}
+
+bool rl_outfile_commit(struct rl_outfile *of, char *err, size_t errlen)
+{
+    return rl_outfile_finish(of, err, errlen) &&
+           rl_outfile_publish(of, true, err, errlen);
 }
 
 void rl_outfile_abort(struct rl_outfile *of)

@@ -7,6 +7,13 @@
  * Z_RLE 10.2 / 398 k (RLE loses on anti-aliased edges); libpng's defaults
  * (all filters, level 6) 27 / 160 k. Deflate's own matching finds the
  * repeats in flat areas, so filtering costs time without paying back here.
+ * Measured again on a window frame (CPU ms per frame / bytes, busy
+ * machine): none level 2 8.1 / 200 k (kept); none level 1 8.0 / 204 k;
+ * none level 3 8.4 / 196 k; UP level 1 9.1 / 228 k; UP Z_RLE 10.2 / 431 k;
+ * UP Huffman only 20 / 725 k; zlib memLevel 9 9.0 / 200 k; window 2^12
+ * 15 / 301 k; a 256 KB zlib buffer 7.8-8.1 / 200 k (noise). About 77% of
+ * the time is zlib's deflate and adler32, so the encoder is near what zlib
+ * allows; recording throughput comes from the recorder's writer threads.
  */
 #include "rl_png.h"
 
@@ -112,10 +119,12 @@ static bool encode(struct png_failure *fail, png_structp png, png_infop info,
     return true;
 }
 
-bool rl_png_write(const char *path, const uint32_t *argb, int w, int h,
-                  int stride, const struct rl_png_text *text, int ntext,
-                  char *err, size_t errlen)
+bool rl_png_write_staged(struct rl_outfile *of, const char *path,
+                         const uint32_t *argb, int w, int h, int stride,
+                         const struct rl_png_text *text, int ntext,
+                         char *err, size_t errlen)
 {
+    memset(of, 0, sizeof(*of));
     if (w <= 0 || h <= 0 || stride < w || ntext < 0) {
         snprintf(err, errlen, "cannot write '%s': bad image size %dx%d",
                  path, w, h);
@@ -126,13 +135,12 @@ bool rl_png_write(const char *path, const uint32_t *argb, int w, int h,
     png_structp png = NULL;
     png_infop info = NULL;
     png_textp chunks = NULL;
-    struct rl_outfile of;
     char why[4608];
-    if (!rl_outfile_open_path(&of, path, why, sizeof(why))) {
+    if (!rl_outfile_open_path(of, path, why, sizeof(why))) {
         snprintf(err, errlen, "cannot create '%s': %s", path, why);
         return false;
     }
-    FILE *f = of.f;
+    FILE *f = of->f;
     fail.f = f;
     png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &fail, on_error,
                                   on_warning);
@@ -162,13 +170,29 @@ bool rl_png_write(const char *path, const uint32_t *argb, int w, int h,
 done:
     png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
     free(chunks);
-    if (ok && !rl_outfile_commit(&of, why, sizeof(why))) {
+    if (ok && !rl_outfile_finish(of, why, sizeof(why))) {
         snprintf(err, errlen, "cannot write '%s': %s", path, why);
         ok = false;
     }
     if (!ok)
-        rl_outfile_abort(&of);
+        rl_outfile_abort(of);
     return ok;
+}
+
+bool rl_png_write(const char *path, const uint32_t *argb, int w, int h,
+                  int stride, const struct rl_png_text *text, int ntext,
+                  char *err, size_t errlen)
+{
+    struct rl_outfile of;
+    if (!rl_png_write_staged(&of, path, argb, w, h, stride, text, ntext, err,
+                             errlen))
+        return false;
+    char why[4608];
+    if (!rl_outfile_publish(&of, true, why, sizeof(why))) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, why);
+        return false;
+    }
+    return true;
 }
 
 bool rl_png_read(const char *path, uint32_t **argb, int *w, int *h,

@@ -85,12 +85,17 @@ static bool record(struct rl_recorder *r, long step)
     return rl_recorder_frame(r, px, W, H, W, &m);
 }
 
+/* Writer threads of the recorders open_rec makes (0: the default, 2).
+ * Tests that fail "the next fsync" use one writer, so which frame meets
+ * the fault is known. */
+static int rec_writers;
+
 static bool open_rec(struct rl_recorder *r, const char *dir, int capacity,
                      enum rl_record_policy policy, FILE *log)
 {
     struct rl_recorder_options o = {
         .dir = dir, .width = W, .height = H, .capacity = capacity,
-        .policy = policy, .log = log,
+        .policy = policy, .log = log, .writers = rec_writers,
     };
     char err[1024] = "";
     bool ok = rl_recorder_init(r, &o, err, sizeof(err));
@@ -415,7 +420,9 @@ static void test_full_disk(void)
     }
     const char *dir = SCRATCH "/full";
     struct rl_recorder r;
+    rec_writers = 1;
     CHECK(open_rec(&r, dir, 4, RL_RECORD_WAIT, NULL));
+    rec_writers = 0;
     CHECK(record(&r, 0));
     CHECK(record(&r, 1));
     rl_recorder_flush(&r);
@@ -463,7 +470,9 @@ static void test_restart_after_full_disk(void)
         return;
     const char *dir = SCRATCH "/fullagain";
     struct rl_recorder r;
+    rec_writers = 1;
     CHECK(open_rec(&r, dir, 4, RL_RECORD_WAIT, NULL));
+    rec_writers = 0;
     char err[1024] = "";
     CHECK(rl_recorder_restart(&r, err, sizeof(err))); /* not failed: no-op */
     CHECK(record(&r, 0));
@@ -765,6 +774,134 @@ static void test_video_ffmpeg_hangs(void)
     CHECK(pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH);
 }
 
+/* Holds the fsync of frame 0's data until released; counts the fsync of
+ * frame 1's data. The file is told by its temporary name. */
+static atomic_int frame1_synced;
+
+static int hold_frame0_sync(int fd)
+{
+    char link[64], name[4096];
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, name, sizeof(name) - 1);
+    name[n > 0 ? n : 0] = '\0';
+    if (strstr(name, "frame_000000.png."))
+        while (atomic_load(&hold_writer)) {
+            struct timespec ts = {0, 2 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    if (strstr(name, "frame_000001.png."))
+        atomic_fetch_add(&frame1_synced, 1);
+    return fsync(fd);
+}
+
+/* Two writers: while the first frame is held inside its fsync, the second
+ * is encoded and synced by the other writer but not published before it:
+ * names appear, and rows follow, in queue order. */
+static void test_two_writers_publish_in_order(void)
+{
+    const char *dir = SCRATCH "/order";
+    struct rl_recorder r;
+    rec_writers = 2;
+    CHECK(open_rec(&r, dir, 4, RL_RECORD_WAIT, NULL));
+    rec_writers = 0;
+    atomic_store(&frame1_synced, 0);
+    atomic_store(&hold_writer, 1);
+    rl_output_set_sync_fn(hold_frame0_sync);
+    CHECK(record(&r, 0));
+    CHECK(record(&r, 1));
+    /* wait until frame 1 is staged: its data was synced */
+    for (int i = 0; i < 5000 && !atomic_load(&frame1_synced); i++) {
+        struct timespec ts = {0, 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    CHECK(atomic_load(&frame1_synced) == 1);
+    struct timespec settle = {0, 20 * 1000 * 1000};
+    nanosleep(&settle, NULL);
+    struct rl_recorder_stats st;
+    rl_recorder_stats(&r, &st);
+    CHECK(st.written == 0 && st.queued == 0);
+    CHECK(!exists(SCRATCH "/order/frame_000001.png"));
+    CHECK(count_part(dir) == 2); /* both frames, under temporary names */
+
+    atomic_store(&hold_writer, 0);
+    rl_recorder_flush(&r);
+    rl_output_set_sync_fn(NULL);
+    rl_recorder_stats(&r, &st);
+    CHECK(st.written == 2 && !st.failed);
+    CHECK_CONTAINS(st.last_path, "frame_000001.png");
+    rl_recorder_destroy(&r);
+    const char *names[] = {"frame_000000.png", "frame_000001.png"};
+    const long steps[] = {0, 1};
+    CHECK(frames_are(dir, 2, names, steps));
+    CHECK(count_part(dir) == 0);
+}
+
+/* Many frames through 2 and 4 writers and a short queue: every frame
+ * complete, each row in order, nothing left under a temporary name. */
+static void test_writers_keep_order(void)
+{
+    for (int writers = 2; writers <= RL_RECORDER_MAX_WRITERS; writers += 2) {
+        char dir[256];
+        snprintf(dir, sizeof(dir), SCRATCH "/many%d", writers);
+        struct rl_recorder r;
+        rec_writers = writers;
+        CHECK(open_rec(&r, dir, 3, RL_RECORD_WAIT, NULL));
+        rec_writers = 0;
+        enum { N = 24 };
+        for (long s = 0; s < N; s++)
+            CHECK(record(&r, 1000 + s));
+        rl_recorder_flush(&r);
+        struct rl_recorder_stats st;
+        rl_recorder_stats(&r, &st);
+        CHECK(st.written == N && st.dropped == 0 && !st.failed);
+        rl_recorder_destroy(&r);
+        char rows[N][64];
+        bool header = false;
+        CHECK(csv_rows(dir, rows, N, &header) == N && header);
+        for (int i = 0; i < N; i++) {
+            char want[64];
+            snprintf(want, sizeof(want), "frame_%06d.png", 1000 + i);
+            CHECK(!strcmp(rows[i], want));
+            CHECK(png_is_frame(dir, want, 1000 + i));
+        }
+        CHECK(count_part(dir) == 0);
+    }
+}
+
+/* What the recorder fsyncs: every PNG's data; the folder at least once
+ * per batch, and last, so a flush leaves every name durable. */
+static atomic_int file_syncs, dir_syncs, last_was_dir;
+
+static int count_syncs(int fd)
+{
+    struct stat st;
+    bool is_dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+    atomic_fetch_add(is_dir ? &dir_syncs : &file_syncs, 1);
+    atomic_store(&last_was_dir, is_dir);
+    return fsync(fd);
+}
+
+static void test_sync_policy(void)
+{
+    const char *dir = SCRATCH "/syncs";
+    struct rl_recorder r;
+    CHECK(open_rec(&r, dir, 8, RL_RECORD_WAIT, NULL));
+    atomic_store(&file_syncs, 0);
+    atomic_store(&dir_syncs, 0);
+    rl_output_set_sync_fn(count_syncs);
+    enum { N = 34 };
+    for (long s = 0; s < N; s++)
+        CHECK(record(&r, s));
+    rl_recorder_flush(&r);
+    rl_output_set_sync_fn(NULL);
+    CHECK(atomic_load(&file_syncs) == N);
+    CHECK(atomic_load(&dir_syncs) >= (N + RL_RECORDER_SYNC_BATCH - 1) /
+                                        RL_RECORDER_SYNC_BATCH);
+    CHECK(atomic_load(&dir_syncs) <= N);
+    CHECK(atomic_load(&last_was_dir));
+    rl_recorder_destroy(&r);
+}
+
 int main(void)
 {
     CHECK(system("rm -rf " SCRATCH " && mkdir -p " SCRATCH) == 0);
@@ -787,5 +924,8 @@ int main(void)
     test_video_ffmpeg_fails();
     test_video_ffmpeg_hangs();
     test_two_recorders_one_folder();
+    test_two_writers_publish_in_order();
+    test_writers_keep_order();
+    test_sync_policy();
     return check_summary("recorder");
 }
