@@ -7,6 +7,7 @@
 #include "rl_bench.h"
 #include "rl_doc.h"
 #include "rl_exp_cmd.h"
+#include "rl_export_torch.h"
 #include "rl_headless.h"
 #include "rl_reproduce.h"
 #include "rl_run.h"
@@ -34,6 +35,8 @@ static const struct rl_command commands[] = {
      "combine --shard I/N outputs into the unsharded CSV and PNG"},
     {"reproduce", rl_reproduce_main,
      "re-run published rich/lazy results with PASS/FAIL checks"},
+    {"export-torch", rl_export_torch_main,
+     "write RUNDIR/replay.py: the run trained again in PyTorch, compared"},
     {"bench", rl_bench_main, "time training vs PyTorch and the fp32 peak"},
 };
 static const int ncommands = (int)(sizeof(commands) / sizeof(commands[0]));
