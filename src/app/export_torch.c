@@ -348,7 +348,7 @@ static void write_head(FILE *f, const struct rl_checkpoint *ck)
                 o.eps > 0.0 ? o.eps : 1e-8, o.batch_size,
                 (unsigned long long)o.shuffle_seed);
     }
-    fprintf(f, "}\n");
+    fprintf(f, "}\n\n");
 }
 
 /* RUNDIR/settings.txt into ck. False with err. */
