@@ -95,6 +95,20 @@ if [ -d "$dir" ]; then
     fi
 fi
 
+# a run whose metrics.csv records a restart (a key script's r) is not one
+# training run: replay.py refuses it, naming the line
+dir="$scratch/tanh_ntk_logistic_pm1"
+if [ -d "$dir" ]; then
+    sed -i '3i # restart: the rich net starts again from step 0 (after 2 steps)' \
+        "$dir/metrics.csv"
+    if "$py" "$dir/replay.py" >"$scratch/restart.out" 2>&1 ||
+        ! grep -q "restart line" "$scratch/restart.out"; then
+        echo "FAIL: replay.py did not refuse a run with a restart"
+        cat "$scratch/restart.out"
+        fail=1
+    fi
+fi
+
 # a folder without settings.txt: one clear error, exit 1
 mkdir -p "$scratch/empty"
 "$exe" export-torch "$scratch/empty" 2>"$scratch/empty.err"
