@@ -102,6 +102,8 @@ rows = list(open(sys.argv[1]))[1:]
 state = {}
 episodes = {"rich": 0, "lazy": 0}
 for line in rows:
+    if line.startswith("#"):
+        continue  # "# restart: ..." lines mark a restart (docs/formats.md)
     f = line.strip().split(",")
     net, loss = f[1], float(f[2])
     bad = not math.isfinite(loss)

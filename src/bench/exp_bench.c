@@ -64,7 +64,7 @@ bool rl_exp_bench_sweep(struct rl_bench *b)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int threads = cores >= 1 ? (int)cores : 1;
     int repeats = b->quick ? 1 : (b->repeats > 0 ? b->repeats : 5);
-    fprintf(b->out, "  the seed's sweep: 4 lambdas x 20 runs x %ld steps, "
+    fprintf(b->out, "  the notebook's sweep: 4 lambdas x 20 runs x %ld steps, "
             "H = %d, N = %d, log every 10; median of %d\n", e.cfg.steps,
             e.cfg.hidden, d.train.n, repeats);
     bool ok = true;

@@ -123,7 +123,7 @@ const struct rl_setting rl_settings[] = {
      .choices = teacher_signs_names, .commands = LIVE, .in_file = true},
     /* the networks */
     {.name = "model", .type = RL_SET_ENUM, SHARED(arch), .metavar = "NAME",
-     .help = "two-layer (the seed's net) or diagonal (the diagonal linear "
+     .help = "two-layer (the notebook's net) or diagonal (the diagonal linear "
              "net of Woodworth et al. 2020, f = sum (u_i^2 - v_i^2) x_i)",
      .choices = arch_names, .commands = RL_CMD_RUN},
     {.name = "diagonal-scale", .type = RL_SET_DOUBLE,
@@ -214,7 +214,7 @@ const struct rl_setting rl_settings[] = {
     {.name = "step-threads", .type = RL_SET_INT, SHARED(threads),
      .metavar = "N", .unit = "threads",
      .help = "threads inside each step of a relu or linear net of the "
-             "seed's form (same bits as 1; worth it from H of a few "
+             "notebook's form (same bits as 1; worth it from H of a few "
              "thousand)",
      .min = 1, .max = 2, .commands = LIVE},
     {.name = "log-every", .type = RL_SET_LONG, SHARED(log_every),

@@ -22,19 +22,19 @@
 #include "reproduce_internal.h"
 
 static const struct rl_preset presets[] = {
-    {"seed-1", "seed notebook",
-     "the rich/lazy pair at the seed's settings, frames every 200 steps; "
+    {"seed-1", "research notebook",
+     "the rich/lazy pair at the notebook's settings, frames every 200 steps; "
      "rich W1 moves >= 100x more than lazy",
      rl_preset_seed1, rl_preset_seed1_window},
-    {"seed-2", "seed notebook",
+    {"seed-2", "research notebook",
      "one net at init 0.5 with 10 coloured units: past the lr stability "
      "limit at init, it moves out and still fits",
      rl_preset_seed2, rl_preset_seed2_window},
-    {"seed-3", "seed notebook; PyTorch reference",
+    {"seed-3", "research notebook, PyTorch",
      "weight-decay sweep (lambda 0..0.5, 20 runs, init 0.1) against a "
      "PyTorch run of the same nets",
      rl_preset_seed3, NULL},
-    {"seed-4", "seed notebook",
+    {"seed-4", "research notebook",
      "retraining the saved pair with lambda 0.25: the lazy net turns rich",
      rl_preset_seed4, NULL},
     {"saxe2014", "Saxe, McClelland & Ganguli 2014",

@@ -579,7 +579,7 @@ bool rl_preset_seed3(struct rl_repro *r, char *err, size_t errlen)
     }
     rl_repro_check(r, "rel dW1 at lambda 0.125 / at lambda 0", w1_1 / w1_0,
                    RL_CHECK_GE, 100, 0,
-                   "seed notebook: weight decay makes the net rich");
+                   "research notebook: weight decay makes the net rich");
     bool ok = seed3_figure(r, &c, err, errlen);
     rp_csv_destroy(&c);
     return ok;
@@ -628,7 +628,7 @@ bool rl_preset_seed4(struct rl_repro *r, char *err, size_t errlen)
     group_stats(&c, "net", "lazy", "rel_w1", &lw, &lws);
     rl_repro_check(r, "lazy rel dW1 after retraining / before", lw / before,
                    RL_CHECK_GE, 100, 0,
-                   "seed notebook: weight decay makes the lazy net rich");
+                   "research notebook: weight decay makes the lazy net rich");
     /* The rich copies settle where a linear net under decay must: beta at
      * the minimiser of L(beta) + lambda ||beta|| on the copy's own data
      * (rl_theory_decay_beta). Copy k's data is the retrain's own draw:

@@ -2,7 +2,7 @@
 # test_faults.sh: richlazy meets a hostile world and neither crashes nor
 # loses complete files. Usage: test_faults.sh RICHLAZY BUILD_DIR
 # Each case checks the exit code and the exact message the user sees (the
-# README's bad-input table quotes them). The window cases need Xvfb and
+# bad-input table in docs/faults.md quotes them). The window cases need Xvfb and
 # xdotool; without them those cases are skipped (the rest still run).
 set -u
 exe="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
@@ -91,6 +91,12 @@ if expect 0 "richlazy: no display (DISPLAY and WAYLAND_DISPLAY unset); training 
         fail "no 'the frames are in' line"
     else ok; fi
 fi
+
+case="no display: the window command refuses"
+(cd "$scratch/nodisplay" && env -u DISPLAY -u WAYLAND_DISPLAY "$exe" window \
+    >"$scratch/out.txt" 2>"$scratch/err.txt")
+rc=$?
+expect 1 "richlazy window: error: no display (DISPLAY and WAYLAND_DISPLAY are unset); for pictures without one use 'richlazy run --frames-every 200'" && ok
 
 case="dead display: the window refuses, plain richlazy falls back"
 d=$(free_display 91)
