@@ -106,6 +106,16 @@ bool rl_checkpoint_parse_settings(struct rl_checkpoint *ck, const char *text,
                                   size_t len, const char *path, char *err,
                                   size_t errlen);
 
+/* Write tr's settings and step counts as the file dir/name in the format
+ * of checkpoint.txt (every in-file row of the settings table, key=value,
+ * then rich_step, lazy_step and the optimiser step counts), so that
+ * rl_checkpoint_parse_settings reads it back. `run` writes one as
+ * settings.txt beside its results. Written through a temporary file and
+ * renamed into place. False with err on failure. */
+bool rl_checkpoint_write_settings(const char *dir, const char *name,
+                                  const struct rl_trainer *tr, char *err,
+                                  size_t errlen);
+
 /* Free the weights; safe on a zeroed struct. */
 void rl_checkpoint_destroy(struct rl_checkpoint *ck);
 

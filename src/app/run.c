@@ -634,6 +634,10 @@ static bool write_results(struct run *r)
         return false;
     if (!write_weights(&r->tr, r->work, r->err, sizeof(r->err)))
         return false;
+    /* the settings, so the run can be replayed (export-torch) */
+    if (!rl_checkpoint_write_settings(r->work, "settings.txt", &r->tr,
+                                      r->err, sizeof(r->err)))
+        return false;
     end_hooks(r); /* the video is finished now */
     int bad = r->cfg.checkpoint_dir ? nonfinite_net(&r->tr) : -1;
     if (!r->cfg.checkpoint_dir || bad >= 0) {

@@ -7,10 +7,10 @@
 #include "rl_bench.h"
 #include "rl_doc.h"
 #include "rl_exp_cmd.h"
+#include "rl_export_torch.h"
 #include "rl_headless.h"
 #include "rl_reproduce.h"
 #include "rl_run.h"
-#include "rl_torch_export.h"
 #include "rl_window.h"
 
 /* `window`, with --preset NAME taken from the reproduce presets */

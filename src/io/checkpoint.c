@@ -84,6 +84,58 @@ static bool vec_saved(int v, const struct rl_net_opts *o)
                                       : rl_checkpoint_has_opt_buffers(o);
 }
 
+bool rl_checkpoint_write_settings(const char *dir, const char *name,
+                                  const struct rl_trainer *tr, char *err,
+                                  size_t errlen)
+{
+    struct rl_config c = tr->cfg;
+    /* the data travels beside the settings as data.csv (a checkpoint copies
+     * it there, a run folder writes it): named relative to the folder, it
+     * never points elsewhere (rl_scenario.h) */
+    c.data_path = c.data_path ? "data.csv" : "";
+    c.hidden = tr->net[RL_RICH].h;
+    c.out_init = rl_config_out_init(&tr->cfg);
+    c.noise = rl_config_noise(&tr->cfg);
+    /* a target imbalance is saved as the layer ratio it chose */
+    for (int w = 0; w < RL_NETS; w++) {
+        c.net[w].model.layer_ratio =
+            rl_config_net_opts(&tr->cfg, w).layer_ratio;
+        c.net[w].imbalance = NAN;
+    }
+    struct rl_outfile of;
+    if (!rl_outfile_open(&of, dir, name, err, errlen))
+        return false;
+    FILE *f = of.f;
+    if (!strcmp(name, settings_name))
+        fprintf(f, "# richlazy checkpoint: both nets' weights (*.npy) and "
+                "the settings they came from\n");
+    else
+        fprintf(f, "# richlazy run: the settings of this run, in the "
+                "format of checkpoint.txt\n");
+    fprintf(f, "format=%d\n", CHECKPOINT_FORMAT);
+    char key[64], val[4200];
+    for (int i = 0; i < rl_settings_count; i++) {
+        const struct rl_setting *st = &rl_settings[i];
+        if (!st->in_file)
+            continue;
+        for (int w = 0; w < (st->where == RL_IN_NET ? RL_NETS : 1); w++) {
+            rl_setting_key(st, st->where == RL_IN_NET ? w : -1, key,
+                           sizeof(key));
+            rl_setting_format(st, rl_setting_cptr(st, &c, w), val,
+                              sizeof(val));
+            fprintf(f, "%s=%s\n", key, val);
+        }
+    }
+    fprintf(f, "rich_step=%ld\n", tr->step[RL_RICH]);
+    fprintf(f, "lazy_step=%ld\n", tr->step[RL_LAZY]);
+    for (int w = 0; w < RL_NETS; w++)
+        if (rl_checkpoint_has_opt_step(&tr->net[w].opts) ||
+            tr->net[w].opt_step > 0)
+            fprintf(f, "%s_opt_step=%ld\n", rl_net_label(w),
+                    tr->net[w].opt_step);
+    return rl_outfile_commit(&of, err, errlen);
+}
+
 static bool write_files(const char *dir, const struct rl_trainer *tr,
                         char *err, size_t errlen)
 {
@@ -146,48 +198,10 @@ static bool write_files(const char *dir, const struct rl_trainer *tr,
 
     /* the data file travels with the checkpoint as data.csv, named
      * relative to it: a checkpoint never points elsewhere (rl_scenario.h) */
-    struct rl_config c = tr->cfg;
-    if (c.data_path && !copy_data(c.data_path, dir, err, errlen))
+    if (tr->cfg.data_path && !copy_data(tr->cfg.data_path, dir, err, errlen))
         return false;
-    c.data_path = c.data_path ? "data.csv" : "";
     /* settings last: their presence marks a complete checkpoint */
-    c.hidden = tr->net[RL_RICH].h;
-    c.out_init = rl_config_out_init(&tr->cfg);
-    c.noise = rl_config_noise(&tr->cfg);
-    /* a target imbalance is saved as the layer ratio it chose */
-    for (int w = 0; w < RL_NETS; w++) {
-        c.net[w].model.layer_ratio =
-            rl_config_net_opts(&tr->cfg, w).layer_ratio;
-        c.net[w].imbalance = NAN;
-    }
-    struct rl_outfile of;
-    if (!rl_outfile_open(&of, dir, settings_name, err, errlen))
-        return false;
-    FILE *f = of.f;
-    fprintf(f, "# richlazy checkpoint: both nets' weights (*.npy) and the "
-            "settings they came from\n");
-    fprintf(f, "format=%d\n", CHECKPOINT_FORMAT);
-    char key[64], val[4200];
-    for (int i = 0; i < rl_settings_count; i++) {
-        const struct rl_setting *st = &rl_settings[i];
-        if (!st->in_file)
-            continue;
-        for (int w = 0; w < (st->where == RL_IN_NET ? RL_NETS : 1); w++) {
-            rl_setting_key(st, st->where == RL_IN_NET ? w : -1, key,
-                           sizeof(key));
-            rl_setting_format(st, rl_setting_cptr(st, &c, w), val,
-                              sizeof(val));
-            fprintf(f, "%s=%s\n", key, val);
-        }
-    }
-    fprintf(f, "rich_step=%ld\n", tr->step[RL_RICH]);
-    fprintf(f, "lazy_step=%ld\n", tr->step[RL_LAZY]);
-    for (int w = 0; w < RL_NETS; w++)
-        if (rl_checkpoint_has_opt_step(&tr->net[w].opts) ||
-            tr->net[w].opt_step > 0)
-            fprintf(f, "%s_opt_step=%ld\n", rl_net_label(w),
-                    tr->net[w].opt_step);
-    return rl_outfile_commit(&of, err, errlen);
+    return rl_checkpoint_write_settings(dir, settings_name, tr, err, errlen);
 }
 
 bool rl_checkpoint_check_dest(const char *dir, char *err, size_t errlen)

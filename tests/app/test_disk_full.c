@@ -64,8 +64,8 @@ static void test_run_disk_full_anywhere(void)
         if (n > 100)
             break;
     }
-    CHECK(n > 10); /* metrics, data and 8 weights: each synced */
-    CHECK(entries(SCRATCH "/run") == 3);
+    CHECK(n > 10); /* metrics, data, 8 weights, settings: each synced */
+    CHECK(entries(SCRATCH "/run") == 4); /* with weights/, settings.txt */
     CHECK(entries(SCRATCH "/run/weights") == 8);
     CHECK(system("rm -rf " SCRATCH "/run") == 0);
 }
