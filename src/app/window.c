@@ -723,6 +723,36 @@ static bool init_video(void)
     return true;
 }
 
+/* Flags that cannot take effect are refused, never ignored: --data with
+ * --dataset (as run refuses them), and with --from every setting the
+ * checkpoint holds (its nets and data were made with its own; the window's
+ * keys change them once it is open). The view's own settings (frame size,
+ * pace, text scale) apply over a checkpoint too. */
+static bool flags_apply(const struct rl_cli *cli,
+                        const struct rl_cli_seen *seen,
+                        const struct window_opts *o, char *err, size_t errlen)
+{
+    if (o->cfg.data_path && rl_cli_seen(cli, seen, "--dataset")) {
+        snprintf(err, errlen, "give either --data or --dataset, not both");
+        return false;
+    }
+    if (!o->from)
+        return true;
+    for (int i = 0; i < cli->nopts; i++) {
+        const struct rl_opt *op = &cli->opts[i];
+        if (!seen->on[i] || !op->set || !op->set->in_file ||
+            !strcmp(op->set->name, "width") ||
+            !strcmp(op->set->name, "height"))
+            continue;
+        snprintf(err, errlen, "%s cannot change the nets of --from %s: they "
+                 "keep the settings they were saved with; drop the flag (and "
+                 "change it with the window's keys), or start without --from",
+                 op->flag, o->from);
+        return false;
+    }
+    return true;
+}
+
 int rl_window_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     return rl_window_main_preset(argc, argv, out, errf, NULL);
@@ -737,7 +767,8 @@ int rl_window_main_preset(int argc, char **argv, FILE *out, FILE *errf,
     struct window_opts o = {.cfg = rl_config_default};
     struct window_opts defaults = o;
     char err[1024];
-    switch (rl_cli_parse(&cli, argc, argv, &o, NULL, err, sizeof(err))) {
+    struct rl_cli_seen seen;
+    switch (rl_cli_parse(&cli, argc, argv, &o, &seen, err, sizeof(err))) {
     case RL_CLI_HELP:
         rl_cli_print_help(out, window_usage, &cli, &defaults);
         rl_keymap_print(out);
@@ -747,6 +778,10 @@ int rl_window_main_preset(int argc, char **argv, FILE *out, FILE *errf,
         return 2;
     case RL_CLI_OK:
         break;
+    }
+    if (!flags_apply(&cli, &seen, &o, err, sizeof(err))) {
+        fprintf(errf, "richlazy window: error: %s\n", err);
+        return 2;
     }
     if (o.preset) {
         /* the preset's settings, then the flags again on top of them */

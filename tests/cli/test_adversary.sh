@@ -295,5 +295,19 @@ printf '\xff\xfex\x00,\x00y\x00,\x00l\x00\n\x00' >u16.csv
 run run --data u16.csv --steps 10 --out o-u16
 expect 2 "richlazy run: error: u16.csv:1: the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8 or plain CSV" && ok
 
+case="class 7: window --from ignores no flag: a checkpoint's setting given again is refused"
+run run --steps 20 $small --checkpoint ck-w --out o-ckw --quiet
+run window --from ck-w --hidden 5 --lr 0.5
+expect 2 "richlazy window: error: --hidden cannot change the nets of --from ck-w" && ok
+
+case="class 7: window --from with a data file is refused, not ignored"
+printf 'x,y,label\n0,1,1\n1,0,0\n' >w.csv
+run window --from ck-w --data w.csv
+expect 2 "richlazy window: error: --data cannot change the nets of --from ck-w" && ok
+
+case="class 7: window --data with --dataset is refused, as run refuses it"
+run window --data w.csv --dataset xor
+expect 2 "richlazy window: error: give either --data or --dataset, not both" && ok
+
 echo "adversary: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
