@@ -40,6 +40,15 @@ void rl_output_default_name(char *buf, size_t len, const char *prefix);
 bool rl_output_path(char *buf, size_t len, const char *dir, const char *name,
                     char *err, size_t errlen);
 
+/* Join dir and name into buf and make that folder (an existing one is
+ * fine): the weights/ of a result set. False with err naming it. */
+bool rl_output_subdir(char *buf, size_t len, const char *dir,
+                      const char *name, char *err, size_t errlen);
+
+/* Write s to f as one CSV field (RFC 4180): as it is, or in double quotes
+ * with inner quotes doubled when it holds a comma, quote or line break. */
+void rl_output_csv_field(FILE *f, const char *s);
+
 /* Fill buf with a temporary name beside path, unique to this process and
  * call: "PATH.PID-N" + suffix. False if it does not fit. */
 bool rl_output_temp_name(char *buf, size_t len, const char *path,

@@ -141,22 +141,6 @@ static void frame_values(const struct rl_recorder *r,
     fv->n = k;
 }
 
-/* One CSV field, quoted when it holds a comma, quote or line break. */
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 /* Append the frame's row and flush it; on failure cut the file back to
  * where it was, so frames.csv never ends in half a row. */
 static bool append_row(struct rl_recorder *r, const struct frame_values *fv,
@@ -167,7 +151,7 @@ static bool append_row(struct rl_recorder *r, const struct frame_values *fv,
     for (int i = 0; i < fv->n; i++) {
         if (i)
             fputc(',', r->csv);
-        csv_field(r->csv, fv->v[i]);
+        rl_output_csv_field(r->csv, fv->v[i]);
     }
     fputc('\n', r->csv);
     errno = 0;

@@ -51,13 +51,8 @@ static bool write_weights(const struct rl_diagonal m[RL_NETS],
                           const char *dir, char *err, size_t errlen)
 {
     char wdir[4096], path[4200];
-    if (!rl_output_path(wdir, sizeof(wdir), dir, "weights", err, errlen))
+    if (!rl_output_subdir(wdir, sizeof(wdir), dir, "weights", err, errlen))
         return false;
-    if (mkdir(wdir, 0777) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create '%s': %s", wdir,
-                 strerror(errno));
-        return false;
-    }
     for (int w = 0; w < RL_NETS; w++) {
         float u[DIAG_D], v[DIAG_D];
         for (int i = 0; i < DIAG_D; i++) {

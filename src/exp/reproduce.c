@@ -162,22 +162,6 @@ static void expected_text(const struct rl_check *c, char *buf, size_t len)
     snprintf(buf, len, "%s%.6g", op, c->expected);
 }
 
-/* CSV field: quoted when it holds a comma or a quote. */
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 bool rl_repro_write_checks(const struct rl_repro *r, int from, int to,
                            const char *path, char *err, size_t errlen)
 {
@@ -201,12 +185,12 @@ bool rl_repro_write_checks(const struct rl_repro *r, int from, int to,
         const struct rl_check *c = &r->checks[i];
         char ex[64];
         expected_text(c, ex, sizeof(ex));
-        csv_field(of.f, c->preset);
+        rl_output_csv_field(of.f, c->preset);
         fputc(',', of.f);
-        csv_field(of.f, c->quantity);
+        rl_output_csv_field(of.f, c->quantity);
         fprintf(of.f, ",%.6g,%s,%.6g,%s,", c->measured, ex, c->tol,
                 c->pass ? "PASS" : "FAIL");
-        csv_field(of.f, c->source);
+        rl_output_csv_field(of.f, c->source);
         fputc('\n', of.f);
     }
     return rl_outfile_commit(&of, err, errlen);

@@ -674,3 +674,30 @@ void rl_outset_user_message(const struct rl_outset *s, char *msg, size_t len)
         p += dl;
     }
 }
+
+bool rl_output_subdir(char *buf, size_t len, const char *dir,
+                      const char *name, char *err, size_t errlen)
+{
+    if (!rl_output_path(buf, len, dir, name, err, errlen))
+        return false;
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create '%s': %s", buf, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+void rl_output_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
