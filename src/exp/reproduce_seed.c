@@ -192,7 +192,7 @@ bool rl_preset_seed1(struct rl_repro *r, char *err, size_t errlen)
     if (ok) {
         rl_repro_check(r, "rich rel dW1 / lazy rel dW1 at step 5000",
                        rich_w1 / lazy_w1, RL_CHECK_GE, 100, 0,
-                       "issue 14: the phenomenon");
+                       "docs/theory.md seed-1: rich moves W1");
         rl_repro_check(r, "rich final loss (least squares)",
                        rp_csv_num(&m, ri, cl), RL_CHECK_NEAR, loss_ls,
                        1e-3 * loss_ls,
