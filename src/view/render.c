@@ -3,6 +3,7 @@
 
 #include "rl_teacher.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,19 +111,10 @@ static void fit_items(const struct rl_font *f, const char *const *items,
     }
 }
 
-/* text without its last words until it fits in maxw pixels of f */
 static void fit_words(const struct rl_font *f, const char *text, float maxw,
                       char *buf, size_t len)
 {
-    snprintf(buf, len, "%s", text);
-    while (rl_text_width(f, buf) > maxw) {
-        char *sp = strrchr(buf, ' ');
-        if (!sp)
-            break;
-        while (sp > buf && sp[-1] == ' ')
-            sp--;
-        *sp = '\0';
-    }
+    rl_view_fit_words(f, text, maxw, buf, len);
 }
 
 /* A panel: white card with a title; returns the inner plot area, leaving
@@ -1353,6 +1345,21 @@ static void draw_curve_nets(struct rl_render *r, struct rl_canvas *c,
     }
 }
 
+/* No curve has a segment yet: every point of every net's history is at
+ * the step it started from. */
+static bool curves_empty(const struct rl_app *app)
+{
+    for (int w = 0; w < RL_NETS; w++) {
+        const struct rl_history *h = &app->tr->hist[w];
+        for (int i = 0; i < h->n; i++)
+            if (h->pts[i].step != h->pts[0].step)
+                return false;
+        if (h->has_latest && h->n > 0 && h->latest.step != h->pts[0].step)
+            return false;
+    }
+    return true;
+}
+
 static const char *const curve_titles[] = {
     "training loss (MSE, log)",
     "rel. change of W1 (log)  ‖W1−W1(0)‖/‖W1(0)‖",
@@ -1474,6 +1481,16 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
     draw_curve_overlays(r, c, app, which, &ax, &ay);
     draw_curve_nets(r, c, app, which, &ax, &ay);
     rl_layout_end_plot(c);
+    if (curves_empty(app)) {
+        /* nothing trained yet (paused at the start, a checkpoint just
+         * loaded): say so, rather than show empty axes */
+        const char *note = "← training starts here";
+        float tw = (float)rl_text_width(&r->small, note);
+        if (tw + 12 * s < data.w && r->small.height + 4 * s < data.h)
+            rl_canvas_text(c, &r->small, data.x + 6 * s,
+                           data.y + data.h * 0.5f, note, th->text_dim,
+                           RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+    }
     rl_canvas_unclip(c);
 }
 

@@ -420,6 +420,13 @@ static void test_gallery(void)
     ADD(.name = "51_margin_linear_exp", .w = 1280, .h = 800, .frames = 150,
         .log_x = true,
         .model = {{.loss = RL_LOSS_EXP}, {.loss = RL_LOSS_LOGISTIC}});
+    /* before the first step: the curve panels say where training starts */
+    ADD(.name = "52_before_training", .w = 1280, .h = 800, .frames = 0,
+        .act_at = {{0, RL_ACTION_PAUSE}}, .nact = 1);
+    ADD(.name = "53_800x500_text_1.5_diag", .w = 800, .h = 500,
+        .frames = 150, .text_scale = 1.5, .diag = true);
+    ADD(.name = "54_800x500_text_1.5", .w = 800, .h = 500, .frames = 150,
+        .text_scale = 1.5);
 #undef ADD
     CHECK(n >= 25);
     mkdir(GALLERY, 0755);
