@@ -1142,6 +1142,32 @@ struct marker_labels {
     uint32_t col[RL_MARKERS_MAX];
 };
 
+/* The last marker of the run that starts at marker i: the following
+ * changes of the same kind to the same net within 40 px of it (quick
+ * repeated presses), shown as one line and one label "lr a→b". */
+static int marker_run_end(const struct rl_render *r, const struct rl_app *app,
+                          const struct rl_axis *ax, int i)
+{
+    const struct rl_marker *m = &app->markers[i];
+    /* kind: the label without its value ("lr", "rich init") */
+    const char *sp = strrchr(m->label, ' ');
+    size_t kind = sp ? (size_t)(sp - m->label) : strlen(m->label);
+    float x = marker_x(app, ax, m);
+    int last = i;
+    if (!isfinite(x))
+        return last;
+    while (last + 1 < app->nmarkers) {
+        const struct rl_marker *o = &app->markers[last + 1];
+        float ox = marker_x(app, ax, o);
+        if (o->net != m->net || strncmp(o->label, m->label, kind) ||
+            (o->label[kind] != ' ' && o->label[kind] != '\0') ||
+            !isfinite(ox) || ox - x > 40 * r->scale)
+            break;
+        last++;
+    }
+    return last;
+}
+
 static void collect_marker_labels(struct rl_render *r,
                                   const struct rl_app *app,
                                   const struct rl_axis *ax,
@@ -1152,22 +1178,12 @@ static void collect_marker_labels(struct rl_render *r,
     ml->n = 0;
     for (int i = 0; i < app->nmarkers; i++) {
         const struct rl_marker *m = &app->markers[i];
-        /* kind: the label without its value ("lr", "rich init") */
         const char *sp = strrchr(m->label, ' ');
         size_t kind = sp ? (size_t)(sp - m->label) : strlen(m->label);
         float x = marker_x(app, ax, m);
         if (!isfinite(x))
             continue;
-        int last = i;
-        while (last + 1 < app->nmarkers) {
-            const struct rl_marker *o = &app->markers[last + 1];
-            float ox = marker_x(app, ax, o);
-            if (o->net != m->net || strncmp(o->label, m->label, kind) ||
-                (o->label[kind] != ' ' && o->label[kind] != '\0') ||
-                !isfinite(ox) || ox - x > 40 * s)
-                break;
-            last++;
-        }
+        int last = marker_run_end(r, app, ax, i);
         int n = ml->n;
         if (last > i && sp)
             snprintf(ml->text[n], sizeof(ml->text[n]), "%s→%s", m->label,
@@ -1475,6 +1491,8 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
         if (isfinite(x))
             rl_canvas_dashed_line(c, x, data.y, x, data.y + data.h, 1.0f,
                                   3 * s, 3 * s, rl_with_alpha(mcol, 0xA0));
+        /* a run of quick presses: one line, at its first */
+        i = marker_run_end(r, app, &ax, i);
     }
     rl_canvas_clip(c, data.x, data.y, data.w, data.h);
     rl_layout_plot(c, data.x, data.y, data.w, data.h);
