@@ -183,9 +183,10 @@ static void record_frame(struct window *w, FILE *errf)
         rl_recorder_stop(&w->rec);
         rl_recorder_stats(&w->rec, &st);
         snprintf(app->message, sizeof(app->message),
-                 "recording stopped: %ld frames, %ld dropped, in %.90s/",
-                 st.written - w->rec_written0, st.dropped - w->rec_dropped0,
-                 w->rec.dir);
+                 "recording stopped: %ld frame%s, %ld dropped, in %.90s/",
+                 st.written - w->rec_written0,
+                 st.written - w->rec_written0 == 1 ? "" : "s",
+                 st.dropped - w->rec_dropped0, w->rec.dir);
         app->message_until = app->frame + 300;
         return;
     }
@@ -209,7 +210,8 @@ static void record_frame(struct window *w, FILE *errf)
         return;
     }
     snprintf(app->record_status, sizeof(app->record_status),
-             "● REC %ld frames, %ld dropped%s", st.written - w->rec_written0,
+             "● REC %ld frame%s, %ld dropped%s", st.written - w->rec_written0,
+             st.written - w->rec_written0 == 1 ? "" : "s",
              st.dropped - w->rec_dropped0, st.video ? ", video" : "");
     rl_render_header(&w->render, app, &w->canvas);
     app->record_status[0] = '\0';

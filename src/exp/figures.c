@@ -359,15 +359,17 @@ static bool draw_sweep(struct fig *f, const struct rl_exp *e,
         snprintf(n_text, sizeof(n_text), ", N = %d", c->samples);
     if (!rl_exp_axes_custom(e)) {
         snprintf(title, sizeof(title),
-                 "Weight-decay sweep: %d runs per λ, W1 init std %g, H = %d, "
-                 "lr %g, %s%s, %s", e->runs, e->cells[0].init, c->hidden,
+                 "Weight-decay sweep: %d run%s per λ, W1 init std %g, H = %d, "
+                 "lr %g, %s%s, %s", e->runs, e->runs == 1 ? "" : "s",
+                 e->cells[0].init, c->hidden,
                  e->cells[0].lr, data_name(c), n_text,
                  rl_activation_name(c->act));
     } else {
         char fixed[160];
         fixed_settings(fixed, sizeof(fixed), e);
-        snprintf(title, sizeof(title), "Sweep of %s: %d runs per value, %s, "
-                 "%s%s, %s", e->x.row->name, e->runs, fixed, data_name(c),
+        snprintf(title, sizeof(title), "Sweep of %s: %d run%s per value, %s, "
+                 "%s%s, %s", e->x.row->name, e->runs,
+                 e->runs == 1 ? "" : "s", fixed, data_name(c),
                  n_text, rl_activation_name(c->act));
     }
     rl_canvas_text(&f->cv, &f->title, 40, 18, title, C_INK,
