@@ -676,6 +676,14 @@ static bool write_results(struct run *r)
  * published (the checkpoint refused after it) stays. */
 static int run_cleanup(struct run *r, int code)
 {
+    /* both nets diverged: the run still succeeds (exit 0, its files are
+     * the record of what happened), but says so on stderr, --quiet or not */
+    if (code == 0 && r->tr_ok && r->tr.diverged[RL_RICH] &&
+        r->tr.diverged[RL_LAZY])
+        fprintf(r->errf, "richlazy run: warning: both nets diverged (rich "
+                "at step %ld, lazy at step %ld); the run's files are "
+                "written (exit 0); lower --lr to train\n",
+                r->tr.diverged_step[RL_RICH], r->tr.diverged_step[RL_LAZY]);
     if (code != 0) {
         if (r->set_open)
             rl_outset_user_message(&r->set, r->err, sizeof(r->err));
