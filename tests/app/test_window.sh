@@ -40,6 +40,18 @@ if [ -f "$readme" ]; then
     done
 fi
 
+# the help column is one column for every flag
+bad=$("$exe" run --help | sed '/^Keys/,$d' | awk '
+    /^  -h, --help/ { col = index($0, "show") }
+    /^  -/ { lines[++n] = $0 }
+    END {
+        for (i = 1; i <= n; i++)
+            if (substr(lines[i], col - 1, 1) != " " ||
+                substr(lines[i], col, 1) == " ")
+                print lines[i]
+    }')
+[ -z "$bad" ] || { echo "FAIL: run --help lines off the help column: $bad"; exit 1; }
+
 # flags without a command go to the window (here: its flag check)
 msg=$("$exe" --hidden 10 --no-such-flag 2>&1)
 case "$msg" in
