@@ -94,6 +94,8 @@ struct window {
     bool rec_on;                /* recording, as far as the recorder knows */
     long rec_written0, rec_dropped0; /* counters when it started */
     long rec_last_step;         /* step of the last recorded frame; -1 */
+    long rec_prev_step;         /* step of the last frame seen while
+                                 * recording; -1 at its start */
     bool shot_pending;          /* a screenshot is queued, not yet written */
     char out_name[4096];        /* default output folder, once chosen */
 };
@@ -175,6 +177,7 @@ static void record_frame(struct window *w, FILE *errf)
         w->rec_written0 = st.written;
         w->rec_dropped0 = st.dropped;
         w->rec_last_step = -1;
+        w->rec_prev_step = -1;
         snprintf(app->message, sizeof(app->message),
                  "recording into %.120s/  (c stops)", w->rec.dir);
         app->message_until = app->frame + 240;
@@ -192,8 +195,15 @@ static void record_frame(struct window *w, FILE *errf)
     }
     if (!w->rec_on)
         return;
+    /* every K-th step: the frames where the step reaches a multiple of K
+     * (from the key press on: the first at the next multiple, not at the
+     * step the key was pressed) */
     long step = rl_app_step(app), k = w->record_every;
-    if (k <= 0 || w->rec_last_step < 0 || step / k != w->rec_last_step / k) {
+    bool due = k <= 0 || (w->rec_prev_step < 0
+                              ? step % k == 0
+                              : step / k != w->rec_prev_step / k);
+    w->rec_prev_step = step;
+    if (due) {
         struct rl_frame_meta meta;
         rl_frame_meta_from_trainer(&meta, app->tr);
         if (rl_recorder_frame(&w->rec, w->canvas.px, w->canvas.w,

@@ -228,5 +228,18 @@ state="$scratch/state3.txt"
 check "paused=1"
 check "quit=1"
 
+# --record-every K keeps frames at multiples of K, not at the step the
+# record key was pressed (here: pressed at step 30)
+printf '3 c\n' >"$scratch/rec_script.txt"
+"$exe" window --hidden 50 --steps-per-frame 10 --record-every 100 \
+    --max-frames 45 --script "$scratch/rec_script.txt" \
+    --out "$scratch/rec" >"$scratch/stdout4.txt" 2>"$scratch/stderr.txt" ||
+    fail "the recording window exited with an error"
+steps=$(grep ',frame,' "$scratch/rec/frames.csv" | cut -d, -f3 | tr '\n' ' ')
+[ -n "$steps" ] || fail "--record-every 100 recorded no frames"
+for st in $steps; do
+    [ $((st % 100)) -eq 0 ] || fail "--record-every 100 kept a frame at step $st (all: $steps)"
+done
+
 echo "window: keys took effect (rich step $step, $rows frames recorded)"
 exit 0
