@@ -70,4 +70,11 @@ static inline void rl_view_rec_point(struct rl_canvas *c, float x, float y)
         rl_layout_add(c, RL_BOX_POINT, x, y, x, y, 0.0);
 }
 
+/* text into buf (len bytes) without its last words, ending in "…" (and
+ * never on a lone "=", "+" or "·"), until it fits in maxw pixels of f; a
+ * text that fits is copied whole, a first word too wide is kept whole (the
+ * caller's clip cuts it). */
+void rl_view_fit_words(const struct rl_font *f, const char *text, float maxw,
+                       char *buf, size_t len);
+
 #endif

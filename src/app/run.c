@@ -189,13 +189,14 @@ static void net_steps(char *out, size_t outlen, const struct run_log *log,
 {
     long now = tr->step[w];
     if (!log->restarts[w])
-        snprintf(out, outlen, "trained %ld of the run's %ld steps", now,
-                 clock);
+        snprintf(out, outlen, "trained %ld of the run's %ld step%s", now,
+                 clock, clock == 1 ? "" : "s");
     else
-        snprintf(out, outlen, "trained %ld steps since its last restart "
-                 "(%ld restart%s; %ld of the run's %ld steps in all)", now,
-                 log->restarts[w], log->restarts[w] == 1 ? "" : "s",
-                 log->earlier[w] + now, clock);
+        snprintf(out, outlen, "trained %ld step%s since its last restart "
+                 "(%ld restart%s; %ld of the run's %ld step%s in all)", now,
+                 now == 1 ? "" : "s", log->restarts[w],
+                 log->restarts[w] == 1 ? "" : "s", log->earlier[w] + now,
+                 clock, clock == 1 ? "" : "s");
 }
 
 /* Does the value of row s (net w for per-net rows) differ from the
@@ -238,9 +239,10 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
                 !log->restarts[RL_RICH] && !log->restarts[RL_LAZY];
     char steps[64];
     if (same)
-        snprintf(steps, sizeof(steps), "%ld steps", tr->step[RL_RICH]);
+        snprintf(steps, sizeof(steps), "%ld step%s", tr->step[RL_RICH],
+                 tr->step[RL_RICH] == 1 ? "" : "s");
     else
-        snprintf(steps, sizeof(steps), "rich %ld / lazy %ld steps",
+        snprintf(steps, sizeof(steps), "rich %ld / lazy %ld steps in all",
                  tr->step[RL_RICH], tr->step[RL_LAZY]);
     fprintf(out, "richlazy run: %s, H=%d, N=%d (%s), %s, lr %s, "
             "lambda %s, seed %llu\n",
@@ -678,6 +680,14 @@ static bool write_results(struct run *r)
  * published (the checkpoint refused after it) stays. */
 static int run_cleanup(struct run *r, int code)
 {
+    /* both nets diverged: the run still succeeds (exit 0, its files are
+     * the record of what happened), but says so on stderr, --quiet or not */
+    if (code == 0 && r->tr_ok && r->tr.diverged[RL_RICH] &&
+        r->tr.diverged[RL_LAZY])
+        fprintf(r->errf, "richlazy run: warning: both nets diverged (rich "
+                "at step %ld, lazy at step %ld); the run's files are "
+                "written (exit 0); lower --lr to train\n",
+                r->tr.diverged_step[RL_RICH], r->tr.diverged_step[RL_LAZY]);
     if (code != 0) {
         if (r->set_open)
             rl_outset_user_message(&r->set, r->err, sizeof(r->err));

@@ -3,8 +3,10 @@
  * canvas, uploaded to a streaming texture. */
 #include "rl_window.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +95,8 @@ struct window {
     bool rec_on;                /* recording, as far as the recorder knows */
     long rec_written0, rec_dropped0; /* counters when it started */
     long rec_last_step;         /* step of the last recorded frame; -1 */
+    long rec_prev_step;         /* step of the last frame seen while
+                                 * recording; -1 at its start */
     bool shot_pending;          /* a screenshot is queued, not yet written */
     char out_name[4096];        /* default output folder, once chosen */
 };
@@ -175,6 +179,7 @@ static void record_frame(struct window *w, FILE *errf)
         w->rec_written0 = st.written;
         w->rec_dropped0 = st.dropped;
         w->rec_last_step = -1;
+        w->rec_prev_step = -1;
         snprintf(app->message, sizeof(app->message),
                  "recording into %.120s/  (c stops)", w->rec.dir);
         app->message_until = app->frame + 240;
@@ -183,16 +188,24 @@ static void record_frame(struct window *w, FILE *errf)
         rl_recorder_stop(&w->rec);
         rl_recorder_stats(&w->rec, &st);
         snprintf(app->message, sizeof(app->message),
-                 "recording stopped: %ld frames, %ld dropped, in %.90s/",
-                 st.written - w->rec_written0, st.dropped - w->rec_dropped0,
-                 w->rec.dir);
+                 "recording stopped: %ld frame%s, %ld dropped, in %.90s/",
+                 st.written - w->rec_written0,
+                 st.written - w->rec_written0 == 1 ? "" : "s",
+                 st.dropped - w->rec_dropped0, w->rec.dir);
         app->message_until = app->frame + 300;
         return;
     }
     if (!w->rec_on)
         return;
+    /* every K-th step: the frames where the step reaches a multiple of K
+     * (from the key press on: the first at the next multiple, not at the
+     * step the key was pressed) */
     long step = rl_app_step(app), k = w->record_every;
-    if (k <= 0 || w->rec_last_step < 0 || step / k != w->rec_last_step / k) {
+    bool due = k <= 0 || (w->rec_prev_step < 0
+                              ? step % k == 0
+                              : step / k != w->rec_prev_step / k);
+    w->rec_prev_step = step;
+    if (due) {
         struct rl_frame_meta meta;
         rl_frame_meta_from_trainer(&meta, app->tr);
         if (rl_recorder_frame(&w->rec, w->canvas.px, w->canvas.w,
@@ -209,7 +222,8 @@ static void record_frame(struct window *w, FILE *errf)
         return;
     }
     snprintf(app->record_status, sizeof(app->record_status),
-             "● REC %ld frames, %ld dropped%s", st.written - w->rec_written0,
+             "● REC %ld frame%s, %ld dropped%s", st.written - w->rec_written0,
+             st.written - w->rec_written0 == 1 ? "" : "s",
              st.dropped - w->rec_dropped0, st.video ? ", video" : "");
     rl_render_header(&w->render, app, &w->canvas);
     app->record_status[0] = '\0';
@@ -388,6 +402,44 @@ static void app_stop(struct rl_app *app)
     }
 }
 
+/* one event from the queue: a quit, a key or button as its action (into
+ * acts, at most 64), pointer motion as hover */
+static void take_event(struct window *w, const SDL_Event *ev,
+                       enum rl_action *acts, int *n, float sx, float sy)
+{
+    switch (ev->type) {
+    case SDL_QUIT:
+        w->app.quit = true;
+        break;
+    case SDL_KEYDOWN: {
+        enum rl_action a = rl_input_action(&ev->key);
+        /* holding a key repeats only what steps a value */
+        if (ev->key.repeat && !rl_action_repeats(a))
+            break;
+        if (a != RL_ACTION_NONE && *n < 64)
+            acts[(*n)++] = a;
+        break;
+    }
+    case SDL_MOUSEMOTION:
+        rl_app_pointer(&w->app, ev->motion.x * sx, ev->motion.y * sy,
+                       false);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (ev->button.button == SDL_BUTTON_LEFT ||
+            ev->button.button == SDL_BUTTON_RIGHT) {
+            /* buttons act as their keys; see rl_app_click */
+            enum rl_action a = rl_app_click(
+                &w->app, ev->button.x * sx, ev->button.y * sy,
+                ev->button.button == SDL_BUTTON_RIGHT);
+            if (a != RL_ACTION_NONE && *n < 64)
+                acts[(*n)++] = a;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
 static int run_window(struct window_opts *o, FILE *out, FILE *errf)
 {
     char err[8192];
@@ -484,9 +536,11 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     double t_exposed = 0.0;         /* last re-show of an idle frame */
     long drawn = 0;                 /* frames drawn (idle waits are not) */
     long frames_rate = 0, step_rate = rl_app_step(&w.app);
-    if (!o->cfg.quiet)
+    if (!o->cfg.quiet) {
         fprintf(out, "richlazy: window open; press h for the keys, q to "
                 "quit\n");
+        fflush(out);
+    }
     char told[sizeof(w.app.learn_msg)] = "";
     while (!w.app.quit) {
         enum rl_action acts[64];
@@ -500,6 +554,7 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
         float sy = wh > 0 ? (float)w.tex_h / wh : 1.0f;
         /* idle (paused, nothing scripted or recording): sleep until an
          * event instead of redrawing the same picture */
+        bool have_ev = false;
         bool idle = w.app.paused && !w.has_script && !w.rec_on &&
                     !w.shot_pending && w.app.frame > 0 &&
                     o->max_frames == 0 &&
@@ -546,42 +601,15 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
                     continue;
                 }
             } else {
-                SDL_PushEvent(&ev);
+                /* handled below, here: pushing it back on the queue
+                 * would let the next idle wait take it again */
+                have_ev = true;
             }
         }
-        while (SDL_PollEvent(&ev)) {
-            switch (ev.type) {
-            case SDL_QUIT:
-                w.app.quit = true;
-                break;
-            case SDL_KEYDOWN: {
-                enum rl_action a = rl_input_action(&ev.key);
-                /* holding a key repeats only what steps a value */
-                if (ev.key.repeat && !rl_action_repeats(a))
-                    break;
-                if (a != RL_ACTION_NONE && n < 64)
-                    acts[n++] = a;
-                break;
-            }
-            case SDL_MOUSEMOTION:
-                rl_app_pointer(&w.app, ev.motion.x * sx, ev.motion.y * sy,
-                               false);
-                break;
-            case SDL_MOUSEBUTTONDOWN:
-                if (ev.button.button == SDL_BUTTON_LEFT ||
-                    ev.button.button == SDL_BUTTON_RIGHT) {
-                    /* buttons act as their keys; see rl_app_click */
-                    enum rl_action a = rl_app_click(
-                        &w.app, ev.button.x * sx, ev.button.y * sy,
-                        ev.button.button == SDL_BUTTON_RIGHT);
-                    if (a != RL_ACTION_NONE && n < 64)
-                        acts[n++] = a;
-                }
-                break;
-            default:
-                break;
-            }
-        }
+        if (have_ev)
+            take_event(&w, &ev, acts, &n, sx, sy);
+        while (SDL_PollEvent(&ev))
+            take_event(&w, &ev, acts, &n, sx, sy);
         rl_app_frame(&w.app, acts, n);
         /* what the data cannot be taught to this net: once on stderr too */
         if (strcmp(told, w.app.learn_msg)) {
@@ -643,15 +671,17 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     code = 0;
     if (!o->cfg.quiet) {
         double secs = now_s() - t_start;
-        fprintf(out, "richlazy: %ld frames in %.1f s (%.1f frames/s)", drawn,
-                secs, secs > 0 ? drawn / secs : 0.0);
+        fprintf(out, "richlazy: %ld frame%s in %.1f s (%.1f frames/s)",
+                drawn, drawn == 1 ? "" : "s", secs,
+                secs > 0 ? drawn / secs : 0.0);
         if (w.rec_ok) {
             struct rl_recorder_stats st;
             rl_recorder_stats(&w.rec, &st);
-            fprintf(out, "; recorded %ld frames, %ld dropped", st.written,
-                    st.dropped);
+            fprintf(out, "; recorded %ld frame%s, %ld dropped", st.written,
+                    st.written == 1 ? "" : "s", st.dropped);
         }
         fputc('\n', out);
+        fflush(out);
     }
     if (o->state_dump) {
         rl_app_dump(&w.app, err, sizeof(err));
@@ -665,6 +695,7 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
             fprintf(out, "richlazy: saved checkpoint %s (richlazy window "
                     "--from %s)\n", o->cfg.checkpoint_dir,
                     o->cfg.checkpoint_dir);
+            fflush(out);
         } else {
             fprintf(errf, "richlazy window: error: %s\n", err);
             code = 1;
@@ -758,6 +789,38 @@ int rl_window_main(int argc, char **argv, FILE *out, FILE *errf)
     return rl_window_main_preset(argc, argv, out, errf, NULL);
 }
 
+/* What can be wrong without a display (a missing checkpoint, data file or
+ * key script, settings that do not fit together), checked before asking
+ * for one so the error names the real problem. One line into err. */
+static bool check_inputs(const struct window_opts *o, char *err,
+                         size_t errlen)
+{
+    if (o->from) {
+        struct rl_checkpoint ck;
+        if (!rl_checkpoint_load(&ck, o->from, err, errlen))
+            return false;
+        rl_checkpoint_destroy(&ck);
+    } else if (!rl_config_check(&o->cfg, err, errlen)) {
+        return false;
+    }
+    if (o->cfg.data_path && !o->from) {
+        FILE *f = fopen(o->cfg.data_path, "rb");
+        if (!f) {
+            snprintf(err, errlen, "cannot open data file '%s': %s",
+                     o->cfg.data_path, strerror(errno));
+            return false;
+        }
+        fclose(f);
+    }
+    if (o->cfg.script_path) {
+        struct rl_script sc;
+        if (!rl_script_load(&sc, o->cfg.script_path, err, errlen))
+            return false;
+        rl_script_destroy(&sc);
+    }
+    return true;
+}
+
 int rl_window_main_preset(int argc, char **argv, FILE *out, FILE *errf,
                           rl_window_preset_fn preset)
 {
@@ -793,6 +856,10 @@ int rl_window_main_preset(int argc, char **argv, FILE *out, FILE *errf,
         }
         rl_cli_parse(&cli, argc, argv, &p, NULL, err, sizeof(err));
         o = p;
+    }
+    if (!check_inputs(&o, err, sizeof(err))) {
+        fprintf(errf, "richlazy window: error: %s\n", err);
+        return 2;
     }
     if (!have_display()) {
         fprintf(errf, "richlazy window: error: no display (DISPLAY and "

@@ -481,7 +481,8 @@ static void apply_speed(struct rl_app *app, bool up)
         app->steps_per_frame *= 2;
     if (!up && app->steps_per_frame > 1)
         app->steps_per_frame /= 2;
-    say(app, "%ld steps per frame", app->steps_per_frame);
+    say(app, "%ld step%s per frame", app->steps_per_frame,
+        app->steps_per_frame == 1 ? "" : "s");
 }
 
 static void apply_step(struct rl_app *app)

@@ -227,6 +227,16 @@ void rl_cli_print_help(FILE *f, const char *usage, const struct rl_cli *cli,
 {
     fputs(usage, f);
     fputs("\nOptions (default in brackets):\n", f);
+    /* one help column for all: as wide as the longest flag and its value
+     * name (at most 28; a longer one puts its help on the next line) */
+    int col = 20;
+    for (int i = 0; i < cli->nopts; i++) {
+        const struct rl_setting *s = cli->opts[i].set;
+        int n = (int)strlen(cli->opts[i].flag) +
+                (s->metavar ? 1 + (int)strlen(s->metavar) : 0);
+        if (n > col && n <= 28)
+            col = n;
+    }
     for (int i = 0; i < cli->nopts; i++) {
         const struct rl_opt *o = &cli->opts[i];
         const struct rl_setting *s = o->set;
@@ -239,10 +249,13 @@ void rl_cli_print_help(FILE *f, const char *usage, const struct rl_cli *cli,
                   : !strncmp(o->flag, "--lazy-", 7) ? " (lazy net)" : "";
         else if (s->where == RL_IN_NET && o->stride)
             who = " (both nets)";
-        fprintf(f, "  %-20s %s%s", head, o->help, who);
+        if ((int)strlen(head) > col)
+            fprintf(f, "  %s\n  %-*s %s%s", head, col, "", o->help, who);
+        else
+            fprintf(f, "  %-*s %s%s", col, head, o->help, who);
         if (defaults)
             print_default(f, o, defaults);
         fputc('\n', f);
     }
-    fprintf(f, "  %-20s %s\n", "-h, --help", "show this help");
+    fprintf(f, "  %-*s %s\n", col, "-h, --help", "show this help");
 }

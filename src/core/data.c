@@ -374,6 +374,10 @@ static bool parse_row(char *const *fields, float out[3], bool real,
     if (real)
         return true;
     double label;
+    if (!*fields[2]) {
+        set_err(err, errlen, "%s:%ld: column 3 is empty", path, line);
+        return false;
+    }
     if (!parse_number(fields[2], &label) || (label != 0.0 && label != 1.0)) {
         quote_field(q, sizeof(q), fields[2]);
         set_err(err, errlen, "%s:%ld: label '%s' is not 0 or 1", path, line,

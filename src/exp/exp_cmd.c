@@ -311,10 +311,23 @@ static void print_summary(FILE *out, const struct rl_exp *e,
 {
     const struct rl_config *c = &e->cfg;
     long total_steps = (long)rl_exp_total_runs(e) * c->steps;
-    fprintf(out, "richlazy %s: %d cells x %d runs x %ld steps, H=%d, %s, "
+    /* H: the setting's value, or "axis" when a swept axis varies it */
+    char hid[32];
+    snprintf(hid, sizeof(hid), "H=%d", c->hidden);
+    for (int a = 0; a < 2; a++) {
+        struct rl_exp_axis ax;
+        char key[64];
+        if (rl_exp_axis_of(e, a, &ax) && ax.row) {
+            rl_exp_axis_key(&ax, key, sizeof(key));
+            if (!strcmp(key, "hidden"))
+                snprintf(hid, sizeof(hid), "H: %s axis", a ? "y" : "x");
+        }
+    }
+    fprintf(out, "richlazy %s: %d cell%s x %d run%s x %ld step%s, %s, %s, "
             "%s: %.3f s wall on %d thread%s (%.3g steps/s)\n",
-            rl_exp_kind_name(e->kind), e->ncells, e->runs, c->steps,
-            c->hidden, c->data_path ? c->data_path
+            rl_exp_kind_name(e->kind), e->ncells, e->ncells == 1 ? "" : "s",
+            e->runs, e->runs == 1 ? "" : "s", c->steps,
+            c->steps == 1 ? "" : "s", hid, c->data_path ? c->data_path
                                     : rl_dataset_name(c->dataset),
             rl_activation_name(c->act), secs, threads, threads == 1 ? "" : "s",
             secs > 0 ? total_steps / secs : 0.0);
@@ -427,9 +440,10 @@ static int execute(const char *cmd, struct rl_exp *e,
             int mine = 0;
             for (int g = 0; g < res.nruns; g++)
                 mine += res.have[g];
-            fprintf(out, "richlazy %s: shard %d/%d, %d of %d runs in %.3f s; "
+            fprintf(out, "richlazy %s: shard %d/%d, %d of %d run%s in %.3f s; "
                     "wrote %s/%s\n  when every shard is done: richlazy merge "
-                    "%s\n", cmd, shard, count, mine, res.nruns, secs, dir,
+                    "%s\n", cmd, shard, count, mine, res.nruns,
+                    res.nruns == 1 ? "" : "s", secs, dir,
                     name, dir);
         }
     } else {
@@ -825,9 +839,9 @@ int rl_merge_main(int argc, char **argv, FILE *out, FILE *errf)
         rl_interrupt_destroy(&intr);
     if (!quiet) {
         const char *k = rl_exp_kind_name(e->kind);
-        fprintf(out, "richlazy merge: %d runs of a %s; wrote %s/%s.csv, "
-                "%s/%s_runs.csv, %s/%s.png\n", res.nruns, k, dir, k, dir, k,
-                dir, k);
+        fprintf(out, "richlazy merge: %d run%s of a %s; wrote %s/%s.csv, "
+                "%s/%s_runs.csv, %s/%s.png\n", res.nruns,
+                res.nruns == 1 ? "" : "s", k, dir, k, dir, k, dir, k);
     }
     rl_exp_results_destroy(&res);
     free(e);

@@ -117,6 +117,10 @@ static void panel_axes(struct fig *f, const struct panel *p,
             continue;
         rl_canvas_line(cv, p->x, py, p->x + p->w, py, 1, C_GRID);
         rl_canvas_line(cv, p->x - 5, py, p->x, py, 1, C_AXIS);
+        /* a label at the very top would stick out of the frame into the
+         * panel's title: the tick stays, its label goes */
+        if (ty.n > 2 && py < p->y + 0.5f * (float)f->tick.height)
+            continue;
         rl_canvas_text(cv, &f->tick, p->x - 8, py, ty.label[i], C_INK,
                        RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
     }
@@ -355,15 +359,17 @@ static bool draw_sweep(struct fig *f, const struct rl_exp *e,
         snprintf(n_text, sizeof(n_text), ", N = %d", c->samples);
     if (!rl_exp_axes_custom(e)) {
         snprintf(title, sizeof(title),
-                 "Weight-decay sweep: %d runs per λ, W1 init std %g, H = %d, "
-                 "lr %g, %s%s, %s", e->runs, e->cells[0].init, c->hidden,
+                 "Weight-decay sweep: %d run%s per λ, W1 init std %g, H = %d, "
+                 "lr %g, %s%s, %s", e->runs, e->runs == 1 ? "" : "s",
+                 e->cells[0].init, c->hidden,
                  e->cells[0].lr, data_name(c), n_text,
                  rl_activation_name(c->act));
     } else {
         char fixed[160];
         fixed_settings(fixed, sizeof(fixed), e);
-        snprintf(title, sizeof(title), "Sweep of %s: %d runs per value, %s, "
-                 "%s%s, %s", e->x.row->name, e->runs, fixed, data_name(c),
+        snprintf(title, sizeof(title), "Sweep of %s: %d run%s per value, %s, "
+                 "%s%s, %s", e->x.row->name, e->runs,
+                 e->runs == 1 ? "" : "s", fixed, data_name(c),
                  n_text, rl_activation_name(c->act));
     }
     rl_canvas_text(&f->cv, &f->title, 40, 18, title, C_INK,
@@ -859,7 +865,7 @@ static bool draw_retrain(struct fig *f, const struct rl_exp *e,
         char pt[128];
         snprintf(pt, sizeof(pt), "%s net (init %g)",
                  rl_net_label(e->cells[cell].from_net), e->cells[cell].init);
-        panel_axes(f, &p, "steps since the checkpoint", "loss (MSE)", pt);
+        panel_axes(f, &p, "steps since the checkpoint", "loss (MSE, log)", pt);
         /* the net's own colour, as in the window (rich orange, lazy
          * blue); the original task's loss dashed in dark grey */
         uint32_t col_new = net_color[e->cells[cell].from_net == RL_LAZY],
@@ -886,8 +892,8 @@ static bool draw_retrain(struct fig *f, const struct rl_exp *e,
         panel_set(&p, left0 + 2 * (pw + gap), top, pw, ph, 0, xmax, false, lo,
                   hi, true);
         panel_axes(f, &p, "steps since the checkpoint",
-                   "‖W1 − W1(0)‖ / ‖W1(0)‖ (0: first init)",
-                   "rel. change of W1 (log)");
+                   "‖W1 − W1(0)‖ / ‖W1(0)‖ (log)",
+                   "change of W1 since its first init, not the checkpoint");
         char labels[2][64];
         uint32_t colors[2];
         for (int cell = 0; cell < n; cell++) {

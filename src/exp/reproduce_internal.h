@@ -76,7 +76,7 @@ void rp_points(struct rp_fig *f, const struct rp_panel *p, const double *x,
                const double *y, int n, uint32_t color, float radius);
 
 /* Legend box in a corner of p (0 top-left, 1 top-right, 2 bottom-left,
- * 3 bottom-right); style[i]: 0 line, 1 dashed line, 2 marker. */
+ * 3 bottom-right); style[i]: 0 line, 1 dashed line, 2 marker, 3 ring. */
 void rp_legend(struct rp_fig *f, const struct rp_panel *p, int corner,
                const char *const *labels, const uint32_t *colors,
                const int *style, int n);

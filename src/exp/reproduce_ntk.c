@@ -185,7 +185,7 @@ bool rl_preset_geiger2020(struct rl_repro *r, char *err, size_t errlen)
     snprintf(q, sizeof(q), "slope of log alpha* (rel dW1 = %g) vs log h",
              gg_thr);
     rl_repro_check(r, q, slope, RL_CHECK_NEAR, -0.5, 0.1,
-                   "Geiger et al. 2020: alpha* ~ h^-1/2 (issue 14)");
+                   "Geiger et al. 2020; docs/theory.md geiger2020");
     /* the crossover is read where every net fits: alpha sqrt(h) >= 1
      * (below it, on the rich side, lr 0.5 is too large for some nets and
      * they diverge: reported in the CSV, not used) */
@@ -406,7 +406,7 @@ bool rl_preset_lee2019(struct rl_repro *r, char *err, size_t errlen)
 
     rl_repro_check(r, "slope of log sup_circle |f - f_lin| vs log h", slope,
                    RL_CHECK_NEAR, -0.5, 0.1,
-                   "Lee et al. 2019 Thm 2.1: gap O(h^-1/2) (issue 14)");
+                   "Lee et al. 2019 Thm 2.1: gap O(h^-1/2)");
     double worst = 0;
     for (int i = 0; i < nh; i++)
         for (int s = 0; s < nseed; s++)

@@ -157,7 +157,9 @@ void rp_legend(struct rp_fig *f, const struct rp_panel *p, int corner,
     rl_canvas_rect(cv, bx, by, bw, bh, 1, 0xFFBBBBBBu);
     for (int i = 0; i < n; i++) {
         float cy = by + 7 + lh * i + lh / 2;
-        if (style[i] == 2)
+        if (style[i] == 3)
+            rl_canvas_ring(cv, bx + 27, cy, 4, 1.2f, colors[i]);
+        else if (style[i] == 2)
             rl_canvas_marker(cv, bx + 27, cy, 5, colors[i], 0xFFFFFFFFu);
         else if (style[i] == 1)
             rl_canvas_dashed_line(cv, bx + 12, cy, bx + 42, cy, 2.5f, 8, 4,

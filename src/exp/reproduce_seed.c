@@ -192,7 +192,7 @@ bool rl_preset_seed1(struct rl_repro *r, char *err, size_t errlen)
     if (ok) {
         rl_repro_check(r, "rich rel dW1 / lazy rel dW1 at step 5000",
                        rich_w1 / lazy_w1, RL_CHECK_GE, 100, 0,
-                       "issue 14: the phenomenon");
+                       "docs/theory.md seed-1: rich moves W1");
         rl_repro_check(r, "rich final loss (least squares)",
                        rp_csv_num(&m, ri, cl), RL_CHECK_NEAR, loss_ls,
                        1e-3 * loss_ls,
@@ -307,12 +307,13 @@ bool rl_preset_seed2(struct rl_repro *r, char *err, size_t errlen)
 
     /* the figure: the W1 cloud with the ten units' paths, loss, limit */
     struct rp_fig f;
-    if (!rp_fig_init(&f, 1800, 640,
+    if (!rp_fig_init(&f, 2250, 640,
                      "seed-2: one net at W1 init std 0.5, ten units in "
                      "colour (H = 500, lr 0.002, blobs, linear)",
-                     "left: every unit's input weights (grey: start, dark: "
-                     "end), ten units' paths; right: the step starts past "
-                     "the stability limit, the net moves until it is below",
+                     "left: every unit's input weights (grey rings: start, "
+                     "dark dots: end), ten units' paths; right: the step "
+                     "starts past the stability limit, the net moves until "
+                     "it is below",
                      err, errlen))
         goto done;
     double all[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY};
@@ -332,8 +333,18 @@ bool rl_preset_seed2(struct rl_repro *r, char *err, size_t errlen)
     for (int i = 0; i < h; i++) {
         double a[2] = {net->w1_0[2 * i], net->w1[2 * i]};
         double b[2] = {net->w1_0[2 * i + 1], net->w1[2 * i + 1]};
-        rp_points(&f, &p, &a[0], &b[0], 1, 0xFFCCCCCCu, 2.0f);
-        rp_points(&f, &p, &a[1], &b[1], 1, 0xFF888888u, 2.0f);
+        rl_canvas_ring(&f.cv, rl_axis_map(&p.ax, a[0]),
+                       rl_axis_map(&p.ay, b[0]), 3.0f, 1.0f, 0xFFAAAAAAu);
+    }
+    for (int i = 0; i < h; i++) {
+        double a = net->w1[2 * i], b = net->w1[2 * i + 1];
+        rp_points(&f, &p, &a, &b, 1, 0xFF333333u, 1.8f);
+    }
+    {
+        const char *labels[2] = {"start (init)", "end (last step)"};
+        const uint32_t colors[2] = {0xFFAAAAAAu, 0xFF333333u};
+        const int style[2] = {3, 2};
+        rp_legend(&f, &p, 0, labels, colors, style, 2);
     }
     double *px = malloc((size_t)npts * sizeof(double));
     double *py = malloc((size_t)npts * sizeof(double));
@@ -353,27 +364,31 @@ bool rl_preset_seed2(struct rl_repro *r, char *err, size_t errlen)
     double lo, hi;
     rp_range(loss, npts, true, &lo, &hi);
     /* log steps: the catapult is over within tens of steps */
-    rp_panel_init(&f, &p, 720, 110, 440, 430, 1, (double)steps, true, lo,
+    rp_panel_init(&f, &p, 720, 110, 400, 430, 1, (double)steps, true, lo,
                   hi, true, "step (log)", "training loss (MSE)",
                   "Loss (log): up, then down");
     rp_line(&f, &p, xs, loss, npts, RP_INK, 2.5f, false);
-    double lo2, hi2;
+    /* the limit against lr on one axis, the weights' movement on its own */
     rp_range(lim, npts, true, &lo, &hi);
-    rp_range(relw, npts, true, &lo2, &hi2);
-    rp_panel_init(&f, &p, 1290, 110, 440, 430, 1, (double)steps, true,
-                  fmin(lo, lo2) / 10, fmax(hi, hi2), true, "step (log)",
-                  "lr limit; rel. change of W1",
-                  "Stability limit and ‖ΔW1‖/‖W1(0)‖ (log)");
-    const uint32_t c_lim = 0xFF6A3D9Au, c_rel = RP_INK;
+    rp_panel_init(&f, &p, 1240, 110, 400, 430, 1, (double)steps, true,
+                  fmin(lo, cfg.lr) / 2, fmax(hi, cfg.lr) * 2, true,
+                  "step (log)", "learning rate (log)",
+                  "Stability limit 1/λmax(K Σxx) vs lr");
+    const uint32_t c_lim = 0xFF6A3D9Au;
     rp_line(&f, &p, xs, lim, npts, c_lim, 2.5f, false);
-    rp_line(&f, &p, xs, relw, npts, c_rel, 2.5f, false);
     double lx[2] = {1, (double)steps}, ly[2] = {cfg.lr, cfg.lr};
     rp_line(&f, &p, lx, ly, 2, RP_MUTED, 1.5f, true);
-    const char *labels[3] = {"lr limit 1/λmax(K Σxx)", "rel. change of W1",
-                             "lr = 0.002"};
-    const uint32_t colors[3] = {c_lim, c_rel, RP_MUTED};
-    const int style[3] = {0, 0, 1};
-    rp_legend(&f, &p, 2, labels, colors, style, 3);
+    {
+        const char *labels[2] = {"lr limit", "lr = 0.002"};
+        const uint32_t colors[2] = {c_lim, RP_MUTED};
+        const int style[2] = {0, 1};
+        rp_legend(&f, &p, 3, labels, colors, style, 2);
+    }
+    rp_range(relw, npts, true, &lo, &hi);
+    rp_panel_init(&f, &p, 1760, 110, 400, 430, 1, (double)steps, true, lo,
+                  hi, true, "step (log)", "‖ΔW1‖ / ‖W1(0)‖ (log)",
+                  "Relative change of W1");
+    rp_line(&f, &p, xs, relw, npts, RP_INK, 2.5f, false);
     char path[4200];
     ok = rl_repro_path(r, path, sizeof(path), "seed-2.png", err, errlen) &&
          rp_fig_save(&f, path, "seed-2", err, errlen);

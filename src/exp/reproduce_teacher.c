@@ -286,7 +286,7 @@ bool rl_preset_chizat2019(struct rl_repro *r, char *err, size_t errlen)
         goto done;
 
     const struct cz_result *ri = &res[cz_rich], *la = &res[cz_lazy];
-    const char *src = "Chizat, Oyallon & Bach 2019 Fig. 1 (issue 14)";
+    const char *src = "Chizat, Oyallon & Bach 2019 Fig. 1";
     char q[160];
     snprintf(q, sizeof(q), "tau %g (rich): rel dW1", ri->tau);
     rl_repro_check(r, q, ri->rel_w1, RL_CHECK_GE, 1.0, 0, src);

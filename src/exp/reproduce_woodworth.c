@@ -61,6 +61,17 @@ static int ww_path(double alpha, double *bx, double *by, int cap)
     return n;
 }
 
+
+/* row i's colour: viridis-like, dark purple (alpha 3) to green (alpha 0.03),
+ * neither the rich orange nor the lazy blue of the nets */
+static uint32_t ww_color(int i)
+{
+    static const uint32_t pal[] = {0xFF440154u, 0xFF3E4A89u, 0xFF26828Eu,
+                                   0xFF35B779u, 0xFF90D743u};
+    int n = (int)(sizeof(pal) / sizeof(pal[0]));
+    return pal[i < n ? i : n - 1];
+}
+
 bool rl_preset_woodworth2020(struct rl_repro *r, char *err, size_t errlen)
 {
     rl_repro_say(r, "diagonal net on x = (1, 0.5), y = 1: %d initial "
@@ -90,10 +101,10 @@ bool rl_preset_woodworth2020(struct rl_repro *r, char *err, size_t errlen)
     }
     for (int i = 0; i < RL_WOODWORTH_ROWS; i++) {
         char q[160];
-        snprintf(q, sizeof(q), "alpha %g: beta1 of GD vs FIELD table",
+        snprintf(q, sizeof(q), "alpha %g: beta1 of GD vs the paper's value",
                  rows[i].alpha);
         rl_repro_check(r, q, rows[i].measured[0], RL_CHECK_NEAR,
-                       ww_field[i][0], ww_tol, "FIELD.md end points (+-0.002)");
+                       ww_field[i][0], ww_tol, "Woodworth et al. 2020 Thm 1 (+-0.002)");
     }
 
     /* figure: the beta plane, the line of interpolators, each alpha's
@@ -122,11 +133,12 @@ bool rl_preset_woodworth2020(struct rl_repro *r, char *err, size_t errlen)
                                            (1 - lx[1]) / 0.5};
     rp_line(&f, &p, lx, ly, 2, RP_MUTED, 1.5f, true);
     for (int i = 0; i < RL_WOODWORTH_ROWS; i++) {
-        /* large alpha lazy blue, small alpha rich orange */
-        double t = (double)i / (RL_WOODWORTH_ROWS - 1);
-        uint32_t col = rl_color_mix(RP_LAZY, RP_RICH, t);
+        /* a sequential palette over alpha, apart from the nets' colours */
+        uint32_t col = ww_color(i);
         int n = ww_path(rows[i].alpha, bx, by, WW_PATH_MAX);
-        rp_line(&f, &p, bx, by, n, col, 2.5f, false);
+        /* alpha 3 and 1 take nearly the same path: the first drawn wider
+         * shows as an edge around the second */
+        rp_line(&f, &p, bx, by, n, col, i == 0 ? 5.0f : 2.5f, false);
         rp_points(&f, &p, &rows[i].measured[0], &rows[i].measured[1], 1, col,
                   6.0f);
         float cx = rl_axis_map(&p.ax, rows[i].expected[0]);
@@ -136,12 +148,14 @@ bool rl_preset_woodworth2020(struct rl_repro *r, char *err, size_t errlen)
     double l2[2] = {0.8, 0.4}, l1[2] = {1.0, 0.0};
     rp_points(&f, &p, &l2[0], &l2[1], 1, RP_INK, 3.0f);
     rp_points(&f, &p, &l1[0], &l1[1], 1, RP_INK, 3.0f);
-    rl_canvas_text(&f.cv, &f.tick, rl_axis_map(&p.ax, 0.8) - 14,
-                   rl_axis_map(&p.ay, 0.4), "min l2 norm", RP_INK,
+    /* labels left of their points, clear of the rings, the paths coming
+     * in from the lower left and the dashed line going up-left */
+    rl_canvas_text(&f.cv, &f.tick, rl_axis_map(&p.ax, 0.8) - 24,
+                   rl_axis_map(&p.ay, 0.4) - 14, "min l2 norm", RP_INK,
                    RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
-    rl_canvas_text(&f.cv, &f.tick, rl_axis_map(&p.ax, 1.0),
-                   rl_axis_map(&p.ay, 0.0) + 12, "min l1 norm", RP_INK,
-                   RL_ALIGN_CENTER | RL_ALIGN_TOP);
+    rl_canvas_text(&f.cv, &f.tick, rl_axis_map(&p.ax, 1.0) - 10,
+                   rl_axis_map(&p.ay, 0.0) + 10, "min l1 norm", RP_INK,
+                   RL_ALIGN_RIGHT | RL_ALIGN_TOP);
     {
         char lab[RL_WOODWORTH_ROWS + 1][48];
         const char *labels[RL_WOODWORTH_ROWS + 1];
@@ -150,8 +164,7 @@ bool rl_preset_woodworth2020(struct rl_repro *r, char *err, size_t errlen)
         for (int i = 0; i < RL_WOODWORTH_ROWS; i++) {
             snprintf(lab[i], sizeof(lab[i]), "α = %g", rows[i].alpha);
             labels[i] = lab[i];
-            colors[i] = rl_color_mix(RP_LAZY, RP_RICH,
-                                     (double)i / (RL_WOODWORTH_ROWS - 1));
+            colors[i] = ww_color(i);
             style[i] = 0;
         }
         snprintf(lab[RL_WOODWORTH_ROWS], sizeof(lab[0]), "x·β = y");

@@ -3,6 +3,7 @@
 
 #include "rl_teacher.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,19 +111,10 @@ static void fit_items(const struct rl_font *f, const char *const *items,
     }
 }
 
-/* text without its last words until it fits in maxw pixels of f */
 static void fit_words(const struct rl_font *f, const char *text, float maxw,
                       char *buf, size_t len)
 {
-    snprintf(buf, len, "%s", text);
-    while (rl_text_width(f, buf) > maxw) {
-        char *sp = strrchr(buf, ' ');
-        if (!sp)
-            break;
-        while (sp > buf && sp[-1] == ' ')
-            sp--;
-        *sp = '\0';
-    }
+    rl_view_fit_words(f, text, maxw, buf, len);
 }
 
 /* A panel: white card with a title; returns the inner plot area, leaving
@@ -1150,6 +1142,32 @@ struct marker_labels {
     uint32_t col[RL_MARKERS_MAX];
 };
 
+/* The last marker of the run that starts at marker i: the following
+ * changes of the same kind to the same net within 40 px of it (quick
+ * repeated presses), shown as one line and one label "lr a→b". */
+static int marker_run_end(const struct rl_render *r, const struct rl_app *app,
+                          const struct rl_axis *ax, int i)
+{
+    const struct rl_marker *m = &app->markers[i];
+    /* kind: the label without its value ("lr", "rich init") */
+    const char *sp = strrchr(m->label, ' ');
+    size_t kind = sp ? (size_t)(sp - m->label) : strlen(m->label);
+    float x = marker_x(app, ax, m);
+    int last = i;
+    if (!isfinite(x))
+        return last;
+    while (last + 1 < app->nmarkers) {
+        const struct rl_marker *o = &app->markers[last + 1];
+        float ox = marker_x(app, ax, o);
+        if (o->net != m->net || strncmp(o->label, m->label, kind) ||
+            (o->label[kind] != ' ' && o->label[kind] != '\0') ||
+            !isfinite(ox) || ox - x > 40 * r->scale)
+            break;
+        last++;
+    }
+    return last;
+}
+
 static void collect_marker_labels(struct rl_render *r,
                                   const struct rl_app *app,
                                   const struct rl_axis *ax,
@@ -1160,22 +1178,12 @@ static void collect_marker_labels(struct rl_render *r,
     ml->n = 0;
     for (int i = 0; i < app->nmarkers; i++) {
         const struct rl_marker *m = &app->markers[i];
-        /* kind: the label without its value ("lr", "rich init") */
         const char *sp = strrchr(m->label, ' ');
         size_t kind = sp ? (size_t)(sp - m->label) : strlen(m->label);
         float x = marker_x(app, ax, m);
         if (!isfinite(x))
             continue;
-        int last = i;
-        while (last + 1 < app->nmarkers) {
-            const struct rl_marker *o = &app->markers[last + 1];
-            float ox = marker_x(app, ax, o);
-            if (o->net != m->net || strncmp(o->label, m->label, kind) ||
-                (o->label[kind] != ' ' && o->label[kind] != '\0') ||
-                !isfinite(ox) || ox - x > 40 * s)
-                break;
-            last++;
-        }
+        int last = marker_run_end(r, app, ax, i);
         int n = ml->n;
         if (last > i && sp)
             snprintf(ml->text[n], sizeof(ml->text[n]), "%s→%s", m->label,
@@ -1353,6 +1361,21 @@ static void draw_curve_nets(struct rl_render *r, struct rl_canvas *c,
     }
 }
 
+/* No curve has a segment yet: every point of every net's history is at
+ * the step it started from. */
+static bool curves_empty(const struct rl_app *app)
+{
+    for (int w = 0; w < RL_NETS; w++) {
+        const struct rl_history *h = &app->tr->hist[w];
+        for (int i = 0; i < h->n; i++)
+            if (h->pts[i].step != h->pts[0].step)
+                return false;
+        if (h->has_latest && h->n > 0 && h->latest.step != h->pts[0].step)
+            return false;
+    }
+    return true;
+}
+
 static const char *const curve_titles[] = {
     "training loss (MSE, log)",
     "rel. change of W1 (log)  ‖W1−W1(0)‖/‖W1(0)‖",
@@ -1468,12 +1491,24 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
         if (isfinite(x))
             rl_canvas_dashed_line(c, x, data.y, x, data.y + data.h, 1.0f,
                                   3 * s, 3 * s, rl_with_alpha(mcol, 0xA0));
+        /* a run of quick presses: one line, at its first */
+        i = marker_run_end(r, app, &ax, i);
     }
     rl_canvas_clip(c, data.x, data.y, data.w, data.h);
     rl_layout_plot(c, data.x, data.y, data.w, data.h);
     draw_curve_overlays(r, c, app, which, &ax, &ay);
     draw_curve_nets(r, c, app, which, &ax, &ay);
     rl_layout_end_plot(c);
+    if (curves_empty(app)) {
+        /* nothing trained yet (paused at the start, a checkpoint just
+         * loaded): say so, rather than show empty axes */
+        const char *note = "← training starts here";
+        float tw = (float)rl_text_width(&r->small, note);
+        if (tw + 12 * s < data.w && r->small.height + 4 * s < data.h)
+            rl_canvas_text(c, &r->small, data.x + 6 * s,
+                           data.y + data.h * 0.5f, note, th->text_dim,
+                           RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+    }
     rl_canvas_unclip(c);
 }
 

@@ -102,13 +102,7 @@ static struct box cell(struct rl_render *r, struct rl_canvas *c, struct box b,
     rl_canvas_clip(c, b.x, b.y, b.w, b.h);
     /* a title too long for the cell loses words from its end */
     char shown[128];
-    snprintf(shown, sizeof(shown), "%s", title);
-    while (rl_text_width(&r->font, shown) > b.w - 12 * s) {
-        char *sp = strrchr(shown, ' ');
-        if (!sp)
-            break;
-        *sp = '\0';
-    }
+    rl_view_fit_words(&r->font, title, b.w - 12 * s, shown, sizeof(shown));
     rl_canvas_text(c, &r->font, b.x + 6 * s, b.y + 3 * s, shown, th->text,
                    RL_ALIGN_LEFT | RL_ALIGN_TOP);
     rl_canvas_unclip(c);
@@ -238,6 +232,28 @@ static void draw_measure(struct rl_render *r, struct rl_canvas *c,
     const struct rl_diag *d = &app->diag;
     float s = r->scale;
     struct box in = cell(r, c, b, sp->title, true);
+    /* one-line notes where the plot would otherwise mislead: on their own
+     * line at the bottom of the cell, under the step axis, never over the
+     * curves; left out where the cell has no room */
+    const char *note = NULL;
+    char buf[96];
+    if (p == P_Q && tr->cfg.lambda == 0.0)
+        note = "λ=0: flow keeps Q; descent drifts O(lr²)";
+    if (p == P_V && d->theory && tr->cfg.act == RL_ACT_LINEAR &&
+        d->built[RL_RICH] && d->th[RL_RICH].task.valid) {
+        const struct rl_theory_task *tk = &d->th[RL_RICH].task;
+        double cosang = tk->mu[0] * tk->bhat[0] + tk->mu[1] * tk->bhat[1];
+        double deg = acos(fmin(1.0, fabs(cosang))) * 180.0 / M_PI;
+        snprintf(buf, sizeof(buf), "logistic stops at s: μ is %.0f° off β*",
+                 deg);
+        note = buf;
+    }
+    float note_h = r->small.height + 2 * s;
+    if (note && (rl_text_width(&r->small, note) > b.w - 12 * s ||
+                 in.h - note_h < 4 * r->small.height))
+        note = NULL;
+    if (note)
+        in.h -= note_h;
     struct rl_axis axp = *ax;
     axp.p0 = in.x;
     axp.p1 = in.x + in.w;
@@ -337,25 +353,10 @@ static void draw_measure(struct rl_render *r, struct rl_canvas *c,
                    t, d->n[w], base[w], true,
                    1.5f * s, rl_color_mix(th->net[w], th->text, 0.35));
     }
-    /* one-line notes where the plot would otherwise mislead */
-    const char *note = NULL;
-    char buf[96];
-    if (p == P_Q && tr->cfg.lambda == 0.0)
-        note = "λ=0: flow keeps Q; descent drifts O(lr²)";
-    if (p == P_V && d->theory && tr->cfg.act == RL_ACT_LINEAR &&
-        d->built[RL_RICH] && d->th[RL_RICH].task.valid) {
-        const struct rl_theory_task *tk = &d->th[RL_RICH].task;
-        double cosang = tk->mu[0] * tk->bhat[0] + tk->mu[1] * tk->bhat[1];
-        double deg = acos(fmin(1.0, fabs(cosang))) * 180.0 / M_PI;
-        snprintf(buf, sizeof(buf), "logistic stops at s: μ is %.0f° off β*",
-                 deg);
-        note = buf;
-    }
-    if (note && rl_text_width(&r->small, note) < in.w - 6 * s)
-        rl_canvas_text(c, &r->small, in.x + in.w - 3 * s,
-                       in.y + in.h - 3 * s, note, th->text_dim,
-                       RL_ALIGN_RIGHT | RL_ALIGN_BOTTOM);
     rl_canvas_unclip(c);
+    if (note)
+        rl_canvas_text(c, &r->small, b.x + b.w - 6 * s, b.y + b.h - 3 * s,
+                       note, th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_BOTTOM);
     if (sp->linear_only && tr->cfg.act != RL_ACT_LINEAR)
         rl_canvas_text(c, &r->font, in.x + in.w * 0.5f, in.y + in.h * 0.5f,
                        "linear only", th->text_dim,
@@ -397,6 +398,18 @@ static void draw_balance(struct rl_render *r, struct rl_canvas *c,
         llo = lhi - 1.0;
     llo -= 0.05 * (lhi - llo);
     lhi += 0.05 * (lhi - llo);
+    /* the key to the dashed line outside the plot: right of the square
+     * when there is room, else on a line of its own at the bottom, else
+     * left out (the scatter fills the square) */
+    const char *key = "dashed: balanced";
+    float kw = (float)rl_text_width(&r->small, key), kh = r->small.height;
+    int key_at = 0; /* 0: none, 1: right, 2: bottom */
+    if (in.w - fminf(in.w, in.h) >= 2 * (kw + 8 * s))
+        key_at = 1;
+    else if (in.h - kh - 2 * s >= 4 * kh && kw < b.w - 12 * s)
+        key_at = 2;
+    if (key_at == 2)
+        in.h -= kh + 2 * s;
     float side = fminf(in.w, in.h);
     in.x += (in.w - side) * 0.5f;
     in.w = side;
@@ -420,13 +433,15 @@ static void draw_balance(struct rl_render *r, struct rl_canvas *c,
     /* axis names inside the empty corners (the diagonal runs between) */
     rl_canvas_text(c, &r->small, in.x + 4 * s, in.y + 3 * s, "↑ |W2ᵢ|",
                    th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_TOP);
-    if (rl_text_width(&r->small, "dashed: balanced") < in.w - 8 * s)
-        rl_canvas_text(c, &r->small, in.x + 4 * s,
-                   in.y + 5 * s + r->small.height, "dashed: balanced", th->text_dim,
-                   RL_ALIGN_LEFT | RL_ALIGN_TOP);
     rl_canvas_text(c, &r->small, in.x + in.w - 4 * s, in.y + in.h - 3 * s,
                    "‖W1ᵢ‖ →", th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_BOTTOM);
     rl_canvas_unclip(c);
+    if (key_at == 1)
+        rl_canvas_text(c, &r->small, in.x + in.w + 8 * s, in.y, key,
+                       th->text_dim, RL_ALIGN_LEFT | RL_ALIGN_TOP);
+    else if (key_at == 2)
+        rl_canvas_text(c, &r->small, b.x + b.w - 6 * s, b.y + b.h - 3 * s,
+                       key, th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_BOTTOM);
 }
 
 /* ---- the table of current values ---- */
@@ -456,8 +471,15 @@ static void draw_table(struct rl_render *r, struct rl_canvas *c,
      * do not fit are left out */
     float bottom = b.y + b.h - 2 * s;
     float lh = fminf(f->height + 1.5f * s, (bottom - in.y) / 10.0f);
-    lh = fmaxf(lh, (float)f->height);
-    float c0 = in.x, c1 = in.x + in.w * 0.60f, c2 = in.x + in.w;
+    lh = fmaxf(lh, (float)f->height + 1.0f); /* rows never touch */
+    /* the rich column right of the longest name where there is room; a
+     * name that still does not fit loses its last words */
+    float vw = (float)rl_text_width(f, "9.99e-9");
+    float c0 = in.x, c2 = in.x + in.w;
+    float c1 = fmaxf(in.x + in.w * 0.60f,
+                     c0 + (float)rl_text_width(f, "kernel dist G") + 6 * s + vw);
+    c1 = fminf(c1, c2 - vw - 6 * s);
+    float namew = c1 - vw - 6 * s - c0;
     float y = in.y;
     rl_canvas_text(c, f, c1, y, "rich", th->net[RL_RICH],
                    RL_ALIGN_RIGHT | RL_ALIGN_TOP);
@@ -483,7 +505,13 @@ static void draw_table(struct rl_render *r, struct rl_canvas *c,
         fmt(bb, sizeof(bb), field(&tr->last[RL_LAZY], rows[i].off));
         if (y + f->height > bottom)
             break;
-        table_row(c, f, c0, c1, c2, y, rows[i].name, a, bb, th->text);
+        char name[64];
+        const char *full = rows[i].name;
+        if (rl_text_width(f, "kernel dist M") > namew &&
+            !strncmp(full, "kernel ", 7))
+            full += 7; /* "dist G", "dist M": still told apart */
+        rl_view_fit_words(f, full, namew, name, sizeof(name));
+        table_row(c, f, c0, c1, c2, y, name, a, bb, th->text);
         y += lh;
     }
     /* |beta| now and where theory says it settles under decay */
@@ -552,6 +580,9 @@ void rl_render_diag_panel(struct rl_render *r, struct rl_canvas *c,
             snprintf(line, sizeof(line), "   ·   %s: %s", rl_net_label(n),
                      d->lazy_kind[n] ? "linearised (Lee et al.)"
                                      : "Saxe et al.");
+        /* an item that does not fit whole is left out, with the rest */
+        if (tx + rl_text_width(&r->font, line) > x + w)
+            break;
         tx = rl_canvas_text(c, &r->font, tx, hy, line, th->net[n],
                             RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
     }

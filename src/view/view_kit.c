@@ -2,7 +2,11 @@
  * rl_view_kit.h). */
 #include "rl_view_kit.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "rl_plot.h"
 
@@ -63,3 +67,46 @@ void rl_render_y_ticks(struct rl_render *r, struct rl_canvas *c, float x,
     rl_canvas_rect(c, x, y, w, h, 1.0f, th->frame);
 }
 
+
+/* Is the word from w to its end only a symbol or two ("=", "+", "·", "−",
+ * ":"), nothing to end a shortened text on? */
+static bool symbol_word(const char *w)
+{
+    size_t n = strlen(w);
+    if (n == 0 || n > 3)
+        return n == 0;
+    unsigned char c = (unsigned char)w[0];
+    return c >= 0x80 ? c == 0xC2 || c == 0xE2 : !isalnum(c);
+}
+
+/* see rl_view_kit.h */
+void rl_view_fit_words(const struct rl_font *f, const char *text, float maxw,
+                       char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", text);
+    if (rl_text_width(f, buf) <= maxw)
+        return;
+    for (;;) {
+        char *sp = strrchr(buf, ' ');
+        if (!sp)
+            break;
+        while (sp > buf && sp[-1] == ' ')
+            sp--;
+        *sp = '\0';
+        /* no dangling "=" or "+" before the ellipsis */
+        char *last = strrchr(buf, ' ');
+        while (last && symbol_word(last + 1)) {
+            while (last > buf && last[-1] == ' ')
+                last--;
+            *last = '\0';
+            last = strrchr(buf, ' ');
+        }
+        size_t n = strlen(buf);
+        if (n + 4 > len)
+            continue;
+        memcpy(buf + n, "…", 4);
+        if (rl_text_width(f, buf) <= maxw)
+            return;
+        buf[n] = '\0';
+    }
+}

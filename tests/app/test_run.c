@@ -93,6 +93,25 @@ static void test_log_every_and_summary(void)
     free(csv);
 }
 
+/* Both nets diverging is a result, not a failure: exit 0, a warning line,
+ * the files written; and one step is "1 step". */
+static void test_both_diverged_and_singular(void)
+{
+    int code = run("--steps", "50", "--hidden", "30", "--samples", "40",
+                   "--lr", "50", "--quiet", "--out", SCRATCH "/div", NULL);
+    CHECK(code == 0);
+    CHECK_CONTAINS(err_text, "warning: both nets diverged");
+    size_t len;
+    char *csv = test_read_file(SCRATCH "/div/metrics.csv", &len);
+    CHECK(csv != NULL);
+    free(csv);
+    code = run("--steps", "1", "--hidden", "30", "--samples", "40", "--out",
+               SCRATCH "/one", NULL);
+    CHECK(code == 0);
+    CHECK_CONTAINS(out_text, "1 step,");
+    CHECK(!strstr(out_text, "1 steps"));
+}
+
 static void test_deterministic(void)
 {
     const char *files[] = {"metrics.csv", "data.csv",
@@ -218,6 +237,7 @@ int main(void)
     openblas_set_num_threads(1);
     test_outputs();
     test_log_every_and_summary();
+    test_both_diverged_and_singular();
     test_deterministic();
     test_bad_inputs();
     test_user_data_file();

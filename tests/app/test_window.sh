@@ -40,12 +40,36 @@ if [ -f "$readme" ]; then
     done
 fi
 
+# the help column is one column for every flag
+bad=$("$exe" run --help | sed '/^Keys/,$d' | awk '
+    /^  -h, --help/ { col = index($0, "show") }
+    /^  -/ { lines[++n] = $0 }
+    END {
+        for (i = 1; i <= n; i++)
+            if (substr(lines[i], col - 1, 1) != " " ||
+                substr(lines[i], col, 1) == " ")
+                print lines[i]
+    }')
+[ -z "$bad" ] || { echo "FAIL: run --help lines off the help column: $bad"; exit 1; }
+
 # flags without a command go to the window (here: its flag check)
 msg=$("$exe" --hidden 10 --no-such-flag 2>&1)
 case "$msg" in
 *"richlazy window: error: unknown flag '--no-such-flag'"*) ;;
 *) echo "FAIL: 'richlazy --hidden 10 ...' did not reach the window: $msg"; exit 1 ;;
 esac
+
+# a missing checkpoint or data file is named before any display is needed
+for args in "--from $2/no_such_checkpoint" "--data $2/no_such_data.csv"; do
+    msg=$(env -u DISPLAY -u WAYLAND_DISPLAY "$exe" window $args 2>&1)
+    case "$msg" in
+    *no_such_*) ;;
+    *) echo "FAIL: 'window $args' without a display: $msg"; exit 1 ;;
+    esac
+    case "$msg" in
+    *display*) echo "FAIL: 'window $args' blames the display: $msg"; exit 1 ;;
+    esac
+done
 
 if ! command -v Xvfb >/dev/null 2>&1 || ! command -v xdotool >/dev/null 2>&1; then
     echo "skipped: Xvfb or xdotool not installed (scripts/deps --test installs them)"
@@ -181,6 +205,41 @@ check "steps_per_frame=3"
 check "diag=1"
 check "rich.step=0"
 grep -q 'frames/s' "$scratch/stdout2.txt" || fail "no frames/s line on quit"
+
+# paused and idle (no --max-frames: the window sleeps until an event): the
+# first q quits
+"$exe" window --hidden 50 --paused --state-dump "$scratch/state3.txt" \
+    >"$scratch/stdout3.txt" 2>"$scratch/stderr.txt" &
+apid=$!
+wid=$(timeout 20 xdotool search --sync --name '^richlazy' 2>/dev/null | head -n 1)
+[ -n "$wid" ] || fail "the paused window did not appear"
+xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
+sleep 1
+xdotool key q
+i=0
+while kill -0 "$apid" 2>/dev/null; do
+    i=$((i + 1))
+    [ "$i" -gt 30 ] && fail "the paused, idle window did not quit on the first q"
+    sleep 0.1
+done
+wait "$apid" || fail "the paused window exited with an error"
+apid=""
+state="$scratch/state3.txt"
+check "paused=1"
+check "quit=1"
+
+# --record-every K keeps frames at multiples of K, not at the step the
+# record key was pressed (here: pressed at step 30)
+printf '3 c\n' >"$scratch/rec_script.txt"
+"$exe" window --hidden 50 --steps-per-frame 10 --record-every 100 \
+    --max-frames 45 --script "$scratch/rec_script.txt" \
+    --out "$scratch/rec" >"$scratch/stdout4.txt" 2>"$scratch/stderr.txt" ||
+    fail "the recording window exited with an error"
+steps=$(grep ',frame,' "$scratch/rec/frames.csv" | cut -d, -f3 | tr '\n' ' ')
+[ -n "$steps" ] || fail "--record-every 100 recorded no frames"
+for st in $steps; do
+    [ $((st % 100)) -eq 0 ] || fail "--record-every 100 kept a frame at step $st (all: $steps)"
+done
 
 echo "window: keys took effect (rich step $step, $rows frames recorded)"
 exit 0

@@ -167,7 +167,7 @@ static void test_speed_keys(void)
     for (int i = 0; i < 10; i++)
         press(&app, "-");
     CHECK(app.steps_per_frame == 1);
-    CHECK_CONTAINS(message(&app), "1 steps per frame");
+    CHECK_CONTAINS(message(&app), "1 step per frame");
     rl_app_destroy(&app);
 }
 

@@ -299,6 +299,8 @@ static void test_csv_errors(void)
     expect_load_error(p, "1,2,0\n1,2x,1\n", ":2: ",
                       "column 2 ('2x') is not a number");
     expect_load_error(p, "1,2,0\n1, ,1\n", ":2: ", "column 2 is empty");
+    expect_load_error(p, "1,2,0\n1,2,\n", ":2: ", "column 3 is empty");
+    expect_load_error(p, "1,2,0\n1,2, \n", ":2: ", "column 3 is empty");
     expect_load_error(p, "x,y,label\n1,2,0\nnan,2,1\n", ":3: ",
                       "column 1 is NaN or infinite");
     expect_load_error(p, "1,2,0\n1,-inf,1\n", ":2: ",

@@ -420,6 +420,19 @@ static void test_gallery(void)
     ADD(.name = "51_margin_linear_exp", .w = 1280, .h = 800, .frames = 150,
         .log_x = true,
         .model = {{.loss = RL_LOSS_EXP}, {.loss = RL_LOSS_LOGISTIC}});
+    /* before the first step: the curve panels say where training starts */
+    ADD(.name = "52_before_training", .w = 1280, .h = 800, .frames = 0,
+        .act_at = {{0, RL_ACTION_PAUSE}}, .nact = 1);
+    ADD(.name = "53_800x500_text_1.5_diag", .w = 800, .h = 500,
+        .frames = 150, .text_scale = 1.5, .diag = true);
+    ADD(.name = "54_800x500_text_1.5", .w = 800, .h = 500, .frames = 150,
+        .text_scale = 1.5);
+    /* six quick lr presses: one dashed line and one label "lr a→b" */
+    ADD(.name = "55_quick_lr_presses", .w = 1280, .h = 800, .frames = 200,
+        .act_at = {{100, RL_ACTION_LR_UP}, {101, RL_ACTION_LR_UP},
+                   {102, RL_ACTION_LR_UP}, {103, RL_ACTION_LR_UP},
+                   {104, RL_ACTION_LR_UP}, {105, RL_ACTION_LR_UP}},
+        .nact = 6);
 #undef ADD
     CHECK(n >= 25);
     mkdir(GALLERY, 0755);
