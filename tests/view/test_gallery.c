@@ -420,6 +420,23 @@ static void test_gallery(void)
     ADD(.name = "51_margin_linear_exp", .w = 1280, .h = 800, .frames = 150,
         .log_x = true,
         .model = {{.loss = RL_LOSS_EXP}, {.loss = RL_LOSS_LOGISTIC}});
+    /* the linearised twin (y): its curves, then f - f_lin */
+    ADD(.name = "60_twin_curves_relu", .w = 1280, .h = 800, .frames = 300,
+        .act = RL_ACT_RELU, .act_at = {{0, RL_ACTION_TWIN}}, .nact = 1);
+    ADD(.name = "61_twin_output_relu", .w = 1280, .h = 800, .frames = 300,
+        .act = RL_ACT_RELU,
+        .act_at = {{0, RL_ACTION_TWIN}, {0, RL_ACTION_TWIN}}, .nact = 2);
+    ADD(.name = "62_twin_teacher_alpha_1920", .w = 1920, .h = 1080,
+        .frames = 300, .dataset = RL_DATASET_TEACHER, .act = RL_ACT_RELU,
+        .model = {{.symmetric = true, .alpha = 0.1},
+                  {.symmetric = true, .alpha = 10}},
+        .act_at = {{0, RL_ACTION_TWIN}, {150, RL_ACTION_TWIN}}, .nact = 2);
+    ADD(.name = "63_twin_output_640x400", .w = 640, .h = 400, .frames = 100,
+        .log_x = true,
+        .act_at = {{0, RL_ACTION_TWIN}, {0, RL_ACTION_TWIN}}, .nact = 2);
+    ADD(.name = "64_twin_margin_logistic", .w = 1280, .h = 800, .frames = 150,
+        .model = {{.loss = RL_LOSS_LOGISTIC}, {.loss = RL_LOSS_LOGISTIC}},
+        .act_at = {{0, RL_ACTION_TWIN}}, .nact = 1);
 #undef ADD
     CHECK(n >= 25);
     mkdir(GALLERY, 0755);
