@@ -71,6 +71,9 @@ enum rl_action {
     RL_ACTION_WIDTH_UP,     /* width H x2 of both nets (H is one setting
                              * of the pair), both re-initialised */
     RL_ACTION_WIDTH_DOWN,   /* width H /2 of both nets (at least 2) */
+    RL_ACTION_TWIN,         /* linearised twin of both nets: off -> curves
+                             * -> curves and f - f_lin in the output
+                             * panels -> off */
     RL_ACTION_COUNT,
 };
 
@@ -283,6 +286,22 @@ struct rl_app {
     long margin_last[RL_NETS];      /* own step of the last sample; -1 */
     enum rl_targets class_targets;  /* labels of the two-class sets (d) */
     enum rl_loss class_loss[RL_NETS]; /* their loss (regression: mse) */
+
+    /* the linearised twins (key y; rl_trainer_set_twin): 0 off (nothing
+     * computed), 1 their loss (dashed) and the gap RMS_k |f - f_lin| on
+     * the curves, 2 also f - f_lin over the plane in the output panels.
+     * Samples as (session step, value) pairs, thinned like the margin's. */
+    int twin;
+#define RL_TWIN_MAX 512
+    double twin_step[RL_NETS][RL_TWIN_MAX];
+    double twin_loss[RL_NETS][RL_TWIN_MAX];
+    double twin_gap[RL_NETS][RL_TWIN_MAX];  /* RMS over the training data */
+    int twin_n[RL_NETS];
+    long twin_every[RL_NETS];
+    long twin_last[RL_NETS];        /* own step of the last sample; -1 */
+    float *twin_grid[RL_NETS];      /* (RL_GRID, RL_GRID) f - f_lin while
+                                     * twin == 2, like grid_out */
+    long twin_grid_step[RL_NETS];
 };
 
 /* Where unit i of net w sits in the in->hid plane: its W1 row (x, y), or

@@ -51,6 +51,7 @@ static const char *const action_names[RL_ACTION_COUNT] = {
     [RL_ACTION_BATCH] = "batch",
     [RL_ACTION_DELTA] = "delta",
     [RL_ACTION_UNIT_VIEW] = "unit_view",
+    [RL_ACTION_TWIN] = "twin",
     [RL_ACTION_WIDTH_UP] = "width_up",
     [RL_ACTION_WIDTH_DOWN] = "width_down",
 };
@@ -110,6 +111,7 @@ const struct rl_key_binding rl_keymap[] = {
     {"J", RL_ACTION_WIDTH_UP, "width H of both nets x2 (Shift+J; re-initialises)"},
     {"j", RL_ACTION_WIDTH_DOWN, "width H of both nets /2 (re-initialises)"},
     {"v", RL_ACTION_UNIT_VIEW, "unit view: units at |aᵢ|·wᵢ / W1 rows"},
+    {"y", RL_ACTION_TWIN, "linearised twin: off → loss and gap curves → also f − f_lin → off"},
     {"u", RL_ACTION_SUBSAMPLE, "redraw the highlighted units"},
     {"x", RL_ACTION_LOG_X, "log / linear x on the curves"},
     {"z", RL_ACTION_LOCK_AXES, "lock / unlock the scatter axes"},
@@ -213,6 +215,10 @@ static void clear_net_views(struct rl_app *app, int w)
     app->margin_n[w] = 0;
     app->margin_every[w] = 1;
     app->margin_last[w] = -1;
+    app->twin_n[w] = 0;
+    app->twin_every[w] = 1;
+    app->twin_last[w] = -1;
+    app->twin_grid_step[w] = -1;
     app->trail_n[w] = 0;
     app->trail_head[w] = 0;
     app->trail_step[w] = -1;
@@ -399,6 +405,8 @@ void rl_app_destroy(struct rl_app *app)
     free(app->grid_out[1]);
     free(app->keep_w1[0]);
     free(app->keep_w1[1]);
+    free(app->twin_grid[0]);
+    free(app->twin_grid[1]);
     rl_diag_destroy(&app->diag);
     if (app->owns_trainer)
         rl_trainer_destroy(&app->own);
@@ -874,6 +882,8 @@ static void apply_width(struct rl_app *app, bool up)
         "both re-initialised)", h);
 }
 
+static void set_twin(struct rl_app *app, int mode);
+
 void rl_app_apply(struct rl_app *app, enum rl_action a)
 {
     switch (a) {
@@ -994,6 +1004,9 @@ void rl_app_apply(struct rl_app *app, enum rl_action a)
                            ? "unit view: each unit at |aᵢ|·wᵢ, what it adds "
                              "to the output (v: back to W1 rows)"
                            : "W1 rows (v: unit view)");
+        break;
+    case RL_ACTION_TWIN:
+        set_twin(app, (app->twin + 1) % 3);
         break;
     case RL_ACTION_TEXT_UP:
     case RL_ACTION_TEXT_DOWN: {
@@ -1144,6 +1157,90 @@ static void update_margin(struct rl_app *app, int w)
     app->margin_last[w] = step;
 }
 
+/* One twin sample every twin_every own steps (thinned like the margin's);
+ * a net redrawn under the twin (its step went back) starts afresh. */
+static void update_twin(struct rl_app *app, int w)
+{
+    const struct rl_trainer *tr = app->tr;
+    long step = tr->step[w];
+    if (!app->twin || !tr->twin_on[w])
+        return;
+    if (app->twin_last[w] > step) {
+        app->twin_n[w] = 0;
+        app->twin_every[w] = 1;
+        app->twin_last[w] = -1;
+    }
+    if (app->twin_last[w] < 0 || step - app->twin_last[w] >= app->twin_every[w]) {
+        if (app->twin_n[w] == RL_TWIN_MAX) {
+            int k = 0;
+            for (int i = 0; i < RL_TWIN_MAX; i += 2, k++) {
+                app->twin_step[w][k] = app->twin_step[w][i];
+                app->twin_loss[w][k] = app->twin_loss[w][i];
+                app->twin_gap[w][k] = app->twin_gap[w][i];
+            }
+            app->twin_n[w] = k;
+            app->twin_every[w] *= 2;
+        }
+        int n = app->twin_n[w]++;
+        double loss, rms;
+        rl_trainer_twin_stats(tr, w, &loss, NULL, &rms);
+        app->twin_step[w][n] = (double)(app->step_offset[w] + step);
+        app->twin_loss[w][n] = loss;
+        app->twin_gap[w][n] = rms;
+        app->twin_last[w] = step;
+    }
+    if (app->twin == 2 && app->twin_grid[w] &&
+        app->twin_grid_step[w] != step) {
+        float *g = app->twin_grid[w];
+        rl_lin_predict(&tr->twin[w], app->grid_x, RL_GRID * RL_GRID, g);
+        const float *f = app->grid_out[w];
+        for (int i = 0; i < RL_GRID * RL_GRID; i++)
+            g[i] = f[i] - g[i];
+        app->twin_grid_step[w] = step;
+    }
+}
+
+/* Twin mode 0, 1 or 2 (RL_ACTION_TWIN) for both nets. */
+static void set_twin(struct rl_app *app, int mode)
+{
+    bool ok = true;
+    for (int w = 0; w < RL_NETS && ok; w++) {
+        if (mode == 2 && !app->twin_grid[w])
+            app->twin_grid[w] =
+                malloc(sizeof(float) * RL_GRID * RL_GRID);
+        /* a twin already on keeps training (set_twin would remake it) */
+        ok = (mode < 2 || app->twin_grid[w]) &&
+             (app->tr->twin_on[w] == (mode > 0) ||
+              rl_trainer_set_twin(app->tr, w, mode > 0));
+    }
+    if (!ok)
+        mode = 0;
+    for (int w = 0; w < RL_NETS; w++) {
+        if (mode == 0) {
+            rl_trainer_set_twin(app->tr, w, false);
+            free(app->twin_grid[w]);
+            app->twin_grid[w] = NULL;
+        }
+        if (mode != 2 || app->twin != 1) {
+            app->twin_n[w] = 0;
+            app->twin_every[w] = 1;
+            app->twin_last[w] = -1;
+        }
+        app->twin_grid_step[w] = -1;
+    }
+    app->twin = mode;
+    rl_app_update(app);
+    if (!ok)
+        say(app, "linearised twin: out of memory; off");
+    else if (mode == 1)
+        say(app, "linearised twin (trained from w0, same steps): dashed "
+                 "loss, gap RMS |f − f_lin| on the data (y: also f − f_lin)");
+    else if (mode == 2)
+        say(app, "output panels: f − f_lin over the plane (y: twin off)");
+    else
+        say(app, "linearised twin off");
+}
+
 void rl_app_update(struct rl_app *app)
 {
     for (int w = 0; w < RL_NETS; w++) {
@@ -1152,6 +1249,7 @@ void rl_app_update(struct rl_app *app)
         update_trails(app, w);
         update_axes(app, w);
         update_grid(app, w);
+        update_twin(app, w);
     }
     rl_diag_update(&app->diag, app->tr);
     if (app->hover_net >= 0 && app->hover_unit >= app->tr->net[app->hover_net].h)
@@ -1375,8 +1473,8 @@ size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
             tr->net[w].opts.batch_size, n, (int)tr->net[w].opts.targets, n,
             tr->net[w].opt_step);
     }
-    PUT("delta_colour=%d\nunit_view=%d\nlearnable=%s\n", app->delta_colour,
-        app->unit_view, app->learn_msg[0] ? "no" : "yes");
+    PUT("delta_colour=%d\nunit_view=%d\ntwin=%d\nlearnable=%s\n",
+        app->delta_colour, app->unit_view, app->twin, app->learn_msg[0] ? "no" : "yes");
     PUT("message=%s\n", app->frame < app->message_until ? app->message : "");
 #undef PUT
     return o < len ? o : len;

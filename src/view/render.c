@@ -628,9 +628,81 @@ static uint32_t target_color(const struct rl_render *r, double y,
     return r->div_lut[k < 0 ? 0 : k > 255 ? 255 : k];
 }
 
+/* The output panel in twin mode 2: f - f_lin over the plane on the
+ * diverging map, symmetric around 0, with its colour bar, and the
+ * training points. */
+static void draw_twin_output(struct rl_render *r, struct rl_canvas *c,
+                             struct rl_app *app, int w, struct box b)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    const float *g = app->twin_grid[w];
+    double m = 0.0;
+    for (int i = 0; i < RL_GRID * RL_GRID; i++)
+        if (isfinite(g[i]))
+            m = fmax(m, fabs(g[i]));
+    if (!(m > 1e-12))
+        m = 1e-12;
+    char title[64], lab[3][32];
+    snprintf(title, sizeof(title), "f − f_lin");
+    fmt(lab[0], sizeof(lab[0]), m);
+    snprintf(lab[1], sizeof(lab[1]), "0");
+    fmt(lab[2], sizeof(lab[2]), -m);
+    struct box in = panel(r, c, b, title, th->text, false);
+    float bar_w = 7 * s;
+    float bar_room = bar_w + 6 * s +
+                     fmaxf(rl_text_width(&r->small, lab[0]),
+                           rl_text_width(&r->small, lab[2]));
+    in.y += r->small.height * 0.5f;
+    in.h -= r->small.height;
+    bool bar = in.w - bar_room > 30 * s && in.h > 30 * s;
+    float side = fminf(in.w - (bar ? bar_room : 0), in.h);
+    if (side < 4)
+        return;
+    if (bar) {
+        const char *const l3[3] = {lab[0], lab[1], lab[2]};
+        draw_value_bar(r, c, in.x + (in.w - bar_room + side) * 0.5f + 4 * s,
+                       in.y + (in.h - side) * 0.5f, bar_w, side, r->div_lut,
+                       (float)-m, (float)m, -m, m, l3, false);
+    }
+    in.x += (in.w - (bar ? bar_room : 0) - side) * 0.5f;
+    in.y += (in.h - side) * 0.5f;
+    rl_canvas_heatmap(c, (int)in.x, (int)in.y, (int)side, (int)side, g,
+                      RL_GRID, RL_GRID, (float)-m, (float)m, r->div_lut, 256);
+    struct rl_axis ax, ay;
+    rl_axis_set(&ax, app->grid_bounds[0], app->grid_bounds[1], false, in.x,
+                in.x + (int)side);
+    rl_axis_set(&ay, app->grid_bounds[2], app->grid_bounds[3], false,
+                in.y + (int)side, in.y);
+    struct rl_scatter_area *oa = &app->out_area[w];
+    oa->ax = ax;
+    oa->ay = ay;
+    oa->x = in.x;
+    oa->y = in.y;
+    oa->w = oa->h = (float)(int)side;
+    oa->valid = side > 8;
+    rl_canvas_clip(c, in.x, in.y, side, side);
+    rl_layout_plot(c, in.x, in.y, side, side);
+    const struct rl_data *d = &app->tr->train;
+    float pr = fmaxf(1.2f, 1.8f * s);
+    for (int i = 0; i < d->n; i++) {
+        float x = rl_axis_map(&ax, d->x[2 * i]);
+        float y = rl_axis_map(&ay, d->x[2 * i + 1]);
+        rl_canvas_marker(c, x, y, pr, 0xC0303030u, 0xC0FFFFFFu);
+        rl_view_rec_point(c, x, y);
+    }
+    rl_layout_end_plot(c);
+    rl_canvas_unclip(c);
+}
+
 static void draw_output(struct rl_render *r, struct rl_canvas *c,
                         struct rl_app *app, int w, struct box b)
 {
+    if (app->twin == 2 && app->twin_grid[w] &&
+        app->twin_grid_step[w] >= 0) {
+        draw_twin_output(r, c, app, w, b);
+        return;
+    }
     const struct rl_theme *th = r->theme;
     float s = r->scale;
     char title[64];
@@ -1058,6 +1130,23 @@ static void draw_history(struct rl_render *r, struct rl_canvas *c,
     *endy = ly;
 }
 
+/* The twin's series on curve plot `which` (its loss on the loss plot, the
+ * gap RMS_k |f - f_lin| in place of rel. dW2), or NULL. */
+static const double *twin_series(const struct rl_app *app, int w, int which)
+{
+    if (!app->twin || app->twin_n[w] == 0)
+        return NULL;
+    return which == CURVE_LOSS     ? app->twin_loss[w]
+           : which == CURVE_REL_W2 ? app->twin_gap[w]
+                                   : NULL;
+}
+
+/* Whether the gap curve replaces the rel. dW2 plot. */
+static bool twin_gap_plot(const struct rl_app *app, int which)
+{
+    return app->twin && which == CURVE_REL_W2;
+}
+
 /* Where an overlay's x values start on the session axis. */
 static double overlay_x0(const struct rl_app *app, const struct rl_overlay *o)
 {
@@ -1076,7 +1165,13 @@ static void curve_range(const struct rl_app *app, int which, double *lo,
     *maxstep = 1;
     for (int w = 0; w < RL_NETS; w++) {
         const struct rl_history *h = &app->tr->hist[w];
-        int end = curve_end(app, w, which);
+        int end = twin_gap_plot(app, which) ? 0 : curve_end(app, w, which);
+        const double *tv = twin_series(app, w, which);
+        for (int i = 0; tv && i < app->twin_n[w]; i++)
+            if (isfinite(tv[i]) && tv[i] > 0.0) {
+                *lo = fmin(*lo, tv[i]);
+                *hi = fmax(*hi, tv[i]);
+            }
         for (int i = 0; i <= h->n; i++) {
             const struct rl_history_point *p =
                 i < h->n ? &h->pts[i] : (h->has_latest ? &h->latest : NULL);
@@ -1227,7 +1322,13 @@ static void collect_legend(struct rl_render *r, const struct rl_app *app,
         lg->col[lg->n] = th->text_dim;
         lg->dashed[lg->n++] = true;
     }
-    for (int i = 0; i < app->noverlays; i++) {
+    if (app->twin && which == CURVE_LOSS) {
+        lg->text[lg->n] = "dashed: linearised at init";
+        lg->col[lg->n] = th->text_dim;
+        lg->dashed[lg->n++] = true;
+    }
+    for (int i = 0; i < app->noverlays && lg->n < RL_OVERLAYS_MAX + RL_NETS;
+         i++) {
         const struct rl_overlay *o = &app->overlays[i];
         if ((int)o->plot != which || !o->label || o->n == 0)
             continue;
@@ -1333,6 +1434,42 @@ static void draw_curve_overlays(struct rl_render *r, struct rl_canvas *c,
     }
 }
 
+/* The twins' series: dashed on the loss plot, solid as the gap plot. */
+static void draw_curve_twins(struct rl_render *r, struct rl_canvas *c,
+                             const struct rl_app *app, int which,
+                             const struct rl_axis *ax,
+                             const struct rl_axis *ay)
+{
+    float s = r->scale;
+    for (int w = 0; w < RL_NETS; w++) {
+        const double *v = twin_series(app, w, which);
+        if (!v)
+            continue;
+        int k = 0;
+        for (int j = 0; j <= app->twin_n[w]; j++) {
+            float x = j < app->twin_n[w]
+                          ? rl_axis_map(ax, app->twin_step[w][j])
+                          : NAN;
+            float y = j < app->twin_n[w] && v[j] > 0.0
+                          ? rl_axis_map(ay, v[j])
+                          : NAN;
+            if (isfinite(x) && isfinite(y) && k < r->xy_cap) {
+                r->xy[2 * k] = x;
+                r->xy[2 * k + 1] = y;
+                k++;
+                continue;
+            }
+            if (which == CURVE_LOSS)
+                rl_canvas_dashed_polyline(c, r->xy, k, 1.8f * s, 6 * s,
+                                          4 * s, r->theme->net[w]);
+            else
+                rl_canvas_polyline(c, r->xy, k, 2.0f * s, r->theme->net[w]);
+            rl_view_rec_polyline(c, r->xy, k);
+            k = 0;
+        }
+    }
+}
+
 /* The nets' curves; a diverged net's ends at its blow-up with a cross. */
 static void draw_curve_nets(struct rl_render *r, struct rl_canvas *c,
                             const struct rl_app *app, int which,
@@ -1394,7 +1531,10 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
     char title[160];
     /* the loss the nets train with (the rich net's when they differ) */
     enum rl_loss loss = app->tr->net[RL_RICH].opts.loss;
-    const char *ctitle = curve_titles[which];
+    const char *ctitle = twin_gap_plot(app, which)
+                             ? "gap to the linearised twin (RMS over "
+                               "the data, log)"
+                             : curve_titles[which];
     bool same_loss = loss == app->tr->net[RL_LAZY].opts.loss;
     if (which == CURVE_LOSS && !same_loss)
         ctitle = "training loss (each net's own, log)";
@@ -1460,7 +1600,8 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
                    th->text_dim, RL_ALIGN_RIGHT | RL_ALIGN_TOP);
     static const char *const ynames[] = {"↑ MSE (log)", "↑ rel. ΔW1 (log)",
                                          "↑ rel. ΔW2 (log)"};
-    const char *yname = ynames[which];
+    const char *yname = twin_gap_plot(app, which) ? "↑ RMS |f − f_lin| (log)"
+                                                  : ynames[which];
     if (which == CURVE_LOSS && !same_loss)
         yname = "↑ loss (log)";
     else if (which == CURVE_LOSS && loss == RL_LOSS_LOGISTIC)
@@ -1497,7 +1638,10 @@ static void draw_curves(struct rl_render *r, struct rl_canvas *c,
     rl_canvas_clip(c, data.x, data.y, data.w, data.h);
     rl_layout_plot(c, data.x, data.y, data.w, data.h);
     draw_curve_overlays(r, c, app, which, &ax, &ay);
-    draw_curve_nets(r, c, app, which, &ax, &ay);
+    if (app->twin)
+        draw_curve_twins(r, c, app, which, &ax, &ay);
+    if (!twin_gap_plot(app, which))
+        draw_curve_nets(r, c, app, which, &ax, &ay);
     rl_layout_end_plot(c);
     if (curves_empty(app)) {
         /* nothing trained yet (paused at the start, a checkpoint just
@@ -1903,7 +2047,7 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
                       rl_app_has_margin(app, RL_LAZY);
         for (int k = 0; k < 3; k++) {
             struct box b = {m + k * (pw + gap), cy, pw, curves_h};
-            if (k == 2 && margin)
+            if (k == 2 && margin && !app->twin)
                 draw_margin(r, c, app, b);
             else
                 draw_curves(r, c, app, k, b);

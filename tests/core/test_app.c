@@ -830,8 +830,56 @@ static void test_session_step_axis_and_markers(void)
     rl_app_destroy(&app);
 }
 
+/* y: off -> twin curves -> also f - f_lin -> off, for both nets */
+static void test_twin_key(void)
+{
+    struct rl_app app;
+    init_app(&app);
+    enum rl_action y = rl_action_for_key("y");
+    CHECK(y == RL_ACTION_TWIN);
+    CHECK(app.twin == 0 && !app.tr->twin_on[RL_RICH]);
+    double loss, sup, rms;
+    rl_trainer_twin_stats(app.tr, RL_RICH, &loss, &sup, &rms);
+    CHECK(isnan(loss) && isnan(rms));
+    rl_app_frame(&app, &y, 1);
+    idle(&app, 5);
+    CHECK(app.twin == 1);
+    for (int w = 0; w < RL_NETS; w++) {
+        CHECK(app.tr->twin_on[w]);
+        rl_trainer_twin_stats(app.tr, w, &loss, &sup, &rms);
+        CHECK(isfinite(loss) && isfinite(sup) && isfinite(rms));
+        CHECK(rms <= sup + 1e-12);
+        CHECK(app.twin_n[w] >= 2);
+        CHECK(app.twin_step[w][app.twin_n[w] - 1] ==
+              (double)app.tr->step[w]);
+        CHECK(app.twin_loss[w][app.twin_n[w] - 1] == loss);
+    }
+    /* the second press keeps the twins training and their samples */
+    int n_before = app.twin_n[RL_LAZY];
+    double gap_before = app.twin_gap[RL_LAZY][n_before - 1];
+    rl_app_frame(&app, &y, 1);
+    CHECK(app.twin == 2);
+    CHECK(app.twin_n[RL_LAZY] == n_before + 1);
+    CHECK(app.twin_gap[RL_LAZY][n_before - 1] == gap_before);
+    CHECK(gap_before > 0.0);
+    for (int w = 0; w < RL_NETS; w++) {
+        CHECK(app.twin_grid[w] != NULL);
+        CHECK(app.twin_grid_step[w] == app.tr->step[w]);
+        CHECK(isfinite(app.twin_grid[w][0]));
+    }
+    rl_app_frame(&app, &y, 1);
+    CHECK(app.twin == 0 && app.twin_grid[RL_RICH] == NULL);
+    for (int w = 0; w < RL_NETS; w++) {
+        CHECK(!app.tr->twin_on[w]);
+        rl_trainer_twin_stats(app.tr, w, &loss, &sup, &rms);
+        CHECK(isnan(loss) && isnan(sup) && isnan(rms));
+    }
+    rl_app_destroy(&app);
+}
+
 int main(void)
 {
+    test_twin_key();
     test_key_names_as_documented();
     test_session_step_axis_and_markers();
     test_every_key_by_script_changes_state();

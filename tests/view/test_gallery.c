@@ -14,6 +14,7 @@
  *     span.
  * The PNGs go to the build folder (gallery/) for a person to look at.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,7 +286,7 @@ static int render_state(const struct state *st, struct rl_render *r)
 
 static void test_gallery(void)
 {
-    static struct state states[64];
+    static struct state states[96];
     int n = 0;
     static char names[64][64];
     /* the two-class datasets (the ones the window's d key cycles) */
@@ -302,6 +303,7 @@ static void test_gallery(void)
         }
 #define ADD(...)                                                            \
     do {                                                                    \
+        assert(n < (int)(sizeof(states) / sizeof(states[0])));              \
         states[n] = (struct state){__VA_ARGS__};                            \
         n++;                                                                \
     } while (0)
@@ -433,6 +435,23 @@ static void test_gallery(void)
                    {102, RL_ACTION_LR_UP}, {103, RL_ACTION_LR_UP},
                    {104, RL_ACTION_LR_UP}, {105, RL_ACTION_LR_UP}},
         .nact = 6);
+    /* the linearised twin (y): its curves, then f - f_lin */
+    ADD(.name = "60_twin_curves_relu", .w = 1280, .h = 800, .frames = 300,
+        .act = RL_ACT_RELU, .act_at = {{0, RL_ACTION_TWIN}}, .nact = 1);
+    ADD(.name = "61_twin_output_relu", .w = 1280, .h = 800, .frames = 300,
+        .act = RL_ACT_RELU,
+        .act_at = {{0, RL_ACTION_TWIN}, {0, RL_ACTION_TWIN}}, .nact = 2);
+    ADD(.name = "62_twin_teacher_alpha_1920", .w = 1920, .h = 1080,
+        .frames = 300, .dataset = RL_DATASET_TEACHER, .act = RL_ACT_RELU,
+        .model = {{.symmetric = true, .alpha = 0.1},
+                  {.symmetric = true, .alpha = 10}},
+        .act_at = {{0, RL_ACTION_TWIN}, {150, RL_ACTION_TWIN}}, .nact = 2);
+    ADD(.name = "63_twin_output_640x400", .w = 640, .h = 400, .frames = 100,
+        .log_x = true,
+        .act_at = {{0, RL_ACTION_TWIN}, {0, RL_ACTION_TWIN}}, .nact = 2);
+    ADD(.name = "64_twin_margin_logistic", .w = 1280, .h = 800, .frames = 150,
+        .model = {{.loss = RL_LOSS_LOGISTIC}, {.loss = RL_LOSS_LOGISTIC}},
+        .act_at = {{0, RL_ACTION_TWIN}}, .nact = 1);
 #undef ADD
     CHECK(n >= 25);
     mkdir(GALLERY, 0755);
