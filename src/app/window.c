@@ -22,9 +22,11 @@
 #include "rl_input.h"
 #include "rl_interrupt.h"
 #include "rl_output.h"
+#include "rl_data_file.h"
 #include "rl_png.h"
 #include "rl_recorder.h"
 #include "rl_render.h"
+#include "rl_render_diagonal.h"
 #include "rl_scenario.h"
 #include "rl_script.h"
 
@@ -727,6 +729,208 @@ out_app:
     return code;
 }
 
+/* ---- --model diagonal: its own small view (rl_render_diagonal.h) ---- */
+
+/* The data of the diagonal view: --data's points (third column any real),
+ * else the one point x = (1, 0.5), y = 1 of Woodworth et al.'s picture.
+ * Allocates *x (n, 2), *y (n); false with err. */
+static bool diagonal_data(const struct rl_config *cfg, double **x,
+                          double **y, int *n, char *text, size_t textlen,
+                          char *err, size_t errlen)
+{
+    if (!cfg->data_path) {
+        *x = malloc(2 * sizeof(double));
+        *y = malloc(sizeof(double));
+        if (!*x || !*y) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        (*x)[0] = 1.0;
+        (*x)[1] = 0.5;
+        (*y)[0] = 1.0;
+        *n = 1;
+        snprintf(text, textlen, "data: one point x = (1, 0.5), y = 1 "
+                 "(default; --data FILE.csv for yours)");
+        return true;
+    }
+    struct rl_data d = {0};
+    if (!rl_data_load_csv_as(&d, cfg->data_path, RL_CSV_REAL, err, errlen))
+        return false;
+    *x = malloc((size_t)d.n * 2 * sizeof(double));
+    *y = malloc((size_t)d.n * sizeof(double));
+    if (!*x || !*y) {
+        snprintf(err, errlen, "out of memory for %d samples", d.n);
+        rl_data_destroy(&d);
+        return false;
+    }
+    for (int s = 0; s < d.n; s++) {
+        (*x)[2 * s] = d.x[2 * s];
+        (*x)[2 * s + 1] = d.x[2 * s + 1];
+        (*y)[s] = d.y[s];
+    }
+    *n = d.n;
+    const char *base = strrchr(cfg->data_path, '/');
+    snprintf(text, textlen, "data: %.100s, %d point%s", base ? base + 1 :
+             cfg->data_path, d.n, d.n == 1 ? "" : "s");
+    rl_data_destroy(&d);
+    return true;
+}
+
+/* The window of `--model diagonal`: both diagonal nets trained a few
+ * steps per frame (--steps-per-frame, 10 when not given), drawn by
+ * rl_diagv_draw. Keys: q / Esc quit, Space pause, r restart, h help. */
+static int run_diagonal_window(const struct window_opts *o, FILE *out,
+                               FILE *errf)
+{
+    char err[8192], text[160];
+    double *x = NULL, *y = NULL;
+    int n = 0, code = 1;
+    if (!diagonal_data(&o->cfg, &x, &y, &n, text, sizeof(text), err,
+                       sizeof(err))) {
+        fprintf(errf, "richlazy window: error: %s\n", err);
+        free(x);
+        free(y);
+        return 2;
+    }
+    double alpha[RL_DIAGV_NETS] = {o->cfg.net[0].diagonal_scale,
+                                   o->cfg.net[1].diagonal_scale};
+    struct rl_diagv *v = calloc(1, sizeof(*v));
+    struct rl_canvas canvas = {0};
+    SDL_Window *win = NULL;
+    SDL_Renderer *ren = NULL;
+    SDL_Texture *tex = NULL;
+    int tw = 0, th = 0;
+    if (!v) {
+        fprintf(errf, "richlazy window: error: out of memory\n");
+        goto out;
+    }
+    if (!rl_diagv_init(v, x, y, n, alpha, o->cfg.lr, text, err,
+                       sizeof(err))) {
+        fprintf(errf, "richlazy window: error: %s\n", err);
+        goto out;
+    }
+    v->paused = o->cfg.paused;
+    win = SDL_CreateWindow("richlazy: diagonal linear net, rich vs lazy",
+                           SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                           o->cfg.width, o->cfg.height,
+                           SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (!win) {
+        fprintf(errf, "richlazy window: error: cannot open a window: %s\n",
+                SDL_GetError());
+        goto out;
+    }
+    ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_PRESENTVSYNC);
+    if (ren && gl_is_software()) {
+        SDL_DestroyRenderer(ren);
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+    }
+    if (!ren)
+        ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+    if (!ren) {
+        fprintf(errf, "richlazy window: error: no renderer: %s\n",
+                SDL_GetError());
+        goto out;
+    }
+    if (!o->cfg.quiet) {
+        fprintf(out, "richlazy: diagonal window open; keys: q quit, Space "
+                "pause, r restart, h help\n");
+        fflush(out);
+    }
+    const long spf = o->cfg.steps_per_frame > 0 ? o->cfg.steps_per_frame
+                                                : 10;
+    long frame = 0;
+    bool quit = false;
+    while (!quit) {
+        SDL_Event ev;
+        while (SDL_PollEvent(&ev)) {
+            if (ev.type == SDL_QUIT)
+                quit = true;
+            if (ev.type != SDL_KEYDOWN || ev.key.repeat)
+                continue;
+            switch (ev.key.keysym.sym) {
+            case SDLK_q:
+            case SDLK_ESCAPE:
+                quit = true;
+                break;
+            case SDLK_SPACE:
+                v->paused = !v->paused;
+                break;
+            case SDLK_r:
+                rl_diagv_restart(v);
+                break;
+            case SDLK_h:
+                v->help = !v->help;
+                break;
+            default:
+                break;
+            }
+        }
+        if (!v->paused)
+            rl_diagv_advance(v, spf);
+        int dw = 1, dh = 1;
+        if (SDL_GetRendererOutputSize(ren, &dw, &dh) != 0)
+            SDL_GL_GetDrawableSize(win, &dw, &dh);
+        dw = dw < 1 ? 1 : dw > 8192 ? 8192 : dw;
+        dh = dh < 1 ? 1 : dh > 8192 ? 8192 : dh;
+        if (!tex || dw != tw || dh != th) {
+            if (tex)
+                SDL_DestroyTexture(tex);
+            tex = SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888,
+                                    SDL_TEXTUREACCESS_STREAMING, dw, dh);
+            bool ok = tex && (canvas.px ? rl_canvas_resize(&canvas, dw, dh)
+                                        : rl_canvas_init(&canvas, dw, dh));
+            if (!ok) {
+                fprintf(errf, "richlazy window: error: cannot make a %dx%d "
+                        "frame: %s\n", dw, dh, SDL_GetError());
+                goto out;
+            }
+            tw = dw;
+            th = dh;
+        }
+        rl_diagv_draw(v, &canvas);
+        SDL_UpdateTexture(tex, NULL, canvas.px,
+                          canvas.stride * (int)sizeof(uint32_t));
+        SDL_RenderClear(ren);
+        SDL_RenderCopy(ren, tex, NULL, NULL);
+        SDL_RenderPresent(ren);
+        frame++;
+        if (o->max_frames > 0 && frame >= o->max_frames)
+            quit = true;
+        if (!quit)
+            SDL_Delay(v->paused ? 30 : 10);
+    }
+    code = 0;
+    if (o->frame_dump &&
+        !rl_png_write(o->frame_dump, canvas.px, canvas.w, canvas.h,
+                      canvas.stride, NULL, 0, err, sizeof(err))) {
+        fprintf(errf, "richlazy window: error: %s\n", err);
+        code = 1;
+    }
+    if (!o->cfg.quiet) {
+        double b[2][2];
+        rl_diagv_beta(v, 0, b[0]);
+        rl_diagv_beta(v, 1, b[1]);
+        fprintf(out, "richlazy: %ld frames, step %ld; rich beta (%.4g, "
+                "%.4g), lazy beta (%.4g, %.4g)\n", frame, v->step, b[0][0],
+                b[0][1], b[1][0], b[1][1]);
+    }
+out:
+    if (tex)
+        SDL_DestroyTexture(tex);
+    if (ren)
+        SDL_DestroyRenderer(ren);
+    if (win)
+        SDL_DestroyWindow(win);
+    rl_canvas_destroy(&canvas);
+    if (v)
+        rl_diagv_destroy(v);
+    free(v);
+    free(x);
+    free(y);
+    return code;
+}
+
 static bool have_display(void)
 {
     const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
@@ -766,6 +970,30 @@ static bool flags_apply(const struct rl_cli *cli,
     if (o->cfg.data_path && rl_cli_seen(cli, seen, "--dataset")) {
         snprintf(err, errlen, "give either --data or --dataset, not both");
         return false;
+    }
+    if (o->cfg.arch == RL_ARCH_DIAGONAL) {
+        /* its own small window: the flags it reads, every other refused */
+        static const char *const takes[] = {
+            "--model", "--rich-diagonal-scale", "--lazy-diagonal-scale",
+            "--diagonal-scale", "--lr", "--data", "--steps-per-frame",
+            "--paused", "--width", "--height", "--max-frames",
+            "--frame-dump"};
+        for (int i = 0; i < cli->nopts; i++) {
+            if (!seen->on[i])
+                continue;
+            bool ok = false;
+            for (size_t k = 0; k < sizeof(takes) / sizeof(*takes); k++)
+                ok = ok || !strcmp(cli->opts[i].flag, takes[k]);
+            if (ok)
+                continue;
+            snprintf(err, errlen, "%s has no meaning for the window of "
+                     "--model diagonal; it takes --rich-diagonal-scale, "
+                     "--lazy-diagonal-scale, --diagonal-scale, --lr, --data, "
+                     "--steps-per-frame, --paused, --width, --height, "
+                     "--max-frames and --frame-dump",
+                     cli->opts[i].flag);
+            return false;
+        }
     }
     if (!o->from)
         return true;
@@ -872,7 +1100,9 @@ int rl_window_main_preset(int argc, char **argv, FILE *out, FILE *errf,
                 "%s\n", SDL_GetError());
         return 1;
     }
-    int code = run_window(&o, out, errf);
+    int code = o.cfg.arch == RL_ARCH_DIAGONAL
+                   ? run_diagonal_window(&o, out, errf)
+                   : run_window(&o, out, errf);
     SDL_Quit();
     return code;
 }

@@ -131,13 +131,13 @@ const struct rl_setting rl_settings[] = {
     {.name = "model", .type = RL_SET_ENUM, SHARED(arch), .metavar = "NAME",
      .help = "two-layer (the notebook's net) or diagonal (the diagonal linear "
              "net of Woodworth et al. 2020, f = sum (u_i^2 - v_i^2) x_i)",
-     .choices = arch_names, .commands = RL_CMD_RUN},
+     .choices = arch_names, .commands = LIVE},
     {.name = "diagonal-scale", .type = RL_SET_DOUBLE,
      PER_NET(diagonal_scale), .metavar = "X",
      .help = "with --model diagonal: initial u = v = X (small: rich, "
              "large: lazy)",
      .max = 1e6, .min_exclusive = true,
-     .default_text = "rich 0.03, lazy 3", .commands = RL_CMD_RUN},
+     .default_text = "rich 0.03, lazy 3", .commands = LIVE},
     {.name = "activation", .type = RL_SET_ENUM, SHARED(act), .metavar = "NAME",
      .help = "hidden activation: linear, relu, tanh",
      .choices = activation_names, .commands = TRAIN, .in_file = true,

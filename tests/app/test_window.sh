@@ -71,6 +71,13 @@ for args in "--from $2/no_such_checkpoint" "--data $2/no_such_data.csv"; do
     esac
 done
 
+# the diagonal model's window refuses the two-layer flags, before a display
+msg=$(env -u DISPLAY -u WAYLAND_DISPLAY "$exe" window --model diagonal --hidden 10 2>&1)
+case "$msg" in
+*"--hidden has no meaning for the window of --model diagonal"*) ;;
+*) echo "FAIL: 'window --model diagonal --hidden 10': $msg"; exit 1 ;;
+esac
+
 if ! command -v Xvfb >/dev/null 2>&1 || ! command -v xdotool >/dev/null 2>&1; then
     echo "skipped: Xvfb or xdotool not installed (scripts/deps --test installs them)"
     exit 77
@@ -240,6 +247,14 @@ steps=$(grep ',frame,' "$scratch/rec/frames.csv" | cut -d, -f3 | tr '\n' ' ')
 for st in $steps; do
     [ $((st % 100)) -eq 0 ] || fail "--record-every 100 kept a frame at step $st (all: $steps)"
 done
+
+# --model diagonal opens its own small window, trains and quits cleanly
+"$exe" window --model diagonal --max-frames 30 --frame-dump "$scratch/diag.png" \
+    >"$scratch/stdout5.txt" 2>"$scratch/stderr.txt" ||
+    fail "window --model diagonal exited with an error"
+[ -s "$scratch/diag.png" ] || fail "window --model diagonal dumped no frame"
+grep -q 'frames, step 300;' "$scratch/stdout5.txt" ||
+    fail "window --model diagonal did not train 10 steps a frame: $(cat "$scratch/stdout5.txt")"
 
 echo "window: keys took effect (rich step $step, $rows frames recorded)"
 exit 0
