@@ -131,9 +131,10 @@ struct rl_recorder_stats {
 #define RL_RECORDER_CSV_HEADER                                              \
     "file,kind,step,rich_step,lazy_step,seed,dataset,data,samples,noise,"   \
     "test_split,labels,task,teacher_units,teacher_inputs,"                  \
-    "teacher_directions,teacher_signs,activation,hidden,lr,lambda,"         \
-    "rich_init,lazy_init,out_init,rich_bias,lazy_bias,rich_bias_init,"      \
-    "lazy_bias_init,rich_alpha,lazy_alpha,rich_symmetric,lazy_symmetric,"   \
+    "teacher_directions,teacher_signs,activation,rich_hidden,lazy_hidden,"  \
+    "lr,lambda,rich_init,lazy_init,out_init,rich_bias,lazy_bias,"           \
+    "rich_bias_init,lazy_bias_init,rich_alpha,lazy_alpha,rich_symmetric,"   \
+    "lazy_symmetric,"                                                       \
     "rich_layer_ratio,lazy_layer_ratio,rich_param,lazy_param,rich_loss,"    \
     "lazy_loss,rich_optimizer,lazy_optimizer,rich_momentum,lazy_momentum,"  \
     "rich_nesterov,lazy_nesterov,rich_batch_size,lazy_batch_size"

@@ -257,9 +257,9 @@ struct rl_app {
     /* what the panels show of each net: the live net, or for a diverged
      * net its last finite weights (see rl_app_net) */
     struct rl_net shown[RL_NETS];
-    int keep_h;                     /* units the copies below hold */
-    float *keep_w1[RL_NETS];        /* (keep_h, 2) last finite W1 */
-    float *keep_w2[RL_NETS];        /* (keep_h) last finite W2 */
+    int keep_h[RL_NETS];            /* units the copies below hold */
+    float *keep_w1[RL_NETS];        /* (keep_h[w], 2) last finite W1 */
+    float *keep_w2[RL_NETS];        /* (keep_h[w]) last finite W2 */
     bool keep_valid[RL_NETS];
     double calm_lr[RL_NETS];        /* last lr the net trained at for 50
                                      * steps without diverging */

@@ -35,6 +35,7 @@ const char *rl_net_label(int which);
 /* The settings each net of the pair has its own value of (rows with
  * PER_NET in the settings table, flags --rich-X, --lazy-X and --X). */
 struct rl_net_cfg {
+    int hidden;                 /* H, hidden units (seed: 500 for both) */
     double init;                /* s1 of W1 (seed: rich 0.001, lazy 0.25) */
     struct rl_net_opts model;   /* model and optimiser options (rl_net.h);
                                    the defaults (alpha 1, layer ratio 1, the
@@ -53,10 +54,9 @@ enum rl_arch {
 
 struct rl_config {
     /* the networks */
-    int hidden;                 /* H, hidden units (seed: 500) */
     enum rl_activation act;     /* seed: linear */
     struct rl_net_cfg net[RL_NETS]; /* per net: rich, lazy */
-    double out_init;            /* s2 of W2; 0 means 1/H (seed) */
+    double out_init;            /* s2 of W2; 0 means 1/H of each net (seed) */
     double lr;                  /* learning rate (seed: 2e-3) */
     double lambda;              /* PyTorch SGD weight_decay (seed: 0) */
     uint64_t seed;              /* every random draw derives from it */
@@ -104,8 +104,13 @@ struct rl_config {
 
 extern const struct rl_config rl_config_default;
 
-/* The s2 actually used: out_init, or 1/H when out_init is 0. */
-double rl_config_out_init(const struct rl_config *cfg);
+/* The s2 net `which` (RL_RICH or RL_LAZY) actually uses: out_init, or
+ * 1/H of that net when out_init is 0. */
+double rl_config_out_init(const struct rl_config *cfg, int which);
+
+/* The larger of the two nets' widths H (what a memory check of the pair
+ * counts, conservatively, for both nets). */
+int rl_config_max_hidden(const struct rl_config *cfg);
 
 /* The noise actually used: cfg->noise, or the dataset's default when < 0
  * (blobs 0.5, xor 0.3, circles 0.15, spiral 0.1, teacher 0, wave and

@@ -4,9 +4,13 @@
  * A checkpoint is a folder:
  *   checkpoint.txt            key=value lines: format, every setting the
  *                             settings table allows in files (per-net ones
- *                             as rich_X and lazy_X; out_init and noise as
- *                             the values used), rich_step and lazy_step;
- *                             numbers as %.17g
+ *                             as rich_X and lazy_X, the width H as
+ *                             rich_hidden and lazy_hidden; out_init and
+ *                             noise as the values used, out_init left out
+ *                             when it is 1/H of two different widths),
+ *                             rich_step and lazy_step; numbers as %.17g.
+ *                             An older file's one hidden=H sets both nets
+ *   (H below is each net's own width)
  *   {rich,lazy}_w1.npy        (H, 2) current input->hidden weights
  *   {rich,lazy}_w2.npy        (1, H) current hidden->output weights
  *   {rich,lazy}_w1_init.npy   (H, 2) the initial weights, the reference of
@@ -119,8 +123,9 @@ bool rl_checkpoint_write_settings(const char *dir, const char *name,
 /* Free the weights; safe on a zeroed struct. */
 void rl_checkpoint_destroy(struct rl_checkpoint *ck);
 
-/* Give net (rl_net_init'ed with ck->cfg.hidden units) the checkpoint's
- * net `which`: its options (rl_config_net_opts of ck->cfg), current and
+/* Give net (rl_net_init'ed with ck->cfg.net[which].hidden units) the
+ * checkpoint's net `which`: its options (rl_config_net_opts of ck->cfg),
+ * its W2 scale (rl_config_out_init of that net), current and
  * initial weights and biases and their norms, activation, init scales and
  * the optimiser state. The step count is ck->step[which]. */
 void rl_checkpoint_apply_net(const struct rl_checkpoint *ck, int which,

@@ -31,7 +31,8 @@ static const char usage_text[] =
     "argument sets another tolerance).\n";
 
 /* The script after its settings block (numpy, torch and the settings
- * HERE, ACTIVATION, H, LR, LAMBDA and NETS are defined above it). */
+ * HERE, ACTIVATION, LR, LAMBDA and NETS are defined above it; each net's
+ * width H is its NETS entry's hidden). */
 static const char script_body[] =
     "M64 = (1 << 64) - 1\n"
     "TOL = 1e-4\n"
@@ -131,6 +132,7 @@ static const char script_body[] =
     "\n"
     "    def __init__(self, name, o):\n"
     "        self.o = o\n"
+    "        H = o[\"hidden\"]\n"
     "        self.h = H\n"
     "        self.w1 = torch.nn.Parameter(load(name + \"_w1_init.npy\"))\n"
     "        self.w2 = torch.nn.Parameter(load(name + \"_w2_init.npy\"))\n"
@@ -331,14 +333,14 @@ static void write_head(FILE *f, const struct rl_checkpoint *ck)
             "\n"
             "HERE = os.path.dirname(os.path.abspath(__file__))\n"
             "ACTIVATION = \"%s\"\n"
-            "H = %d\n"
             "LR = %.17g\n"
             "LAMBDA = %.17g\n"
             "NETS = {\n",
-            act_names[c->act], c->hidden, c->lr, c->lambda);
+            act_names[c->act], c->lr, c->lambda);
     for (int w = 0; w < RL_NETS; w++) {
         struct rl_net_opts o = rl_config_net_opts(c, w);
-        fprintf(f, "    \"%s\": dict(steps=%ld, bias=%s, alpha=%.17g, "
+        fprintf(f, "    \"%s\": dict(steps=%ld, hidden=%d, bias=%s, "
+                "alpha=%.17g, "
                 "param=\"%s\",\n"
                 "                loss=\"%s\", targets=\"%s\", "
                 "optimizer=\"%s\",\n"
@@ -346,7 +348,8 @@ static void write_head(FILE *f, const struct rl_checkpoint *ck)
                 "beta2=%.17g,\n"
                 "                eps=%.17g, batch_size=%d,\n"
                 "                shuffle_seed=%llu),\n",
-                rl_net_label(w), ck->step[w], py_bool(o.bias),
+                rl_net_label(w), ck->step[w], c->net[w].hidden,
+                py_bool(o.bias),
                 o.alpha > 0.0 ? o.alpha : 1.0, param_names[o.param],
                 loss_names[o.loss], target_names[o.targets],
                 opt_names[o.optimizer], o.momentum, py_bool(o.nesterov),

@@ -221,6 +221,9 @@ static bool per_net_column(const struct rl_setting *s,
 {
     if (s->where != RL_IN_NET || !strcmp(s->name, "diagonal-scale"))
         return false;
+    /* one width is in the headline; two get a column */
+    if (!strcmp(s->name, "hidden"))
+        return c->net[RL_RICH].hidden != c->net[RL_LAZY].hidden;
     return !strcmp(s->name, "init") || setting_differs(s, c, RL_RICH) ||
            setting_differs(s, c, RL_LAZY);
 }
@@ -244,9 +247,15 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
     else
         snprintf(steps, sizeof(steps), "rich %ld / lazy %ld steps in all",
                  tr->step[RL_RICH], tr->step[RL_LAZY]);
-    fprintf(out, "richlazy run: %s, H=%d, N=%d (%s), %s, lr %s, "
+    char width[64];
+    if (c->net[RL_RICH].hidden == c->net[RL_LAZY].hidden)
+        snprintf(width, sizeof(width), "H=%d", c->net[RL_RICH].hidden);
+    else
+        snprintf(width, sizeof(width), "H=%d/%d (rich/lazy)",
+                 c->net[RL_RICH].hidden, c->net[RL_LAZY].hidden);
+    fprintf(out, "richlazy run: %s, %s, N=%d (%s), %s, lr %s, "
             "lambda %s, seed %llu\n",
-            steps, c->hidden, tr->train.n,
+            steps, width, tr->train.n,
             c->data_path ? c->data_path : rl_dataset_name(c->dataset),
             rl_activation_name(c->act), num(c->lr).s, num(c->lambda).s,
             (unsigned long long)c->seed);
@@ -746,7 +755,8 @@ int rl_run_main_hooked(int argc, char **argv, FILE *out, FILE *errf,
     /* frames at --width x --height take memory too: count them */
     if (hooks && (r->cfg.frames_every > 0 || r->cfg.script_path ||
                   r->cfg.scenario_script) &&
-        !rl_memory_check_run(r->cfg.hidden, r->tr.train.n + r->tr.test.n,
+        !rl_memory_check_run(rl_config_max_hidden(&r->cfg),
+                             r->tr.train.n + r->tr.test.n,
                              r->cfg.act == RL_ACT_LINEAR,
                              rl_memory_frames(r->cfg.width, r->cfg.height),
                              r->err, sizeof(r->err))) {

@@ -160,13 +160,14 @@ static bool train_setup(struct train_ctx *t, const struct workload *w)
     if (!rl_data_generate(&t->data, RL_DATASET_BLOBS, w->n,
                           rl_config_noise(c), c->seed))
         return false;
-    if (!rl_net_init(&t->net, c->hidden, w->n)) {
+    const int h = c->net[RL_LAZY].hidden;
+    if (!rl_net_init(&t->net, h, w->n)) {
         rl_data_destroy(&t->data);
         return false;
     }
     struct rl_rng rng;
     rl_rng_seed(&rng, c->seed, RL_STREAM_LAZY);
-    rl_net_reset_opts(&t->net, w->act, c->net[RL_LAZY].init, 1.0 / c->hidden,
+    rl_net_reset_opts(&t->net, w->act, c->net[RL_LAZY].init, 1.0 / h,
                       &w->opts, &rng);
     t->net.force_plain = w->path != PATH_FAST;
     t->net.force_blas = w->path == PATH_BLAS;
@@ -299,7 +300,7 @@ static bool big_width(struct rl_bench *b)
 
 static bool section_training(struct rl_bench *b)
 {
-    const int h = rl_config_default.hidden;
+    const int h = rl_config_default.net[RL_LAZY].hidden;
     fprintf(b->out, "  H = %d, lr %g, one network; median of %d repeats of "
             ">= %.2f s\n", h, rl_config_default.lr, b->repeats, b->seconds);
     double peak = b->machine.measured_gflops;
@@ -471,10 +472,10 @@ static bool section_cache(struct rl_bench *b)
         {RL_ACT_RELU, 200, PATH_BLAS},
     };
     fprintf(b->out, "  bytes one step of the rich/lazy pair touches (H = %d; "
-            "both nets, the data counted once)\n", c->hidden);
+            "both nets, the data counted once)\n", c->net[RL_LAZY].hidden);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct rl_net net;
-        if (!rl_net_init(&net, c->hidden, 0))
+        if (!rl_net_init(&net, c->net[RL_LAZY].hidden, 0))
             return false;
         net.act = cases[i].act;
         net.force_plain = cases[i].path != PATH_FAST;
@@ -593,7 +594,8 @@ static bool section_frames(struct rl_bench *b)
         char err[512];
         int frames = b->quick ? 10 : k == 0 ? 120 : 30;
         if (!rl_render_bench_run(sizes[k][0], sizes[k][1],
-                                 rl_config_default.hidden, frames, NULL, &r,
+                                 rl_config_default.net[RL_LAZY].hidden,
+                                 frames, NULL, &r,
                                  err, sizeof(err))) {
             fprintf(b->out, "  failed: %s\n", err);
             return true;

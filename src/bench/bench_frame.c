@@ -42,7 +42,7 @@ bool rl_render_bench_run(int w, int h, int hidden, int frames,
     if (frames < 1)
         frames = 1;
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = hidden;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = hidden;
     struct rl_app app;
     struct rl_render r;
     struct rl_canvas c;

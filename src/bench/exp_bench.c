@@ -66,7 +66,7 @@ bool rl_exp_bench_sweep(struct rl_bench *b)
     int repeats = b->quick ? 1 : (b->repeats > 0 ? b->repeats : 5);
     fprintf(b->out, "  the notebook's sweep: 4 lambdas x 20 runs x %ld steps, "
             "H = %d, N = %d, log every 10; median of %d\n", e.cfg.steps,
-            e.cfg.hidden, d.train.n, repeats);
+            e.cfg.net[e.net].hidden, d.train.n, repeats);
     bool ok = true;
     int counts[2] = {1, threads};
     for (int i = 0; i < (threads > 1 ? 2 : 1); i++) {

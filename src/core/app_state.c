@@ -108,8 +108,10 @@ const struct rl_key_binding rl_keymap[] = {
     {"o", RL_ACTION_OPTIMIZER, "optimizer: gd → momentum → adam → adamw"},
     {"m", RL_ACTION_BATCH, "batch size: full → 64 → 32 → 8"},
     {"i", RL_ACTION_DELTA, "colour units by imbalance δᵢ = aᵢ² − ‖wᵢ‖²"},
-    {"J", RL_ACTION_WIDTH_UP, "width H of both nets x2 (Shift+J; re-initialises)"},
-    {"j", RL_ACTION_WIDTH_DOWN, "width H of both nets /2 (re-initialises)"},
+    {"J", RL_ACTION_WIDTH_UP,
+     "width H of the selected net x2 (Shift+J; re-initialises it)"},
+    {"j", RL_ACTION_WIDTH_DOWN,
+     "width H of the selected net /2 (re-initialises it)"},
     {"v", RL_ACTION_UNIT_VIEW, "unit view: units at |aᵢ|·wᵢ / W1 rows"},
     {"y", RL_ACTION_TWIN, "linearised twin: off → loss and gap curves → also f − f_lin → off"},
     {"u", RL_ACTION_SUBSAMPLE, "redraw the highlighted units"},
@@ -235,7 +237,10 @@ static void clear_net_views(struct rl_app *app, int w)
 
 static void draw_subsample(struct rl_app *app)
 {
-    int h = app->tr->cfg.hidden;
+    /* the same units of both nets: indices below the smaller width */
+    int h = app->tr->net[RL_RICH].h < app->tr->net[RL_LAZY].h
+                ? app->tr->net[RL_RICH].h
+                : app->tr->net[RL_LAZY].h;
     int want = h < 10 ? h : 10;
     struct rl_rng rng;
     rl_rng_seed(&rng, app->tr->cfg.seed + (uint64_t)app->sub_draws * 7919u,
@@ -330,11 +335,11 @@ static bool setup(struct rl_app *app, char *err, size_t errlen)
     app->grid_x = malloc(sizeof(float) * 2 * RL_GRID * RL_GRID);
     for (int w = 0; w < RL_NETS; w++)
         app->grid_out[w] = malloc(sizeof(float) * RL_GRID * RL_GRID);
-    app->keep_h = app->tr->net[0].h;
     for (int w = 0; w < RL_NETS; w++) {
-        app->keep_w1[w] = malloc(sizeof(float) * 3 * (size_t)app->keep_h);
-        app->keep_w2[w] = app->keep_w1[w] ? app->keep_w1[w] + 2 * app->keep_h
-                                          : NULL;
+        const int kh = app->tr->net[w].h;
+        app->keep_h[w] = kh;
+        app->keep_w1[w] = malloc(sizeof(float) * 3 * (size_t)kh);
+        app->keep_w2[w] = app->keep_w1[w] ? app->keep_w1[w] + 2 * kh : NULL;
         app->calm_lr[w] = app->tr->cfg.lr;
     }
     if (!app->grid_x || !app->grid_out[0] || !app->grid_out[1] ||
@@ -817,69 +822,74 @@ static void apply_batch(struct rl_app *app)
         say(app, "full-batch steps (both nets)");
 }
 
-/* J/j: the width H of both nets x2 or /2 (H is one setting of the pair),
- * both re-initialised. Everything new is allocated first; on failure
+/* J/j: the width H of the selected net x2 or /2 (each net has its own H),
+ * that net re-initialised. Everything new is allocated first; on failure
  * nothing changes and the footer says why. */
 static void apply_width(struct rl_app *app, bool up)
 {
     struct rl_trainer *tr = app->tr;
     struct rl_config *cfg = &tr->cfg;
-    long hl = up ? 2L * cfg->hidden : cfg->hidden / 2;
+    const int w = app->selected;
+    const char *label = rl_net_label(w);
+    const int old = cfg->net[w].hidden;
+    long hl = up ? 2L * old : old / 2;
     if (hl < 2 || hl > RL_WIDTH_MAX) {
-        say(app, "width H = %d: the keys stay within 2 .. %d", cfg->hidden,
-            RL_WIDTH_MAX);
+        say(app, "width H = %d (%s net): the keys stay within 2 .. %d", old,
+            label, RL_WIDTH_MAX);
         return;
     }
     int h = (int)hl;
     char err[256];
-    for (int w = 0; w < RL_NETS; w++)
-        if (!rl_net_opts_check(&cfg->net[w].model, h, err, sizeof(err))) {
-            say(app, "width %d refused: %s net: %s", h, rl_net_label(w), err);
-            return;
-        }
+    if (!rl_net_opts_check(&cfg->net[w].model, h, err, sizeof(err))) {
+        say(app, "width %d refused: %s net: %s", h, label, err);
+        return;
+    }
     bool linear = cfg->act == RL_ACT_LINEAR;
     bool batch = needs_scratch(cfg);
     int n = tr->train.n + tr->test.n;
-    if (!rl_memory_check_run(h, n, linear && !batch, 0.0, err, sizeof(err))) {
+    /* the pair at the larger of the two widths (rl_memory.h) */
+    int other = cfg->net[!w].hidden;
+    if (!rl_memory_check_run(h > other ? h : other, n, linear && !batch, 0.0,
+                             err, sizeof(err))) {
         say(app, "width %d refused: %s", h, err);
         return;
     }
-    struct rl_net fresh[RL_NETS];
-    float *keep[RL_NETS] = {NULL, NULL};
-    memset(fresh, 0, sizeof(fresh));
-    bool ok = true;
-    for (int w = 0; w < RL_NETS && ok; w++) {
-        ok = rl_net_init(&fresh[w], h, linear && !batch ? 0 : tr->train.n);
-        keep[w] = ok ? malloc(sizeof(float) * 3 * (size_t)h) : NULL;
-        ok = ok && keep[w];
-    }
-    if (!ok) {
-        for (int w = 0; w < RL_NETS; w++) {
-            rl_net_destroy(&fresh[w]);
-            free(keep[w]);
-        }
-        say(app, "width %d: out of memory; still %d", h, cfg->hidden);
+    struct rl_net fresh;
+    memset(&fresh, 0, sizeof(fresh));
+    bool ok = rl_net_init(&fresh, h, linear && !batch ? 0 : tr->train.n);
+    float *keep = ok ? malloc(sizeof(float) * 3 * (size_t)h) : NULL;
+    if (!ok || !keep) {
+        rl_net_destroy(&fresh);
+        free(keep);
+        say(app, "width %d: out of memory; the %s net keeps %d", h, label,
+            old);
         return;
     }
-    for (int w = 0; w < RL_NETS; w++) {
-        rl_net_destroy(&tr->net[w]);
-        tr->net[w] = fresh[w];
-        free(app->keep_w1[w]);
-        app->keep_w1[w] = keep[w];
-        app->keep_w2[w] = keep[w] + 2 * h;
-        app->keep_valid[w] = false;
+    int min_before = tr->net[RL_RICH].h < tr->net[RL_LAZY].h
+                         ? tr->net[RL_RICH].h
+                         : tr->net[RL_LAZY].h;
+    rl_net_destroy(&tr->net[w]);
+    tr->net[w] = fresh;
+    free(app->keep_w1[w]);
+    app->keep_w1[w] = keep;
+    app->keep_w2[w] = keep + 2 * h;
+    app->keep_h[w] = h;
+    cfg->net[w].hidden = h;
+    app->step_offset[w] = rl_app_step(app);
+    rl_trainer_reset_net(tr, w);
+    tr->paused[w] = app->paused;
+    clear_net_views(app, w);
+    app->lr_since[w] = 0;
+    if ((h < other ? h : other) != min_before) {
+        /* the subsample's units are below the smaller width: draw them
+         * again (their trails start over) */
+        draw_subsample(app);
     }
-    app->keep_h = h;
-    cfg->hidden = h;
-    rl_trainer_restart(tr);
-    set_paused(app, app->paused);
-    draw_subsample(app);
-    on_new_nets(app);
-    char label[48];
-    snprintf(label, sizeof(label), "H %d", h);
-    add_marker(app, RL_MARKER_BOTH, label);
-    say(app, "width H = %d for both nets (H is one setting of the pair; "
-        "both re-initialised)", h);
+    char mark[48];
+    snprintf(mark, sizeof(mark), "%s H %d", label, h);
+    add_marker(app, w, mark);
+    say(app, "width H = %d for the %s net (was %d; re-initialised)", h,
+        label, old);
 }
 
 static void set_twin(struct rl_app *app, int mode);
@@ -1049,7 +1059,7 @@ static void update_shown(struct rl_app *app, int w)
     const struct rl_trainer *tr = app->tr;
     const struct rl_net *net = &tr->net[w];
     app->shown[w] = *net;
-    if (net->h != app->keep_h)
+    if (net->h != app->keep_h[w])
         return; /* no room (hidden size changed): show the live net */
     if (!tr->diverged[w]) {
         memcpy(app->keep_w1[w], net->w1, sizeof(float) * 2 * (size_t)net->h);
@@ -1442,8 +1452,10 @@ size_t rl_app_dump(const struct rl_app *app, char *buf, size_t len)
         c->lr, c->lambda, rl_activation_name(c->act),
         c->data_path ? c->data_path : rl_dataset_name(c->dataset),
         (unsigned long long)c->seed);
-    PUT("hidden=%d\nsamples=%d\nlog_x=%d\nhelp=%d\naxes_locked=%d\n",
-        c->hidden, tr->train.n, app->log_x, app->help, app->axes_locked);
+    PUT("rich_hidden=%d\nlazy_hidden=%d\nsamples=%d\nlog_x=%d\nhelp=%d\n"
+        "axes_locked=%d\n",
+        c->net[RL_RICH].hidden, c->net[RL_LAZY].hidden, tr->train.n,
+        app->log_x, app->help, app->axes_locked);
     PUT("subsample_draws=%ld\nsubsample_first=%d\nmarkers=%d\nquit=%d\n",
         app->sub_draws, app->sub_n ? app->sub[0] : -1, app->nmarkers,
         app->quit);

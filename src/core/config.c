@@ -6,15 +6,14 @@
 #include <stdio.h>
 
 const struct rl_config rl_config_default = {
-    .hidden = 500,
     .act = RL_ACT_LINEAR,
     /* biases, when on, start at the scale of the net's own W1 (as a
      * weight on a constant input 1 would) */
-    .net = {[RL_RICH] = {.init = 0.001,
+    .net = {[RL_RICH] = {.hidden = 500, .init = 0.001,
                          .model = {.alpha = 1.0, .layer_ratio = 1.0,
                                    .bias_init = 0.001},
                          .imbalance = NAN, .diagonal_scale = 0.03},
-            [RL_LAZY] = {.init = 0.25,
+            [RL_LAZY] = {.hidden = 500, .init = 0.25,
                          .model = {.alpha = 1.0, .layer_ratio = 1.0,
                                    .bias_init = 0.25},
                          .imbalance = NAN, .diagonal_scale = 3.0}},
@@ -51,9 +50,17 @@ const char *rl_net_label(int which)
     return which == RL_RICH ? "rich" : "lazy";
 }
 
-double rl_config_out_init(const struct rl_config *cfg)
+double rl_config_out_init(const struct rl_config *cfg, int which)
 {
-    return cfg->out_init > 0.0 ? cfg->out_init : 1.0 / cfg->hidden;
+    assert(which == RL_RICH || which == RL_LAZY);
+    return cfg->out_init > 0.0 ? cfg->out_init
+                               : 1.0 / cfg->net[which].hidden;
+}
+
+int rl_config_max_hidden(const struct rl_config *cfg)
+{
+    int r = cfg->net[RL_RICH].hidden, l = cfg->net[RL_LAZY].hidden;
+    return r > l ? r : l;
 }
 
 double rl_config_noise(const struct rl_config *cfg)
@@ -102,7 +109,7 @@ struct rl_net_opts rl_config_net_opts(const struct rl_config *cfg,
     }
     if (isfinite(n->imbalance))
         o.layer_ratio = rl_net_ratio_for_imbalance(
-            n->init, rl_config_out_init(cfg), o.bias ? o.bias_init : 0.0,
+            n->init, rl_config_out_init(cfg, which), o.bias ? o.bias_init : 0.0,
             n->imbalance);
     return o;
 }
@@ -127,10 +134,10 @@ bool rl_config_check(const struct rl_config *cfg, char *err, size_t errlen)
         }
         struct rl_net_opts o = rl_config_net_opts(cfg, w);
         char why[200];
-        if (!rl_net_opts_check(&o, cfg->hidden, why, sizeof(why))) {
+        if (!rl_net_opts_check(&o, n->hidden, why, sizeof(why))) {
             /* name the flag in the order rl_net_opts_check tests */
             const char *flag = "options";
-            if (o.symmetric && cfg->hidden % 2)
+            if (o.symmetric && n->hidden % 2)
                 flag = "symmetric";
             else if (o.targets == RL_TARGETS_REAL && o.loss != RL_LOSS_MSE)
                 flag = "loss";

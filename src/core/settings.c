@@ -142,8 +142,9 @@ const struct rl_setting rl_settings[] = {
      .help = "hidden activation: linear, relu, tanh",
      .choices = activation_names, .commands = TRAIN, .in_file = true,
      .recorded = true},
-    {.name = "hidden", .type = RL_SET_INT, SHARED(hidden), .metavar = "H",
-     .unit = "units", .help = "hidden units", .min = 1, .max = 10000000,
+    {.name = "hidden", .type = RL_SET_INT, PER_NET(hidden), .metavar = "H",
+     .unit = "units", .help = "hidden units (width)", .min = 1, .max = 10000000,
+     .default_text = "500",
      .commands = TRAIN, .in_file = true, .recorded = true},
     {.name = "lr", .type = RL_SET_DOUBLE, SHARED(lr), .metavar = "X",
      .help = "learning rate", .max = 1e6, .min_exclusive = true,
@@ -780,8 +781,13 @@ void rl_setting_format_used(const struct rl_setting *s, const void *cfg,
     const void *src = rl_setting_cptr(s, cfg, net);
     double used;
     if (src == &c->out_init) {
-        used = rl_config_out_init(c);
-        src = &used;
+        /* with different widths and s2 = 1/H each net uses its own: the
+         * column keeps the 0 that says so */
+        if (c->out_init > 0.0 ||
+            c->net[RL_RICH].hidden == c->net[RL_LAZY].hidden) {
+            used = rl_config_out_init(c, RL_RICH);
+            src = &used;
+        }
     } else if (src == &c->noise) {
         used = rl_config_noise(c);
         src = &used;

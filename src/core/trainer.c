@@ -58,7 +58,7 @@ static bool build_data(struct rl_trainer *tr, char *err, size_t errlen)
     for (int w = 0; w < RL_NETS && cfg->act != RL_ACT_LINEAR; w++) {
         if (tr->net[w].h && !rl_net_reserve(&tr->net[w], train.n)) {
             snprintf(err, errlen, "out of memory for %d samples x %d units",
-                     train.n, tr->cfg.hidden);
+                     train.n, tr->net[w].h);
             rl_data_destroy(&train);
             rl_data_destroy(&test);
             return false;
@@ -87,26 +87,28 @@ bool rl_trainer_init(struct rl_trainer *tr, const struct rl_config *cfg,
         linear &= cfg->net[w].model.loss == RL_LOSS_MSE &&
                   cfg->net[w].model.batch_size == 0;
     if (!cfg->data_path &&
-        !rl_memory_check_run(cfg->hidden, cfg->samples, linear, 0.0, err,
-                             errlen))
+        !rl_memory_check_run(rl_config_max_hidden(cfg), cfg->samples, linear,
+                             0.0, err, errlen))
         goto fail;
     if (!rl_config_check(cfg, err, errlen))
         goto fail;
     if (!build_data(tr, err, errlen))
         goto fail;
-    if (!rl_memory_check_run(cfg->hidden, tr->train.n + tr->test.n, linear,
-                             0.0, err, errlen))
+    if (!rl_memory_check_run(rl_config_max_hidden(cfg),
+                             tr->train.n + tr->test.n, linear, 0.0, err,
+                             errlen))
         goto fail;
     for (int w = 0; w < RL_NETS; w++) {
         int scratch_n = linear ? 0 : tr->train.n;
-        if (!rl_net_init(&tr->net[w], cfg->hidden, scratch_n) ||
+        const int h = cfg->net[w].hidden;
+        if (!rl_net_init(&tr->net[w], h, scratch_n) ||
             !rl_history_init(&tr->hist[w],
                              history_cap > 0 ? history_cap : 4096)) {
             snprintf(err, errlen,
                      "out of memory: %d hidden units x %d samples need about "
                      "%.0f MiB per network",
-                     cfg->hidden, tr->train.n,
-                     2.0 * cfg->hidden * (double)tr->train.n * 4 / 1048576.0);
+                     h, tr->train.n,
+                     2.0 * h * (double)tr->train.n * 4 / 1048576.0);
             goto fail;
         }
         /* a second thread inside the step: same bits, so a failure to
@@ -169,7 +171,7 @@ void rl_trainer_reset_net(struct rl_trainer *tr, int which)
     rl_rng_seed(&rng, tr->cfg.seed, net_stream[which]);
     struct rl_net_opts o = rl_config_net_opts(&tr->cfg, which);
     rl_net_reset_opts(&tr->net[which], tr->cfg.act, tr->cfg.net[which].init,
-                      rl_config_out_init(&tr->cfg), &o, &rng);
+                      rl_config_out_init(&tr->cfg, which), &o, &rng);
     if (tr->twin_on[which]) {
         rl_lin_destroy(&tr->twin[which]);
         if (!rl_lin_init(&tr->twin[which], &tr->net[which], tr->train.n))

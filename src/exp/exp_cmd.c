@@ -203,7 +203,7 @@ static bool finish_cells(struct rl_exp *e, char *err, size_t errlen)
         e->cells[i].from_net = -1;
         char why[512];
         struct rl_net_opts o = rl_config_net_opts(&c, e->net);
-        if (!rl_net_opts_check(&o, c.hidden, why, sizeof(why))) {
+        if (!rl_net_opts_check(&o, c.net[e->net].hidden, why, sizeof(why))) {
             snprintf(err, errlen, "cell %d (x %g, y %g): %s", i + 1,
                      e->cells[i].xv, e->cells[i].yv, why);
             return false;
@@ -312,8 +312,14 @@ static void print_summary(FILE *out, const struct rl_exp *e,
     const struct rl_config *c = &e->cfg;
     long total_steps = (long)rl_exp_total_runs(e) * c->steps;
     /* H: the setting's value, or "axis" when a swept axis varies it */
-    char hid[32];
-    snprintf(hid, sizeof(hid), "H=%d", c->hidden);
+    char hid[48];
+    /* the trained net's width; retrain trains both of a checkpoint's */
+    if (e->kind == RL_EXP_RETRAIN &&
+        c->net[RL_RICH].hidden != c->net[RL_LAZY].hidden)
+        snprintf(hid, sizeof(hid), "H=%d/%d (rich/lazy)",
+                 c->net[RL_RICH].hidden, c->net[RL_LAZY].hidden);
+    else
+        snprintf(hid, sizeof(hid), "H=%d", c->net[e->net].hidden);
     for (int a = 0; a < 2; a++) {
         struct rl_exp_axis ax;
         char key[64];
@@ -697,8 +703,7 @@ int rl_retrain_main(int argc, char **argv, FILE *out, FILE *errf)
     const struct rl_config *kc = &ck.cfg;
     e->kind = RL_EXP_RETRAIN;
     e->cfg = o.cfg;
-    /* the nets are the checkpoint's */
-    e->cfg.hidden = kc->hidden;
+    /* the nets are the checkpoint's (each with its own width) */
     e->cfg.act = kc->act;
     e->cfg.out_init = kc->out_init;
     for (int w = 0; w < RL_NETS; w++)

@@ -445,7 +445,10 @@ bool rl_exp_run_one(const struct rl_exp *e, const struct rl_exp_data *d,
     bool fast = c.act == RL_ACT_LINEAR && cell->from_net < 0 &&
                 o.loss == RL_LOSS_MSE && o.batch_size == 0;
     int max_n = fast ? 0 : train->n;
-    if (!rl_net_init(&net, c.hidden, max_n)) {
+    /* the width of the net this cell trains: a checkpoint's net keeps its
+     * own */
+    const int h = c.net[cell->from_net >= 0 ? cell->from_net : e->net].hidden;
+    if (!rl_net_init(&net, h, max_n)) {
         rl_data_destroy(&own);
         return false;
     }
@@ -455,8 +458,8 @@ bool rl_exp_run_one(const struct rl_exp *e, const struct rl_exp_data *d,
         struct rl_rng rng;
         rl_rng_seed(&rng, c.seed, RL_STREAM_RUN_BASE + (uint64_t)r);
         /* all-zero options draw and step exactly as rl_net_reset */
-        rl_net_reset_opts(&net, c.act, cell->init, rl_config_out_init(&c),
-                          &o, &rng);
+        rl_net_reset_opts(&net, c.act, cell->init,
+                          rl_config_out_init(&c, e->net), &o, &rng);
     }
 
     const int nlog = rl_exp_nlog(e);
@@ -574,7 +577,7 @@ bool rl_exp_run(const struct rl_exp *e, const struct rl_exp_data *d,
     pthread_mutex_destroy(&p.lock);
     if (atomic_load(&p.failed)) {
         snprintf(err, errlen, "out of memory for a run of %d hidden units",
-                 e->cfg.hidden);
+                 rl_config_max_hidden(&e->cfg));
         ok = false;
     }
     free(todo);

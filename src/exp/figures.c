@@ -334,7 +334,8 @@ static void fixed_settings(char *buf, size_t len, const struct rl_exp *e)
     buf[0] = '\0';
     size_t l = 0;
     if (!axis_named(&e->x, "hidden") && !axis_named(&e->y, "hidden"))
-        l += (size_t)snprintf(buf + l, len - l, "H = %d, ", e->cfg.hidden);
+        l += (size_t)snprintf(buf + l, len - l, "H = %d, ",
+                              e->cfg.net[e->net].hidden);
     if (l < len && !axis_named(&e->x, "init") && !axis_named(&e->y, "init"))
         l += (size_t)snprintf(buf + l, len - l, "%s init %g, ",
                               rl_net_label(e->net), c0->init);
@@ -361,7 +362,7 @@ static bool draw_sweep(struct fig *f, const struct rl_exp *e,
         snprintf(title, sizeof(title),
                  "Weight-decay sweep: %d run%s per λ, W1 init std %g, H = %d, "
                  "lr %g, %s%s, %s", e->runs, e->runs == 1 ? "" : "s",
-                 e->cells[0].init, c->hidden,
+                 e->cells[0].init, c->net[e->net].hidden,
                  e->cells[0].lr, data_name(c), n_text,
                  rl_activation_name(c->act));
     } else {
@@ -792,10 +793,12 @@ static bool draw_phase(struct fig *f, const struct rl_exp *e,
     char fixed[160];
     if (!rl_exp_axes_custom(e)) {
         if (e->y_is_lr)
-            snprintf(fixed, sizeof(fixed), "H = %d, λ = %g", c->hidden,
+            snprintf(fixed, sizeof(fixed), "H = %d, λ = %g",
+                     c->net[e->net].hidden,
                      e->cells[0].lambda);
         else
-            snprintf(fixed, sizeof(fixed), "H = %d, lr %g", c->hidden,
+            snprintf(fixed, sizeof(fixed), "H = %d, lr %g",
+                     c->net[e->net].hidden,
                      e->cells[0].lr);
     } else {
         /* the settings that are not axes, as the cells share them */

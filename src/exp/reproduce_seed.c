@@ -429,7 +429,9 @@ static bool seed3_export(struct rl_repro *r, const struct rl_config *cfg,
     rl_data_destroy(&d);
     if (!ok)
         return false;
-    const int h = cfg->hidden;
+    /* the sweep trains one net, at the rich net's width (the preset's
+     * nets share H) */
+    const int h = cfg->net[RL_RICH].hidden;
     float *w1 = malloc((size_t)SEED3_RUNS * h * 2 * sizeof(float));
     float *w2 = malloc((size_t)SEED3_RUNS * h * sizeof(float));
     struct rl_net net;
@@ -442,8 +444,8 @@ static bool seed3_export(struct rl_repro *r, const struct rl_config *cfg,
     for (int run = 0; run < SEED3_RUNS; run++) {
         struct rl_rng rng;
         rl_rng_seed(&rng, cfg->seed, RL_STREAM_RUN_BASE + (uint64_t)run);
-        rl_net_reset(&net, cfg->act, seed3_init, rl_config_out_init(cfg),
-                     &rng);
+        rl_net_reset(&net, cfg->act, seed3_init,
+                     rl_config_out_init(cfg, RL_RICH), &rng);
         memcpy(w1 + (size_t)run * h * 2, net.w1, (size_t)h * 2 * sizeof(float));
         memcpy(w2 + (size_t)run * h, net.w2, (size_t)h * sizeof(float));
     }

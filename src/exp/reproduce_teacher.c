@@ -170,7 +170,7 @@ void rl_preset_chizat2019_window(struct rl_config *cfg)
     cfg->dataset = RL_DATASET_TEACHER;
     cfg->samples = CZ_NTRAIN;
     cfg->noise = 0.0;
-    cfg->hidden = CZ_H;
+    cfg->net[RL_RICH].hidden = cfg->net[RL_LAZY].hidden = CZ_H;
     cfg->act = RL_ACT_RELU;
     cfg->lr = cz_lr;
     /* Gaussian rows of norm about tau (tau / sqrt 2 per entry) and output
@@ -604,7 +604,7 @@ void rl_preset_kunin2024_window(struct rl_config *cfg)
     cfg->dataset = RL_DATASET_TEACHER;
     cfg->samples = KN_NTRAIN;
     cfg->noise = 0.0;
-    cfg->hidden = KN_H;
+    cfg->net[RL_RICH].hidden = cfg->net[RL_LAZY].hidden = KN_H;
     cfg->act = RL_ACT_RELU;
     cfg->lr = 1e-3;
     cfg->out_init = 0.1;                    /* s2 = tau */

@@ -53,15 +53,18 @@ static const char *const shard_rows[] = {
 static void write_settings(FILE *f, const struct rl_exp *e)
 {
     struct rl_config c = e->cfg;
-    c.out_init = rl_config_out_init(&e->cfg); /* the values used */
+    /* the values used, of the net the experiment trains (its width is
+     * the shard's hidden) */
+    c.out_init = rl_config_out_init(&e->cfg, e->net);
     c.noise = rl_config_noise(&e->cfg);
     fprintf(f, "kind=%s\n", rl_exp_kind_name(e->kind));
     for (size_t i = 0; i < sizeof(shard_rows) / sizeof(shard_rows[0]); i++) {
         const struct rl_setting *st = rl_setting_find(shard_rows[i]);
-        assert(st && st->in_file && st->where == RL_IN_CONFIG);
+        assert(st && st->in_file && st->where != RL_IN_COMMAND);
         char key[64], val[4200];
         rl_setting_key(st, -1, key, sizeof(key));
-        rl_setting_format(st, rl_setting_cptr(st, &c, -1), val, sizeof(val));
+        rl_setting_format(st, rl_setting_cptr(st, &c, e->net), val,
+                          sizeof(val));
         fprintf(f, "%s=%s\n", key, val);
     }
     fprintf(f, "runs=%d\n", e->runs);
@@ -338,7 +341,10 @@ static bool parse_settings(char *block, struct rl_exp *e, const char *path,
             if (!ok)
                 snprintf(why, sizeof(why), "is not sweep, phase or retrain");
         } else if (!strcmp(key, "hidden")) {
-            ok = read_row("hidden", v, &c->hidden, why, sizeof(why));
+            /* the width of the net the experiment trains: both nets */
+            ok = read_row("hidden", v, &c->net[RL_RICH].hidden, why,
+                          sizeof(why));
+            c->net[RL_LAZY].hidden = c->net[RL_RICH].hidden;
         } else if (!strcmp(key, "activation")) {
             ok = read_row("activation", v, &c->act, why, sizeof(why));
         } else if (!strcmp(key, "out_init")) {

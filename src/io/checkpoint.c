@@ -84,6 +84,16 @@ static bool vec_saved(int v, const struct rl_net_opts *o)
                                       : rl_checkpoint_has_opt_buffers(o);
 }
 
+/* out_init is not written when it is 0 (1/H of each net, the widths
+ * differing); see rl_checkpoint_write_settings. */
+static bool void_out_init(const struct rl_setting *st,
+                          const struct rl_config *c)
+{
+    return st->where == RL_IN_CONFIG &&
+           rl_setting_cptr(st, c, -1) == (const void *)&c->out_init &&
+           !(c->out_init > 0.0);
+}
+
 bool rl_checkpoint_write_settings(const char *dir, const char *name,
                                   const struct rl_trainer *tr, char *err,
                                   size_t errlen)
@@ -93,8 +103,13 @@ bool rl_checkpoint_write_settings(const char *dir, const char *name,
      * it there, a run folder writes it): named relative to the folder, it
      * never points elsewhere (rl_scenario.h) */
     c.data_path = c.data_path ? "data.csv" : "";
-    c.hidden = tr->net[RL_RICH].h;
-    c.out_init = rl_config_out_init(&tr->cfg);
+    for (int w = 0; w < RL_NETS; w++)
+        c.net[w].hidden = tr->net[w].h;
+    /* s2 as used; with different widths and s2 = 1/H each net has its own,
+     * so out_init is left out (a missing out_init means 1/H) */
+    bool same_h = c.net[RL_RICH].hidden == c.net[RL_LAZY].hidden;
+    if (c.out_init > 0.0 || same_h)
+        c.out_init = rl_config_out_init(&c, RL_RICH);
     c.noise = rl_config_noise(&tr->cfg);
     /* a target imbalance is saved as the layer ratio it chose */
     for (int w = 0; w < RL_NETS; w++) {
@@ -117,6 +132,8 @@ bool rl_checkpoint_write_settings(const char *dir, const char *name,
     for (int i = 0; i < rl_settings_count; i++) {
         const struct rl_setting *st = &rl_settings[i];
         if (!st->in_file)
+            continue;
+        if (void_out_init(st, &c))
             continue;
         for (int w = 0; w < (st->where == RL_IN_NET ? RL_NETS : 1); w++) {
             rl_setting_key(st, st->where == RL_IN_NET ? w : -1, key,
@@ -373,6 +390,9 @@ void rl_checkpoint_destroy(struct rl_checkpoint *ck)
  * default. Every other file-allowed setting must be present. */
 static bool optional_key(const char *key)
 {
+    /* out_init is left out when each net has its own 1/H */
+    if (!strcmp(key, "out_init"))
+        return true;
     static const char *const optional[] = {"steps", "log_every",
                                            "frames_every", "width", "height"};
     for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
@@ -483,6 +503,15 @@ bool rl_checkpoint_parse_settings(struct rl_checkpoint *ck, const char *text,
             int w = key[0] == 'r' ? RL_RICH : RL_LAZY;
             have_opt_step[w] = true;
             ok = read_step(value, &ck->opt_step[w], why, sizeof(why));
+        } else if (!strcmp(key, "hidden")) {
+            /* checkpoints from before the per-net width: one H for both */
+            const struct rl_setting *st = rl_setting_find("hidden");
+            for (int w = 0; w < RL_NETS && ok; w++) {
+                ok = rl_setting_read(st, value, rl_setting_ptr(st, c, w), why,
+                                     sizeof(why));
+                if (ok && nseen < MAX_KEYS)
+                    rl_setting_key(st, w, seen[nseen++], sizeof(seen[0]));
+            }
         } else {
             const struct rl_setting *st = NULL;
             int net = -1;
@@ -638,7 +667,8 @@ static bool read_array(const char *dir, int which, int a, int h, float **out,
     int want_r = is_w1 ? h : 1, want_c = is_w1 ? 2 : h;
     if (rows != want_r || cols != want_c) {
         snprintf(err, errlen, "%s: shape (%d, %d) but checkpoint.txt says "
-                 "hidden=%d, so (%d, %d) is needed", path, rows, cols, h,
+                 "%s_hidden=%d, so (%d, %d) is needed", path, rows, cols,
+                 rl_net_label(which), h,
                  want_r, want_c);
         free(*out);
         *out = NULL;
@@ -673,7 +703,8 @@ static bool read_vec(const char *dir, int which, const char *suffix, int h,
     }
     if (rows != 1 || (size_t)cols != n) {
         snprintf(err, errlen, "%s: shape (%d, %d) but checkpoint.txt says "
-                 "hidden=%d, so (1, %zu) is needed", path, rows, cols, h, n);
+                 "%s_hidden=%d, so (1, %zu) is needed", path, rows, cols,
+                 rl_net_label(which), h, n);
         free(*out);
         *out = NULL;
         return false;
@@ -701,14 +732,16 @@ bool rl_checkpoint_load(struct rl_checkpoint *ck, const char *dir, char *err,
         float **dst[ARR_COUNT] = {&ck->w1[w], &ck->w2[w], &ck->w1_0[w],
                                   &ck->w2_0[w]};
         for (int a = 0; a < ARR_COUNT; a++)
-            if (!read_array(dir, w, a, ck->cfg.hidden, dst[a], err, errlen))
+            if (!read_array(dir, w, a, ck->cfg.net[w].hidden, dst[a], err,
+                            errlen))
                 goto fail;
         float **vdst[VEC_COUNT] = {&ck->b[w], &ck->b_0[w], &ck->opt_m[w],
                                    &ck->opt_v[w]};
         for (int a = 0; a < VEC_COUNT; a++)
             if (vec_saved(a, &ck->cfg.net[w].model) &&
-                !read_vec(dir, w, vec_suffix[a], ck->cfg.hidden,
-                          vec_len(a, ck->cfg.hidden), vdst[a], err, errlen))
+                !read_vec(dir, w, vec_suffix[a], ck->cfg.net[w].hidden,
+                          vec_len(a, ck->cfg.net[w].hidden), vdst[a], err,
+                          errlen))
                 goto fail;
     }
     /* the settings point into ck itself: fix up after any struct copy by
@@ -723,12 +756,12 @@ fail:
 void rl_checkpoint_apply_net(const struct rl_checkpoint *ck, int which,
                              struct rl_net *net)
 {
-    const int h = ck->cfg.hidden;
+    const int h = ck->cfg.net[which].hidden;
     assert(net->h == h);
     net->act = ck->cfg.act;
     net->opts = rl_config_net_opts(&ck->cfg, which);
     net->init_w1 = ck->cfg.net[which].init;
-    net->init_w2 = ck->cfg.out_init;
+    net->init_w2 = rl_config_out_init(&ck->cfg, which);
     /* the initial weights first, so their norms are computed exactly as
      * rl_net_reset did */
     memcpy(net->w1, ck->w1_0[which], (size_t)h * 2 * sizeof(float));

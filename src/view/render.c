@@ -1744,7 +1744,13 @@ static void draw_header(struct rl_render *r, struct rl_canvas *c,
     snprintf(it[3], sizeof(it[3]), "   ·   %s N=%d",
              cfg->data_path ? "csv" : rl_dataset_name(cfg->dataset),
              tr->train.n);
-    snprintf(it[4], sizeof(it[4]), "   ·   H=%d", cfg->hidden);
+    /* one H when the nets share it, else rich/lazy */
+    if (cfg->net[RL_RICH].hidden == cfg->net[RL_LAZY].hidden)
+        snprintf(it[4], sizeof(it[4]), "   ·   H=%d",
+                 cfg->net[RL_RICH].hidden);
+    else
+        snprintf(it[4], sizeof(it[4]), "   ·   H=%d/%d (rich/lazy)",
+                 cfg->net[RL_RICH].hidden, cfg->net[RL_LAZY].hidden);
     snprintf(it[5], sizeof(it[5]), "   ·   seed %llu",
              (unsigned long long)cfg->seed);
     snprintf(it[6], sizeof(it[6]), "   ·   %ld step%s/frame%s",

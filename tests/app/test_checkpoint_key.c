@@ -68,14 +68,16 @@ static bool same_floats(const float *a, const float *b, size_t n)
 static bool same_checkpoint(const struct rl_checkpoint *a,
                             const struct rl_checkpoint *b)
 {
-    bool same = a->cfg.hidden == b->cfg.hidden;
-    size_t h = (size_t)a->cfg.hidden;
-    for (int w = 0; w < RL_NETS && same; w++)
-        same = a->step[w] == b->step[w] &&
+    bool same = true;
+    for (int w = 0; w < RL_NETS && same; w++) {
+        size_t h = (size_t)a->cfg.net[w].hidden;
+        same = a->cfg.net[w].hidden == b->cfg.net[w].hidden &&
+               a->step[w] == b->step[w] &&
                same_floats(a->w1[w], b->w1[w], 2 * h) &&
                same_floats(a->w2[w], b->w2[w], h) &&
                same_floats(a->w1_0[w], b->w1_0[w], 2 * h) &&
                same_floats(a->w2_0[w], b->w2_0[w], h);
+    }
     return same;
 }
 
@@ -92,7 +94,7 @@ static void test_key_and_action(void)
     CHECK(listed);
 
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = HIDDEN;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = HIDDEN;
     struct rl_app app;
     char err[512];
     CHECK(rl_app_init(&app, &cfg, err, sizeof(err)));
@@ -133,10 +135,11 @@ static void test_scripted_key_saves_loadable(void)
     char want[64];
     snprintf(want, sizeof(want), "checkpoint-%06ld", ck.step[RL_RICH]);
     CHECK(!strcmp(names[0], want));
-    CHECK(ck.cfg.hidden == HIDDEN);
+    CHECK(ck.cfg.net[RL_RICH].hidden == HIDDEN &&
+          ck.cfg.net[RL_LAZY].hidden == HIDDEN);
 
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = HIDDEN;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = HIDDEN;
     struct rl_trainer tr;
     CHECK(rl_trainer_init(&tr, &cfg, 0, err, sizeof(err)));
     rl_trainer_step(&tr, ck.step[RL_RICH]);

@@ -61,6 +61,8 @@ replay exp_tanh_sgd_mb --steps 300 --activation tanh --loss exp --lr 0.05 \
     --momentum 0.5 --batch-size 12 --lambda 1e-3
 replay logistic01_alpha01_bias --steps 300 --activation relu --loss logistic \
     --alpha 0.1 --bias --lr 0.05
+replay widths_8_32_ntk_bias --steps 300 --activation relu --param ntk \
+    --bias --rich-hidden 8 --lazy-hidden 32 --lr 0.05
 
 # a tampered run: one final weight changed by 1% must fail the replay
 dir="$scratch/default_linear"

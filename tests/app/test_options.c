@@ -15,6 +15,7 @@
 #include "rl_config.h"
 #include "rl_data.h"
 #include "rl_net.h"
+#include "rl_npy.h"
 #include "rl_rng.h"
 #include "rl_run.h"
 #include "rl_trainer.h"
@@ -144,7 +145,7 @@ static void test_checkpoint_every_optimizer(void)
     for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
         struct rl_config cfg = rl_config_default;
         cfg.act = RL_ACT_RELU;
-        cfg.hidden = 12;
+        cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 12;
         cfg.samples = 40;
         cfg.lr = 0.01;
         cfg.lambda = 0.01;
@@ -332,7 +333,7 @@ static void test_step_threads_same_bytes(void)
 static void test_imbalance_sets_ratio(void)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = 2000;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 2000;
     cfg.act = RL_ACT_RELU;
     cfg.net[RL_LAZY].imbalance = 0.5;
     struct rl_trainer tr;
@@ -358,7 +359,7 @@ static void test_imbalance_sets_ratio(void)
 static void test_set_dataset_checks_options(void)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = 8;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 8;
     cfg.net[RL_LAZY].model.loss = RL_LOSS_LOGISTIC;
     struct rl_trainer tr;
     char err[512];
@@ -388,6 +389,94 @@ static void test_plain_flag_sets_both(void)
     rl_checkpoint_destroy(&ck);
 }
 
+/* Each net has its own width: --rich-hidden / --lazy-hidden reach the
+ * weights, the checkpoint keeps both (and continues bit for bit), and a
+ * checkpoint from before, with one hidden=, still loads as both. */
+static void test_per_net_width(void)
+{
+    CHECK(run("--steps", "20", "--rich-hidden", "50", "--lazy-hidden", "400",
+              "--activation", "relu", "--samples", "40", "--quiet",
+              "--checkpoint", SCRATCH "/width", "--out", SCRATCH "/width-run",
+              NULL) == 0);
+    const char *names[] = {"rich_w1_final", "lazy_w1_final", "rich_w2_init",
+                           "lazy_w2_init"};
+    const int want_rows[] = {50, 400, 1, 1}, want_cols[] = {2, 2, 50, 400};
+    for (int i = 0; i < 4; i++) {
+        char path[512], err[512];
+        snprintf(path, sizeof(path), SCRATCH "/width-run/weights/%s.npy",
+                 names[i]);
+        float *w = NULL;
+        int rows = 0, cols = 0;
+        CHECK(rl_npy_read(path, &w, &rows, &cols, err, sizeof(err)));
+        CHECK(rows == want_rows[i] && cols == want_cols[i]);
+        free(w);
+    }
+    size_t n;
+    char *txt = test_read_file(SCRATCH "/width/checkpoint.txt", &n);
+    CHECK_CONTAINS(txt, "\nrich_hidden=50\n");
+    CHECK_CONTAINS(txt, "\nlazy_hidden=400\n");
+    /* s2 = 1/H differs between the nets: no single out_init */
+    CHECK(txt && !strstr(txt, "\nout_init="));
+    free(txt);
+    struct rl_checkpoint ck;
+    char err[1024];
+    CHECK(rl_checkpoint_load(&ck, SCRATCH "/width", err, sizeof(err)));
+    CHECK(ck.cfg.net[RL_RICH].hidden == 50);
+    CHECK(ck.cfg.net[RL_LAZY].hidden == 400);
+    rl_checkpoint_destroy(&ck);
+
+    /* 2n steps = n + save + load + n, each net at its own width */
+    struct rl_config cfg = rl_config_default;
+    cfg.act = RL_ACT_RELU;
+    cfg.net[RL_RICH].hidden = 6;
+    cfg.net[RL_LAZY].hidden = 30;
+    cfg.samples = 40;
+    struct rl_trainer a, b;
+    CHECK(rl_trainer_init(&a, &cfg, 64, err, sizeof(err)));
+    CHECK(rl_trainer_init(&b, &cfg, 64, err, sizeof(err)));
+    CHECK(a.net[RL_RICH].h == 6 && a.net[RL_LAZY].h == 30);
+    CHECK(a.net[RL_LAZY].init_w2 == 1.0 / 30);
+    rl_trainer_step(&a, 25);
+    rl_trainer_step(&b, 25);
+    CHECK(rl_checkpoint_save(SCRATCH "/width2", &b, err, sizeof(err)));
+    rl_trainer_destroy(&b);
+    CHECK(rl_checkpoint_load(&ck, SCRATCH "/width2", err, sizeof(err)));
+    CHECK(rl_checkpoint_trainer_init(&b, &ck, 64, err, sizeof(err)));
+    rl_checkpoint_destroy(&ck);
+    CHECK(b.net[RL_LAZY].init_w2 == 1.0 / 30);
+    rl_trainer_step(&a, 25);
+    rl_trainer_step(&b, 25);
+    for (int w = 0; w < RL_NETS; w++) {
+        CHECK(b.net[w].h == a.net[w].h);
+        size_t np = (size_t)a.net[w].h * 4 + 1;
+        CHECK(!memcmp(a.net[w].theta, b.net[w].theta, np * sizeof(float)));
+    }
+    rl_trainer_destroy(&a);
+    rl_trainer_destroy(&b);
+
+    /* an older checkpoint: one hidden= for both nets */
+    cfg.net[RL_LAZY].hidden = 6;
+    CHECK(rl_trainer_init(&a, &cfg, 64, err, sizeof(err)));
+    rl_trainer_step(&a, 5);
+    CHECK(rl_checkpoint_save(SCRATCH "/width-old", &a, err, sizeof(err)));
+    rl_trainer_destroy(&a);
+    CHECK(system("sed -i -e '/^lazy_hidden=/d' -e 's/^rich_hidden=/hidden=/' "
+                 SCRATCH "/width-old/checkpoint.txt") == 0);
+    txt = test_read_file(SCRATCH "/width-old/checkpoint.txt", &n);
+    CHECK_CONTAINS(txt, "\nhidden=6\n");
+    CHECK(txt && !strstr(txt, "_hidden="));
+    free(txt);
+    bool ok = rl_checkpoint_load(&ck, SCRATCH "/width-old", err, sizeof(err));
+    if (!ok)
+        fprintf(stderr, "old checkpoint: %s\n", err);
+    CHECK(ok);
+    if (ok) {
+        CHECK(ck.cfg.net[RL_RICH].hidden == 6);
+        CHECK(ck.cfg.net[RL_LAZY].hidden == 6);
+        rl_checkpoint_destroy(&ck);
+    }
+}
+
 int main(void)
 {
     /* run refuses a non-empty output folder: start from none */
@@ -403,5 +492,6 @@ int main(void)
     test_learnability_warning();
     test_step_threads_same_bytes();
     test_imbalance_sets_ratio();
+    test_per_net_width();
     return check_summary("options");
 }

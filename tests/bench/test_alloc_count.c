@@ -122,7 +122,7 @@ static void test_trainer_pair_step_allocates_nothing(void)
     for (int i = 0; i < 2; i++) {
         struct rl_config cfg = rl_config_default;
         cfg.act = acts[i];
-        cfg.hidden = 50;
+        cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 50;
         cfg.samples = 64;
         cfg.lambda = 0.01;
         struct rl_trainer tr;

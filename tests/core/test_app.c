@@ -11,7 +11,7 @@
 static struct rl_config small_config(void)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = 64;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 64;
     cfg.samples = 60;
     return cfg;
 }
@@ -511,32 +511,46 @@ static void test_delta_and_unit_view_keys(void)
     rl_app_destroy(&app);
 }
 
-/* J/j: the width of both nets x2 / /2, both re-initialised, the views
- * (subsample, kept weights) resized with them. */
+/* J/j: the width of the selected net x2 / /2, that net re-initialised,
+ * the other untouched; the views (subsample, kept weights) follow. */
 static void test_width_keys(void)
 {
     struct rl_app app;
     init_app(&app);
     idle(&app, 2);
+    CHECK(app.selected == RL_RICH);
+    float lazy_w1 = app.tr->net[RL_LAZY].w1[0];
     press(&app, "J");
-    for (int w = 0; w < RL_NETS; w++) {
-        CHECK(app.tr->net[w].h == 128);
-        CHECK(rl_app_net(&app, w)->h == 128);
-        CHECK(app.tr->step[w] == 10);
-    }
-    CHECK(app.tr->cfg.hidden == 128 && app.keep_h == 128);
-    CHECK_CONTAINS(message(&app), "width H = 128 for both nets");
-    press(&app, "a"); /* relu: the (n, h) scratch of the new width */
-    for (int k = 0; k < 6; k++)
+    CHECK(app.tr->net[RL_RICH].h == 128 && app.tr->net[RL_LAZY].h == 64);
+    CHECK(rl_app_net(&app, RL_RICH)->h == 128);
+    CHECK(rl_app_net(&app, RL_LAZY)->h == 64);
+    CHECK(app.tr->cfg.net[RL_RICH].hidden == 128);
+    CHECK(app.tr->cfg.net[RL_LAZY].hidden == 64);
+    CHECK(app.keep_h[RL_RICH] == 128 && app.keep_h[RL_LAZY] == 64);
+    CHECK(app.tr->step[RL_RICH] == 10); /* re-initialised, then one frame */
+    CHECK(app.tr->step[RL_LAZY] == 30); /* kept training */
+    CHECK(app.tr->net[RL_LAZY].w1[0] != lazy_w1);
+    CHECK_CONTAINS(message(&app), "width H = 128 for the rich net");
+    CHECK(app.nmarkers == 1 && app.markers[0].net == RL_RICH &&
+          !strcmp(app.markers[0].label, "rich H 128"));
+    /* the rich net at its new width draws as rl_trainer_reset_net does */
+    CHECK(app.tr->net[RL_RICH].init_w2 == 1.0 / 128);
+    press(&app, "Tab");
+    press(&app, "a"); /* relu: the (n, h) scratch of each width */
+    for (int k = 0; k < 5; k++)
         press(&app, "j");
-    CHECK(app.tr->cfg.hidden == 2);
+    CHECK(app.tr->cfg.net[RL_LAZY].hidden == 2);
+    CHECK(app.tr->cfg.net[RL_RICH].hidden == 128);
+    CHECK(app.tr->net[RL_LAZY].h == 2 && app.tr->net[RL_RICH].h == 128);
     for (int i = 0; i < app.sub_n; i++)
         CHECK(app.sub[i] < 2);
     press(&app, "j"); /* the floor */
-    CHECK(app.tr->cfg.hidden == 2);
+    CHECK(app.tr->cfg.net[RL_LAZY].hidden == 2);
     CHECK_CONTAINS(message(&app), "within 2");
+    CHECK_CONTAINS(message(&app), "lazy net");
     idle(&app, 2);
     CHECK(isfinite(app.tr->last[RL_LAZY].loss));
+    CHECK(isfinite(app.tr->last[RL_RICH].loss));
     rl_app_destroy(&app);
 }
 

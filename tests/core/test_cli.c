@@ -35,7 +35,7 @@ static void test_every_fixed_flag(void)
     CHECK(c.act == RL_ACT_RELU);
     CHECK(c.lr == 0.01);
     CHECK(c.lambda == 0.25);
-    CHECK(c.hidden == 64);
+    CHECK(c.net[RL_RICH].hidden == 64 && c.net[RL_LAZY].hidden == 64);
     CHECK(c.samples == 30);
     CHECK(c.net[RL_RICH].init == 1e-4);
     CHECK(c.net[RL_LAZY].init == 2.0);

@@ -247,7 +247,7 @@ static void test_app_keys_and_series(void)
     CHECK(rl_action_for_key("g") == RL_ACTION_DIAG);
     CHECK(rl_action_for_key("t") == RL_ACTION_THEORY);
     struct rl_config c = rl_config_default;
-    c.hidden = 100;
+    c.net[RL_RICH].hidden = c.net[RL_LAZY].hidden = 100;
     struct rl_app app;
     char err[256];
     CHECK(rl_app_init(&app, &c, err, sizeof(err)));

@@ -36,7 +36,7 @@ static bool pair_learns(enum rl_dataset kind, enum rl_activation act,
     struct rl_config cfg = rl_config_default;
     cfg.dataset = kind;
     cfg.act = act;
-    cfg.hidden = HIDDEN;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = HIDDEN;
     cfg.lr = LR;
     cfg.log_every = 1000000000; /* metrics here, not per step */
     cfg.labels = pm1 ? RL_LABELS_PM1 : RL_LABELS_01;

@@ -252,7 +252,7 @@ static void test_trainer_twin(void)
 {
     struct rl_config cfg = rl_config_default;
     cfg.act = RL_ACT_RELU;
-    cfg.hidden = 100;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 100;
     cfg.samples = 60;
     char err[256];
     struct rl_trainer tr;

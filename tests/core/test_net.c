@@ -413,10 +413,11 @@ static void test_rich_and_lazy_at_seed_settings(void)
     struct rl_metrics m0[2], m[2];
     for (int w = 0; w < 2; w++) {
         struct rl_net net;
-        CHECK(rl_net_init(&net, c->hidden, d.n));
+        CHECK(rl_net_init(&net, c->net[w].hidden, d.n));
         struct rl_rng rng;
         rl_rng_seed(&rng, c->seed, w == 0 ? RL_STREAM_RICH : RL_STREAM_LAZY);
-        rl_net_reset(&net, c->act, c->net[w].init, 1.0 / c->hidden, &rng);
+        rl_net_reset(&net, c->act, c->net[w].init,
+                     1.0 / c->net[w].hidden, &rng);
         rl_metrics_compute(&net, &d, NULL, &m0[w]);
         for (int t = 0; t < 5000; t++)
             rl_net_step(&net, &d, c->lr, c->lambda);

@@ -483,14 +483,14 @@ static void test_imbalance_stats(void)
 static void test_trainer_options(void)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = 21;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 21;
     cfg.net[RL_LAZY].model.symmetric = true;
     struct rl_trainer tr;
     char err[256] = "";
     CHECK(!rl_trainer_init(&tr, &cfg, 64, err, sizeof(err)));
     CHECK_CONTAINS(err, "--lazy-symmetric");
     CHECK_CONTAINS(err, "even");
-    cfg.hidden = 20;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 20;
     cfg.act = RL_ACT_RELU;
     cfg.net[RL_LAZY].model.bias = true;
     cfg.net[RL_LAZY].model.bias_init = 0.1;

@@ -256,7 +256,7 @@ static void test_nonlinear_is_nan(void)
 {
     struct rl_config c = rl_config_default;
     c.act = RL_ACT_RELU;
-    c.hidden = 20;
+    c.net[RL_RICH].hidden = c.net[RL_LAZY].hidden = 20;
     c.samples = 40;
     struct rl_trainer tr;
     char err[256];

@@ -7,7 +7,7 @@
 static struct rl_config small_config(void)
 {
     struct rl_config c = rl_config_default;
-    c.hidden = 50;
+    c.net[RL_RICH].hidden = c.net[RL_LAZY].hidden = 50;
     c.samples = 60;
     return c;
 }

@@ -61,7 +61,7 @@ static void test_phase_over_two_settings(void)
                   SCRATCH("grid_shards"), NULL) == 0);
     char *shard = test_read_file(SCRATCH("grid_shards/phase-shard-1-of-3.txt"),
                                  &len);
-    CHECK_CONTAINS(shard, "\naxes=out_init hidden\n");
+    CHECK_CONTAINS(shard, "\naxes=out_init rich_hidden\n");
     free(shard);
     CHECK(cmd(rl_merge_main, "--quiet", SCRATCH("grid_shards"), NULL) == 0);
     const char *names[] = {"phase.csv", "phase_runs.csv", "phase.png"};

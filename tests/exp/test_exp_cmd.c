@@ -129,7 +129,7 @@ static void test_phase(void)
 static void test_retrain_from_checkpoint(void)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = 30;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 30;
     cfg.samples = 50;
     char err[1024];
     struct rl_trainer tr;

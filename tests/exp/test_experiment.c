@@ -37,7 +37,7 @@ static void small_sweep(struct rl_exp *e)
     memset(e, 0, sizeof(*e));
     e->kind = RL_EXP_SWEEP;
     e->cfg = rl_config_default;
-    e->cfg.hidden = 40;
+    e->cfg.net[RL_RICH].hidden = e->cfg.net[RL_LAZY].hidden = 40;
     e->cfg.samples = 60;
     e->cfg.steps = 300;
     e->cfg.log_every = 7; /* 300 is not a multiple: the last step logs too */
@@ -90,10 +90,11 @@ static void test_sweep_csv_is_mean_sd_of_runs(void)
     for (int c = 0; c < 3; c++) {
         for (int r = 0; r < 5; r++) {
             struct rl_net net;
-            CHECK(rl_net_init(&net, e.cfg.hidden, 0));
+            CHECK(rl_net_init(&net, e.cfg.net[e.net].hidden, 0));
             struct rl_rng rng;
             rl_rng_seed(&rng, e.cfg.seed, RL_STREAM_RUN_BASE + (uint64_t)r);
-            rl_net_reset(&net, RL_ACT_LINEAR, 0.1, 1.0 / e.cfg.hidden, &rng);
+            rl_net_reset(&net, RL_ACT_LINEAR, 0.1,
+                         1.0 / e.cfg.net[e.net].hidden, &rng);
             long step = 0;
             for (int k = 0; k < 3; k++) {
                 while (step < steps_checked[k]) {
@@ -288,7 +289,7 @@ static void test_phase_marks_divergence(void)
     memset(&e, 0, sizeof(e));
     e.kind = RL_EXP_PHASE;
     e.cfg = rl_config_default;
-    e.cfg.hidden = 100;
+    e.cfg.net[RL_RICH].hidden = e.cfg.net[RL_LAZY].hidden = 100;
     e.cfg.steps = 400;
     e.cfg.log_every = 400;
     e.runs = 2;
@@ -326,7 +327,7 @@ static void test_phase_marks_divergence(void)
 static struct rl_config ck_config(enum rl_activation act)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = 60;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 60;
     cfg.samples = 80;
     cfg.act = act;
     cfg.lambda = 0.1;
@@ -356,7 +357,7 @@ static void test_checkpoint_continues_exactly(void)
         struct rl_checkpoint ck;
         CHECK(rl_checkpoint_load(&ck, SCRATCH("ck"), err, sizeof(err)));
         CHECK(ck.step[RL_RICH] == 200 && ck.step[RL_LAZY] == 200);
-        CHECK(ck.cfg.hidden == 60 && ck.cfg.act == acts[a]);
+        CHECK(ck.cfg.net[RL_RICH].hidden == 60 && ck.cfg.act == acts[a]);
         CHECK(rl_checkpoint_trainer_init(&cont, &ck, 64, err, sizeof(err)));
         rl_trainer_step(&cont, 200);
         for (int w = 0; w < RL_NETS; w++) {

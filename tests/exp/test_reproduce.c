@@ -332,7 +332,8 @@ static void test_window_teacher_pairs(void)
         struct rl_config cfg = rl_config_default;
         CHECK(rl_reproduce_window_config(names[i], &cfg, err, sizeof(err)));
         CHECK(cfg.dataset == RL_DATASET_TEACHER);
-        CHECK(cfg.hidden == widths[i]);
+        CHECK(cfg.net[RL_RICH].hidden == widths[i] &&
+              cfg.net[RL_LAZY].hidden == widths[i]);
         CHECK(cfg.act == RL_ACT_RELU);
         CHECK(cfg.net[RL_RICH].model.symmetric && cfg.net[RL_LAZY].model.symmetric);
         struct rl_trainer tr;

@@ -223,7 +223,7 @@ static void test_every_file_setting_round_trips(void)
 static void test_bad_values_refused_alike(void)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = 4;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 4;
     cfg.samples = 10;
     make_checkpoint(&cfg, SCRATCH("ckbad"));
     CHECK(cmd(rl_sweep_main, "--runs", "1", "--lambdas", "0", "--steps", "4",
@@ -427,7 +427,7 @@ static void test_phase_shard_grid_cross_checked(void)
 static void test_retrain_shard_net_cross_checked(void)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = 4;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 4;
     cfg.samples = 10;
     make_checkpoint(&cfg, SCRATCH("ckr"));
     CHECK(cmd(rl_retrain_main, "--from", SCRATCH("ckr"), "--runs", "1",
@@ -510,7 +510,7 @@ static void test_checkpoint_refuses_line_break_in_data_path(void)
 {
     test_write_text(SCRATCH("a\nb.csv"), "0,1,1\n1,0,0\n2,1,1\n1,2,0\n");
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = 4;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 4;
     cfg.data_path = SCRATCH("a\nb.csv");
     struct rl_trainer tr;
     char err[2048];

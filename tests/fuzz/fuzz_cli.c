@@ -74,7 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
             FUZZ_CHECK(s->min_exclusive ? v > s->min : v >= s->min);
             FUZZ_CHECK(s->max_exclusive ? v < s->max : v <= s->max);
         }
-        FUZZ_CHECK(cfg.hidden >= 1 && cfg.samples >= 2 &&
+        FUZZ_CHECK(cfg.net[RL_RICH].hidden >= 1 &&
+                   cfg.net[RL_LAZY].hidden >= 1 && cfg.samples >= 2 &&
                    cfg.steps >= 0);
         FUZZ_CHECK(cfg.act >= 0 && cfg.act < RL_ACT_COUNT);
         FUZZ_CHECK(cfg.dataset >= 0 && cfg.dataset < RL_DATASET_COUNT);

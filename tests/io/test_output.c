@@ -366,7 +366,7 @@ static void test_step_names_sort_in_step_order(void)
 static bool trainer_with(struct rl_trainer *tr, int hidden, long steps)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = hidden;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = hidden;
     cfg.samples = 40;
     char err[256];
     if (!rl_trainer_init(tr, &cfg, 0, err, sizeof(err)))
@@ -393,13 +393,13 @@ static void test_checkpoint_written_whole(void)
     rl_output_fail_sync(0, 0);
     struct rl_checkpoint got;
     CHECK(rl_checkpoint_load(&got, ck, err, sizeof(err)));
-    CHECK(got.cfg.hidden == 8 && got.step[RL_RICH] == 20);
+    CHECK(got.cfg.net[RL_LAZY].hidden == 8 && got.step[RL_RICH] == 20);
     rl_checkpoint_destroy(&got);
     CHECK(count_entries(SCRATCH) == 1); /* no staging folder left */
 
     CHECK(rl_checkpoint_save(ck, &b, err, sizeof(err)));
     CHECK(rl_checkpoint_load(&got, ck, err, sizeof(err)));
-    CHECK(got.cfg.hidden == 16 && got.step[RL_RICH] == 30);
+    CHECK(got.cfg.net[RL_LAZY].hidden == 16 && got.step[RL_RICH] == 30);
     rl_checkpoint_destroy(&got);
     CHECK(count_entries(ck) == 9);
     CHECK(count_entries(SCRATCH) == 1);

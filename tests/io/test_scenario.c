@@ -86,7 +86,8 @@ static void test_settings_as_flags(void)
     CHECK(cfg.lr == 0.004);
     CHECK(cfg.net[RL_RICH].init == 0.002 && cfg.net[RL_LAZY].init == 0.1);
     CHECK(cfg.act == RL_ACT_RELU && cfg.seed == 7);
-    CHECK(cfg.hidden == rl_config_default.hidden);
+    CHECK(cfg.net[RL_RICH].hidden ==
+          rl_config_default.net[RL_RICH].hidden);
     CHECK(rl_cli_seen(&cli, &seen, "--lr"));
     CHECK(!rl_cli_seen(&cli, &seen, "--hidden"));
     CHECK(cfg.scenario_script == NULL);
@@ -326,7 +327,7 @@ static void test_save_reads_back(void)
     cfg.lambda = 1e-4;
     cfg.net[RL_LAZY].init = 0.5;
     cfg.act = RL_ACT_TANH;
-    cfg.hidden = 64;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 64;
     char path[4200], err[1024];
     CHECK(rl_scenario_save(dir, 42, &cfg, path, sizeof(path), err,
                            sizeof(err)));
@@ -342,7 +343,8 @@ static void test_save_reads_back(void)
     back = t.cfg;
     CHECK(back.lr == cfg.lr && back.lambda == cfg.lambda);
     CHECK(back.net[RL_LAZY].init == 0.5 && back.act == RL_ACT_TANH);
-    CHECK(back.hidden == 64);
+    CHECK(back.net[RL_RICH].hidden == 64 &&
+          back.net[RL_LAZY].hidden == 64);
     CHECK(back.net[RL_RICH].init == rl_config_default.net[RL_RICH].init);
     rl_scenario_free_all();
 }

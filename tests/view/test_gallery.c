@@ -202,7 +202,8 @@ static int check_ticks(const struct state *st, const struct rl_layout *l)
 static int render_state(const struct state *st, struct rl_render *r)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = st->hidden ? st->hidden : 200;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden =
+        st->hidden ? st->hidden : 200;
     cfg.dataset = st->dataset;
     cfg.act = st->act;
     if (st->lr > 0)

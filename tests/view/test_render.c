@@ -22,7 +22,7 @@
 static struct rl_config small_config(void)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = 200;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 200;
     return cfg;
 }
 

@@ -34,7 +34,7 @@ static int shown_loss_overlays(const struct rl_app *app)
 static void test_panel_and_overlays(void)
 {
     struct rl_config cfg = rl_config_default;
-    cfg.hidden = 100;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 100;
     struct rl_app app;
     struct rl_render r;
     struct rl_canvas off, on;
