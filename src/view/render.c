@@ -628,6 +628,38 @@ static uint32_t target_color(const struct rl_render *r, double y,
     return r->div_lut[k < 0 ? 0 : k > 255 ? 255 : k];
 }
 
+/* The square plot of an output panel (inside `in`, under its title) and
+ * the room at its right for a colour bar whose end labels are hi and lo.
+ * False when the panel is too small to draw. */
+struct out_square {
+    struct box sq;          /* the square plot */
+    bool bar;               /* the colour bar fits */
+    float bar_x, bar_y, bar_w;
+};
+
+static bool output_square(const struct rl_render *r, struct box in,
+                          const char *hi, const char *lo,
+                          struct out_square *o)
+{
+    float s = r->scale;
+    o->bar_w = 7 * s;
+    float bar_room = o->bar_w + 6 * s +
+                     fmaxf(rl_text_width(&r->small, hi),
+                           rl_text_width(&r->small, lo));
+    in.y += r->small.height * 0.5f;
+    in.h -= r->small.height;
+    o->bar = in.w - bar_room > 30 * s && in.h > 30 * s;
+    float side = fminf(in.w - (o->bar ? bar_room : 0), in.h);
+    if (side < 4)
+        return false;
+    o->bar_x = in.x + (in.w - bar_room + side) * 0.5f + 4 * s;
+    o->bar_y = in.y + (in.h - side) * 0.5f;
+    o->sq.x = in.x + (in.w - (o->bar ? bar_room : 0) - side) * 0.5f;
+    o->sq.y = in.y + (in.h - side) * 0.5f;
+    o->sq.w = o->sq.h = side;
+    return true;
+}
+
 /* The output panel in twin mode 2: f - f_lin over the plane on the
  * diverging map, symmetric around 0, with its colour bar, and the
  * training points. */
@@ -648,25 +680,17 @@ static void draw_twin_output(struct rl_render *r, struct rl_canvas *c,
     fmt(lab[0], sizeof(lab[0]), m);
     snprintf(lab[1], sizeof(lab[1]), "0");
     fmt(lab[2], sizeof(lab[2]), -m);
-    struct box in = panel(r, c, b, title, th->text, false);
-    float bar_w = 7 * s;
-    float bar_room = bar_w + 6 * s +
-                     fmaxf(rl_text_width(&r->small, lab[0]),
-                           rl_text_width(&r->small, lab[2]));
-    in.y += r->small.height * 0.5f;
-    in.h -= r->small.height;
-    bool bar = in.w - bar_room > 30 * s && in.h > 30 * s;
-    float side = fminf(in.w - (bar ? bar_room : 0), in.h);
-    if (side < 4)
+    struct out_square o;
+    if (!output_square(r, panel(r, c, b, title, th->text, false), lab[0],
+                       lab[2], &o))
         return;
-    if (bar) {
+    struct box in = o.sq;
+    float side = o.sq.w;
+    if (o.bar) {
         const char *const l3[3] = {lab[0], lab[1], lab[2]};
-        draw_value_bar(r, c, in.x + (in.w - bar_room + side) * 0.5f + 4 * s,
-                       in.y + (in.h - side) * 0.5f, bar_w, side, r->div_lut,
+        draw_value_bar(r, c, o.bar_x, o.bar_y, o.bar_w, side, r->div_lut,
                        (float)-m, (float)m, -m, m, l3, false);
     }
-    in.x += (in.w - (bar ? bar_room : 0) - side) * 0.5f;
-    in.y += (in.h - side) * 0.5f;
     rl_canvas_heatmap(c, (int)in.x, (int)in.y, (int)side, (int)side, g,
                       RL_GRID, RL_GRID, (float)-m, (float)m, r->div_lut, 256);
     struct rl_axis ax, ay;
@@ -754,30 +778,21 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
         snprintf(title, sizeof(title), "output, acc %.0f%%",
                  100.0 * app->tr->last[w].accuracy);
     }
-    struct box in = panel(r, c, b, title, th->text, false);
-    /* room for the colour bar at the right, and for its end labels */
-    float bar_w = 7 * s;
-    float bar_room = bar_w + 6 * s +
-                     fmaxf(rl_text_width(&r->small, lab[1]),
-                           rl_text_width(&r->small, lab[2]));
-    in.y += r->small.height * 0.5f;
-    in.h -= r->small.height;
-    bool bar = in.w - bar_room > 30 * s && in.h > 30 * s;
-    float side = fminf(in.w - (bar ? bar_room : 0), in.h);
-    if (side < 4)
+    /* the square plot, and room for the colour bar and its end labels */
+    struct out_square sq;
+    if (!output_square(r, panel(r, c, b, title, th->text, false), lab[1],
+                       lab[2], &sq))
         return;
-    if (bar && seed_levels)
-        draw_colour_bar(r, c, in.x + (in.w - bar_room + side) * 0.5f + 4 * s,
-                        in.y + (in.h - side) * 0.5f, bar_w, side);
-    else if (bar) {
+    struct box in = sq.sq;
+    float side = sq.sq.w;
+    if (sq.bar && seed_levels)
+        draw_colour_bar(r, c, sq.bar_x, sq.bar_y, sq.bar_w, side);
+    else if (sq.bar) {
         const char *const l3[3] = {lab[0], lab[1], lab[2]};
-        draw_value_bar(r, c, in.x + (in.w - bar_room + side) * 0.5f + 4 * s,
-                       in.y + (in.h - side) * 0.5f, bar_w, side, lut, vmin,
+        draw_value_bar(r, c, sq.bar_x, sq.bar_y, sq.bar_w, side, lut, vmin,
                        vmax, regression ? vmin : -1.0,
                        regression ? vmax : 1.0, l3, !regression);
     }
-    in.x += (in.w - (bar ? bar_room : 0) - side) * 0.5f;
-    in.y += (in.h - side) * 0.5f;
     in.w = in.h = side;
     bool diverged = app->tr->diverged[w];
     /* a diverged net shows its last finite weights' output (grey where
