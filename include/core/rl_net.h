@@ -304,7 +304,8 @@ double rl_net_lr_limit(const struct rl_net *net, const struct rl_data *d);
  * (the linearised twin uses it): the first np entries of p move by the
  * optimiser o says (torch.optim SGD with momentum/Nesterov, Adam, AdamW)
  * with weight decay lambda, from gradient g and buffers mb, vb (np each);
- * *step counts the updates (torch's state['step']) and is incremented. */
+ * *step counts the updates (torch's state['step']) and is incremented.
+ * p, g, mb and vb must not overlap. */
 void rl_net_opt_apply(const struct rl_net_opts *o, float *p, const float *g,
                       float *mb, float *vb, long *step, int np, double lr,
                       double lambda);

@@ -1004,10 +1004,17 @@ static double grad_fast_opts(const struct rl_net *net, const struct rl_data *d,
     return fit < 0.0 ? 0.0 : fit;
 }
 
-void rl_net_opt_apply(const struct rl_net_opts *o, float *p, const float *g,
-                      float *mb, float *vb, long *step, int np, double lr,
+void rl_net_opt_apply(const struct rl_net_opts *o, float *p_, const float *g_,
+                      float *mb_, float *vb_, long *step, int np, double lr,
                       double lambda)
 {
+    /* the four arrays are distinct (contract): restrict lets the loops,
+     * each free of branches, vectorise; every element sees the same
+     * operations in the same order as the scalar form */
+    float *restrict p = p_;
+    const float *restrict g = g_;
+    float *restrict mb = mb_;
+    float *restrict vb = vb_;
     const float flr = (float)lr, wd = (float)lambda;
     if (o->optimizer == RL_OPT_SGD) {
         if (o->momentum == 0.0) {
@@ -1018,12 +1025,20 @@ void rl_net_opt_apply(const struct rl_net_opts *o, float *p, const float *g,
             /* buf <- d on the first step, else momentum buf + d
              * (dampening 0); nesterov: d + momentum buf, else buf */
             const float mom = (float)o->momentum;
-            const bool first = *step == 0;
-            for (int c = 0; c < np; c++) {
-                float dp = g[c] + wd * p[c];
-                mb[c] = first ? dp : mom * mb[c] + dp;
-                dp = o->nesterov ? dp + mom * mb[c] : mb[c];
-                p[c] -= flr * dp;
+            if (*step == 0) {
+                for (int c = 0; c < np; c++)
+                    mb[c] = g[c] + wd * p[c];
+            } else {
+                for (int c = 0; c < np; c++)
+                    mb[c] = mom * mb[c] + (g[c] + wd * p[c]);
+            }
+            if (o->nesterov) {
+                /* d is recomputed from the unchanged p and g */
+                for (int c = 0; c < np; c++)
+                    p[c] -= flr * ((g[c] + wd * p[c]) + mom * mb[c]);
+            } else {
+                for (int c = 0; c < np; c++)
+                    p[c] -= flr * mb[c];
             }
         }
     } else {
@@ -1036,18 +1051,28 @@ void rl_net_opt_apply(const struct rl_net_opts *o, float *p, const float *g,
         const float bc2_sqrt = (float)sqrt(bc2);
         const float w1m = (float)(1.0 - b1), fb2 = (float)b2;
         const float w2m = (float)(1.0 - b2), feps = (float)eps;
-        const bool adamw = o->optimizer == RL_OPT_ADAMW;
         const float decay = (float)(1.0 - lr * lambda);
-        for (int c = 0; c < np; c++) {
-            float gc = g[c];
-            if (adamw)
-                p[c] *= decay;          /* p <- p (1 - lr lambda) first */
-            else
-                gc += wd * p[c];        /* Adam: L2 term in the gradient */
-            mb[c] += w1m * (gc - mb[c]);                /* lerp to g */
-            vb[c] = vb[c] * fb2 + w2m * gc * gc;
-            float denom = sqrtf(vb[c]) / bc2_sqrt + feps;
-            p[c] += -step_size * (mb[c] / denom);
+        if (o->optimizer == RL_OPT_ADAMW) {
+            for (int c = 0; c < np; c++) {
+                float gc = g[c];
+                float pc = p[c] * decay;    /* p <- p (1 - lr lambda) first */
+                float m = mb[c] + w1m * (gc - mb[c]);       /* lerp to g */
+                float v = vb[c] * fb2 + w2m * gc * gc;
+                mb[c] = m;
+                vb[c] = v;
+                float denom = sqrtf(v) / bc2_sqrt + feps;
+                p[c] = pc + -step_size * (m / denom);
+            }
+        } else {
+            for (int c = 0; c < np; c++) {
+                float gc = g[c] + wd * p[c]; /* Adam: L2 term in the gradient */
+                float m = mb[c] + w1m * (gc - mb[c]);       /* lerp to g */
+                float v = vb[c] * fb2 + w2m * gc * gc;
+                mb[c] = m;
+                vb[c] = v;
+                float denom = sqrtf(v) / bc2_sqrt + feps;
+                p[c] += -step_size * (m / denom);
+            }
         }
     }
     (*step)++;
