@@ -1004,6 +1004,13 @@ static double grad_fast_opts(const struct rl_net *net, const struct rl_data *d,
     return fit < 0.0 ? 0.0 : fit;
 }
 
+/* One copy per instruction set, as the fused kernels (net_kernel.c). */
+#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__) && \
+    !defined(__SANITIZE_THREAD__)
+#if __has_attribute(target_clones)
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+#endif
 void rl_net_opt_apply(const struct rl_net_opts *o, float *p_, const float *g_,
                       float *mb_, float *vb_, long *step, int np, double lr,
                       double lambda)
