@@ -1413,6 +1413,19 @@ static bool nets_legend_in_title(struct rl_render *r, struct rl_canvas *c,
     return true;
 }
 
+/* Draw the k points gathered in r->xy as one curve segment (dashed or
+ * solid) and record it for the layout checks. */
+static void flush_segment(struct rl_render *r, struct rl_canvas *c, int k,
+                          float width, bool dashed, uint32_t col)
+{
+    float s = r->scale;
+    if (dashed)
+        rl_canvas_dashed_polyline(c, r->xy, k, width, 6 * s, 4 * s, col);
+    else
+        rl_canvas_polyline(c, r->xy, k, width, col);
+    rl_view_rec_polyline(c, r->xy, k);
+}
+
 /* The overlays of a curve plot, e.g. theory predictions. */
 static void draw_curve_overlays(struct rl_render *r, struct rl_canvas *c,
                                 const struct rl_app *app, int which,
@@ -1438,12 +1451,7 @@ static void draw_curve_overlays(struct rl_render *r, struct rl_canvas *c,
                 k++;
                 continue;
             }
-            if (o->dashed)
-                rl_canvas_dashed_polyline(c, r->xy, k, 1.6f * s, 6 * s,
-                                          4 * s, col);
-            else
-                rl_canvas_polyline(c, r->xy, k, 1.6f * s, col);
-            rl_view_rec_polyline(c, r->xy, k);
+            flush_segment(r, c, k, 1.6f * s, o->dashed, col);
             k = 0;
         }
     }
@@ -1474,12 +1482,8 @@ static void draw_curve_twins(struct rl_render *r, struct rl_canvas *c,
                 k++;
                 continue;
             }
-            if (which == CURVE_LOSS)
-                rl_canvas_dashed_polyline(c, r->xy, k, 1.8f * s, 6 * s,
-                                          4 * s, r->theme->net[w]);
-            else
-                rl_canvas_polyline(c, r->xy, k, 2.0f * s, r->theme->net[w]);
-            rl_view_rec_polyline(c, r->xy, k);
+            flush_segment(r, c, k, which == CURVE_LOSS ? 1.8f * s : 2.0f * s,
+                          which == CURVE_LOSS, r->theme->net[w]);
             k = 0;
         }
     }
