@@ -13,14 +13,24 @@
  *             for tanh, with t = tanh(z) kept by the forward pass,
  *             g0[i] = sum_k e[k] (1 - t^2) x0[k], g2[i] = sum_k e[k] t
  *
- * where e[k] = dL/dout[k]. tanh is rl_kernel_tanh, not libm's tanhf. Layouts are structure-of-arrays: w1 split into
- * its columns a0, a1 (h), the samples into x0, x1 (n). The forward pass
- * runs units outside and samples inside, the backward pass samples outside
- * and units inside, so each inner loop is element-wise (no reduction) and
- * the compiler vectorises it without reassociating sums: linear and relu
- * results do not depend on the vector width (tanh's do, see
- * rl_kernel_tanh). On x86-64 each kernel is built for AVX-512,
- * AVX2+FMA and baseline SSE2 and picked at load time. No allocation.
+ * where e[k] = dL/dout[k]. tanh is rl_kernel_tanh, not libm's tanhf.
+ * Layouts are structure-of-arrays: w1 split into its columns a0, a1 (h),
+ * the samples into x0, x1 (n). The forward pass runs units outside and
+ * samples inside, the backward pass samples outside and units inside, so
+ * each inner loop is element-wise (no reduction) and the compiler
+ * vectorises it without reassociating sums: linear and relu results do
+ * not depend on the vector width (tanh's do, see rl_kernel_tanh). The
+ * relu backward pass keeps each unit's sums in registers over all samples
+ * and adds sample k's term where z_ik > 0, in sample order:
+ * g0[i] = ((0 + t_0) + t_1) + ... over the k with z_ik > 0 (tested bit
+ * for bit); with AVX-512 that masked add is one instruction (intrinsics,
+ * picked at run time). z is a0 x0 + a1 x1, with bias a0 x0 + (a1 x1 + b);
+ * where the machine fuses multiply-adds (AVX2, AVX-512) these are
+ * fma(a0, x0, a1 x1) and fma(a0, x0, fma(a1, x1, b)), on baseline SSE2
+ * two roundings more, so relu results can differ in the last bit between
+ * an FMA machine and one without. On x86-64 each kernel is built for
+ * AVX-512, AVX2+FMA and baseline SSE2 and picked at load time. No
+ * allocation.
  */
 #ifndef RL_NET_KERNEL_H
 #define RL_NET_KERNEL_H
@@ -78,7 +88,8 @@ void rl_kernel_predict(enum rl_activation act, int h, int n,
  * polynomial), within a few float ulps of tanh; odd, +-1 beyond |x| = 10,
  * NaN for NaN. Not bit-identical across instruction sets: the AVX-512 and
  * AVX2 copies of the kernels round it differently (up to 2.4e-7), so tanh
- * results depend on the copy rl_kernel_isa names (relu and linear do not). */
+ * results depend on the copy rl_kernel_isa names (relu and linear only
+ * through the fused multiply-add, see above). */
 float rl_kernel_tanh(float x);
 
 /* Which instruction set the kernels run with on this machine: "avx512",

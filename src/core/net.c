@@ -624,12 +624,107 @@ static void score(const float *out, const struct rl_data *d, double *loss,
     *accuracy = d->n ? (double)correct / d->n : NAN;
 }
 
+/* Class labels above this are positive: 0/1 labels at 0.5, +-1 at 0. */
+static float label_threshold(enum rl_targets t)
+{
+    return t == RL_TARGETS_01 ? 0.5f : 0.0f;
+}
+
 /* The sign s = +-1 of a class label. */
 static double label_sign(enum rl_targets t, float y)
 {
-    if (t == RL_TARGETS_01)
-        return y > 0.5f ? 1.0 : -1.0;
-    return y > 0.0f ? 1.0 : -1.0;
+    return y > label_threshold(t) ? 1.0 : -1.0;
+}
+
+/* e^x in double, in a form the compiler vectorises (libm's exp is a call
+ * per element): x = n ln 2 + r with |r| <= ln2/2 (ln 2 split in a high
+ * part with zero low bits, so n ln2_hi is exact, and a low part), e^r by
+ * its Taylor series to r^13 (truncation below 1e-17 relative), times 2^n
+ * as 2^n1 2^n2 with n1 = floor(n/2), n2 = n - n1, both normal, so the
+ * result overflows to inf above ~709.78 and underflows gradually below
+ * ~-708.4. x is clamped to [-746, 710] first (the results there are 0
+ * and inf already); NaN stays NaN. Within a few ulps of exp (tested). */
+static inline double exp_vec(double x)
+{
+    const double ln2_hi = 0.693147180369123816490;   /* 32 bits */
+    const double ln2_lo = 1.90821492927058770002e-10; /* ln 2 - ln2_hi */
+    x = x < -746.0 ? -746.0 : x;
+    x = x > 710.0 ? 710.0 : x;
+    /* n = round(x / ln 2) without a double-to-int conversion: adding
+     * 1.5 * 2^52 rounds to an integer held in the low mantissa bits */
+    const double shift = 6755399441055744.0;
+    double kf = x * 1.4426950408889634074 + shift;
+    double fn = kf - shift;
+    uint64_t kb, sb;
+    memcpy(&kb, &kf, sizeof(kb));
+    memcpy(&sb, &shift, sizeof(sb));
+    int64_t n = (int64_t)(kb - sb);                 /* -1076 <= n <= 1025 */
+    double r = (x - fn * ln2_hi) - fn * ln2_lo;
+    double q = 1.0 / 6227020800.0;                   /* 1/13! */
+    q = q * r + 1.0 / 479001600.0;
+    q = q * r + 1.0 / 39916800.0;
+    q = q * r + 1.0 / 3628800.0;
+    q = q * r + 1.0 / 362880.0;
+    q = q * r + 1.0 / 40320.0;
+    q = q * r + 1.0 / 5040.0;
+    q = q * r + 1.0 / 720.0;
+    q = q * r + 1.0 / 120.0;
+    q = q * r + 1.0 / 24.0;
+    q = q * r + 1.0 / 6.0;
+    q = q * r + 0.5;
+    double er = 1.0 + (r + r * r * q);               /* e^r */
+    int64_t n1 = n >> 1, n2 = n - n1;                /* arithmetic shift */
+    uint64_t b1 = (uint64_t)(n1 + 1023) << 52, b2 = (uint64_t)(n2 + 1023) << 52;
+    double s1, s2;
+    memcpy(&s1, &b1, sizeof(s1));
+    memcpy(&s2, &b2, sizeof(s2));
+    return er * s1 * s2;
+}
+
+/* log(1 + u) for 0 <= u <= 1 in a form the compiler vectorises: with
+ * s = u / (2 + u) <= 1/3, log(1 + u) = 2 atanh s = 2 (s + s^3/3 + s^5/5
+ * + ...), to s^35 (truncation below 1e-17 relative). */
+static inline double log1p_unit(double u)
+{
+    double s = u / (2.0 + u), t = s * s;
+    double q = 1.0 / 35.0;
+    q = q * t + 1.0 / 33.0;
+    q = q * t + 1.0 / 31.0;
+    q = q * t + 1.0 / 29.0;
+    q = q * t + 1.0 / 27.0;
+    q = q * t + 1.0 / 25.0;
+    q = q * t + 1.0 / 23.0;
+    q = q * t + 1.0 / 21.0;
+    q = q * t + 1.0 / 19.0;
+    q = q * t + 1.0 / 17.0;
+    q = q * t + 1.0 / 15.0;
+    q = q * t + 1.0 / 13.0;
+    q = q * t + 1.0 / 11.0;
+    q = q * t + 1.0 / 9.0;
+    q = q * t + 1.0 / 7.0;
+    q = q * t + 1.0 / 5.0;
+    q = q * t + 1.0 / 3.0;
+    return 2.0 * (s + s * t * q);
+}
+
+/* The margin losses of m = s o (s = +-1 the label's sign) and their
+ * derivative in o: exp(-m), or logistic softplus(-m) = log(1 + e^-m)
+ * written to never overflow, whose derivative in m is -sigmoid(-m).
+ * Branch free, so the loops over samples vectorise. */
+static inline double margin_loss(bool logistic, double s, double o,
+                                 double *dl)
+{
+    double m = s * o;
+    if (!logistic) {
+        double v = exp_vec(-m);
+        *dl = -s * v;
+        return v;
+    }
+    double em = exp_vec(-fabs(m));
+    double sp = (m > 0.0 ? 0.0 : -m) + log1p_unit(em);
+    double sig = (m >= 0.0 ? em : 1.0) / (1.0 + em);
+    *dl = -s * sig;
+    return sp;
 }
 
 /* loss(o, y) and its derivative in o (docs/theory.md "Losses"). */
@@ -641,19 +736,7 @@ static double sample_loss(enum rl_loss l, enum rl_targets t, double o,
         *dl = 2.0 * e;
         return e * e;
     }
-    double s = label_sign(t, y), m = s * o;
-    if (l == RL_LOSS_EXP) {
-        double v = exp(-m);
-        *dl = -s * v;
-        return v;
-    }
-    /* softplus(-m) = log(1 + e^-m), written to never overflow; its
-     * derivative in m is -sigmoid(-m) */
-    double em = exp(-fabs(m));
-    double sp = (m > 0.0 ? 0.0 : -m) + log1p(em);
-    double sig = m >= 0.0 ? em / (1.0 + em) : 1.0 / (1.0 + em);
-    *dl = -s * sig;
-    return sp;
+    return margin_loss(l == RL_LOSS_LOGISTIC, label_sign(t, y), o, dl);
 }
 
 double rl_net_sample_loss(enum rl_loss l, enum rl_targets t, double o,
@@ -739,6 +822,55 @@ void rl_net_evaluate(const struct rl_net *net, const struct rl_data *d,
     *accuracy = d->n ? correct / d->n : NAN;
 }
 
+/* One copy per instruction set for the general path's O(n + h) loops and
+ * the optimiser update, as the fused kernels (net_kernel.c); not under
+ * ThreadSanitizer (see there). */
+#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__) && \
+    !defined(__SANITIZE_THREAD__)
+#if __has_attribute(target_clones)
+#define RL_CLONES                                                          \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",      \
+                                 "default")))
+#endif
+#endif
+#ifndef RL_CLONES
+#define RL_CLONES
+#endif
+
+/* w1 (h, 2) into its columns a0, a1. */
+static inline void split_columns(int h, const float *restrict w1,
+                                 float *restrict a0, float *restrict a1)
+{
+    for (int i = 0; i < h; i++) {
+        a0[i] = w1[2 * i];
+        a1[i] = w1[2 * i + 1];
+    }
+}
+
+/* dw1 (h, 2) and dw2 (h) from the backward pass's sums (rl_net_kernel.h):
+ * dw1 = w2 (g0, g1); relu, linear dw2 = a0 g0 + a1 g1, tanh g2. */
+static inline void assemble_plain(int h, bool tanh_act,
+                                  const float *restrict w2,
+                                  const float *restrict a0,
+                                  const float *restrict a1,
+                                  const float *restrict g0,
+                                  const float *restrict g1,
+                                  const float *restrict g2,
+                                  float *restrict dw1, float *restrict dw2)
+{
+    for (int i = 0; i < h; i++) {
+        dw1[2 * i] = w2[i] * g0[i];
+        dw1[2 * i + 1] = w2[i] * g1[i];
+    }
+    if (tanh_act) {
+        for (int i = 0; i < h; i++)
+            dw2[i] = g2[i];
+    } else {
+        for (int i = 0; i < h; i++)
+            dw2[i] = a0[i] * g0[i] + a1[i] * g1[i];
+    }
+}
+
 double rl_net_grad_plain(struct rl_net *net, const struct rl_data *d,
                          float *dw1, float *dw2)
 {
@@ -802,45 +934,56 @@ double rl_net_grad_plain(struct rl_net *net, const struct rl_data *d,
     return n ? sse / n : NAN;
 }
 
+/* The plain path's mse errors: e_k = 2 (out_k - y_k) / n, ex0, ex1 =
+ * e x0, x1; returns the sum of squares, in lanes as mse_errors. */
+static inline double plain_errors(int n, const float *restrict out,
+                                  const float *restrict y,
+                                  const float *restrict x0,
+                                  const float *restrict x1,
+                                  float *restrict e, float *restrict ex0,
+                                  float *restrict ex1)
+{
+    enum { LANES = 8 };
+    double sse[LANES] = {0};
+    for (int k0 = 0; k0 < n; k0 += LANES) {
+        const int len = n - k0 < LANES ? n - k0 : LANES;
+        for (int j = 0; j < len; j++) {
+            const int k = k0 + j;
+            double r = (double)out[k] - y[k];
+            sse[j] += r * r;
+            float g = (float)(2.0 * r / n);
+            e[k] = g;
+            ex0[k] = g * x0[k];
+            ex1[k] = g * x1[k];
+        }
+    }
+    double sum = 0.0;
+    for (int j = 0; j < LANES; j++)
+        sum += sse[j];
+    return sum;
+}
+
+RL_CLONES
 double rl_net_grad_fused(struct rl_net *net, const struct rl_data *d,
                          float *dw1, float *dw2)
 {
     const int n = d->n, h = net->h;
     assert(n <= net->cap_n);
-    const float *w1 = net->w1, *w2 = net->w2;
+    const float *w2 = net->w2;
     float *a0 = net->fa0, *a1 = net->fa1;
-    for (int i = 0; i < h; i++) {
-        a0[i] = w1[2 * i];
-        a1[i] = w1[2 * i + 1];
-    }
+    split_columns(h, net->w1, a0, a1);
     float *x0 = net->fx0, *x1 = net->fx1;
-    for (int k = 0; k < n; k++) {
-        x0[k] = d->x[2 * k];
-        x1[k] = d->x[2 * k + 1];
-    }
+    split_columns(n, d->x, x0, x1);
     float *post = net->act == RL_ACT_TANH ? net->post : NULL;
     fused_forward(net, n, a0, a1, post);
 
     /* MSE: L = mean (out - y)^2, dL/dout = 2 (out - y) / n */
-    double sse = 0.0;
-    for (int k = 0; k < n; k++) {
-        double e = (double)net->fout[k] - d->y[k];
-        sse += e * e;
-        float g = (float)(2.0 * e / n);
-        net->fe[k] = g;
-        net->fex0[k] = g * x0[k];
-        net->fex1[k] = g * x1[k];
-    }
+    double sse = plain_errors(n, net->fout, d->y, x0, x1, net->fe, net->fex0,
+                              net->fex1);
 
-    float *g0 = net->fg0, *g1 = net->fg1, *g2 = net->fg2;
     fused_backward(net, n, a0, a1, post);
-    for (int i = 0; i < h; i++) {
-        dw1[2 * i] = w2[i] * g0[i];
-        dw1[2 * i + 1] = w2[i] * g1[i];
-        /* relu, linear: dL/dw2 = sum_k e act(z) = a0 g0 + a1 g1 */
-        dw2[i] = net->act == RL_ACT_TANH ? g2[i]
-                                         : a0[i] * g0[i] + a1[i] * g1[i];
-    }
+    assemble_plain(h, net->act == RL_ACT_TANH, w2, a0, a1, net->fg0,
+                   net->fg1, net->fg2, dw1, dw2);
     return n ? sse / n : NAN;
 }
 
@@ -875,25 +1018,143 @@ double rl_net_grad_fast(const struct rl_net *net, const struct rl_data *d,
     return loss;
 }
 
+/* dJ/dr_k from the outputs r (fout) under mse: f = al (c r + b2),
+ * J = mean (f - y)^2 / al^2, so e_k = c 2 (f_k - y_k) / (al m), ex0, ex1
+ * = e x0, x1; returns the sum of squares, *db2 the sum of
+ * 2 (f - y) / (al m). */
+static inline double mse_errors(int m, double al, double c, double b2,
+                                const float *restrict out,
+                                const float *restrict y,
+                                const float *restrict x0,
+                                const float *restrict x1, float *restrict e,
+                                float *restrict ex0, float *restrict ex1,
+                                double *db2)
+{
+    /* the sums in LANES running sums (sample k in lane k % LANES), then
+     * the lanes in order: a fixed order the loop vectorises in */
+    enum { LANES = 8 };
+    double fit[LANES] = {0}, sb[LANES] = {0};
+    const double am = al * m;
+    for (int k0 = 0; k0 < m; k0 += LANES) {
+        const int len = m - k0 < LANES ? m - k0 : LANES;
+        for (int j = 0; j < len; j++) {
+            const int k = k0 + j;
+            double r = al * (c * out[k] + b2) - y[k];
+            fit[j] += r * r;
+            double q = 2.0 * r / am;
+            sb[j] += q;
+            float ek = (float)(c * q);
+            e[k] = ek;
+            ex0[k] = ek * x0[k];
+            ex1[k] = ek * x1[k];
+        }
+    }
+    double sum = 0.0, sum_b = 0.0;
+    for (int j = 0; j < LANES; j++) {
+        sum += fit[j];
+        sum_b += sb[j];
+    }
+    *db2 = sum_b;
+    return sum;
+}
+
+/* mse_errors for the margin losses (logistic, else exp), labels above
+ * thr positive (label_sign): e_k = c loss'(f_k) / (al m); returns the sum
+ * of the losses, *db2 the sum of loss' / (al m). */
+static inline double margin_errors(bool logistic, float thr, int m,
+                                   double al, double c, double b2,
+                                   const float *restrict out,
+                                   const float *restrict y,
+                                   const float *restrict x0,
+                                   const float *restrict x1,
+                                   float *restrict e, float *restrict ex0,
+                                   float *restrict ex1, double *db2)
+{
+    enum { LANES = 8 };     /* as in mse_errors */
+    double fit[LANES] = {0}, sb[LANES] = {0};
+    const double am = al * m;
+    for (int k0 = 0; k0 < m; k0 += LANES) {
+        const int len = m - k0 < LANES ? m - k0 : LANES;
+        for (int j = 0; j < len; j++) {
+            const int k = k0 + j;
+            double f = al * (c * out[k] + b2), dl;
+            fit[j] += margin_loss(logistic, y[k] > thr ? 1.0 : -1.0, f, &dl);
+            double q = dl / am;
+            sb[j] += q;
+            float ek = (float)(c * q);
+            e[k] = ek;
+            ex0[k] = ek * x0[k];
+            ex1[k] = ek * x1[k];
+        }
+    }
+    double sum = 0.0, sum_b = 0.0;
+    for (int j = 0; j < LANES; j++) {
+        sum += fit[j];
+        sum_b += sb[j];
+    }
+    *db2 = sum_b;
+    return sum;
+}
+
+/* The gradient g (4h + 1, rl_net.h's theta layout) from the backward
+ * pass's sums. relu, linear: dJ/dw2 = sum_k e act(z) = a0 g0 + a1 g1
+ * (+ b gb); tanh: g2. */
+static inline void assemble_grad(int h, bool tanh_act, bool bias,
+                                 const float *restrict w2,
+                                 const float *restrict a0,
+                                 const float *restrict a1,
+                                 const float *restrict b1,
+                                 const float *restrict g0,
+                                 const float *restrict g1,
+                                 const float *restrict gb,
+                                 const float *restrict g2,
+                                 float *restrict g)
+{
+    for (int i = 0; i < h; i++) {
+        g[2 * i] = w2[i] * g0[i];
+        g[2 * i + 1] = w2[i] * g1[i];
+    }
+    if (tanh_act) {
+        for (int i = 0; i < h; i++)
+            g[2 * h + i] = g2[i];
+    } else if (bias) {
+        for (int i = 0; i < h; i++)
+            g[2 * h + i] = a0[i] * g0[i] + a1[i] * g1[i] + b1[i] * gb[i];
+    } else {
+        for (int i = 0; i < h; i++)
+            g[2 * h + i] = a0[i] * g0[i] + a1[i] * g1[i];
+    }
+    if (bias) {
+        for (int i = 0; i < h; i++)
+            g[3 * h + i] = w2[i] * gb[i];
+    } else {
+        for (int i = 0; i < h; i++)
+            g[3 * h + i] = 0.0f;
+    }
+}
+
+RL_CLONES
 double rl_net_grad_general(struct rl_net *net, const struct rl_data *d,
                            const int *idx, int m, float *g)
 {
     const int h = net->h;
     assert(m >= 0 && m <= net->cap_n && (idx || m == d->n));
     const struct rl_net_opts *o = &net->opts;
-    const float *w1 = net->w1, *w2 = net->w2, *b1 = net->b1;
+    const float *w2 = net->w2, *b1 = net->b1;
     float *a0 = net->fa0, *a1 = net->fa1;
-    for (int i = 0; i < h; i++) {
-        a0[i] = w1[2 * i];
-        a1[i] = w1[2 * i + 1];
-    }
+    split_columns(h, net->w1, a0, a1);
     float *x0 = net->fx0, *x1 = net->fx1, *y = net->fy;
-    for (int k = 0; k < m; k++) {
-        int s = idx ? idx[k] : k;
-        assert(s >= 0 && s < d->n);
-        x0[k] = d->x[2 * s];
-        x1[k] = d->x[2 * s + 1];
-        y[k] = d->y[s];
+    if (idx) {
+        for (int k = 0; k < m; k++) {
+            int s = idx[k];
+            assert(s >= 0 && s < d->n);
+            x0[k] = d->x[2 * s];
+            x1[k] = d->x[2 * s + 1];
+            y[k] = d->y[s];
+        }
+    } else {
+        split_columns(m, d->x, x0, x1);
+        memcpy(y, d->y, (size_t)m * sizeof(float));
     }
     float *post = net->act == RL_ACT_TANH ? net->post : NULL;
     /* without bias the seed's kernels (b1 is zero) */
@@ -909,40 +1170,27 @@ double rl_net_grad_general(struct rl_net *net, const struct rl_data *d,
     const double al = opt_alpha(o), c = param_scale(o->param, h);
     const double b2 = net->b2[0];
     double fit = 0.0, db2 = 0.0;
-    for (int k = 0; k < m; k++) {
-        double f = al * (c * net->fout[k] + b2), dl;
-        fit += sample_loss(o->loss, o->targets, f, y[k], &dl);
-        double q = dl / (al * m);
-        db2 += q;
-        float e = (float)(c * q);
-        net->fe[k] = e;
-        net->fex0[k] = e * x0[k];
-        net->fex1[k] = e * x1[k];
+    if (o->loss == RL_LOSS_MSE) {
+        fit = mse_errors(m, al, c, b2, net->fout, y, x0, x1, net->fe,
+                         net->fex0, net->fex1, &db2);
+    } else if (o->loss == RL_LOSS_LOGISTIC) {
+        fit = margin_errors(true, label_threshold(o->targets), m, al, c, b2,
+                            net->fout, y, x0, x1, net->fe, net->fex0,
+                            net->fex1, &db2);
+    } else {
+        fit = margin_errors(false, label_threshold(o->targets), m, al, c, b2,
+                            net->fout, y, x0, x1, net->fe, net->fex0,
+                            net->fex1, &db2);
     }
     float *g0 = net->fg0, *g1 = net->fg1, *gb = net->fgb, *g2 = net->fg2;
-    const bool tanh_act = net->act == RL_ACT_TANH;
-    if (o->bias) {
+    if (o->bias)
         rl_kernel_backward_b(net->act, h, m, a0, a1, b1, x0, x1, net->fex0,
                              net->fex1, net->fe, post, g0, g1, gb, g2);
-        for (int i = 0; i < h; i++) {
-            g[2 * i] = w2[i] * g0[i];
-            g[2 * i + 1] = w2[i] * g1[i];
-            /* relu, linear: dJ/dw2 = sum_k e act(z) = a0 g0 + a1 g1 + b gb */
-            g[2 * h + i] = tanh_act ? g2[i]
-                                    : a0[i] * g0[i] + a1[i] * g1[i] +
-                                          b1[i] * gb[i];
-            g[3 * h + i] = w2[i] * gb[i];
-        }
-    } else {
+    else
         rl_kernel_backward(net->act, h, m, a0, a1, x0, x1, net->fex0,
                            net->fex1, net->fe, post, g0, g1, g2);
-        for (int i = 0; i < h; i++) {
-            g[2 * i] = w2[i] * g0[i];
-            g[2 * i + 1] = w2[i] * g1[i];
-            g[2 * h + i] = tanh_act ? g2[i] : a0[i] * g0[i] + a1[i] * g1[i];
-            g[3 * h + i] = 0.0f;
-        }
-    }
+    assemble_grad(h, net->act == RL_ACT_TANH, o->bias, w2, a0, a1, b1, g0,
+                  g1, gb, g2, g);
     g[4 * h] = o->bias ? (float)db2 : 0.0f;
     return m ? fit / m : NAN;
 }
@@ -1004,13 +1252,7 @@ static double grad_fast_opts(const struct rl_net *net, const struct rl_data *d,
     return fit < 0.0 ? 0.0 : fit;
 }
 
-/* One copy per instruction set, as the fused kernels (net_kernel.c). */
-#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__) && \
-    !defined(__SANITIZE_THREAD__)
-#if __has_attribute(target_clones)
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
-#endif
+RL_CLONES
 void rl_net_opt_apply(const struct rl_net_opts *o, float *p_, const float *g_,
                       float *mb_, float *vb_, long *step, int np, double lr,
                       double lambda)

@@ -28,7 +28,7 @@
     !defined(__clang__) && !defined(RL_KERNEL_NO_CLONES)
 #if __has_attribute(target_clones)
 #define RL_KERNEL                                                          \
-    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",        \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",       \
                                  "default")))
 #define RL_KERNEL_CLONED 1
 #endif
@@ -39,8 +39,26 @@
 
 enum {
     UNITS_PER_PASS = 8,     /* forward: units sharing one sweep of out */
-    SAMPLES_PER_PASS = 4,   /* backward: samples sharing one sweep of g */
+    SAMPLES_PER_PASS = 4,   /* backward (tanh, linear): samples per sweep */
+    RELU_UNITS = 16,        /* relu backward, portable form: units whose
+                             * sums stay in registers over all samples */
 };
+
+/* The relu backward pass keeps each unit's sums in registers over all
+ * samples and adds sample k's terms only where z > 0 (a masked add):
+ * g0[i] = (..((0 [+] ex0[0]) [+] ex0[1]) ..) [+] ex0[n-1], where [+] adds
+ * when z_ik > 0 and keeps the sum otherwise. Every unit's sums are in
+ * sample order, whatever the vector width, the blocking or the split
+ * between threads. With AVX-512 the masked add is one instruction
+ * (intrinsics, picked at run time); elsewhere the portable form below.
+ * z_ik = a0 x0 + a1 x1, with bias a0 x0 + (a1 x1 + b), as in the forward
+ * pass: fma(a0, x0, a1 x1) and fma(a0, x0, fma(a1, x1, b)) where the
+ * machine fuses multiply-adds. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) &&    \
+    !defined(RL_KERNEL_NO_CLONES)
+#define RL_RELU_AVX512 1
+#include <immintrin.h>
+#endif
 
 static inline float relu(float z)
 {
@@ -221,6 +239,152 @@ static inline float gate(float z, float v)
     return z > 0.0f ? v : 0.0f;
 }
 
+/* One block of cnt <= RELU_UNITS units from a0, a1 (and b when not NULL)
+ * into g0, g1 (and gb), in the portable form. */
+static inline void relu_backward_block(int cnt, int n,
+                                       const float *restrict a0,
+                                       const float *restrict a1,
+                                       const float *restrict b,
+                                       const float *restrict x0,
+                                       const float *restrict x1,
+                                       const float *restrict ex0,
+                                       const float *restrict ex1,
+                                       const float *restrict e,
+                                       float *restrict g0, float *restrict g1,
+                                       float *restrict gb)
+{
+    /* the tail's missing units are zero units: z = 0, never added */
+    float p[RELU_UNITS] = {0}, q[RELU_UNITS] = {0}, c[RELU_UNITS] = {0};
+    float s0[RELU_UNITS] = {0}, s1[RELU_UNITS] = {0}, sb[RELU_UNITS] = {0};
+    for (int j = 0; j < cnt; j++) {
+        p[j] = a0[j];
+        q[j] = a1[j];
+        c[j] = b ? b[j] : 0.0f;
+    }
+    if (b) {
+        for (int k = 0; k < n; k++) {
+            const float x = x0[k], y = x1[k], u = ex0[k], v = ex1[k];
+            const float w = e[k];
+            for (int j = 0; j < RELU_UNITS; j++) {
+                float z = p[j] * x + (q[j] * y + c[j]);
+                s0[j] = z > 0.0f ? s0[j] + u : s0[j];
+                s1[j] = z > 0.0f ? s1[j] + v : s1[j];
+                sb[j] = z > 0.0f ? sb[j] + w : sb[j];
+            }
+        }
+    } else {
+        for (int k = 0; k < n; k++) {
+            const float x = x0[k], y = x1[k], u = ex0[k], v = ex1[k];
+            for (int j = 0; j < RELU_UNITS; j++) {
+                float z = p[j] * x + q[j] * y;
+                s0[j] = z > 0.0f ? s0[j] + u : s0[j];
+                s1[j] = z > 0.0f ? s1[j] + v : s1[j];
+            }
+        }
+    }
+    for (int j = 0; j < cnt; j++) {
+        g0[j] = s0[j];
+        g1[j] = s1[j];
+        if (gb)
+            gb[j] = sb[j];
+    }
+}
+
+#ifdef RL_RELU_AVX512
+/* The AVX-512 form: NV vectors of 16 units per block, their sums in
+ * registers over all samples; lanes past h are masked out of the loads
+ * (zero units) and the stores. */
+#define RELU_AVX512_BLOCK(NV, BIAS)                                        \
+    for (int i = 0; i < h; i += 16 * (NV)) {                               \
+        __mmask16 lm[NV];                                                  \
+        __m512 p[NV], q[NV], c[NV], s0[NV], s1[NV], sb[NV];                \
+        for (int v = 0; v < (NV); v++) {                                   \
+            int cnt = h - i - 16 * v;                                      \
+            cnt = cnt < 0 ? 0 : cnt > 16 ? 16 : cnt;                       \
+            lm[v] = (__mmask16)((1u << cnt) - 1u);                         \
+            p[v] = _mm512_maskz_loadu_ps(lm[v], a0 + i + 16 * v);          \
+            q[v] = _mm512_maskz_loadu_ps(lm[v], a1 + i + 16 * v);          \
+            c[v] = BIAS ? _mm512_maskz_loadu_ps(lm[v], b + i + 16 * v)     \
+                        : _mm512_setzero_ps();                             \
+            s0[v] = s1[v] = sb[v] = _mm512_setzero_ps();                   \
+        }                                                                  \
+        for (int k = 0; k < n; k++) {                                      \
+            const __m512 x = _mm512_set1_ps(x0[k]);                        \
+            const __m512 y = _mm512_set1_ps(x1[k]);                        \
+            const __m512 u = _mm512_set1_ps(ex0[k]);                       \
+            const __m512 w = _mm512_set1_ps(ex1[k]);                       \
+            const __m512 eb = BIAS ? _mm512_set1_ps(e[k])                  \
+                                   : _mm512_setzero_ps();                  \
+            for (int v = 0; v < (NV); v++) {                               \
+                __m512 z = _mm512_fmadd_ps(                                \
+                    p[v], x, BIAS ? _mm512_fmadd_ps(q[v], y, c[v])         \
+                                  : _mm512_mul_ps(q[v], y));               \
+                __mmask16 m = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(),   \
+                                                 _CMP_GT_OQ);              \
+                s0[v] = _mm512_mask_add_ps(s0[v], m, s0[v], u);            \
+                s1[v] = _mm512_mask_add_ps(s1[v], m, s1[v], w);            \
+                if (BIAS)                                                  \
+                    sb[v] = _mm512_mask_add_ps(sb[v], m, sb[v], eb);       \
+            }                                                              \
+        }                                                                  \
+        for (int v = 0; v < (NV); v++) {                                   \
+            _mm512_mask_storeu_ps(g0 + i + 16 * v, lm[v], s0[v]);          \
+            _mm512_mask_storeu_ps(g1 + i + 16 * v, lm[v], s1[v]);          \
+            if (BIAS)                                                      \
+                _mm512_mask_storeu_ps(gb + i + 16 * v, lm[v], sb[v]);      \
+        }                                                                  \
+    }
+
+__attribute__((target("avx512f"))) static void
+relu_backward_avx512(int h, int n, const float *restrict a0,
+                     const float *restrict a1, const float *restrict b,
+                     const float *restrict x0, const float *restrict x1,
+                     const float *restrict ex0, const float *restrict ex1,
+                     const float *restrict e, float *restrict g0,
+                     float *restrict g1, float *restrict gb)
+{
+    if (b) {
+        RELU_AVX512_BLOCK(3, true)
+    } else {
+        RELU_AVX512_BLOCK(4, false)
+    }
+}
+
+static bool have_avx512(void)
+{
+    static int have = -1;   /* a race writes the same value */
+    if (have < 0) {
+        __builtin_cpu_init();
+        have = __builtin_cpu_supports("avx512f") ? 1 : 0;
+    }
+    return have == 1;
+}
+#endif
+
+/* The relu backward pass (see RELU_UNITS): g0, g1 (h), and gb (h) when b
+ * is not NULL (then e is required). */
+static void relu_backward(int h, int n, const float *restrict a0,
+                          const float *restrict a1, const float *restrict b,
+                          const float *restrict x0, const float *restrict x1,
+                          const float *restrict ex0,
+                          const float *restrict ex1, const float *restrict e,
+                          float *restrict g0, float *restrict g1,
+                          float *restrict gb)
+{
+#ifdef RL_RELU_AVX512
+    if (have_avx512()) {
+        relu_backward_avx512(h, n, a0, a1, b, x0, x1, ex0, ex1, e, g0, g1,
+                             gb);
+        return;
+    }
+#endif
+    for (int i = 0; i < h; i += RELU_UNITS) {
+        int cnt = h - i < RELU_UNITS ? h - i : RELU_UNITS;
+        relu_backward_block(cnt, n, a0 + i, a1 + i, b ? b + i : NULL, x0, x1,
+                            ex0, ex1, e, g0 + i, g1 + i, gb ? gb + i : NULL);
+    }
+}
+
 RL_KERNEL
 void rl_kernel_backward(enum rl_activation act, int h, int n,
                         const float *restrict a0, const float *restrict a1,
@@ -251,42 +415,18 @@ void rl_kernel_backward(enum rl_activation act, int h, int n,
         }
         return;
     }
-    int k = 0;
     if (act == RL_ACT_RELU) {
-        for (; k + SAMPLES_PER_PASS <= n; k += SAMPLES_PER_PASS) {
-            const float xa = x0[k], xb = x0[k + 1], xc = x0[k + 2],
-                        xd = x0[k + 3];
-            const float ya = x1[k], yb = x1[k + 1], yc = x1[k + 2],
-                        yd = x1[k + 3];
-            const float ua = ex0[k], ub = ex0[k + 1], uc = ex0[k + 2],
-                        ud = ex0[k + 3];
-            const float va = ex1[k], vb = ex1[k + 1], vc = ex1[k + 2],
-                        vd = ex1[k + 3];
-            for (int i = 0; i < h; i++) {
-                float p = a0[i], q = a1[i];
-                float za = p * xa + q * ya, zb = p * xb + q * yb;
-                float zc = p * xc + q * yc, zd = p * xd + q * yd;
-                g0[i] += (gate(za, ua) + gate(zb, ub)) +
-                         (gate(zc, uc) + gate(zd, ud));
-                g1[i] += (gate(za, va) + gate(zb, vb)) +
-                         (gate(zc, vc) + gate(zd, vd));
-            }
-        }
-        for (; k < n; k++)
-            for (int i = 0; i < h; i++) {
-                float z = a0[i] * x0[k] + a1[i] * x1[k];
-                g0[i] += gate(z, ex0[k]);
-                g1[i] += gate(z, ex1[k]);
-            }
-    } else {
-        /* linear: act' = 1, the same sums for every unit; kept as the
-         * plain per-pair loop (the fast path is the O(h) shortcut) */
-        for (; k < n; k++)
-            for (int i = 0; i < h; i++) {
-                g0[i] += ex0[k];
-                g1[i] += ex1[k];
-            }
+        relu_backward(h, n, a0, a1, NULL, x0, x1, ex0, ex1, NULL, g0, g1,
+                      NULL);
+        return;
     }
+    /* linear: act' = 1, the same sums for every unit; kept as the plain
+     * per-pair loop (the fast path is the O(h) shortcut) */
+    for (int k = 0; k < n; k++)
+        for (int i = 0; i < h; i++) {
+            g0[i] += ex0[k];
+            g1[i] += ex1[k];
+        }
 }
 
 /* act(z) for the bias kernels (any activation). */
@@ -333,7 +473,7 @@ void rl_kernel_predict_b(enum rl_activation act, int h, int n,
         for (int i0 = 0; i0 < hb; i0 += LANES) {
             for (int j = 0; j < LANES; j++) {
                 const int i = i0 + j;
-                float z = w1[2 * i] * x0 + w1[2 * i + 1] * x1 + b[i];
+                float z = w1[2 * i] * x0 + (w1[2 * i + 1] * x1 + b[i]);
                 lane[j] += w2[i] * act_any(act, z);
             }
         }
@@ -341,7 +481,7 @@ void rl_kernel_predict_b(enum rl_activation act, int h, int n,
         for (int j = 0; j < LANES; j++)
             acc += lane[j];
         for (int i = hb; i < h; i++) {
-            float z = w1[2 * i] * x0 + w1[2 * i + 1] * x1 + b[i];
+            float z = w1[2 * i] * x0 + (w1[2 * i + 1] * x1 + b[i]);
             acc += (double)w2[i] * act_any(act, z);
         }
         out[k] = (float)acc;
@@ -358,14 +498,14 @@ static inline float ident(float z)
 #define FORWARD_B_PASS(F)                                                  \
     for (int k = 0; k < n; k++) {                                          \
         float x = x0[k], y = x1[k];                                        \
-        float s0 = w[0] * F(p[0] * x + q[0] * y + c[0]);                   \
-        float s1 = w[1] * F(p[1] * x + q[1] * y + c[1]);                   \
-        float s2 = w[2] * F(p[2] * x + q[2] * y + c[2]);                   \
-        float s3 = w[3] * F(p[3] * x + q[3] * y + c[3]);                   \
-        s0 += w[4] * F(p[4] * x + q[4] * y + c[4]);                        \
-        s1 += w[5] * F(p[5] * x + q[5] * y + c[5]);                        \
-        s2 += w[6] * F(p[6] * x + q[6] * y + c[6]);                        \
-        s3 += w[7] * F(p[7] * x + q[7] * y + c[7]);                        \
+        float s0 = w[0] * F(p[0] * x + (q[0] * y + c[0]));                 \
+        float s1 = w[1] * F(p[1] * x + (q[1] * y + c[1]));                 \
+        float s2 = w[2] * F(p[2] * x + (q[2] * y + c[2]));                 \
+        float s3 = w[3] * F(p[3] * x + (q[3] * y + c[3]));                 \
+        s0 += w[4] * F(p[4] * x + (q[4] * y + c[4]));                      \
+        s1 += w[5] * F(p[5] * x + (q[5] * y + c[5]));                      \
+        s2 += w[6] * F(p[6] * x + (q[6] * y + c[6]));                      \
+        s3 += w[7] * F(p[7] * x + (q[7] * y + c[7]));                      \
         out[k] += (s0 + s1) + (s2 + s3);                                   \
     }
 
@@ -407,7 +547,7 @@ void rl_kernel_forward_b(enum rl_activation act, int h, int n,
             float *t = post + (size_t)k * h;
             const float x = x0[k], y = x1[k];
             for (int i = 0; i < h; i++)
-                t[i] = fast_tanh(a0[i] * x + a1[i] * y + b[i]);
+                t[i] = fast_tanh(a0[i] * x + (a1[i] * y + b[i]));
             out[k] = dot_lanes_padded(w2, t, h);
         }
         return;
@@ -463,36 +603,7 @@ void rl_kernel_backward_b(enum rl_activation act, int h, int n,
             }
         return;
     }
-    int k = 0;
-    for (; k + SAMPLES_PER_PASS <= n; k += SAMPLES_PER_PASS) {
-        const float xa = x0[k], xb = x0[k + 1], xc = x0[k + 2],
-                    xd = x0[k + 3];
-        const float ya = x1[k], yb = x1[k + 1], yc = x1[k + 2],
-                    yd = x1[k + 3];
-        const float ua = ex0[k], ub = ex0[k + 1], uc = ex0[k + 2],
-                    ud = ex0[k + 3];
-        const float va = ex1[k], vb = ex1[k + 1], vc = ex1[k + 2],
-                    vd = ex1[k + 3];
-        const float ea = e[k], eb = e[k + 1], ec = e[k + 2], ed = e[k + 3];
-        for (int i = 0; i < h; i++) {
-            float p = a0[i], q = a1[i], c = b[i];
-            float za = p * xa + q * ya + c, zb = p * xb + q * yb + c;
-            float zc = p * xc + q * yc + c, zd = p * xd + q * yd + c;
-            g0[i] += (gate(za, ua) + gate(zb, ub)) +
-                     (gate(zc, uc) + gate(zd, ud));
-            g1[i] += (gate(za, va) + gate(zb, vb)) +
-                     (gate(zc, vc) + gate(zd, vd));
-            gb[i] += (gate(za, ea) + gate(zb, eb)) +
-                     (gate(zc, ec) + gate(zd, ed));
-        }
-    }
-    for (; k < n; k++)
-        for (int i = 0; i < h; i++) {
-            float z = a0[i] * x0[k] + a1[i] * x1[k] + b[i];
-            g0[i] += gate(z, ex0[k]);
-            g1[i] += gate(z, ex1[k]);
-            gb[i] += gate(z, e[k]);
-        }
+    relu_backward(h, n, a0, a1, b, x0, x1, ex0, ex1, e, g0, g1, gb);
 }
 
 const char *rl_kernel_isa(void)

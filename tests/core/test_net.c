@@ -1,6 +1,7 @@
 /* test_net.c: gradients, the linear fast path, weight decay, and the
  * rich/lazy phenomenon itself at the seed's settings. */
 #include <cblas.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -436,6 +437,84 @@ static void test_rich_and_lazy_at_seed_settings(void)
     rl_data_destroy(&d);
 }
 
+/* The relu backward kernels (rl_net_kernel.h): every unit's three sums
+ * are, bit for bit, the samples' terms added in sample order where
+ * z > 0, at widths around the blocks of 16, 48 and 64 units; nothing past
+ * h is written. The gate is checked against z in double, with inputs
+ * drawn so no |z| is near 0 (where float and double could disagree). */
+static void test_relu_backward_sums_in_sample_order(void)
+{
+    static const int hs[] = {1, 15, 16, 17, 47, 48, 49, 63, 64, 65, 130};
+    static const int ns[] = {1, 3, 37};
+    enum { MAXH = 130, MAXN = 37, PAD = 16 };
+    unsigned seed = 12345;
+    for (size_t a = 0; a < sizeof(hs) / sizeof(hs[0]); a++) {
+        for (size_t b = 0; b < sizeof(ns) / sizeof(ns[0]); b++) {
+            const int h = hs[a], n = ns[b];
+            float a0[MAXH], a1[MAXH], bb[MAXH], x0[MAXN], x1[MAXN];
+            float e[MAXN], ex0[MAXN], ex1[MAXN];
+            for (int k = 0; k < n; k++) {
+                x0[k] = (float)rand_r(&seed) / RAND_MAX * 4.0f - 2.0f;
+                x1[k] = (float)rand_r(&seed) / RAND_MAX * 4.0f - 2.0f;
+                e[k] = (float)rand_r(&seed) / RAND_MAX - 0.5f;
+                ex0[k] = e[k] * x0[k];
+                ex1[k] = e[k] * x1[k];
+            }
+            for (int i = 0; i < h; i++) {
+                for (;;) {
+                    a0[i] = (float)rand_r(&seed) / RAND_MAX * 2.0f - 1.0f;
+                    a1[i] = (float)rand_r(&seed) / RAND_MAX * 2.0f - 1.0f;
+                    bb[i] = (float)rand_r(&seed) / RAND_MAX - 0.5f;
+                    bool clear = true;
+                    for (int k = 0; k < n; k++) {
+                        double z0 = (double)a0[i] * x0[k] + (double)a1[i] * x1[k];
+                        if (fabs(z0) < 1e-3 || fabs(z0 + bb[i]) < 1e-3)
+                            clear = false;
+                    }
+                    if (clear)
+                        break;
+                }
+            }
+            for (int bias = 0; bias < 2; bias++) {
+                float g0[MAXH + PAD], g1[MAXH + PAD], gb[MAXH + PAD];
+                float g2[MAXH + PAD];
+                for (int i = 0; i < MAXH + PAD; i++)
+                    g0[i] = g1[i] = gb[i] = g2[i] = 7.0f;
+                if (bias)
+                    rl_kernel_backward_b(RL_ACT_RELU, h, n, a0, a1, bb, x0,
+                                         x1, ex0, ex1, e, NULL, g0, g1, gb,
+                                         g2);
+                else
+                    rl_kernel_backward(RL_ACT_RELU, h, n, a0, a1, x0, x1,
+                                       ex0, ex1, NULL, NULL, g0, g1, g2);
+                int wrong = 0;
+                for (int i = 0; i < h; i++) {
+                    float r0 = 0.0f, r1 = 0.0f, rb = 0.0f;
+                    for (int k = 0; k < n; k++) {
+                        double z = (double)a0[i] * x0[k] +
+                                   (double)a1[i] * x1[k] + (bias ? bb[i] : 0.0);
+                        if (z > 0.0) {
+                            r0 += ex0[k];
+                            r1 += ex1[k];
+                            rb += e[k];
+                        }
+                    }
+                    wrong += g0[i] != r0 || g1[i] != r1 ||
+                             (bias && gb[i] != rb);
+                }
+                for (int i = h; i < MAXH + PAD; i++)
+                    wrong += g0[i] != 7.0f || g1[i] != 7.0f ||
+                             (bias ? gb[i] != 7.0f : 0);
+                if (wrong)
+                    fprintf(stderr, "relu backward h %d n %d bias %d: %d "
+                            "values differ from the sample-order sums\n",
+                            h, n, bias, wrong);
+                CHECK(wrong == 0);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     openblas_set_num_threads(1);
@@ -443,6 +522,7 @@ int main(void)
     test_fast_gradient_equals_plain();
     test_fused_gradient_equals_blas();
     test_kernel_tanh();
+    test_relu_backward_sums_in_sample_order();
     test_fused_steps_match_blas();
     test_fast_path_matches_plain_after_1000_steps();
     test_weight_decay_closed_form();

@@ -4,12 +4,16 @@
  * or "fuzz.txt: problem" (file content escaped: no control bytes), or give
  * settings that every check of the settings table accepts again: each
  * file-allowed value, written back as text, reads back to the same text.
+ * A value equal to the default is valid by definition, also when the
+ * default is a "derived" sentinel outside the flag's range (out_init 0
+ * means 1/H, which a checkpoint may leave out).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rl_checkpoint.h"
+#include "rl_config.h"
 #include "rl_settings.h"
 
 #include "fuzz_check.h"
@@ -35,9 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
         if (!s->in_file || s->type == RL_SET_STRING)
             continue;
         for (int w = 0; w < (s->where == RL_IN_NET ? 2 : 1); w++) {
-            char a[128], b[128];
+            char a[128], b[128], d[128];
             rl_setting_format(s, rl_setting_cptr(s, &ck->cfg, w), a,
                               sizeof(a));
+            rl_setting_format(s, rl_setting_cptr(s, &rl_config_default, w),
+                              d, sizeof(d));
+            if (!strcmp(a, d))
+                continue;
             union {
                 double d;
                 long l;

@@ -75,8 +75,8 @@ for t in "${targets[@]}"; do
     else
         echo "fuzz $t: ${execs:-?} executions in $((end - start)) s," \
              "0 crashes ($(find "$work" -type f | wc -l) corpus inputs)"
-        total=$((total + ${execs:-0}))
     fi
+    total=$((total + ${execs:-0}))
 done
 echo "fuzz: $total executions over ${#targets[@]} targets"
 exit $status
