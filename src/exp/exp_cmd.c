@@ -482,6 +482,25 @@ fail_nores:
     return code;
 }
 
+/* A sweep or a phase trains one net in every cell; the other net's own
+ * flags (--lazy-X when the rich net is trained) change nothing: say so
+ * once per flag, on errf. */
+static void warn_untrained_flags(const char *cmd, const struct rl_cli *cli,
+                                 const struct rl_cli_seen *seen, int net,
+                                 FILE *errf)
+{
+    char prefix[16];
+    snprintf(prefix, sizeof(prefix), "--%s-", rl_net_label(1 - net));
+    for (int i = 0; i < cli->nopts; i++)
+        if (seen->on[i] &&
+            !strncmp(cli->opts[i].flag, prefix, strlen(prefix)))
+            fprintf(errf, "richlazy %s: warning: %s is ignored: the %s "
+                    "trains the %s net in every cell (an axis named "
+                    "%s-NAME trains the %s net)\n", cmd,
+                    cli->opts[i].flag, cmd, rl_net_label(net),
+                    rl_net_label(1 - net), rl_net_label(1 - net));
+}
+
 /* ---- sweep ---- */
 
 int rl_sweep_main(int argc, char **argv, FILE *out, FILE *errf)
@@ -535,6 +554,7 @@ int rl_sweep_main(int argc, char **argv, FILE *out, FILE *errf)
         free(e);
         return 2;
     }
+    warn_untrained_flags("sweep", &cli, &seen, e->net, errf);
     rc = execute("sweep", e, &o, NULL, out, errf);
     free(e);
     return rc;
@@ -661,6 +681,7 @@ int rl_phase_main(int argc, char **argv, FILE *out, FILE *errf)
         free(e);
         return rc;
     }
+    warn_untrained_flags("phase", &cli, &seen, e->net, errf);
     rc = execute("phase", e, &o, NULL, out, errf);
     free(e);
     return rc;

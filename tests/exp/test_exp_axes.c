@@ -125,6 +125,23 @@ static void test_per_net_and_data_axes(void)
     csv = test_read_file(SCRATCH("sweep/sweep.csv"), &len);
     CHECK(csv && !strncmp(csv, "hidden,step,loss_mean", 21));
     free(csv);
+    /* the untrained net's own flags are named as ignored; the trained
+     * net's are not */
+    CHECK(cmd(rl_sweep_main, "--lambdas", "0", "--runs", "1", SMALL,
+              "--rich-hidden", "12", "--lazy-hidden", "7", "--out",
+              SCRATCH("ignored"), NULL) == 0);
+    CHECK_CONTAINS(err_text, "richlazy sweep: warning: --lazy-hidden is "
+                             "ignored: the sweep trains the rich net");
+    CHECK(!strstr(err_text, "--rich-hidden"));
+    CHECK(cmd(rl_phase_main, "--x", "lazy-alpha", "--xs", "0.1,1", "--ys",
+              "0", SMALL, "--rich-hidden", "8", "--out",
+              SCRATCH("ignored_phase"), NULL) == 0);
+    CHECK_CONTAINS(err_text, "richlazy phase: warning: --rich-hidden is "
+                             "ignored: the phase trains the lazy net");
+    CHECK(cmd(rl_phase_main, "--x", "lazy-alpha", "--xs", "0.1,1", "--ys",
+              "0", SMALL, "--lazy-hidden", "8", "--out",
+              SCRATCH("kept_phase"), NULL) == 0);
+    CHECK(!strstr(err_text, "warning"));
 }
 
 static void test_bad_axes(void)
