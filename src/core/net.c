@@ -727,24 +727,6 @@ static inline double margin_loss(bool logistic, double s, double o,
     return sp;
 }
 
-/* loss(o, y) and its derivative in o (docs/theory.md "Losses"). */
-static double sample_loss(enum rl_loss l, enum rl_targets t, double o,
-                          float y, double *dl)
-{
-    if (l == RL_LOSS_MSE) {
-        double e = o - y;
-        *dl = 2.0 * e;
-        return e * e;
-    }
-    return margin_loss(l == RL_LOSS_LOGISTIC, label_sign(t, y), o, dl);
-}
-
-double rl_net_sample_loss(enum rl_loss l, enum rl_targets t, double o,
-                          float y, double *dl)
-{
-    return sample_loss(l, t, o, y, dl);
-}
-
 /* Loss and accuracy (or R^2) by the options, through rl_net_predict. */
 static void evaluate_opts(const struct rl_net *net, const struct rl_data *d,
                           double *loss, double *accuracy)
@@ -768,7 +750,7 @@ static void evaluate_opts(const struct rl_net *net, const struct rl_data *d,
         for (int k = 0; k < m; k++) {
             float y = d->y[k0 + k];
             double dl, e = (double)out[k] - y, c = (double)y - ymean;
-            sum += sample_loss(o->loss, o->targets, out[k], y, &dl);
+            sum += rl_net_sample_loss(o->loss, o->targets, out[k], y, &dl);
             sse += e * e;
             sst += c * c;
             correct += ((out[k] > thr) == (label_sign(o->targets, y) > 0.0));
@@ -934,33 +916,65 @@ double rl_net_grad_plain(struct rl_net *net, const struct rl_data *d,
     return n ? sse / n : NAN;
 }
 
-/* The plain path's mse errors: e_k = 2 (out_k - y_k) / n, ex0, ex1 =
- * e x0, x1; returns the sum of squares, in lanes as mse_errors. */
-static inline double plain_errors(int n, const float *restrict out,
+/* loss(f, y) and dl = d loss / d f under loss l, labels above thr
+ * positive: the per-sample body of batch_errors and rl_net_sample_loss. */
+static inline double loss_at(enum rl_loss l, float thr, double f, float y,
+                             double *dl)
+{
+    if (l == RL_LOSS_MSE) {
+        double r = f - y;
+        *dl = 2.0 * r;
+        return r * r;
+    }
+    return margin_loss(l == RL_LOSS_LOGISTIC, y > thr ? 1.0 : -1.0, f, dl);
+}
+
+/* dJ/dr_k from the outputs r (out) of a batch of m: f = al (c r + b2),
+ * J = mean loss(f, y) / al^2 (labels above thr positive), so
+ * e_k = c loss'(f_k) / (al m), ex0, ex1 = e x0, x1; returns the sum of
+ * the losses, *db2 the sum of loss' / (al m). The sums run in LANES
+ * running sums (sample k in lane k % LANES), then the lanes in order: a
+ * fixed order the loop vectorises in. l is a constant at each call, so
+ * each loss gets its own branch-free loop. */
+static inline double batch_errors(enum rl_loss l, float thr, int m,
+                                  double al, double c, double b2,
+                                  const float *restrict out,
                                   const float *restrict y,
                                   const float *restrict x0,
                                   const float *restrict x1,
                                   float *restrict e, float *restrict ex0,
-                                  float *restrict ex1)
+                                  float *restrict ex1, double *db2)
 {
     enum { LANES = 8 };
-    double sse[LANES] = {0};
-    for (int k0 = 0; k0 < n; k0 += LANES) {
-        const int len = n - k0 < LANES ? n - k0 : LANES;
+    double fit[LANES] = {0}, sb[LANES] = {0};
+    const double am = al * m;
+    for (int k0 = 0; k0 < m; k0 += LANES) {
+        const int len = m - k0 < LANES ? m - k0 : LANES;
         for (int j = 0; j < len; j++) {
             const int k = k0 + j;
-            double r = (double)out[k] - y[k];
-            sse[j] += r * r;
-            float g = (float)(2.0 * r / n);
-            e[k] = g;
-            ex0[k] = g * x0[k];
-            ex1[k] = g * x1[k];
+            double dl;
+            fit[j] += loss_at(l, thr, al * (c * out[k] + b2), y[k], &dl);
+            double q = dl / am;
+            sb[j] += q;
+            float ek = (float)(c * q);
+            e[k] = ek;
+            ex0[k] = ek * x0[k];
+            ex1[k] = ek * x1[k];
         }
     }
-    double sum = 0.0;
-    for (int j = 0; j < LANES; j++)
-        sum += sse[j];
+    double sum = 0.0, sum_b = 0.0;
+    for (int j = 0; j < LANES; j++) {
+        sum += fit[j];
+        sum_b += sb[j];
+    }
+    *db2 = sum_b;
     return sum;
+}
+
+double rl_net_sample_loss(enum rl_loss l, enum rl_targets t, double o,
+                          float y, double *dl)
+{
+    return loss_at(l, label_threshold(t), o, y, dl);
 }
 
 RL_CLONES
@@ -977,9 +991,12 @@ double rl_net_grad_fused(struct rl_net *net, const struct rl_data *d,
     float *post = net->act == RL_ACT_TANH ? net->post : NULL;
     fused_forward(net, n, a0, a1, post);
 
-    /* MSE: L = mean (out - y)^2, dL/dout = 2 (out - y) / n */
-    double sse = plain_errors(n, net->fout, d->y, x0, x1, net->fe, net->fex0,
-                              net->fex1);
+    /* MSE: L = mean (out - y)^2, dL/dout = 2 (out - y) / n (alpha 1,
+     * c 1, b2 0 make f the output itself) */
+    double db2;
+    double sse = batch_errors(RL_LOSS_MSE, 0.5f, n, 1.0, 1.0, 0.0, net->fout,
+                              d->y, x0, x1, net->fe, net->fex0, net->fex1,
+                              &db2);
 
     fused_backward(net, n, a0, a1, post);
     assemble_plain(h, net->act == RL_ACT_TANH, w2, a0, a1, net->fg0,
@@ -1018,87 +1035,9 @@ double rl_net_grad_fast(const struct rl_net *net, const struct rl_data *d,
     return loss;
 }
 
-/* dJ/dr_k from the outputs r (fout) under mse: f = al (c r + b2),
- * J = mean (f - y)^2 / al^2, so e_k = c 2 (f_k - y_k) / (al m), ex0, ex1
- * = e x0, x1; returns the sum of squares, *db2 the sum of
- * 2 (f - y) / (al m). */
-static inline double mse_errors(int m, double al, double c, double b2,
-                                const float *restrict out,
-                                const float *restrict y,
-                                const float *restrict x0,
-                                const float *restrict x1, float *restrict e,
-                                float *restrict ex0, float *restrict ex1,
-                                double *db2)
-{
-    /* the sums in LANES running sums (sample k in lane k % LANES), then
-     * the lanes in order: a fixed order the loop vectorises in */
-    enum { LANES = 8 };
-    double fit[LANES] = {0}, sb[LANES] = {0};
-    const double am = al * m;
-    for (int k0 = 0; k0 < m; k0 += LANES) {
-        const int len = m - k0 < LANES ? m - k0 : LANES;
-        for (int j = 0; j < len; j++) {
-            const int k = k0 + j;
-            double r = al * (c * out[k] + b2) - y[k];
-            fit[j] += r * r;
-            double q = 2.0 * r / am;
-            sb[j] += q;
-            float ek = (float)(c * q);
-            e[k] = ek;
-            ex0[k] = ek * x0[k];
-            ex1[k] = ek * x1[k];
-        }
-    }
-    double sum = 0.0, sum_b = 0.0;
-    for (int j = 0; j < LANES; j++) {
-        sum += fit[j];
-        sum_b += sb[j];
-    }
-    *db2 = sum_b;
-    return sum;
-}
-
-/* mse_errors for the margin losses (logistic, else exp), labels above
- * thr positive (label_sign): e_k = c loss'(f_k) / (al m); returns the sum
- * of the losses, *db2 the sum of loss' / (al m). */
-static inline double margin_errors(bool logistic, float thr, int m,
-                                   double al, double c, double b2,
-                                   const float *restrict out,
-                                   const float *restrict y,
-                                   const float *restrict x0,
-                                   const float *restrict x1,
-                                   float *restrict e, float *restrict ex0,
-                                   float *restrict ex1, double *db2)
-{
-    enum { LANES = 8 };     /* as in mse_errors */
-    double fit[LANES] = {0}, sb[LANES] = {0};
-    const double am = al * m;
-    for (int k0 = 0; k0 < m; k0 += LANES) {
-        const int len = m - k0 < LANES ? m - k0 : LANES;
-        for (int j = 0; j < len; j++) {
-            const int k = k0 + j;
-            double f = al * (c * out[k] + b2), dl;
-            fit[j] += margin_loss(logistic, y[k] > thr ? 1.0 : -1.0, f, &dl);
-            double q = dl / am;
-            sb[j] += q;
-            float ek = (float)(c * q);
-            e[k] = ek;
-            ex0[k] = ek * x0[k];
-            ex1[k] = ek * x1[k];
-        }
-    }
-    double sum = 0.0, sum_b = 0.0;
-    for (int j = 0; j < LANES; j++) {
-        sum += fit[j];
-        sum_b += sb[j];
-    }
-    *db2 = sum_b;
-    return sum;
-}
-
 /* The gradient g (4h + 1, rl_net.h's theta layout) from the backward
- * pass's sums. relu, linear: dJ/dw2 = sum_k e act(z) = a0 g0 + a1 g1
- * (+ b gb); tanh: g2. */
+ * pass's sums: assemble_plain, and with bias dJ/dw2 += b gb (relu,
+ * linear: sum_k e act(z) = a0 g0 + a1 g1 + b gb) and dJ/db = w2 gb. */
 static inline void assemble_grad(int h, bool tanh_act, bool bias,
                                  const float *restrict w2,
                                  const float *restrict a0,
@@ -1110,27 +1049,13 @@ static inline void assemble_grad(int h, bool tanh_act, bool bias,
                                  const float *restrict g2,
                                  float *restrict g)
 {
-    for (int i = 0; i < h; i++) {
-        g[2 * i] = w2[i] * g0[i];
-        g[2 * i + 1] = w2[i] * g1[i];
-    }
-    if (tanh_act) {
+    float *restrict dw2 = g + 2 * h, *restrict db = g + 3 * h;
+    assemble_plain(h, tanh_act, w2, a0, a1, g0, g1, g2, g, dw2);
+    if (bias && !tanh_act)
         for (int i = 0; i < h; i++)
-            g[2 * h + i] = g2[i];
-    } else if (bias) {
-        for (int i = 0; i < h; i++)
-            g[2 * h + i] = a0[i] * g0[i] + a1[i] * g1[i] + b1[i] * gb[i];
-    } else {
-        for (int i = 0; i < h; i++)
-            g[2 * h + i] = a0[i] * g0[i] + a1[i] * g1[i];
-    }
-    if (bias) {
-        for (int i = 0; i < h; i++)
-            g[3 * h + i] = w2[i] * gb[i];
-    } else {
-        for (int i = 0; i < h; i++)
-            g[3 * h + i] = 0.0f;
-    }
+            dw2[i] += b1[i] * gb[i];
+    for (int i = 0; i < h; i++)
+        db[i] = bias ? w2[i] * gb[i] : 0.0f;
 }
 
 RL_CLONES
@@ -1170,18 +1095,16 @@ double rl_net_grad_general(struct rl_net *net, const struct rl_data *d,
     const double al = opt_alpha(o), c = param_scale(o->param, h);
     const double b2 = net->b2[0];
     double fit = 0.0, db2 = 0.0;
-    if (o->loss == RL_LOSS_MSE) {
-        fit = mse_errors(m, al, c, b2, net->fout, y, x0, x1, net->fe,
-                         net->fex0, net->fex1, &db2);
-    } else if (o->loss == RL_LOSS_LOGISTIC) {
-        fit = margin_errors(true, label_threshold(o->targets), m, al, c, b2,
-                            net->fout, y, x0, x1, net->fe, net->fex0,
-                            net->fex1, &db2);
-    } else {
-        fit = margin_errors(false, label_threshold(o->targets), m, al, c, b2,
-                            net->fout, y, x0, x1, net->fe, net->fex0,
-                            net->fex1, &db2);
-    }
+    const float thr = label_threshold(o->targets);
+    if (o->loss == RL_LOSS_MSE)
+        fit = batch_errors(RL_LOSS_MSE, thr, m, al, c, b2, net->fout, y, x0,
+                           x1, net->fe, net->fex0, net->fex1, &db2);
+    else if (o->loss == RL_LOSS_LOGISTIC)
+        fit = batch_errors(RL_LOSS_LOGISTIC, thr, m, al, c, b2, net->fout, y,
+                           x0, x1, net->fe, net->fex0, net->fex1, &db2);
+    else
+        fit = batch_errors(RL_LOSS_EXP, thr, m, al, c, b2, net->fout, y, x0,
+                           x1, net->fe, net->fex0, net->fex1, &db2);
     float *g0 = net->fg0, *g1 = net->fg1, *gb = net->fgb, *g2 = net->fg2;
     if (o->bias)
         rl_kernel_backward_b(net->act, h, m, a0, a1, b1, x0, x1, net->fex0,
