@@ -228,6 +228,13 @@ static bool per_net_column(const struct rl_setting *s,
            setting_differs(s, c, RL_LAZY);
 }
 
+/* The width of a setting's summary column: its name or 9. */
+static int summary_width(const struct rl_setting *s)
+{
+    int n = (int)strlen(s->name);
+    return n > 9 ? n : 9;
+}
+
 static void print_summary(FILE *out, const struct rl_trainer *tr,
                           const struct run_log *log, const char *dir,
                           long clock, bool quit, bool checkpoint_hint)
@@ -290,10 +297,15 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
     /* one column for init and for each per-net row of the settings table
      * that some net sets away from its default */
     fputs("  net  ", out);
+    bool loss_column = false; /* the loss function's own column */
     for (int i = 0; i < rl_settings_count; i++)
-        if (per_net_column(&rl_settings[i], c))
-            fprintf(out, " %-9s", rl_settings[i].name);
-    fprintf(out, " loss        %-9s rel_w1      rel_w2\n",
+        if (per_net_column(&rl_settings[i], c)) {
+            fprintf(out, " %-*s", summary_width(&rl_settings[i]),
+                    rl_settings[i].name);
+            loss_column |= !strcmp(rl_settings[i].name, "loss");
+        }
+    fprintf(out, " %-11s %-9s rel_w1      rel_w2\n",
+            loss_column ? "final loss" : "loss",
             rl_config_regression(c) ? "r2" : "accuracy");
     for (int w = 0; w < RL_NETS; w++) {
         const struct rl_metrics *m = &tr->last[w];
@@ -306,9 +318,13 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
             if (s->type == RL_SET_DOUBLE)
                 snprintf(v, sizeof(v), "%s",
                          num(*(const double *)rl_setting_cptr(s, c, w)).s);
+            else if (s->type == RL_SET_FLAG)
+                snprintf(v, sizeof(v), "%s",
+                         *(const bool *)rl_setting_cptr(s, c, w) ? "yes"
+                                                                 : "no");
             else
                 rl_setting_format_used(s, c, w, v, sizeof(v));
-            fprintf(out, " %-9s", v);
+            fprintf(out, " %-*s", summary_width(s), v);
         }
         fprintf(out, " %-11.4g %-9.4f %-11.4g %-11.4g", m->loss, m->accuracy,
                 m->rel_w1, m->rel_w2);
@@ -322,8 +338,11 @@ static void print_summary(FILE *out, const struct rl_trainer *tr,
         fputc('\n', out);
     }
     print_ratio(out, tr);
-    fprintf(out, "wrote %s/metrics.csv, %s/data.csv, %s/weights/*.npy\n", dir,
+    fprintf(out, "wrote %s/metrics.csv, %s/data.csv, %s/weights/*.npy", dir,
             dir, dir);
+    if (c->frames_every > 0)
+        fprintf(out, ", %s/frames/ (PNGs and frames.csv)", dir);
+    fputc('\n', out);
     if (c->checkpoint_dir && checkpoint_hint)
         fprintf(out, "saved checkpoint %s (richlazy retrain --from %s)\n",
                 c->checkpoint_dir, c->checkpoint_dir);
@@ -486,10 +505,20 @@ static void warn_before_training(const struct run *r)
             !strcmp(msg[RL_RICH], msg[RL_LAZY]))
             fprintf(r->errf, "richlazy run: warning: %s\n", msg[RL_RICH]);
         else
-            for (int w = 0; w < RL_NETS; w++)
-                if (v[w] != RL_LEARNABLE_YES)
+            for (int w = 0; w < RL_NETS; w++) {
+                if (v[w] == RL_LEARNABLE_YES)
+                    continue;
+                /* one net has a bias: the fix is the other's own flag */
+                const char *fix = strstr(msg[w], "needs --bias");
+                if (fix)
+                    fprintf(r->errf, "richlazy run: warning: the %s net: "
+                            "%.*sneeds --%s-bias%s\n", rl_net_label(w),
+                            (int)(fix - msg[w]), msg[w], rl_net_label(w),
+                            fix + strlen("needs --bias"));
+                else
                     fprintf(r->errf, "richlazy run: warning: the %s net: "
                             "%s\n", rl_net_label(w), msg[w]);
+            }
     }
     for (int w = 0; w < RL_NETS; w++)
         if (!(tr->net[w].norm_w1_0 > 0.0))

@@ -133,17 +133,44 @@ bool rl_config_check(const struct rl_config *cfg, char *err, size_t errlen)
             return false;
         }
         struct rl_net_opts o = rl_config_net_opts(cfg, w);
+        const struct rl_net_opts q = rl_config_net_opts(cfg, 1 - w);
+        const int qh = cfg->net[1 - w].hidden;
         char why[200];
+        /* the flag to name, in the order rl_net_opts_check tests, and
+         * whether the other net has the same value (then the user most
+         * likely gave --X for both: name that) */
+        const char *flag = NULL;
+        bool same = false;
         if (!rl_net_opts_check(&o, n->hidden, why, sizeof(why))) {
-            /* name the flag in the order rl_net_opts_check tests */
-            const char *flag = "options";
-            if (o.symmetric && n->hidden % 2)
+            flag = "options";
+            if (o.symmetric && n->hidden % 2) {
                 flag = "symmetric";
-            else if (o.targets == RL_TARGETS_REAL && o.loss != RL_LOSS_MSE)
+                same = q.symmetric && qh == n->hidden;
+            } else if (o.targets == RL_TARGETS_REAL &&
+                       o.loss != RL_LOSS_MSE) {
                 flag = "loss";
-            else if (o.nesterov && !(o.momentum > 0.0))
+                same = q.loss == o.loss;
+            } else if (o.nesterov && !(o.momentum > 0.0)) {
                 flag = "nesterov";
-            snprintf(err, errlen, "--%s-%s: %s", label, flag, why);
+                same = q.nesterov && !(q.momentum > 0.0);
+            }
+        } else if (o.optimizer != RL_OPT_SGD &&
+                   (o.momentum > 0.0 || o.nesterov)) {
+            /* torch.optim.Adam has no momentum argument: its first
+             * moment's decay is beta1 */
+            flag = o.momentum > 0.0 ? "momentum" : "nesterov";
+            snprintf(why, sizeof(why), "momentum and nesterov are SGD's; "
+                     "%s keeps its own running average (beta1 0.9): drop "
+                     "--%s or use --optimizer sgd",
+                     o.optimizer == RL_OPT_ADAM ? "Adam" : "AdamW", flag);
+            same = q.optimizer == o.optimizer && q.momentum == o.momentum &&
+                   q.nesterov == o.nesterov;
+        }
+        if (flag) {
+            if (same)
+                snprintf(err, errlen, "--%s: %s", flag, why);
+            else
+                snprintf(err, errlen, "--%s-%s: %s", label, flag, why);
             return false;
         }
     }

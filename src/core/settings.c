@@ -217,7 +217,9 @@ const struct rl_setting rl_settings[] = {
      .choices = optimizer_names, .commands = LIVE, .in_file = true,
      .recorded = true},
     {.name = "momentum", .type = RL_SET_DOUBLE, PER_NET(model.momentum),
-     .metavar = "X", .help = "SGD momentum, as torch.optim.SGD",
+     .metavar = "X",
+     .help = "SGD momentum, as torch.optim.SGD (sgd only: Adam and AdamW "
+             "refuse it)",
      .max = 1, .max_exclusive = true, .commands = LIVE, .in_file = true,
      .recorded = true},
     {.name = "nesterov", .type = RL_SET_FLAG, PER_NET(model.nesterov),

@@ -219,8 +219,16 @@ static void test_wrong_combinations_name_the_flag(void)
         const char *message;
     } cases[] = {
         {{"--hidden", "21", "--lazy-symmetric"}, "--lazy-symmetric"},
-        {{"--dataset", "wave", "--loss", "logistic"}, "--rich-loss"},
-        {{"--nesterov"}, "--rich-nesterov"},
+        /* a flag given for both nets is named as given */
+        {{"--dataset", "wave", "--loss", "logistic"}, "error: --loss: "},
+        {{"--nesterov"}, "error: --nesterov: "},
+        {{"--hidden", "21", "--symmetric"}, "error: --symmetric: "},
+        {{"--dataset", "wave", "--lazy-loss", "exp"}, "error: --lazy-loss: "},
+        /* momentum is SGD's: refused with Adam and AdamW, not ignored */
+        {{"--optimizer", "adam", "--momentum", "0.9"},
+         "error: --momentum: momentum and nesterov are SGD's; Adam"},
+        {{"--lazy-optimizer", "adamw", "--lazy-momentum", "0.5"},
+         "error: --lazy-momentum: momentum and nesterov are SGD's; AdamW"},
         {{"--lazy-momentum", "0.5", "--rich-nesterov"}, "--rich-nesterov"},
         {{"--dataset", "ridge", "--labels", "pm1"}, "--labels pm1"},
         {{"--layer-ratio", "2", "--imbalance", "0.1"},
@@ -307,11 +315,20 @@ static void test_learnability_warning(void)
     CHECK(run("--dataset", "xor", "--activation", "tanh", "--steps", "1",
               "--hidden", "4", "--rich-bias", "--out", SCRATCH "/l2",
               NULL) == 0);
-    CHECK_CONTAINS(err_text, "the lazy net: xor needs --bias with tanh");
+    CHECK_CONTAINS(err_text, "the lazy net: xor needs --lazy-bias with "
+                             "tanh");
     CHECK(!strstr(err_text, "the rich net"));
-    /* the summary shows the per-net settings away from their defaults */
+    /* the summary shows the per-net settings away from their defaults,
+     * flags as yes/no */
     CHECK_CONTAINS(out_text, "bias");
+    CHECK_CONTAINS(out_text, "  rich  0.001     yes ");
+    CHECK_CONTAINS(out_text, "  lazy  0.25      no ");
     CHECK(!strstr(out_text, "optimizer"));
+    /* a loss-function column: the metric is "final loss" */
+    CHECK(run("--steps", "1", "--hidden", "4", "--rich-loss", "logistic",
+              "--rich-batch-size", "2", "--out", SCRATCH "/l3", NULL) == 0);
+    CHECK_CONTAINS(out_text, " loss      batch-size final loss  accuracy");
+    CHECK_CONTAINS(out_text, "  rich  0.001     logistic  2          ");
 }
 
 /* Two threads inside the step: the same bytes as one. */
