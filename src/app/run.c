@@ -490,6 +490,27 @@ static void warn_before_training(const struct run *r)
                     "lazy regime; lower --lr or --%s-init\n",
                     c->lr, rl_net_label(w), limit, rl_net_label(w));
     }
+    /* ntk and mean-field outputs carry 1/sqrt(H) or 1/H: with W2 at its
+     * standard-parametrisation default 1/H the output starts near 0 and
+     * the seed's lr barely moves it (docs/theory.md "Model options") */
+    for (int w = 0; w < RL_NETS; w++) {
+        const struct rl_net_opts *o = &tr->net[w].opts;
+        if (o->param == RL_PARAM_STANDARD || c->out_init > 0.0 ||
+            (w == RL_LAZY && tr->net[RL_RICH].opts.param == o->param))
+            continue;
+        bool both = tr->net[1 - w].opts.param == o->param;
+        char who[32];
+        snprintf(who, sizeof(who), both ? "both nets have" : "the %s net has",
+                 rl_net_label(w));
+        bool ntk = o->param == RL_PARAM_NTK;
+        fprintf(r->errf, "richlazy run: warning: %s --param %s: the output "
+                "is scaled by %s, and W2 starts at the default 1/H, so the "
+                "output starts near 0 and learns slowly at lr %g; this "
+                "parametrisation's weights are O(1): try --out-init 1 with "
+                "inits 0.1 to 1 and --lr %s (both nets learn the teacher so "
+                "in 5000 steps)\n", who, ntk ? "ntk" : "mf",
+                ntk ? "1/sqrt(H)" : "1/H", c->lr, ntk ? "0.1" : "10");
+    }
     /* what the activation cannot represent without bias, once (per net
      * when only one net has a bias) */
     if (!c->data_path) {

@@ -324,6 +324,17 @@ static void test_learnability_warning(void)
     CHECK_CONTAINS(out_text, "  rich  0.001     yes ");
     CHECK_CONTAINS(out_text, "  lazy  0.25      no ");
     CHECK(!strstr(out_text, "optimizer"));
+    /* ntk / mean-field with W2 at the standard 1/H: a hint, once */
+    CHECK(run("--steps", "1", "--hidden", "4", "--param", "ntk", "--out",
+              SCRATCH "/l4", NULL) == 0);
+    CHECK_CONTAINS(err_text, "warning: both nets have --param ntk: the "
+                             "output is scaled by 1/sqrt(H)");
+    CHECK(run("--steps", "1", "--hidden", "4", "--lazy-param", "mf",
+              "--out", SCRATCH "/l5", NULL) == 0);
+    CHECK_CONTAINS(err_text, "warning: the lazy net has --param mf");
+    CHECK(run("--steps", "1", "--hidden", "4", "--param", "ntk",
+              "--out-init", "1", "--out", SCRATCH "/l6", NULL) == 0);
+    CHECK(!strstr(err_text, "--param"));
     /* a loss-function column: the metric is "final loss" */
     CHECK(run("--steps", "1", "--hidden", "4", "--rich-loss", "logistic",
               "--rich-batch-size", "2", "--out", SCRATCH "/l3", NULL) == 0);
