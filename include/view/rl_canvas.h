@@ -37,8 +37,9 @@ uint32_t rl_color_mix(uint32_t a, uint32_t b, double t);
 /* Viridis colormap (perceptually uniform), t in [0, 1] clamped; opaque. */
 uint32_t rl_colormap_viridis(double t);
 
-/* Diverging blue-white-orange map for signed values, t in [-1, 1]
- * clamped (0 is near white); opaque. */
+/* Diverging purple-white-green map for signed values, t in [-1, 1]
+ * clamped (0 is near white, negative purple, positive green, as the class
+ * map; never the nets' orange and blue); opaque. */
 uint32_t rl_colormap_diverging(double t);
 
 /* ---- layout record (for tests of the pictures) ----

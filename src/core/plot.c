@@ -218,7 +218,13 @@ void rl_ticks_log(double lo, double hi, int target, struct rl_ticks *t)
         bool plain = t->v[0] >= 1e-3 && t->v[t->n - 1] <= 1e4;
         for (int i = 0; i < t->n; i++) {
             if (plain) {
-                rl_format_num(t->label[i], sizeof(t->label[0]), t->v[i], 2);
+                /* whole numbers in full (100, 200, 500: never 1e+02) */
+                if (t->v[i] >= 1.0 && t->v[i] == floor(t->v[i]))
+                    snprintf(t->label[i], sizeof(t->label[0]), "%.0f",
+                             t->v[i]);
+                else
+                    rl_format_num(t->label[i], sizeof(t->label[0]), t->v[i],
+                                  2);
                 continue;
             }
             int k = (int)floor(log10(t->v[i]) + 1e-9);

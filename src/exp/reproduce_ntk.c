@@ -26,6 +26,15 @@
 enum { NT_N = 20 };
 
 /* Least-squares slope and intercept of y on x. */
+
+/* Width k of n (narrowest first) on viridis from dark purple to green:
+ * a sequential ramp that is neither the rich orange nor the lazy blue, so
+ * a width never reads as a regime. */
+static uint32_t width_color(int k, int n)
+{
+    return rl_colormap_viridis(n > 1 ? 0.8 * k / (n - 1) : 0.0);
+}
+
 static void fit_line(const double *x, const double *y, int n, double *slope,
                      double *icept)
 {
@@ -212,7 +221,7 @@ bool rl_preset_geiger2020(struct rl_repro *r, char *err, size_t errlen)
         return false;
     uint32_t col[GG_NH];
     for (int i = 0; i < GG_NH; i++)
-        col[i] = rl_color_mix(RP_RICH, RP_LAZY, (double)i / (GG_NH - 1));
+        col[i] = width_color(i, GG_NH);
     const char *labels[GG_NH + 1];
     char lab[GG_NH][32];
     uint32_t lc[GG_NH + 1];
@@ -426,7 +435,7 @@ bool rl_preset_lee2019(struct rl_repro *r, char *err, size_t errlen)
         goto done;
     uint32_t col[LE_NH];
     for (int i = 0; i < LE_NH; i++)
-        col[i] = rl_color_mix(RP_RICH, RP_LAZY, (double)i / (nh - 1));
+        col[i] = width_color(i, nh);
     {
         double all_gap[LE_NH * LE_REC], lo, hi;
         int ng = 0;

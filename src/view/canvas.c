@@ -55,8 +55,10 @@ uint32_t rl_colormap_viridis(double t)
 
 uint32_t rl_colormap_diverging(double t)
 {
-    static const uint32_t neg = 0xFF3B6FB6u, mid = 0xFFF7F7F2u,
-                          pos = 0xFFD9782Bu;
+    /* purple below 0, green above, as the class map (0 purple, 1 green),
+     * never the rich orange or the lazy blue */
+    static const uint32_t neg = 0xFF7B3294u, mid = 0xFFF7F7F2u,
+                          pos = 0xFF1B7837u;
     if (!(t == t))
         t = 0.0;
     if (t < 0.0)

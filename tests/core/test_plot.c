@@ -107,6 +107,15 @@ static void test_log_ticks_label_powers_of_ten(void)
     for (int i = 0; i < t.n; i++)
         if (t.v[i] > 4.9e-6 && t.v[i] < 5.1e-6)
             CHECK(!strcmp(t.label[i], "5×10⁻⁶"));
+    /* whole numbers in full on a plain axis: 100 200 500 1000, never
+     * 1e+02 */
+    rl_ticks_log(60.0, 5000.0, 6, &t);
+    bool has_200 = false;
+    for (int i = 0; i < t.n; i++) {
+        CHECK(!strchr(t.label[i], 'e'));
+        has_200 |= !strcmp(t.label[i], "200");
+    }
+    CHECK(has_200);
     /* less than a decade without a power of ten inside */
     rl_ticks_log(2.1, 4.5, 4, &t);
     CHECK(t.n >= 1);
