@@ -1,6 +1,7 @@
 /* linearised.c: the linearised twin of a net (see rl_linearised.h and
  * docs/theory.md, "The linearised twin"). */
 #include "rl_linearised.h"
+#include "rl_vecmath.h"
 
 #include <assert.h>
 #include <math.h>
@@ -77,53 +78,108 @@ void rl_lin_destroy(struct rl_lin *lin)
     memset(lin, 0, sizeof(*lin));
 }
 
-/* s(z) and s'(z) of the activation. */
+/* s(z) and s'(z) of the activation; act is a constant at each inlined
+ * call, so the loops below get one branch-free body per activation. tanh
+ * is rl_vm_tanh (libm's tanh within 3 ulps, vectorisable). */
 static inline void act_d(enum rl_activation act, double z, double *s,
                          double *sp)
 {
-    switch (act) {
-    case RL_ACT_RELU:
-        *s = z > 0.0 ? z : 0.0;
-        *sp = z > 0.0 ? 1.0 : 0.0;
-        break;
-    case RL_ACT_TANH: {
-        double t = tanh(z);
+    if (act == RL_ACT_RELU) {
+        /* s = z m with the mask m: the form GCC vectorises (z ? z : 0
+         * it does not); a negative z gives s = -0, the same sums */
+        double m = z > 0.0 ? 1.0 : 0.0;
+        *s = z * m;
+        *sp = m;
+    } else if (act == RL_ACT_TANH) {
+        double t = rl_vm_tanh(z);
         *s = t;
         *sp = 1.0 - t * t;
-        break;
-    }
-    default:
+    } else {
         *s = z;
         *sp = 1.0;
-        break;
     }
+}
+
+/* sum_j [s(z0_j) w2_j + v2_j s'(z0_j) dz_j] at x (rl_lin_predict's
+ * bracket), with w = theta, v = theta0, z0_j = v1_j.x + c1_j and
+ * dz_j = (w1_j - v1_j).x + (b1_j - c1_j); with store, s(z0_j) and
+ * s'(z0_j) into s0, sp0. The sum runs in LANES running sums (unit j in
+ * lane j % LANES), then the lanes in order: a fixed order the loop
+ * vectorises in. */
+static inline __attribute__((always_inline)) double
+lin_sum(enum rl_activation act, bool store, int h, const float *restrict t,
+        const float *restrict t0, double x0, double x1, float *restrict s0,
+        float *restrict sp0)
+{
+    enum { LANES = 8 };
+    const float *w1 = t, *w2 = t + 2 * h, *b1 = t + 3 * h;
+    const float *v1 = t0, *v2 = t0 + 2 * h, *c1 = t0 + 3 * h;
+    double acc[LANES] = {0};
+    for (int j0 = 0; j0 < h; j0 += LANES) {
+        const int len = h - j0 < LANES ? h - j0 : LANES;
+        for (int l = 0; l < len; l++) {
+            const int j = j0 + l;
+            double z0 = v1[2 * j] * x0 + v1[2 * j + 1] * x1 + c1[j];
+            double sv, sp;
+            act_d(act, z0, &sv, &sp);
+            double dz = (w1[2 * j] - v1[2 * j]) * x0 +
+                        (w1[2 * j + 1] - v1[2 * j + 1]) * x1 +
+                        (b1[j] - c1[j]);
+            acc[l] += sv * w2[j] + v2[j] * sp * dz;
+            if (store) {
+                s0[j] = (float)sv;
+                sp0[j] = (float)sp;
+            }
+        }
+    }
+    double sum = 0.0;
+    for (int l = 0; l < LANES; l++)
+        sum += acc[l];
+    return sum;
 }
 
 /* The inner sum c sum_j [...] + b2 of f_lin at x (without al), filling
- * s0, sp0 with s(z0_j), s'(z0_j) when they are not NULL. */
-static double lin_inner(const struct rl_lin *lin, double x0, double x1,
+ * s0, sp0 with s(z0_j), s'(z0_j) when they are not NULL. Inlined into
+ * each caller, so it runs in the caller's instruction-set copy. */
+static inline __attribute__((always_inline)) double lin_inner(const struct rl_lin *lin, double x0, double x1,
                         float *s0, float *sp0)
 {
-    const int h = lin->h;
     const float *t = lin->theta, *t0 = lin->theta0;
-    const float *w1 = t, *w2 = t + 2 * h, *b1 = t + 3 * h;
-    const float *v1 = t0, *v2 = t0 + 2 * h, *c1 = t0 + 3 * h;
-    double sum = 0.0;
-    for (int j = 0; j < h; j++) {
-        double z0 = v1[2 * j] * x0 + v1[2 * j + 1] * x1 + c1[j];
-        double s, sp;
-        act_d(lin->act, z0, &s, &sp);
-        double dz = (w1[2 * j] - v1[2 * j]) * x0 +
-                    (w1[2 * j + 1] - v1[2 * j + 1]) * x1 + (b1[j] - c1[j]);
-        sum += s * w2[j] + v2[j] * sp * dz;
-        if (s0) {
-            s0[j] = (float)s;
-            sp0[j] = (float)sp;
-        }
-    }
+    const int h = lin->h;
+    double sum;
+    if (s0 && lin->act == RL_ACT_RELU)
+        sum = lin_sum(RL_ACT_RELU, true, h, t, t0, x0, x1, s0, sp0);
+    else if (s0 && lin->act == RL_ACT_TANH)
+        sum = lin_sum(RL_ACT_TANH, true, h, t, t0, x0, x1, s0, sp0);
+    else if (s0)
+        sum = lin_sum(RL_ACT_LINEAR, true, h, t, t0, x0, x1, s0, sp0);
+    else if (lin->act == RL_ACT_RELU)
+        sum = lin_sum(RL_ACT_RELU, false, h, t, t0, x0, x1, NULL, NULL);
+    else if (lin->act == RL_ACT_TANH)
+        sum = lin_sum(RL_ACT_TANH, false, h, t, t0, x0, x1, NULL, NULL);
+    else
+        sum = lin_sum(RL_ACT_LINEAR, false, h, t, t0, x0, x1, NULL, NULL);
     return lin_scale(lin) * sum + t[4 * h];
 }
 
+/* One sample's terms of the gradient sums ga (4h + 1): e = dJ/du with
+ * u = c S + b2 (times c), from s0, sp0 of lin_inner. */
+static inline void lin_accumulate(int h, double e, double x0, double x1,
+                                  const float *restrict v2,
+                                  const float *restrict s0,
+                                  const float *restrict sp0,
+                                  double *restrict ga)
+{
+    for (int j = 0; j < h; j++) {
+        double t = e * v2[j] * sp0[j]; /* dJ/d(dz_j) */
+        ga[2 * j] += t * x0;
+        ga[2 * j + 1] += t * x1;
+        ga[2 * h + j] += e * s0[j];
+        ga[3 * h + j] += t;
+    }
+}
+
+RL_VM_CLONES
 void rl_lin_predict(const struct rl_lin *lin, const float *x, int n,
                     float *out)
 {
@@ -133,6 +189,7 @@ void rl_lin_predict(const struct rl_lin *lin, const float *x, int n,
                                         NULL));
 }
 
+RL_VM_CLONES
 double rl_lin_grad(struct rl_lin *lin, const struct rl_data *d,
                    const int *idx, int m, float *g)
 {
@@ -153,13 +210,7 @@ double rl_lin_grad(struct rl_lin *lin, const struct rl_data *d,
         fit += rl_net_sample_loss(o->loss, o->targets, f, d->y[s], &dl);
         /* J = mean loss(al u) / al^2: dJ/du = loss' / (al m); u = c S + b2 */
         double q = dl / (al * m), e = c * q;
-        for (int j = 0; j < h; j++) {
-            double t = e * v2[j] * lin->sp0[j]; /* dJ/d(dz_j) */
-            ga[2 * j] += t * x0;
-            ga[2 * j + 1] += t * x1;
-            ga[2 * h + j] += e * lin->s0[j];
-            ga[3 * h + j] += t;
-        }
+        lin_accumulate(h, e, x0, x1, v2, lin->s0, lin->sp0, ga);
         ga[4 * h] += q;
     }
     for (int p = 0; p < 3 * h; p++)
@@ -195,6 +246,7 @@ double rl_lin_step(struct rl_lin *lin, const struct rl_data *d, double lr,
     return loss;
 }
 
+RL_VM_CLONES
 double rl_lin_loss(const struct rl_lin *lin, const struct rl_data *d)
 {
     const double al = lin_alpha(lin);

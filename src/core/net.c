@@ -2,6 +2,7 @@
  * and the SGD step with PyTorch-style weight decay. See rl_net.h. */
 #include "rl_net.h"
 #include "rl_net_kernel.h"
+#include "rl_vecmath.h"
 
 #include <assert.h>
 #include <cblas.h>
@@ -636,77 +637,6 @@ static double label_sign(enum rl_targets t, float y)
     return y > label_threshold(t) ? 1.0 : -1.0;
 }
 
-/* e^x in double, in a form the compiler vectorises (libm's exp is a call
- * per element): x = n ln 2 + r with |r| <= ln2/2 (ln 2 split in a high
- * part with zero low bits, so n ln2_hi is exact, and a low part), e^r by
- * its Taylor series to r^13 (truncation below 1e-17 relative), times 2^n
- * as 2^n1 2^n2 with n1 = floor(n/2), n2 = n - n1, both normal, so the
- * result overflows to inf above ~709.78 and underflows gradually below
- * ~-708.4. x is clamped to [-746, 710] first (the results there are 0
- * and inf already); NaN stays NaN. Within a few ulps of exp (tested). */
-static inline double exp_vec(double x)
-{
-    const double ln2_hi = 0.693147180369123816490;   /* 32 bits */
-    const double ln2_lo = 1.90821492927058770002e-10; /* ln 2 - ln2_hi */
-    x = x < -746.0 ? -746.0 : x;
-    x = x > 710.0 ? 710.0 : x;
-    /* n = round(x / ln 2) without a double-to-int conversion: adding
-     * 1.5 * 2^52 rounds to an integer held in the low mantissa bits */
-    const double shift = 6755399441055744.0;
-    double kf = x * 1.4426950408889634074 + shift;
-    double fn = kf - shift;
-    uint64_t kb, sb;
-    memcpy(&kb, &kf, sizeof(kb));
-    memcpy(&sb, &shift, sizeof(sb));
-    int64_t n = (int64_t)(kb - sb);                 /* -1076 <= n <= 1025 */
-    double r = (x - fn * ln2_hi) - fn * ln2_lo;
-    double q = 1.0 / 6227020800.0;                   /* 1/13! */
-    q = q * r + 1.0 / 479001600.0;
-    q = q * r + 1.0 / 39916800.0;
-    q = q * r + 1.0 / 3628800.0;
-    q = q * r + 1.0 / 362880.0;
-    q = q * r + 1.0 / 40320.0;
-    q = q * r + 1.0 / 5040.0;
-    q = q * r + 1.0 / 720.0;
-    q = q * r + 1.0 / 120.0;
-    q = q * r + 1.0 / 24.0;
-    q = q * r + 1.0 / 6.0;
-    q = q * r + 0.5;
-    double er = 1.0 + (r + r * r * q);               /* e^r */
-    int64_t n1 = n >> 1, n2 = n - n1;                /* arithmetic shift */
-    uint64_t b1 = (uint64_t)(n1 + 1023) << 52, b2 = (uint64_t)(n2 + 1023) << 52;
-    double s1, s2;
-    memcpy(&s1, &b1, sizeof(s1));
-    memcpy(&s2, &b2, sizeof(s2));
-    return er * s1 * s2;
-}
-
-/* log(1 + u) for 0 <= u <= 1 in a form the compiler vectorises: with
- * s = u / (2 + u) <= 1/3, log(1 + u) = 2 atanh s = 2 (s + s^3/3 + s^5/5
- * + ...), to s^35 (truncation below 1e-17 relative). */
-static inline double log1p_unit(double u)
-{
-    double s = u / (2.0 + u), t = s * s;
-    double q = 1.0 / 35.0;
-    q = q * t + 1.0 / 33.0;
-    q = q * t + 1.0 / 31.0;
-    q = q * t + 1.0 / 29.0;
-    q = q * t + 1.0 / 27.0;
-    q = q * t + 1.0 / 25.0;
-    q = q * t + 1.0 / 23.0;
-    q = q * t + 1.0 / 21.0;
-    q = q * t + 1.0 / 19.0;
-    q = q * t + 1.0 / 17.0;
-    q = q * t + 1.0 / 15.0;
-    q = q * t + 1.0 / 13.0;
-    q = q * t + 1.0 / 11.0;
-    q = q * t + 1.0 / 9.0;
-    q = q * t + 1.0 / 7.0;
-    q = q * t + 1.0 / 5.0;
-    q = q * t + 1.0 / 3.0;
-    return 2.0 * (s + s * t * q);
-}
-
 /* The margin losses of m = s o (s = +-1 the label's sign) and their
  * derivative in o: exp(-m), or logistic softplus(-m) = log(1 + e^-m)
  * written to never overflow, whose derivative in m is -sigmoid(-m).
@@ -716,12 +646,12 @@ static inline double margin_loss(bool logistic, double s, double o,
 {
     double m = s * o;
     if (!logistic) {
-        double v = exp_vec(-m);
+        double v = rl_vm_exp(-m);
         *dl = -s * v;
         return v;
     }
-    double em = exp_vec(-fabs(m));
-    double sp = (m > 0.0 ? 0.0 : -m) + log1p_unit(em);
+    double em = rl_vm_exp(-fabs(m));
+    double sp = (m > 0.0 ? 0.0 : -m) + rl_vm_log1p_unit(em);
     double sig = (m >= 0.0 ? em : 1.0) / (1.0 + em);
     *dl = -s * sig;
     return sp;
@@ -804,20 +734,6 @@ void rl_net_evaluate(const struct rl_net *net, const struct rl_data *d,
     *accuracy = d->n ? correct / d->n : NAN;
 }
 
-/* One copy per instruction set for the general path's O(n + h) loops and
- * the optimiser update, as the fused kernels (net_kernel.c); not under
- * ThreadSanitizer (see there). */
-#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__) && \
-    !defined(__SANITIZE_THREAD__)
-#if __has_attribute(target_clones)
-#define RL_CLONES                                                          \
-    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",      \
-                                 "default")))
-#endif
-#endif
-#ifndef RL_CLONES
-#define RL_CLONES
-#endif
 
 /* w1 (h, 2) into its columns a0, a1. */
 static inline void split_columns(int h, const float *restrict w1,
@@ -977,7 +893,7 @@ double rl_net_sample_loss(enum rl_loss l, enum rl_targets t, double o,
     return loss_at(l, label_threshold(t), o, y, dl);
 }
 
-RL_CLONES
+RL_VM_CLONES
 double rl_net_grad_fused(struct rl_net *net, const struct rl_data *d,
                          float *dw1, float *dw2)
 {
@@ -1058,7 +974,7 @@ static inline void assemble_grad(int h, bool tanh_act, bool bias,
         db[i] = bias ? w2[i] * gb[i] : 0.0f;
 }
 
-RL_CLONES
+RL_VM_CLONES
 double rl_net_grad_general(struct rl_net *net, const struct rl_data *d,
                            const int *idx, int m, float *g)
 {
@@ -1175,7 +1091,7 @@ static double grad_fast_opts(const struct rl_net *net, const struct rl_data *d,
     return fit < 0.0 ? 0.0 : fit;
 }
 
-RL_CLONES
+RL_VM_CLONES
 void rl_net_opt_apply(const struct rl_net_opts *o, float *p_, const float *g_,
                       float *mb_, float *vb_, long *step, int np, double lr,
                       double lambda)
