@@ -179,6 +179,7 @@ static void say(struct rl_app *app, const char *fmt, ...)
 }
 
 static void check_learnable(struct rl_app *app);
+static void tell_learnable(struct rl_app *app, const char *after);
 static bool ensure_scratch(struct rl_app *app);
 
 /* Whether a linear net of cfg leaves the fast path (mini-batches or a
@@ -687,13 +688,31 @@ static void check_learnable(struct rl_app *app)
         return;
     snprintf(app->learn_msg, sizeof(app->learn_msg), "%s%s", first,
              bad == 1 ? " (one net)" : "");
-    /* after what the key said (if it said something this frame) */
+    app->learn_key = v == RL_LEARNABLE_NEEDS_BIAS ? 'b' : 'a';
+    /* what the key said (if it said something this frame) goes after it:
+     * the footer drops that part first when the line is too long */
     char prev[sizeof(app->message)] = "";
     if (app->message_until == app->frame + 240 && app->message[0])
-        snprintf(prev, sizeof(prev), "%.200s · ", app->message);
-    say(app, "%s%s — %s", prev,
-        v == RL_LEARNABLE_NEEDS_BIAS ? "press b" : "press a", app->learn_msg);
+        snprintf(prev, sizeof(prev), "%.200s", app->message);
+    tell_learnable(app, prev);
+}
+
+/* The learnability note on screen for about 10 s, "press KEY — why",
+ * then (after " · ") what a key said with it. */
+static void tell_learnable(struct rl_app *app, const char *after)
+{
+    say(app, "press %c — %s%s%s", app->learn_key, app->learn_msg,
+        after[0] ? " · " : "", after);
     app->message_until = app->frame + 600; /* about 10 s: read it */
+}
+
+/* see rl_app.h */
+void rl_app_clear_message(struct rl_app *app)
+{
+    app->message[0] = '\0';
+    app->message_until = 0;
+    if (app->learn_msg[0])
+        tell_learnable(app, "");
 }
 
 /* Redraw net w with the options now in cfg (its own curves restart at

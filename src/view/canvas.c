@@ -910,6 +910,8 @@ static void layout_text(struct rl_canvas *c, const struct rl_font *f,
         struct rl_box *b = &l->box[l->n - 1];
         snprintf(b->text, sizeof(b->text), "%s", utf8);
         b->cut = (float)cut;
+        size_t len = strlen(utf8);
+        b->shortened = len >= 3 && !strcmp(utf8 + len - 3, "…");
     }
 }
 

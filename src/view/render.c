@@ -1885,13 +1885,48 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
     const struct rl_theme *th = r->theme;
     char line[256];
     const char *said = NULL;
-    /* the control bar keeps at least 40% of the footer for what is said */
+    bool hovering = app->hover_net >= 0 && app->hover_unit >= 0;
+    bool telling = !hovering && app->frame < app->message_until &&
+                   app->message[0];
+    /* the message's own part: what comes after " · " (what a key said
+     * with it) is dropped first when the line is too long */
+    char head[sizeof(app->message)] = "";
+    if (telling) {
+        snprintf(head, sizeof(head), "%s", app->message);
+        char *dot = strstr(head, " · ");
+        if (dot)
+            *dot = '\0';
+    }
+    /* the control bar keeps at least 40% of the footer for what is said;
+     * a longer message takes what its own part needs in the small font
+     * while it shows (the bar gives up labels, then buttons) */
+    float keep = b.w * 0.4f;
+    if (telling)
+        keep = fminf(fmaxf(keep, (float)rl_text_width(&r->small, head) +
+                                     10 * r->scale),
+                     b.w);
     float said_end = b.x + b.w;
     if (!app->presentation)
-        said_end = draw_controls(r, c, app, b, b.x + b.w * 0.4f) -
-                   8 * r->scale;
+        said_end = draw_controls(r, c, app, b, b.x + keep) - 8 * r->scale;
     rl_canvas_clip(c, b.x, b.y, said_end - b.x, b.h);
-    if (app->hover_net >= 0 && app->hover_unit >= 0) {
+    if (telling) {
+        /* the whole message, else its own part, in the body font, then in
+         * the small one; only then words are dropped from the end */
+        const struct rl_font *fonts[2] = {&r->font, &r->small};
+        const char *texts[2] = {app->message, head};
+        const struct rl_font *f = &r->small;
+        const char *t = NULL;
+        for (int k = 0; k < 4 && !t; k++)
+            if (rl_text_width(fonts[k / 2], texts[k % 2]) <=
+                said_end - b.x) {
+                f = fonts[k / 2];
+                t = texts[k % 2];
+            }
+        char fitted[512];
+        fit_words(f, t ? t : head, said_end - b.x, fitted, sizeof(fitted));
+        rl_canvas_text(c, f, b.x, b.y + b.h * 0.5f, fitted, th->text,
+                       RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+    } else if (hovering) {
         const struct rl_net *net = rl_app_net(app, app->hover_net);
         int u = app->hover_unit;
         char a[24], bb[24], cc[24];
@@ -1914,15 +1949,13 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
                  app->hover_pinned ? "   (pinned; click empty space to release)"
                                    : "");
         said = line;
-    } else if (app->frame < app->message_until && app->message[0]) {
-        said = app->message;
     }
     if (said) {
         /* what does not fit loses words from its end */
         char fitted[512];
         fit_words(&r->font, said, said_end - b.x, fitted, sizeof(fitted));
         rl_canvas_text(c, &r->font, b.x, b.y + b.h * 0.5f, fitted,
-                       said == line ? th->net[app->hover_net] : th->text,
+                       th->net[app->hover_net],
                        RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
     }
     rl_canvas_unclip(c);

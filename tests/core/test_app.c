@@ -605,6 +605,32 @@ static void test_learnability_message(void)
     rl_app_destroy(&app);
 }
 
+/* A setup the data cannot be learnt with shows the note from the start,
+ * and the window's clearing of what startup keys said keeps it. */
+static void test_learnability_message_at_start(void)
+{
+    struct rl_config cfg = small_config();
+    cfg.dataset = RL_DATASET_XOR;
+    cfg.act = RL_ACT_TANH;
+    struct rl_app app;
+    char err[512];
+    CHECK(rl_app_init(&app, &cfg, err, sizeof(err)));
+    CHECK_CONTAINS(app.learn_msg, "xor needs --bias with tanh");
+    CHECK_CONTAINS(message(&app), "press b — xor needs --bias");
+    rl_app_apply(&app, RL_ACTION_PAUSE); /* --paused: says "paused" */
+    rl_app_clear_message(&app);
+    CHECK_CONTAINS(message(&app), "press b — xor needs --bias");
+    idle(&app, 300);
+    CHECK_CONTAINS(message(&app), "press b"); /* about 10 s, not 4 */
+    rl_app_destroy(&app);
+    /* a learnable setup: clearing leaves nothing */
+    init_app(&app);
+    press(&app, "L");
+    rl_app_clear_message(&app);
+    CHECK(message(&app)[0] == '\0');
+    rl_app_destroy(&app);
+}
+
 /* Clicks: a control bar button acts as its key, a net's header selects
  * it, a click in an output panel adds a point to both nets' data (left:
  * class 1, right: class 0) without re-initialising either net. */
@@ -921,6 +947,7 @@ int main(void)
     test_batch_key();
     test_delta_and_unit_view_keys();
     test_learnability_message();
+    test_learnability_message_at_start();
     test_width_keys();
     test_margin_samples();
     return check_summary("app");

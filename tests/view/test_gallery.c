@@ -52,6 +52,8 @@ struct state {
     bool presentation;
     struct rl_net_opts model[RL_NETS]; /* per-net model options */
     int hover;                          /* > 0: hover rich unit hover - 1 */
+    const char *told;   /* the footer shows a message starting with this,
+                         * whole (no words dropped) */
 };
 
 static struct rl_box boxes[400000];
@@ -271,12 +273,31 @@ static int render_state(const struct state *st, struct rl_render *r)
             bad++;
         }
     }
-    /* otherwise the control bar is there (at sizes it fits) */
+    /* a message that must be read in full: on one line at the bottom */
+    if (st->told) {
+        bool whole = false;
+        for (int i = 0; i < layout.n; i++) {
+            const struct rl_box *b = &layout.box[i];
+            if (b->kind == RL_BOX_TEXT && b->y0 > st->h * 0.94f &&
+                !strncmp(b->text, st->told, strlen(st->told)) &&
+                !b->shortened && b->cut <= 1.0f)
+                whole = true;
+        }
+        if (!whole) {
+            fprintf(stderr, "%s: no whole message '%s...' in the footer\n",
+                    st->name, st->told);
+            bad++;
+        }
+    }
+    /* otherwise the control bar is there (at sizes it fits; a long
+     * message takes its room while it shows) */
     bool bar = false;
     for (int i = 0; i < layout.n; i++)
         bar |= layout.box[i].kind == RL_BOX_TEXT &&
                !strcmp(layout.box[i].text, "Space");
-    if (!st->presentation && !st->help && st->w >= 1280 && !bar) {
+    bool telling = app.frame < app.message_until && app.message[0];
+    if (!st->presentation && !st->help && !telling && st->w >= 1280 &&
+        !bar) {
         fprintf(stderr, "%s: no control bar\n", st->name);
         bad++;
     }
@@ -413,7 +434,31 @@ static void test_gallery(void)
     ADD(.name = "48_help_800x500", .w = 800, .h = 500, .frames = 20,
         .help = true);
     ADD(.name = "49_unlearnable_message", .w = 1280, .h = 800, .frames = 20,
-        .dataset = RL_DATASET_CIRCLES, .act = RL_ACT_RELU);
+        .dataset = RL_DATASET_CIRCLES, .act = RL_ACT_RELU,
+        .told = "press b — circles");
+    /* the note that the data cannot be learnt, whole at the bottom: from
+     * the start, and after the key that caused it (a twice: tanh) */
+    ADD(.name = "65_unlearnable_teacher_linear", .w = 1280, .h = 800,
+        .frames = 5, .dataset = RL_DATASET_TEACHER,
+        .model = {{.symmetric = true, .alpha = 0.1},
+                  {.symmetric = true, .alpha = 10}},
+        .told = "press a — teacher cannot be learnt");
+    ADD(.name = "66_unlearnable_teacher_linear_800x500", .w = 800, .h = 500,
+        .frames = 5, .dataset = RL_DATASET_TEACHER,
+        .model = {{.symmetric = true, .alpha = 0.1},
+                  {.symmetric = true, .alpha = 10}},
+        .told = "press a — teacher cannot be learnt");
+    ADD(.name = "67_unlearnable_tanh_key", .w = 1280, .h = 800, .frames = 12,
+        .dataset = RL_DATASET_TEACHER,
+        .act_at = {{5, RL_ACTION_ACTIVATION}, {10, RL_ACTION_ACTIVATION}},
+        .nact = 2, .told = "press b — teacher needs --bias");
+    ADD(.name = "68_unlearnable_tanh_key_800x500", .w = 800, .h = 500,
+        .frames = 12, .dataset = RL_DATASET_TEACHER,
+        .act_at = {{5, RL_ACTION_ACTIVATION}, {10, RL_ACTION_ACTIVATION}},
+        .nact = 2, .told = "press b — teacher needs --bias");
+    ADD(.name = "69_unlearnable_xor_tanh_800x500", .w = 800, .h = 500,
+        .frames = 5, .dataset = RL_DATASET_XOR, .act = RL_ACT_TANH,
+        .told = "press b — xor needs --bias");
     ADD(.name = "50_width_keys", .w = 1280, .h = 800, .frames = 150,
         .act = RL_ACT_TANH, .dataset = RL_DATASET_XOR,
         .model = {{.bias = true}, {.bias = true}},
