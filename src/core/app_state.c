@@ -113,7 +113,7 @@ const struct rl_key_binding rl_keymap[] = {
     {"j", RL_ACTION_WIDTH_DOWN,
      "width H of the selected net /2 (re-initialises it)"},
     {"v", RL_ACTION_UNIT_VIEW, "unit view: units at |aᵢ|·wᵢ / W1 rows"},
-    {"y", RL_ACTION_TWIN, "linearised twin: off → loss and gap curves → also f − f_lin → off"},
+    {"y", RL_ACTION_TWIN, "linearised twin from step 0: off → curves → also f − f_lin → off"},
     {"u", RL_ACTION_SUBSAMPLE, "redraw the highlighted units"},
     {"x", RL_ACTION_LOG_X, "log / linear x on the curves"},
     {"z", RL_ACTION_LOCK_AXES, "lock / unlock the scatter axes"},
@@ -1257,13 +1257,24 @@ static void set_twin(struct rl_app *app, int mode)
         }
         app->twin_grid_step[w] = -1;
     }
+    /* the twin starts at w0: past step 0 both nets start over with it
+     * (same seed), so it trains alongside them from their first step */
+    bool restarted = false;
+    if (ok && mode == 1 && app->twin == 0 &&
+        (app->tr->step[RL_RICH] > 0 || app->tr->step[RL_LAZY] > 0)) {
+        rl_trainer_restart(app->tr);
+        set_paused(app, app->paused);
+        on_new_nets(app);
+        restarted = true;
+    }
     app->twin = mode;
     rl_app_update(app);
     if (!ok)
         say(app, "linearised twin: out of memory; off");
     else if (mode == 1)
-        say(app, "linearised twin (trained from w0, same steps): dashed "
-                 "loss, gap RMS |f − f_lin| on the data (y: also f − f_lin)");
+        say(app, "linearised twin%s (trained from w0, same steps): dashed "
+                 "loss, gap RMS |f − f_lin| on the data (y: also f − f_lin)",
+            restarted ? " on, both nets restarted with it at step 0" : "");
     else if (mode == 2)
         say(app, "output panels: f − f_lin over the plane (y: twin off)");
     else
