@@ -308,38 +308,121 @@ static void draw_value_bar(struct rl_render *r, struct rl_canvas *c,
                            RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
 }
 
-static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
-                        struct rl_app *app, int w, struct box b)
+/* The in->hid panel's title at level k (0: longest; 3: the longest
+ * without the units' legend), with `al` as the teacher alignment. */
+static void in_hid_title(const struct rl_app *app, int k, const char *al,
+                         char *title, size_t len)
 {
-    const struct rl_theme *th = r->theme;
-    const struct rl_net *net = rl_app_net(app, w);
-    float s = r->scale;
-    /* the longest title that leaves room for the units' legend */
     static const char *const names[] = {"in→hid: W1 row per unit",
                                         "in→hid: W1 rows", "W1 rows"};
     static const char *const unit_names[] = {"units: |aᵢ|·wᵢ, contribution",
                                              "units: |aᵢ|·wᵢ", "|aᵢ|·wᵢ"};
     const char *const *nm = app->unit_view ? unit_names : names;
-    const struct rl_teacher *teacher = &app->tr->train.teacher;
-    char extra[48] = "";
-    if (teacher->k > 0) {
-        char al[24];
-        fmt(al, sizeof(al),
-            rl_teacher_alignment(teacher, net->w1, net->w2, net->h, true));
-        snprintf(extra, sizeof(extra), ", teacher align %s", al);
-    }
+    bool teacher = app->tr->train.teacher.k > 0;
+    snprintf(title, len, "%s%s%s%s", nm[k < 3 ? k : 0],
+             teacher ? ", teacher align " : "", teacher ? al : "",
+             app->axes_locked ? " (locked)" : "");
+}
+
+/* The title level of both nets' in->hid panels in box b (the two are the
+ * same size): the longest title that leaves room for the units' legend,
+ * measured with a fixed-width stand-in for the alignment so that the
+ * choice holds while the number changes; 3 when none does. */
+static int in_hid_level(struct rl_render *r, struct rl_canvas *c,
+                        const struct rl_app *app, struct box b)
+{
     char title[160];
     for (int k = 0; k < 3; k++) {
-        snprintf(title, sizeof(title), "%s%s%s", nm[k], extra,
-                 app->axes_locked ? " (locked)" : "");
+        in_hid_title(app, k, "0.0000", title, sizeof(title));
         if (draw_units_legend(r, c, b, title, false))
-            break;
-        if (k == 2)
-            snprintf(title, sizeof(title), "%s%s%s", nm[0], extra,
-                     app->axes_locked ? " (locked)" : "");
+            return k;
     }
+    return 3;
+}
+
+/* What the dashed rays of the in->hid panel are: the teacher's unit
+ * directions, dark where its output weight is positive and light where
+ * negative, in the row of the y axis' title at the plot's top right, when
+ * it fits beside that title. */
+static void draw_teacher_key(struct rl_render *r, struct rl_canvas *c,
+                             const struct rl_teacher *t, struct box in,
+                             const char *yname)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    bool pos = false, neg = false;
+    for (int k = 0; k < t->k; k++) {
+        pos |= t->a[k] > 0;
+        neg |= !(t->a[k] > 0);
+    }
+    char up[64];
+    snprintf(up, sizeof(up), "↑ %s", yname);
+    float left = in.x + 2 * s + rl_text_width(&r->small, up) + 12 * s;
+    float dash = 16 * s, gap = 4 * s;
+    /* the two shades named, then shorter, then the rays alone */
+    static const char *const both[][3] = {
+        {"teacher directions:", "output > 0", "< 0"},
+        {"teacher:", "a > 0", "a < 0"},
+    };
+    const char *words[3] = {"teacher directions", NULL, NULL};
+    float need = 0;
+    bool fits = false;
+    for (int v = 0; v < 3 && !fits; v++) {
+        if (pos && neg && v < 2) {
+            words[0] = both[v][0];
+            words[1] = both[v][1];
+            words[2] = both[v][2];
+        } else {
+            words[0] = "teacher directions";
+            words[1] = words[2] = NULL;
+        }
+        need = rl_text_width(&r->small, words[0]);
+        for (int i = 1; i < 3 && words[i]; i++)
+            need += gap + dash + gap + rl_text_width(&r->small, words[i]);
+        if (!words[1])
+            need += gap + dash;
+        fits = in.x + in.w - need >= left;
+    }
+    if (!fits)
+        return;
+    float x = in.x + in.w - need, y = in.y - 3 * s;
+    float mid = y - r->small.height * 0.5f;
+    x = rl_canvas_text(c, &r->small, x, y, words[0], th->text_dim,
+                       RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
+    for (int i = 1; i < 3; i++) {
+        if (i > 1 && !words[i])
+            break;
+        uint32_t col = words[1] && i == 2 ? 0xC0909090u
+                       : words[1]         ? 0xC0303030u
+                       : pos              ? 0xC0303030u
+                                          : 0xC0909090u;
+        rl_canvas_dashed_line(c, x + gap, mid, x + gap + dash, mid, 1.6f * s,
+                              6 * s, 4 * s, col);
+        x += gap + dash + gap;
+        if (words[i])
+            x = rl_canvas_text(c, &r->small, x, y, words[i], th->text_dim,
+                               RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
+        else
+            break;
+    }
+}
+
+static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
+                        struct rl_app *app, int w, struct box b, int level)
+{
+    const struct rl_theme *th = r->theme;
+    const struct rl_net *net = rl_app_net(app, w);
+    float s = r->scale;
+    const struct rl_teacher *teacher = &app->tr->train.teacher;
+    char al[24] = "";
+    if (teacher->k > 0)
+        fmt(al, sizeof(al),
+            rl_teacher_alignment(teacher, net->w1, net->w2, net->h, true));
+    char title[160];
+    in_hid_title(app, level, al, title, sizeof(title));
     struct box in = panel(r, c, b, title, th->text, true);
-    draw_units_legend(r, c, b, title, true);
+    if (level < 3)
+        draw_units_legend(r, c, b, title, true);
     /* the imbalance colours: one symmetric range per net, its bar at the
      * right of the plane */
     double dmax = 0.0;
@@ -386,9 +469,13 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     area->w = in.w;
     area->h = in.h;
     area->valid = side > 8;
+    const char *yname =
+        app->unit_view ? "|aᵢ| · weight from y" : "weight from input y";
     axes_draw(r, c, in, &area->ax, &area->ay, 5, 5,
               app->unit_view ? "|aᵢ| · weight from x" : "weight from input x",
-              app->unit_view ? "|aᵢ| · weight from y" : "weight from input y");
+              yname);
+    if (teacher->k > 0)
+        draw_teacher_key(r, c, teacher, in, yname);
     rl_canvas_clip(c, in.x, in.y, in.w, in.h);
     rl_layout_plot(c, in.x, in.y, in.w, in.h);
     /* the origin */
@@ -2063,6 +2150,14 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
     float curves_h = fmaxf(avail * 0.36f, 0.0f);
     float nets_h = avail - curves_h - gap;
     float colw = (W - 2 * m - gap * 2) / 2.0f;
+    /* one title level for both nets' in->hid panels (the same size) */
+    int in_level = 0;
+    {
+        float ph = nets_h - net_head_h - 4 * s;
+        struct box big = {m, top + net_head_h + 4 * s,
+                          fminf(ph, colw * 0.60f), ph};
+        in_level = in_hid_level(r, c, app, big);
+    }
     for (int w = 0; w < RL_NETS; w++) {
         float x = m + w * (colw + 2 * gap);
         struct box head = {x, top, colw, net_head_h};
@@ -2082,7 +2177,7 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
         float half = (ph - gap) / 2.0f;
         struct box top_small = {rx, py, rw, half};
         struct box bot_small = {rx, py + half + gap, rw, half};
-        draw_in_hid(r, c, app, w, big);
+        draw_in_hid(r, c, app, w, big, in_level);
         if (rw > 30) {
             draw_hid_out(r, c, app, w, top_small);
             draw_output(r, c, app, w, bot_small);

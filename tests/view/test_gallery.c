@@ -518,8 +518,85 @@ static void test_gallery(void)
     rl_render_destroy(&r);
 }
 
+/* The in->hid titles of a frame: their name part (before ", teacher")
+ * for each net (left one first) into a[0], a[1]; whether the dashed rays'
+ * key ("teacher...") was drawn above a plot. */
+static bool in_hid_titles(const struct rl_layout *l, float mid,
+                          char a[2][40])
+{
+    bool key = false;
+    a[0][0] = a[1][0] = '\0';
+    for (int i = 0; i < l->n; i++) {
+        const struct rl_box *b = &l->box[i];
+        if (b->kind != RL_BOX_TEXT)
+            continue;
+        if (!strncmp(b->text, "teacher", 7))
+            key = true;
+        if (strncmp(b->text, "in→hid", strlen("in→hid")) &&
+            strncmp(b->text, "W1 rows", 7))
+            continue;
+        char *t = a[b->x0 < mid ? 0 : 1];
+        snprintf(t, 40, "%s", b->text);
+        char *comma = strstr(t, ", teacher");
+        if (comma)
+            *comma = '\0';
+    }
+    return key;
+}
+
+/* Both nets' in->hid panels carry the same title, whatever their teacher
+ * alignments, and it does not change while training changes the numbers;
+ * the dashed teacher rays are named on the panel. */
+static void test_in_hid_titles_steady(void)
+{
+    struct rl_render r;
+    char err[1024];
+    CHECK(rl_render_init(&r, err, sizeof(err)));
+    for (int w = 1000; w <= 1500; w += 50) {
+        struct rl_config cfg = rl_config_default;
+        cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 100;
+        cfg.dataset = RL_DATASET_TEACHER;
+        cfg.act = RL_ACT_RELU;
+        for (int k = 0; k < RL_NETS; k++)
+            cfg.net[k].model.targets = RL_TARGETS_REAL;
+        struct rl_app app;
+        CHECK(rl_app_init(&app, &cfg, err, sizeof(err)));
+        app.steps_per_frame = 20;
+        struct rl_canvas c;
+        struct rl_layout layout = {0};
+        layout.box = boxes;
+        layout.cap = (int)(sizeof(boxes) / sizeof(boxes[0]));
+        CHECK(rl_canvas_init(&c, w, 800));
+        c.layout = &layout;
+        char first[40] = "";
+        for (int f = 0; f < 12; f++) {
+            for (int k = 0; k < 5; k++)
+                rl_app_frame(&app, NULL, 0);
+            layout.n = 0;
+            CHECK(rl_render_frame(&r, &app, &c, err, sizeof(err)));
+            char t[2][40];
+            bool key = in_hid_titles(&layout, w * 0.5f, t);
+            CHECK(t[0][0] != '\0');
+            CHECK(key);
+            if (strcmp(t[0], t[1]) || (f > 0 && strcmp(t[0], first))) {
+                fprintf(stderr,
+                        "width %d frame %d: in->hid titles '%s' / '%s' "
+                        "(first '%s')\n",
+                        w, f, t[0], t[1], first);
+                CHECK(false);
+            }
+            if (f == 0)
+                snprintf(first, sizeof(first), "%s", t[0]);
+        }
+        rl_canvas_destroy(&c);
+        rl_app_destroy(&app);
+    }
+    rl_render_destroy(&r);
+}
+
 int main(void)
 {
+    test_in_hid_titles_steady();
     test_gallery();
     return check_summary("gallery");
 }
