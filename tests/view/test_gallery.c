@@ -273,6 +273,43 @@ static int render_state(const struct state *st, struct rl_render *r)
             bad++;
         }
     }
+    /* the nets' headers: both at one level (the same first word), and the
+     * headline numbers (loss, rel ΔW1, at the line's end) never dropped:
+     * the line is whole, neither shortened nor cut */
+    if (st->w >= 800 && st->h >= 500 && !st->help && !st->diag) {
+        const struct rl_box *hb[RL_NETS] = {NULL, NULL};
+        for (int i = 0; i < layout.n; i++) {
+            const struct rl_box *b = &layout.box[i];
+            for (int w = 0; w < RL_NETS; w++) {
+                const float *ha = app.head_area[w];
+                if (b->kind == RL_BOX_TEXT && b->x0 >= ha[0] &&
+                    b->x1 <= ha[0] + ha[2] && b->y0 >= ha[1] &&
+                    b->y1 <= ha[1] + ha[3] && strcmp(b->text, "RICH") &&
+                    strcmp(b->text, "LAZY") && strncmp(b->text, "●", 3) &&
+                    strncmp(b->text, "paused", 6) &&
+                    strncmp(b->text, "diverged", 8))
+                    hb[w] = b;
+            }
+        }
+        char first[RL_NETS][40] = {"", ""};
+        for (int w = 0; w < RL_NETS; w++) {
+            if (!hb[w] || hb[w]->shortened || hb[w]->cut > 1.0f ||
+                !strstr(hb[w]->tail, "ΔW1 ")) {
+                fprintf(stderr, "%s: %s header '%s' %s\n", st->name,
+                        rl_net_label(w), hb[w] ? hb[w]->text : "",
+                        hb[w] ? "lost its headline numbers" : "missing");
+                bad++;
+                continue;
+            }
+            sscanf(hb[w]->text, "%39s", first[w]);
+        }
+        if (strcmp(first[0], first[1])) {
+            fprintf(stderr, "%s: headers at two levels: '%s' / '%s'\n",
+                    st->name, hb[0] ? hb[0]->text : "",
+                    hb[1] ? hb[1]->text : "");
+            bad++;
+        }
+    }
     /* a message that must be read in full: on one line at the bottom */
     if (st->told) {
         bool whole = false;
@@ -438,6 +475,25 @@ static void test_gallery(void)
         .told = "press b — circles");
     /* the note that the data cannot be learnt, whole at the bottom: from
      * the start, and after the key that caused it (a twice: tanh) */
+    /* a long header: the options give way before loss and rel ΔW1, both
+     * nets alike, also with the text scaled up (] twice) */
+#define LONG_OPTS                                                           \
+    .dataset = RL_DATASET_TEACHER, .act = RL_ACT_RELU, .hidden = 50,        \
+    .model = {{.optimizer = RL_OPT_ADAM, .batch_size = 32,                  \
+               .param = RL_PARAM_NTK, .bias = true, .symmetric = true,      \
+               .alpha = 0.1},                                               \
+              {.optimizer = RL_OPT_ADAM, .batch_size = 32,                  \
+               .param = RL_PARAM_NTK, .bias = true, .symmetric = true,      \
+               .alpha = 10}}
+    ADD(.name = "70_long_header", .w = 1280, .h = 800, .frames = 200,
+        LONG_OPTS);
+    ADD(.name = "71_long_header_text_x1.56", .w = 1280, .h = 800,
+        .frames = 200, .text_scale = 1.5625, LONG_OPTS);
+    ADD(.name = "72_long_header_800x500", .w = 800, .h = 500, .frames = 200,
+        LONG_OPTS);
+    ADD(.name = "73_long_header_800x500_text_x1.56", .w = 800, .h = 500,
+        .frames = 200, .text_scale = 1.5625, LONG_OPTS);
+#undef LONG_OPTS
     ADD(.name = "65_unlearnable_teacher_linear", .w = 1280, .h = 800,
         .frames = 5, .dataset = RL_DATASET_TEACHER,
         .model = {{.symmetric = true, .alpha = 0.1},
