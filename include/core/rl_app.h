@@ -274,6 +274,7 @@ struct rl_app {
     char learn_msg[240];            /* rl_learnable_check's reason and fix
                                      * when the data cannot be represented
                                      * ("" otherwise), shown once */
+    char learn_key;                 /* the key that fixes it: a or b */
     /* normalised margin of each net under the logistic / exponential
      * losses (rl_metrics_margin), sampled as it trains: (step, value)
      * pairs on the session's step axis, thinned to every other one when
@@ -350,6 +351,11 @@ void rl_app_frame(struct rl_app *app, const enum rl_action *actions, int n);
 /* Refresh trails, axes and grids from the current weights (rl_app_frame
  * does this; call after changing the trainer directly). */
 void rl_app_update(struct rl_app *app);
+
+/* Clear the on-screen message (what keys applied at startup said), except
+ * the note that the data cannot be learnt (learn_msg), which is shown again
+ * for about 10 s from this frame with the key that fixes it. */
+void rl_app_clear_message(struct rl_app *app);
 
 /* Pointer at canvas pixel (x, y): hovers the nearest unit within a few
  * pixels in any scatter drawn last frame; click pins (or unpins) it. */

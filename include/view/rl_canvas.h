@@ -69,6 +69,10 @@ struct rl_box {
     double value;           /* RL_BOX_TICK: the tick value */
     float cut;              /* text: pixels of ink cut off by the clip */
     char text[40];          /* text boxes: the start of the text */
+    char tail[24];          /* text boxes: the end of the text (whole
+                             * characters) */
+    bool shortened;         /* text boxes: the text ends in "…" (words
+                             * were dropped to make it fit) */
 };
 
 struct rl_layout {

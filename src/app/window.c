@@ -529,7 +529,7 @@ static int run_window(struct window_opts *o, FILE *out, FILE *errf)
     w.app.presentation = o->cfg.presentation;
     if (o->cfg.paused && !w.app.paused)
         rl_app_apply(&w.app, RL_ACTION_PAUSE);
-    w.app.message[0] = '\0';
+    rl_app_clear_message(&w.app);
 
     /* training gets at most ~10 ms of each 16.7 ms frame */
     w.app.budget_s = 0.010;

@@ -113,7 +113,7 @@ const struct rl_key_binding rl_keymap[] = {
     {"j", RL_ACTION_WIDTH_DOWN,
      "width H of the selected net /2 (re-initialises it)"},
     {"v", RL_ACTION_UNIT_VIEW, "unit view: units at |aᵢ|·wᵢ / W1 rows"},
-    {"y", RL_ACTION_TWIN, "linearised twin: off → loss and gap curves → also f − f_lin → off"},
+    {"y", RL_ACTION_TWIN, "linearised twin from step 0: off → curves → also f − f_lin → off"},
     {"u", RL_ACTION_SUBSAMPLE, "redraw the highlighted units"},
     {"x", RL_ACTION_LOG_X, "log / linear x on the curves"},
     {"z", RL_ACTION_LOCK_AXES, "lock / unlock the scatter axes"},
@@ -179,6 +179,7 @@ static void say(struct rl_app *app, const char *fmt, ...)
 }
 
 static void check_learnable(struct rl_app *app);
+static void tell_learnable(struct rl_app *app, const char *after);
 static bool ensure_scratch(struct rl_app *app);
 
 /* Whether a linear net of cfg leaves the fast path (mini-batches or a
@@ -687,13 +688,31 @@ static void check_learnable(struct rl_app *app)
         return;
     snprintf(app->learn_msg, sizeof(app->learn_msg), "%s%s", first,
              bad == 1 ? " (one net)" : "");
-    /* after what the key said (if it said something this frame) */
+    app->learn_key = v == RL_LEARNABLE_NEEDS_BIAS ? 'b' : 'a';
+    /* what the key said (if it said something this frame) goes after it:
+     * the footer drops that part first when the line is too long */
     char prev[sizeof(app->message)] = "";
     if (app->message_until == app->frame + 240 && app->message[0])
-        snprintf(prev, sizeof(prev), "%.200s · ", app->message);
-    say(app, "%s%s — %s", prev,
-        v == RL_LEARNABLE_NEEDS_BIAS ? "press b" : "press a", app->learn_msg);
+        snprintf(prev, sizeof(prev), "%.200s", app->message);
+    tell_learnable(app, prev);
+}
+
+/* The learnability note on screen for about 10 s, "press KEY — why",
+ * then (after " · ") what a key said with it. */
+static void tell_learnable(struct rl_app *app, const char *after)
+{
+    say(app, "press %c — %s%s%s", app->learn_key, app->learn_msg,
+        after[0] ? " · " : "", after);
     app->message_until = app->frame + 600; /* about 10 s: read it */
+}
+
+/* see rl_app.h */
+void rl_app_clear_message(struct rl_app *app)
+{
+    app->message[0] = '\0';
+    app->message_until = 0;
+    if (app->learn_msg[0])
+        tell_learnable(app, "");
 }
 
 /* Redraw net w with the options now in cfg (its own curves restart at
@@ -1238,13 +1257,24 @@ static void set_twin(struct rl_app *app, int mode)
         }
         app->twin_grid_step[w] = -1;
     }
+    /* the twin starts at w0: past step 0 both nets start over with it
+     * (same seed), so it trains alongside them from their first step */
+    bool restarted = false;
+    if (ok && mode == 1 && app->twin == 0 &&
+        (app->tr->step[RL_RICH] > 0 || app->tr->step[RL_LAZY] > 0)) {
+        rl_trainer_restart(app->tr);
+        set_paused(app, app->paused);
+        on_new_nets(app);
+        restarted = true;
+    }
     app->twin = mode;
     rl_app_update(app);
     if (!ok)
         say(app, "linearised twin: out of memory; off");
     else if (mode == 1)
-        say(app, "linearised twin (trained from w0, same steps): dashed "
-                 "loss, gap RMS |f − f_lin| on the data (y: also f − f_lin)");
+        say(app, "linearised twin%s (trained from w0, same steps): dashed "
+                 "loss, gap RMS |f − f_lin| on the data (y: also f − f_lin)",
+            restarted ? " on, both nets restarted with it at step 0" : "");
     else if (mode == 2)
         say(app, "output panels: f − f_lin over the plane (y: twin off)");
     else

@@ -912,6 +912,13 @@ static void layout_text(struct rl_canvas *c, const struct rl_font *f,
         struct rl_box *b = &l->box[l->n - 1];
         snprintf(b->text, sizeof(b->text), "%s", utf8);
         b->cut = (float)cut;
+        size_t len = strlen(utf8);
+        b->shortened = len >= 3 && !strcmp(utf8 + len - 3, "…");
+        const char *t = utf8 + (len < sizeof(b->tail) ? 0
+                                                      : len - sizeof(b->tail) + 1);
+        while ((*t & 0xC0) == 0x80) /* not inside a character */
+            t++;
+        snprintf(b->tail, sizeof(b->tail), "%s", t);
     }
 }
 

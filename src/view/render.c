@@ -308,38 +308,133 @@ static void draw_value_bar(struct rl_render *r, struct rl_canvas *c,
                            RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
 }
 
-static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
-                        struct rl_app *app, int w, struct box b)
+/* The in->hid panel's title at level k, with `al` as the teacher
+ * alignment: 0-2 the names that leave room for the units' legend, longest
+ * first; 3-6 without the legend, shorter and shorter with the alignment
+ * kept to the last. */
+#define IN_HID_LEVELS 7
+static void in_hid_title(const struct rl_app *app, int k, const char *al,
+                         char *title, size_t len)
 {
-    const struct rl_theme *th = r->theme;
-    const struct rl_net *net = rl_app_net(app, w);
-    float s = r->scale;
-    /* the longest title that leaves room for the units' legend */
     static const char *const names[] = {"in→hid: W1 row per unit",
                                         "in→hid: W1 rows", "W1 rows"};
     static const char *const unit_names[] = {"units: |aᵢ|·wᵢ, contribution",
                                              "units: |aᵢ|·wᵢ", "|aᵢ|·wᵢ"};
     const char *const *nm = app->unit_view ? unit_names : names;
-    const struct rl_teacher *teacher = &app->tr->train.teacher;
-    char extra[48] = "";
-    if (teacher->k > 0) {
-        char al[24];
-        fmt(al, sizeof(al),
-            rl_teacher_alignment(teacher, net->w1, net->w2, net->h, true));
-        snprintf(extra, sizeof(extra), ", teacher align %s", al);
-    }
+    bool teacher = app->tr->train.teacher.k > 0;
+    const char *name = k < 3 ? nm[k] : k == 3 ? nm[0] : k < 6 ? nm[2] : "";
+    const char *what = !teacher ? "" : k < 5 ? ", teacher align " : k < 6
+                                                                  ? ", align "
+                                                                  : "align ";
+    snprintf(title, len, "%s%s%s%s", teacher || k < 6 ? name : nm[2], what,
+             teacher ? al : "", app->axes_locked && k < 5 ? " (locked)" : "");
+}
+
+/* The title level of both nets' in->hid panels in box b (the two are the
+ * same size): the longest title that leaves room for the units' legend,
+ * else the longest that fits the panel, measured with a fixed-width
+ * stand-in for the alignment so that the choice holds while the number
+ * changes. */
+static int in_hid_level(struct rl_render *r, struct rl_canvas *c,
+                        const struct rl_app *app, struct box b)
+{
     char title[160];
     for (int k = 0; k < 3; k++) {
-        snprintf(title, sizeof(title), "%s%s%s", nm[k], extra,
-                 app->axes_locked ? " (locked)" : "");
+        in_hid_title(app, k, "0.0000", title, sizeof(title));
         if (draw_units_legend(r, c, b, title, false))
-            break;
-        if (k == 2)
-            snprintf(title, sizeof(title), "%s%s%s", nm[0], extra,
-                     app->axes_locked ? " (locked)" : "");
+            return k;
     }
+    for (int k = 3; k < IN_HID_LEVELS; k++) {
+        in_hid_title(app, k, "0.0000", title, sizeof(title));
+        if (rl_text_width(&r->title, title) <= b.w - 16 * r->scale)
+            return k;
+    }
+    return IN_HID_LEVELS - 1;
+}
+
+/* What the dashed rays of the in->hid panel are: the teacher's unit
+ * directions, dark where its output weight is positive and light where
+ * negative, in the row of the y axis' title at the plot's top right, when
+ * it fits beside that title. */
+static void draw_teacher_key(struct rl_render *r, struct rl_canvas *c,
+                             const struct rl_teacher *t, struct box in,
+                             const char *yname)
+{
+    const struct rl_theme *th = r->theme;
+    float s = r->scale;
+    bool pos = false, neg = false;
+    for (int k = 0; k < t->k; k++) {
+        pos |= t->a[k] > 0;
+        neg |= !(t->a[k] > 0);
+    }
+    char up[64];
+    snprintf(up, sizeof(up), "↑ %s", yname);
+    float left = in.x + 2 * s + rl_text_width(&r->small, up) + 12 * s;
+    float dash = 16 * s, gap = 4 * s;
+    /* the two shades named, then shorter, then the rays alone */
+    static const char *const both[][3] = {
+        {"teacher directions:", "output > 0", "< 0"},
+        {"teacher:", "a > 0", "a < 0"},
+    };
+    const char *words[3] = {"teacher directions", NULL, NULL};
+    float need = 0;
+    bool fits = false;
+    for (int v = 0; v < 3 && !fits; v++) {
+        if (pos && neg && v < 2) {
+            words[0] = both[v][0];
+            words[1] = both[v][1];
+            words[2] = both[v][2];
+        } else {
+            words[0] = "teacher directions";
+            words[1] = words[2] = NULL;
+        }
+        need = rl_text_width(&r->small, words[0]);
+        for (int i = 1; i < 3 && words[i]; i++)
+            need += gap + dash + gap + rl_text_width(&r->small, words[i]);
+        if (!words[1])
+            need += gap + dash;
+        fits = in.x + in.w - need >= left;
+    }
+    if (!fits)
+        return;
+    float x = in.x + in.w - need, y = in.y - 3 * s;
+    float mid = y - r->small.height * 0.5f;
+    x = rl_canvas_text(c, &r->small, x, y, words[0], th->text_dim,
+                       RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
+    for (int i = 1; i < 3; i++) {
+        if (i > 1 && !words[i])
+            break;
+        uint32_t col = words[1] && i == 2 ? 0xC0909090u
+                       : words[1]         ? 0xC0303030u
+                       : pos              ? 0xC0303030u
+                                          : 0xC0909090u;
+        rl_canvas_dashed_line(c, x + gap, mid, x + gap + dash, mid, 1.6f * s,
+                              6 * s, 4 * s, col);
+        x += gap + dash + gap;
+        if (words[i])
+            x = rl_canvas_text(c, &r->small, x, y, words[i], th->text_dim,
+                               RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);
+        else
+            break;
+    }
+}
+
+static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
+                        struct rl_app *app, int w, struct box b, int level)
+{
+    const struct rl_theme *th = r->theme;
+    const struct rl_net *net = rl_app_net(app, w);
+    float s = r->scale;
+    const struct rl_teacher *teacher = &app->tr->train.teacher;
+    char al[24] = "";
+    if (teacher->k > 0)
+        fmt(al, sizeof(al),
+            rl_teacher_alignment(teacher, net->w1, net->w2, net->h, true));
+    char title[160];
+    in_hid_title(app, level, al, title, sizeof(title));
     struct box in = panel(r, c, b, title, th->text, true);
-    draw_units_legend(r, c, b, title, true);
+    if (level < 3)
+        draw_units_legend(r, c, b, title, true);
     /* the imbalance colours: one symmetric range per net, its bar at the
      * right of the plane */
     double dmax = 0.0;
@@ -386,9 +481,13 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
     area->w = in.w;
     area->h = in.h;
     area->valid = side > 8;
+    const char *yname =
+        app->unit_view ? "|aᵢ| · weight from y" : "weight from input y";
     axes_draw(r, c, in, &area->ax, &area->ay, 5, 5,
               app->unit_view ? "|aᵢ| · weight from x" : "weight from input x",
-              app->unit_view ? "|aᵢ| · weight from y" : "weight from input y");
+              yname);
+    if (teacher->k > 0)
+        draw_teacher_key(r, c, teacher, in, yname);
     rl_canvas_clip(c, in.x, in.y, in.w, in.h);
     rl_layout_plot(c, in.x, in.y, in.w, in.h);
     /* the origin */
@@ -766,6 +865,15 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
         fmt(lab[2], sizeof(lab[2]), ylo);
         snprintf(title, sizeof(title), "output f(x), R² %.2f",
                  app->tr->last[w].accuracy);
+        /* narrow: the name goes before the number (measured with the
+         * widest number, so both nets' titles read alike and hold still) */
+        float room = b.w - 16 * r->scale;
+        if (rl_text_width(&r->title, "output f(x), R² -0.00") > room)
+            snprintf(title, sizeof(title), "%sR² %.2f",
+                     rl_text_width(&r->title, "f(x), R² -0.00") <= room
+                         ? "f(x), "
+                         : "",
+                     app->tr->last[w].accuracy);
     } else {
         if (!seed_levels) {
             vmin = -1.5f;
@@ -777,6 +885,10 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
         }
         snprintf(title, sizeof(title), "output, acc %.0f%%",
                  100.0 * app->tr->last[w].accuracy);
+        if (rl_text_width(&r->title, "output, acc 100%") >
+            b.w - 16 * r->scale)
+            snprintf(title, sizeof(title), "acc %.0f%%",
+                     100.0 * app->tr->last[w].accuracy);
     }
     /* the square plot, and room for the colour bar and its end labels */
     struct out_square sq;
@@ -892,7 +1004,8 @@ static void draw_output(struct rl_render *r, struct rl_canvas *c,
 /* The net's model and optimiser options that differ from the seed's, as
  * one compact header item ("" when none): "  · α 0.1 ntk logistic adam
  * B 32 bias sym". */
-static void net_options(const struct rl_net *net, char *buf, size_t len)
+static void net_options(const struct rl_net *net, bool compact, char *buf,
+                        size_t len)
 {
     const struct rl_net_opts *o = &net->opts;
     size_t n = 0;
@@ -905,23 +1018,27 @@ static void net_options(const struct rl_net *net, char *buf, size_t len)
     if (o->alpha > 0 && o->alpha != 1.0) {
         char a[24];
         fmt(a, sizeof(a), o->alpha);
-        ADDOPT(" α %s", a);
+        ADDOPT(compact ? " α%s" : " α %s", a);
     }
     if (o->param == RL_PARAM_NTK)
         ADDOPT(" ntk");
     else if (o->param == RL_PARAM_MF)
         ADDOPT(" mf");
     if (o->loss == RL_LOSS_LOGISTIC)
-        ADDOPT(" logistic");
+        ADDOPT(compact ? " logit" : " logistic");
     else if (o->loss == RL_LOSS_EXP)
-        ADDOPT(" exp-loss");
+        ADDOPT(compact ? " exp" : " exp-loss");
     if (o->targets == RL_TARGETS_PM1)
         ADDOPT(" ±1");
     const char *opt = rl_app_optimizer_name(o);
+    if (compact && !strcmp(opt, "momentum"))
+        opt = "mom";
+    else if (compact && !strcmp(opt, "nesterov"))
+        opt = "nest";
     if (strcmp(opt, "gd") && strcmp(opt, "sgd"))
         ADDOPT(" %s", opt);
     if (o->batch_size > 0)
-        ADDOPT(" B %d", o->batch_size);
+        ADDOPT(compact ? " B%d" : " B %d", o->batch_size);
     if (o->bias)
         ADDOPT(" bias");
     if (o->symmetric)
@@ -929,53 +1046,58 @@ static void net_options(const struct rl_net *net, char *buf, size_t len)
     if (o->layer_ratio > 0 && o->layer_ratio != 1.0) {
         char a[24];
         fmt(a, sizeof(a), o->layer_ratio);
-        ADDOPT(" ratio %s", a);
+        ADDOPT(compact ? " r%s" : " ratio %s", a);
     }
 #undef ADDOPT
     if (buf[0]) { /* "  ·" before the list */
         char tmp[96];
-        snprintf(tmp, sizeof(tmp), "   ·%s", buf);
+        snprintf(tmp, sizeof(tmp), compact ? "  ·%s" : "   ·%s", buf);
         snprintf(buf, len, "%s", tmp);
     }
 }
 
-/* Column header of a net: name, selection, state, key numbers. */
-static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
-                            const struct rl_app *app, int w, struct box b)
+/* The text of net w's header at level k: the options in full (0), then
+ * abbreviated (1), then left out (2), then init (3) and step (4) left out
+ * too; loss and rel ΔW1, the headline numbers, always stay. */
+#define HEADER_LEVELS 5
+static void header_line(const struct rl_app *app, int w, int k, char *line,
+                        size_t len)
 {
-    const struct rl_theme *th = r->theme;
     const struct rl_trainer *tr = app->tr;
-    float s = r->scale;
-    float mid = b.y + b.h * 0.5f;
-    char line[600], a[24], l[24], rel[24];
-    rl_canvas_clip(c, b.x, b.y, b.w, b.h);
-    if (app->selected == w && !app->presentation)
-        rl_canvas_fill_rect(c, b.x, b.y, b.w, b.h,
-                            rl_with_alpha(th->net[w], 0x22));
-    rl_canvas_fill_rect(c, b.x, b.y, 5 * s, b.h, th->net[w]);
+    char a[24], l[24], rel[24], opts[96] = "", init[48] = "", step[48] = "";
     fmt(a, sizeof(a), tr->cfg.net[w].init);
     fmt(l, sizeof(l), tr->last[w].loss);
     fmt(rel, sizeof(rel), tr->last[w].rel_w1);
-    char items[5][96];
-    snprintf(items[0], sizeof(items[0]), "  init %s", a);
-    net_options(&tr->net[w], items[1], sizeof(items[1]));
-    snprintf(items[2], sizeof(items[2]), "   step %ld", tr->step[w]);
-    snprintf(items[3], sizeof(items[3]), "   loss %s", l);
-    snprintf(items[4], sizeof(items[4]), "   rel ΔW1 %s", rel);
-    snprintf(line, sizeof(line), "%s%s%s%s%s", items[0], items[1], items[2],
-             items[3], items[4]);
-    const char *name = w == RL_RICH ? "RICH" : "LAZY";
-    float need = 12 * s + rl_text_width(&r->title, name) +
-                 rl_text_width(&r->font, line) + 10 * s;
-    /* right to left: selection mark, then the state badge; each in its
-     * long form only while the numbers keep their room */
-    const char *badge = NULL, *badge_short = NULL;
+    if (k < 3)
+        snprintf(init, sizeof(init), "  init %s", a);
+    if (k < 2)
+        net_options(&tr->net[w], k == 1, opts, sizeof(opts));
+    if (k < 4)
+        snprintf(step, sizeof(step), "   step %ld", tr->step[w]);
+    snprintf(line, len, "%s%s%s   loss %s   rel ΔW1 %s", init, opts, step, l,
+             rel);
+}
+
+/* What net w's header shows right of its line: the selection mark and
+ * the state badge, long forms (form 0) to short (2). */
+struct header_marks {
+    const char *sel, *badge;
     char dbuf[96];
+};
+
+static float header_marks_width(struct rl_render *r,
+                                const struct rl_app *app, int w, int form,
+                                struct header_marks *hm)
+{
+    const struct rl_trainer *tr = app->tr;
+    float s = r->scale;
+    const char *badge = NULL, *badge_short = NULL;
     if (tr->diverged[w]) {
+        char a[24];
         fmt(a, sizeof(a), tr->diverged_lr[w]);
-        snprintf(dbuf, sizeof(dbuf), "diverged at step %ld (lr %s)",
+        snprintf(hm->dbuf, sizeof(hm->dbuf), "diverged at step %ld (lr %s)",
                  tr->diverged_step[w], a);
-        badge = dbuf;
+        badge = hm->dbuf;
         badge_short = "diverged";
     } else if (tr->paused[w]) {
         badge = badge_short = "paused";
@@ -983,41 +1105,89 @@ static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
     const char *sel = app->selected == w && !app->presentation
                           ? "● selected (Tab)"
                           : NULL;
-    const char *sel_short = "●";
-    float bpad = 12 * s;
-    for (int form = 0; form < 3; form++) {
-        const char *sl = form == 0 ? sel : sel ? sel_short : NULL;
-        const char *bd = form < 2 ? badge : badge_short;
-        float used = (sl ? rl_text_width(&r->small, sl) + 10 * s : 0) +
-                     (bd ? rl_text_width(&r->font, bd) + bpad + 8 * s : 0);
-        if (need + used <= b.w || form == 2) {
-            sel = sl;
-            badge = bd;
+    hm->sel = form == 0 ? sel : sel ? "●" : NULL;
+    hm->badge = form < 2 ? badge : badge_short;
+    return (hm->sel ? rl_text_width(&r->small, hm->sel) + 10 * s : 0) +
+           (hm->badge ? rl_text_width(&r->font, hm->badge) + 20 * s : 0);
+}
+
+/* Width net w's header needs at level k, marks aside. */
+static float header_need(struct rl_render *r, const struct rl_app *app,
+                         int w, int k)
+{
+    char line[600];
+    header_line(app, w, k, line, sizeof(line));
+    return 12 * r->scale +
+           rl_text_width(&r->title, w == RL_RICH ? "RICH" : "LAZY") +
+           rl_text_width(&r->font, line) + 10 * r->scale;
+}
+
+/* The one header level of both nets: the first at which each one's line
+ * fits beside its shortest marks. */
+static int header_level(struct rl_render *r, const struct rl_app *app,
+                        float width)
+{
+    int level = 0;
+    for (int w = 0; w < RL_NETS; w++) {
+        struct header_marks hm;
+        float marks = header_marks_width(r, app, w, 2, &hm);
+        int k = level;
+        while (k < HEADER_LEVELS - 1 &&
+               header_need(r, app, w, k) + marks > width)
+            k++;
+        level = k;
+    }
+    return level;
+}
+
+/* Column header of a net: name, selection, state, key numbers (at the
+ * level header_level chose for both nets). */
+static void draw_net_header(struct rl_render *r, struct rl_canvas *c,
+                            const struct rl_app *app, int w, struct box b,
+                            int level)
+{
+    const struct rl_theme *th = r->theme;
+    const struct rl_trainer *tr = app->tr;
+    float s = r->scale;
+    float mid = b.y + b.h * 0.5f;
+    char line[600];
+    rl_canvas_clip(c, b.x, b.y, b.w, b.h);
+    if (app->selected == w && !app->presentation)
+        rl_canvas_fill_rect(c, b.x, b.y, b.w, b.h,
+                            rl_with_alpha(th->net[w], 0x22));
+    rl_canvas_fill_rect(c, b.x, b.y, 5 * s, b.h, th->net[w]);
+    header_line(app, w, level, line, sizeof(line));
+    const char *name = w == RL_RICH ? "RICH" : "LAZY";
+    float need = header_need(r, app, w, level);
+    /* right to left: selection mark, then the state badge; each in its
+     * long form only while the numbers keep their room */
+    struct header_marks hm;
+    for (int form = 0; form < 3; form++)
+        if (need + header_marks_width(r, app, w, form, &hm) <= b.w)
             break;
-        }
-    }
+    float bpad = 12 * s;
     float right = b.x + b.w - 8 * s;
-    if (sel) {
-        rl_canvas_text(c, &r->small, right, mid, sel, th->net[w],
+    if (hm.sel) {
+        rl_canvas_text(c, &r->small, right, mid, hm.sel, th->net[w],
                        RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
-        right -= rl_text_width(&r->small, sel) + 10 * s;
+        right -= rl_text_width(&r->small, hm.sel) + 10 * s;
     }
-    if (badge) {
-        int bw = rl_text_width(&r->font, badge) + (int)bpad;
+    if (hm.badge) {
+        int bw = rl_text_width(&r->font, hm.badge) + (int)bpad;
         float bx = right - bw;
         rl_canvas_fill_rect(c, bx, b.y + 3 * s, bw, b.h - 6 * s,
                             tr->diverged[w] ? th->warn : th->text_dim);
-        rl_canvas_text(c, &r->font, bx + 6 * s, mid, badge, 0xFFFFFFFFu,
+        rl_canvas_text(c, &r->font, bx + 6 * s, mid, hm.badge, 0xFFFFFFFFu,
                        RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
         right = bx - 8 * s;
     }
     rl_canvas_clip(c, b.x, b.y, right - b.x, b.h);
     float x = rl_canvas_text(c, &r->title, b.x + 12 * s, mid, name,
                              th->net[w], RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
-    const char *const parts[5] = {items[0], items[1], items[2], items[3],
-                                  items[4]};
-    fit_items(&r->font, parts, 5, right - x, line, sizeof(line));
-    rl_canvas_text(c, &r->font, x, mid, line, th->text,
+    /* past the last level: whole words from the end (tiny windows) */
+    char fitted[600];
+    fit_words(&r->font, line, right - x, fitted, sizeof(fitted));
+    rl_canvas_text(c, &r->font, x, mid, fitted, th->text,
                    RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
     rl_canvas_unclip(c);
 }
@@ -1885,13 +2055,48 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
     const struct rl_theme *th = r->theme;
     char line[256];
     const char *said = NULL;
-    /* the control bar keeps at least 40% of the footer for what is said */
+    bool hovering = app->hover_net >= 0 && app->hover_unit >= 0;
+    bool telling = !hovering && app->frame < app->message_until &&
+                   app->message[0];
+    /* the message's own part: what comes after " · " (what a key said
+     * with it) is dropped first when the line is too long */
+    char head[sizeof(app->message)] = "";
+    if (telling) {
+        snprintf(head, sizeof(head), "%s", app->message);
+        char *dot = strstr(head, " · ");
+        if (dot)
+            *dot = '\0';
+    }
+    /* the control bar keeps at least 40% of the footer for what is said;
+     * a longer message takes what its own part needs in the small font
+     * while it shows (the bar gives up labels, then buttons) */
+    float keep = b.w * 0.4f;
+    if (telling)
+        keep = fminf(fmaxf(keep, (float)rl_text_width(&r->small, head) +
+                                     10 * r->scale),
+                     b.w);
     float said_end = b.x + b.w;
     if (!app->presentation)
-        said_end = draw_controls(r, c, app, b, b.x + b.w * 0.4f) -
-                   8 * r->scale;
+        said_end = draw_controls(r, c, app, b, b.x + keep) - 8 * r->scale;
     rl_canvas_clip(c, b.x, b.y, said_end - b.x, b.h);
-    if (app->hover_net >= 0 && app->hover_unit >= 0) {
+    if (telling) {
+        /* the whole message, else its own part, in the body font, then in
+         * the small one; only then words are dropped from the end */
+        const struct rl_font *fonts[2] = {&r->font, &r->small};
+        const char *texts[2] = {app->message, head};
+        const struct rl_font *f = &r->small;
+        const char *t = NULL;
+        for (int k = 0; k < 4 && !t; k++)
+            if (rl_text_width(fonts[k / 2], texts[k % 2]) <=
+                said_end - b.x) {
+                f = fonts[k / 2];
+                t = texts[k % 2];
+            }
+        char fitted[512];
+        fit_words(f, t ? t : head, said_end - b.x, fitted, sizeof(fitted));
+        rl_canvas_text(c, f, b.x, b.y + b.h * 0.5f, fitted, th->text,
+                       RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
+    } else if (hovering) {
         const struct rl_net *net = rl_app_net(app, app->hover_net);
         int u = app->hover_unit;
         char a[24], bb[24], cc[24];
@@ -1914,15 +2119,13 @@ static void draw_footer(struct rl_render *r, struct rl_canvas *c,
                  app->hover_pinned ? "   (pinned; click empty space to release)"
                                    : "");
         said = line;
-    } else if (app->frame < app->message_until && app->message[0]) {
-        said = app->message;
     }
     if (said) {
         /* what does not fit loses words from its end */
         char fitted[512];
         fit_words(&r->font, said, said_end - b.x, fitted, sizeof(fitted));
         rl_canvas_text(c, &r->font, b.x, b.y + b.h * 0.5f, fitted,
-                       said == line ? th->net[app->hover_net] : th->text,
+                       th->net[app->hover_net],
                        RL_ALIGN_LEFT | RL_ALIGN_MIDDLE);
     }
     rl_canvas_unclip(c);
@@ -2030,10 +2233,19 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
     float curves_h = fmaxf(avail * 0.36f, 0.0f);
     float nets_h = avail - curves_h - gap;
     float colw = (W - 2 * m - gap * 2) / 2.0f;
+    /* one title level for both nets' in->hid panels (the same size) */
+    int in_level = 0;
+    {
+        float ph = nets_h - net_head_h - 4 * s;
+        struct box big = {m, top + net_head_h + 4 * s,
+                          fminf(ph, colw * 0.60f), ph};
+        in_level = in_hid_level(r, c, app, big);
+    }
+    int head_level = header_level(r, app, colw);
     for (int w = 0; w < RL_NETS; w++) {
         float x = m + w * (colw + 2 * gap);
         struct box head = {x, top, colw, net_head_h};
-        draw_net_header(r, c, app, w, head);
+        draw_net_header(r, c, app, w, head, head_level);
         app->head_area[w][0] = head.x;
         app->head_area[w][1] = head.y;
         app->head_area[w][2] = head.w;
@@ -2049,7 +2261,7 @@ bool rl_render_frame(struct rl_render *r, struct rl_app *app,
         float half = (ph - gap) / 2.0f;
         struct box top_small = {rx, py, rw, half};
         struct box bot_small = {rx, py + half + gap, rw, half};
-        draw_in_hid(r, c, app, w, big);
+        draw_in_hid(r, c, app, w, big, in_level);
         if (rw > 30) {
             draw_hid_out(r, c, app, w, top_small);
             draw_output(r, c, app, w, bot_small);

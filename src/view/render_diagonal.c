@@ -174,7 +174,8 @@ static void draw_ticks(const struct rl_diagv *v, struct rl_canvas *c,
             continue;
         rl_canvas_line(c, b->x, py, b->x + b->w, py, 1.0f, col_grid);
         float th = (float)v->small.height;
-        if (py + th / 2 > last - 2.0f)
+        /* clear of the axis title β₂ above the column */
+        if (py + th / 2 > last - 2.0f || py - th / 2 < b->y - 3.0f)
             continue;
         rl_canvas_text(c, &v->small, b->x - 4.0f, py, t.label[i], col_dim,
                        RL_ALIGN_RIGHT | RL_ALIGN_MIDDLE);
@@ -255,6 +256,10 @@ static void draw_plane(const struct rl_diagv *v, struct rl_canvas *c,
     rl_canvas_text(c, &v->small, b->x + b->w / 2, b->y + b->h + 4.0f +
                    v->small.height, "β₁", col_dim,
                    RL_ALIGN_CENTER | RL_ALIGN_TOP);
+    /* β₂ over the column of the y tick labels (metrics.csv: beta0 is β₁,
+     * beta1 is β₂; the woodworth2020 figure names them β₁, β₂ too) */
+    rl_canvas_text(c, &v->small, b->x - 4.0f, b->y - 4.0f, "β₂", col_dim,
+                   RL_ALIGN_RIGHT | RL_ALIGN_BOTTOM);
     rl_canvas_text(c, &v->font, b->x, b->y - 4.0f,
                    "end-to-end β = u² − v² of each net", col_text,
                    RL_ALIGN_LEFT | RL_ALIGN_BOTTOM);

@@ -248,6 +248,17 @@ for st in $steps; do
     [ $((st % 100)) -eq 0 ] || fail "--record-every 100 kept a frame at step $st (all: $steps)"
 done
 
+# a setup the data cannot be learnt with: the note is on screen from the
+# first frame (with the key that fixes it), not only on stderr
+"$exe" window --dataset xor --activation tanh --hidden 50 --paused \
+    --max-frames 5 --state-dump "$scratch/learn.txt" \
+    >"$scratch/stdout6.txt" 2>"$scratch/stderr.txt" ||
+    fail "window --dataset xor --activation tanh exited with an error"
+grep -q '^message=press b — xor needs --bias' "$scratch/learn.txt" ||
+    fail "the learnability note is not on screen: $(grep '^message=' "$scratch/learn.txt")"
+grep -q 'xor needs --bias' "$scratch/stderr.txt" ||
+    fail "the learnability note is not on stderr"
+
 # --model diagonal opens its own small window, trains and quits cleanly
 "$exe" window --model diagonal --max-frames 30 --frame-dump "$scratch/diag.png" \
     >"$scratch/stdout5.txt" 2>"$scratch/stderr.txt" ||

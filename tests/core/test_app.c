@@ -605,6 +605,32 @@ static void test_learnability_message(void)
     rl_app_destroy(&app);
 }
 
+/* A setup the data cannot be learnt with shows the note from the start,
+ * and the window's clearing of what startup keys said keeps it. */
+static void test_learnability_message_at_start(void)
+{
+    struct rl_config cfg = small_config();
+    cfg.dataset = RL_DATASET_XOR;
+    cfg.act = RL_ACT_TANH;
+    struct rl_app app;
+    char err[512];
+    CHECK(rl_app_init(&app, &cfg, err, sizeof(err)));
+    CHECK_CONTAINS(app.learn_msg, "xor needs --bias with tanh");
+    CHECK_CONTAINS(message(&app), "press b — xor needs --bias");
+    rl_app_apply(&app, RL_ACTION_PAUSE); /* --paused: says "paused" */
+    rl_app_clear_message(&app);
+    CHECK_CONTAINS(message(&app), "press b — xor needs --bias");
+    idle(&app, 300);
+    CHECK_CONTAINS(message(&app), "press b"); /* about 10 s, not 4 */
+    rl_app_destroy(&app);
+    /* a learnable setup: clearing leaves nothing */
+    init_app(&app);
+    press(&app, "L");
+    rl_app_clear_message(&app);
+    CHECK(message(&app)[0] == '\0');
+    rl_app_destroy(&app);
+}
+
 /* Clicks: a control bar button acts as its key, a net's header selects
  * it, a click in an output panel adds a point to both nets' data (left:
  * class 1, right: class 0) without re-initialising either net. */
@@ -891,6 +917,41 @@ static void test_twin_key(void)
     rl_app_destroy(&app);
 }
 
+/* y past step 0 restarts both nets with the twin, so the twin trains
+ * alongside them from step 0: the same state as y pressed at the start. */
+static void test_twin_key_mid_run_restarts(void)
+{
+    enum rl_action y = rl_action_for_key("y");
+    struct rl_app late, early;
+    init_app(&late);
+    init_app(&early);
+    idle(&late, 20);
+    CHECK(late.tr->step[RL_RICH] == 20 * late.steps_per_frame);
+    rl_app_frame(&late, &y, 1);
+    CHECK_CONTAINS(message(&late), "restarted");
+    CHECK(late.tr->step[RL_RICH] == late.steps_per_frame);
+    CHECK(rl_app_step(&late) == late.steps_per_frame);
+    rl_app_frame(&early, &y, 1);
+    CHECK(strstr(message(&early), "restarted") == NULL);
+    idle(&late, 10);
+    idle(&early, 10);
+    for (int w = 0; w < RL_NETS; w++) {
+        CHECK(late.tr->step[w] == early.tr->step[w]);
+        CHECK(late.tr->net[w].w1[0] == early.tr->net[w].w1[0]);
+        double l1, s1, r1, l2, s2, r2;
+        rl_trainer_twin_stats(late.tr, w, &l1, &s1, &r1);
+        rl_trainer_twin_stats(early.tr, w, &l2, &s2, &r2);
+        CHECK(isfinite(l1) && l1 == l2 && r1 == r2 && s1 == s2);
+    }
+    /* the second press (f - f_lin) keeps training: no restart */
+    long st = late.tr->step[RL_LAZY];
+    rl_app_frame(&late, &y, 1);
+    CHECK(late.twin == 2);
+    CHECK(late.tr->step[RL_LAZY] == st + late.steps_per_frame);
+    rl_app_destroy(&late);
+    rl_app_destroy(&early);
+}
+
 int main(void)
 {
     test_twin_key();
@@ -921,6 +982,8 @@ int main(void)
     test_batch_key();
     test_delta_and_unit_view_keys();
     test_learnability_message();
+    test_learnability_message_at_start();
+    test_twin_key_mid_run_restarts();
     test_width_keys();
     test_margin_samples();
     return check_summary("app");

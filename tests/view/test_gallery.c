@@ -52,6 +52,8 @@ struct state {
     bool presentation;
     struct rl_net_opts model[RL_NETS]; /* per-net model options */
     int hover;                          /* > 0: hover rich unit hover - 1 */
+    const char *told;   /* the footer shows a message starting with this,
+                         * whole (no words dropped) */
 };
 
 static struct rl_box boxes[400000];
@@ -271,12 +273,68 @@ static int render_state(const struct state *st, struct rl_render *r)
             bad++;
         }
     }
-    /* otherwise the control bar is there (at sizes it fits) */
+    /* the nets' headers: both at one level (the same first word), and the
+     * headline numbers (loss, rel ΔW1, at the line's end) never dropped:
+     * the line is whole, neither shortened nor cut */
+    if (st->w >= 800 && st->h >= 500 && !st->help && !st->diag) {
+        const struct rl_box *hb[RL_NETS] = {NULL, NULL};
+        for (int i = 0; i < layout.n; i++) {
+            const struct rl_box *b = &layout.box[i];
+            for (int w = 0; w < RL_NETS; w++) {
+                const float *ha = app.head_area[w];
+                if (b->kind == RL_BOX_TEXT && b->x0 >= ha[0] &&
+                    b->x1 <= ha[0] + ha[2] && b->y0 >= ha[1] &&
+                    b->y1 <= ha[1] + ha[3] && strcmp(b->text, "RICH") &&
+                    strcmp(b->text, "LAZY") && strncmp(b->text, "●", 3) &&
+                    strncmp(b->text, "paused", 6) &&
+                    strncmp(b->text, "diverged", 8))
+                    hb[w] = b;
+            }
+        }
+        char first[RL_NETS][40] = {"", ""};
+        for (int w = 0; w < RL_NETS; w++) {
+            if (!hb[w] || hb[w]->shortened || hb[w]->cut > 1.0f ||
+                !strstr(hb[w]->tail, "ΔW1 ")) {
+                fprintf(stderr, "%s: %s header '%s' %s\n", st->name,
+                        rl_net_label(w), hb[w] ? hb[w]->text : "",
+                        hb[w] ? "lost its headline numbers" : "missing");
+                bad++;
+                continue;
+            }
+            sscanf(hb[w]->text, "%39s", first[w]);
+        }
+        if (strcmp(first[0], first[1])) {
+            fprintf(stderr, "%s: headers at two levels: '%s' / '%s'\n",
+                    st->name, hb[0] ? hb[0]->text : "",
+                    hb[1] ? hb[1]->text : "");
+            bad++;
+        }
+    }
+    /* a message that must be read in full: on one line at the bottom */
+    if (st->told) {
+        bool whole = false;
+        for (int i = 0; i < layout.n; i++) {
+            const struct rl_box *b = &layout.box[i];
+            if (b->kind == RL_BOX_TEXT && b->y0 > st->h * 0.94f &&
+                !strncmp(b->text, st->told, strlen(st->told)) &&
+                !b->shortened && b->cut <= 1.0f)
+                whole = true;
+        }
+        if (!whole) {
+            fprintf(stderr, "%s: no whole message '%s...' in the footer\n",
+                    st->name, st->told);
+            bad++;
+        }
+    }
+    /* otherwise the control bar is there (at sizes it fits; a long
+     * message takes its room while it shows) */
     bool bar = false;
     for (int i = 0; i < layout.n; i++)
         bar |= layout.box[i].kind == RL_BOX_TEXT &&
                !strcmp(layout.box[i].text, "Space");
-    if (!st->presentation && !st->help && st->w >= 1280 && !bar) {
+    bool telling = app.frame < app.message_until && app.message[0];
+    if (!st->presentation && !st->help && !telling && st->w >= 1280 &&
+        !bar) {
         fprintf(stderr, "%s: no control bar\n", st->name);
         bad++;
     }
@@ -413,7 +471,50 @@ static void test_gallery(void)
     ADD(.name = "48_help_800x500", .w = 800, .h = 500, .frames = 20,
         .help = true);
     ADD(.name = "49_unlearnable_message", .w = 1280, .h = 800, .frames = 20,
-        .dataset = RL_DATASET_CIRCLES, .act = RL_ACT_RELU);
+        .dataset = RL_DATASET_CIRCLES, .act = RL_ACT_RELU,
+        .told = "press b — circles");
+    /* the note that the data cannot be learnt, whole at the bottom: from
+     * the start, and after the key that caused it (a twice: tanh) */
+    /* a long header: the options give way before loss and rel ΔW1, both
+     * nets alike, also with the text scaled up (] twice) */
+#define LONG_OPTS                                                           \
+    .dataset = RL_DATASET_TEACHER, .act = RL_ACT_RELU, .hidden = 50,        \
+    .model = {{.optimizer = RL_OPT_ADAM, .batch_size = 32,                  \
+               .param = RL_PARAM_NTK, .bias = true, .symmetric = true,      \
+               .alpha = 0.1},                                               \
+              {.optimizer = RL_OPT_ADAM, .batch_size = 32,                  \
+               .param = RL_PARAM_NTK, .bias = true, .symmetric = true,      \
+               .alpha = 10}}
+    ADD(.name = "70_long_header", .w = 1280, .h = 800, .frames = 200,
+        LONG_OPTS);
+    ADD(.name = "71_long_header_text_x1.56", .w = 1280, .h = 800,
+        .frames = 200, .text_scale = 1.5625, LONG_OPTS);
+    ADD(.name = "72_long_header_800x500", .w = 800, .h = 500, .frames = 200,
+        LONG_OPTS);
+    ADD(.name = "73_long_header_800x500_text_x1.56", .w = 800, .h = 500,
+        .frames = 200, .text_scale = 1.5625, LONG_OPTS);
+#undef LONG_OPTS
+    ADD(.name = "65_unlearnable_teacher_linear", .w = 1280, .h = 800,
+        .frames = 5, .dataset = RL_DATASET_TEACHER,
+        .model = {{.symmetric = true, .alpha = 0.1},
+                  {.symmetric = true, .alpha = 10}},
+        .told = "press a — teacher cannot be learnt");
+    ADD(.name = "66_unlearnable_teacher_linear_800x500", .w = 800, .h = 500,
+        .frames = 5, .dataset = RL_DATASET_TEACHER,
+        .model = {{.symmetric = true, .alpha = 0.1},
+                  {.symmetric = true, .alpha = 10}},
+        .told = "press a — teacher cannot be learnt");
+    ADD(.name = "67_unlearnable_tanh_key", .w = 1280, .h = 800, .frames = 12,
+        .dataset = RL_DATASET_TEACHER,
+        .act_at = {{5, RL_ACTION_ACTIVATION}, {10, RL_ACTION_ACTIVATION}},
+        .nact = 2, .told = "press b — teacher needs --bias");
+    ADD(.name = "68_unlearnable_tanh_key_800x500", .w = 800, .h = 500,
+        .frames = 12, .dataset = RL_DATASET_TEACHER,
+        .act_at = {{5, RL_ACTION_ACTIVATION}, {10, RL_ACTION_ACTIVATION}},
+        .nact = 2, .told = "press b — teacher needs --bias");
+    ADD(.name = "69_unlearnable_xor_tanh_800x500", .w = 800, .h = 500,
+        .frames = 5, .dataset = RL_DATASET_XOR, .act = RL_ACT_TANH,
+        .told = "press b — xor needs --bias");
     ADD(.name = "50_width_keys", .w = 1280, .h = 800, .frames = 150,
         .act = RL_ACT_TANH, .dataset = RL_DATASET_XOR,
         .model = {{.bias = true}, {.bias = true}},
@@ -473,8 +574,85 @@ static void test_gallery(void)
     rl_render_destroy(&r);
 }
 
+/* The in->hid titles of a frame: their name part (before ", teacher")
+ * for each net (left one first) into a[0], a[1]; whether the dashed rays'
+ * key ("teacher...") was drawn above a plot. */
+static bool in_hid_titles(const struct rl_layout *l, float mid,
+                          char a[2][40])
+{
+    bool key = false;
+    a[0][0] = a[1][0] = '\0';
+    for (int i = 0; i < l->n; i++) {
+        const struct rl_box *b = &l->box[i];
+        if (b->kind != RL_BOX_TEXT)
+            continue;
+        if (!strncmp(b->text, "teacher", 7))
+            key = true;
+        if (strncmp(b->text, "in→hid", strlen("in→hid")) &&
+            strncmp(b->text, "W1 rows", 7))
+            continue;
+        char *t = a[b->x0 < mid ? 0 : 1];
+        snprintf(t, 40, "%s", b->text);
+        char *comma = strstr(t, ", teacher");
+        if (comma)
+            *comma = '\0';
+    }
+    return key;
+}
+
+/* Both nets' in->hid panels carry the same title, whatever their teacher
+ * alignments, and it does not change while training changes the numbers;
+ * the dashed teacher rays are named on the panel. */
+static void test_in_hid_titles_steady(void)
+{
+    struct rl_render r;
+    char err[1024];
+    CHECK(rl_render_init(&r, err, sizeof(err)));
+    for (int w = 1000; w <= 1500; w += 50) {
+        struct rl_config cfg = rl_config_default;
+        cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 100;
+        cfg.dataset = RL_DATASET_TEACHER;
+        cfg.act = RL_ACT_RELU;
+        for (int k = 0; k < RL_NETS; k++)
+            cfg.net[k].model.targets = RL_TARGETS_REAL;
+        struct rl_app app;
+        CHECK(rl_app_init(&app, &cfg, err, sizeof(err)));
+        app.steps_per_frame = 20;
+        struct rl_canvas c;
+        struct rl_layout layout = {0};
+        layout.box = boxes;
+        layout.cap = (int)(sizeof(boxes) / sizeof(boxes[0]));
+        CHECK(rl_canvas_init(&c, w, 800));
+        c.layout = &layout;
+        char first[40] = "";
+        for (int f = 0; f < 12; f++) {
+            for (int k = 0; k < 5; k++)
+                rl_app_frame(&app, NULL, 0);
+            layout.n = 0;
+            CHECK(rl_render_frame(&r, &app, &c, err, sizeof(err)));
+            char t[2][40];
+            bool key = in_hid_titles(&layout, w * 0.5f, t);
+            CHECK(t[0][0] != '\0');
+            CHECK(key);
+            if (strcmp(t[0], t[1]) || (f > 0 && strcmp(t[0], first))) {
+                fprintf(stderr,
+                        "width %d frame %d: in->hid titles '%s' / '%s' "
+                        "(first '%s')\n",
+                        w, f, t[0], t[1], first);
+                CHECK(false);
+            }
+            if (f == 0)
+                snprintf(first, sizeof(first), "%s", t[0]);
+        }
+        rl_canvas_destroy(&c);
+        rl_app_destroy(&app);
+    }
+    rl_render_destroy(&r);
+}
+
 int main(void)
 {
+    test_in_hid_titles_steady();
     test_gallery();
     return check_summary("gallery");
 }

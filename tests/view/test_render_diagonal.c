@@ -73,6 +73,17 @@ static int check_layout(const char *name, const struct rl_layout *l)
             }
         }
     }
+    /* both axes of the β plane titled, as the woodworth2020 figure */
+    bool b1 = false, b2 = false;
+    for (int i = 0; i < l->n; i++) {
+        b1 |= l->box[i].kind == RL_BOX_TEXT && !strcmp(l->box[i].text, "β₁");
+        b2 |= l->box[i].kind == RL_BOX_TEXT && !strcmp(l->box[i].text, "β₂");
+    }
+    if (!b1 || !b2) {
+        fprintf(stderr, "%s: axis title β₁ %s, β₂ %s\n", name,
+                b1 ? "drawn" : "missing", b2 ? "drawn" : "missing");
+        bad++;
+    }
     /* two plots; 2 nets + 2 rings + 2 interpolators marked */
     CHECK(plots == 2);
     CHECK(points == 6);
