@@ -1859,13 +1859,26 @@ static void draw_margin(struct rl_render *r, struct rl_canvas *c,
               title, sizeof(title));
     struct box in = panel(r, c, b, title, th->text, true);
     nets_legend_in_title(r, c, b, title);
+    /* the y range: of each net whose margin is positive now, the values
+     * since it last was <= 0 (every point classified: the rise the loss
+     * drives, which the early dip below 0 would flatten; the dip runs off
+     * the bottom, clipped); of a net not yet positive, all its values */
     double lo = INFINITY, hi = -INFINITY;
-    for (int w = 0; w < RL_NETS; w++)
-        for (int i = 0; i < app->margin_n[w]; i++)
+    for (int w = 0; w < RL_NETS; w++) {
+        const int n = app->margin_n[w];
+        int from = 0;
+        if (n > 0 && app->margin_val[w][n - 1] > 0.0)
+            for (int i = n - 1; i >= 0; i--)
+                if (!(app->margin_val[w][i] > 0.0)) {
+                    from = i + 1;
+                    break;
+                }
+        for (int i = from; i < n; i++)
             if (isfinite(app->margin_val[w][i])) {
                 lo = fmin(lo, app->margin_val[w][i]);
                 hi = fmax(hi, app->margin_val[w][i]);
             }
+    }
     if (!(hi >= lo)) {
         lo = -1.0;
         hi = 1.0;
@@ -1896,7 +1909,17 @@ static void draw_margin(struct rl_render *r, struct rl_canvas *c,
         }
         if (n > 1) {
             stroke(c, r->xy, n, 2.0f * s, th->net[w], false, s);
-            rl_view_rec_polyline(c, r->xy, n);
+            /* the layout record keeps the runs inside the plot */
+            int run = 0;
+            for (int i = 0; i <= n; i++) {
+                bool inside = i < n && r->xy[2 * i + 1] >= in.y &&
+                              r->xy[2 * i + 1] <= in.y + in.h;
+                if (inside)
+                    continue;
+                if (i - run > 1)
+                    rl_view_rec_polyline(c, r->xy + 2 * run, i - run);
+                run = i + 1;
+            }
         }
     }
     rl_layout_end_plot(c);

@@ -650,9 +650,68 @@ static void test_in_hid_titles_steady(void)
     rl_render_destroy(&r);
 }
 
+/* The margin panel's y range shows the rise after every point is
+ * classified: an early dip below 0 runs off the bottom (clipped) instead
+ * of flattening the rise into a line at 0. */
+static void test_margin_range_shows_the_rise(void)
+{
+    struct rl_render r;
+    char err[1024];
+    CHECK(rl_render_init(&r, err, sizeof(err)));
+    struct rl_config cfg = rl_config_default;
+    cfg.net[RL_RICH].hidden = cfg.net[RL_LAZY].hidden = 20;
+    for (int k = 0; k < RL_NETS; k++)
+        cfg.net[k].model.loss = RL_LOSS_LOGISTIC;
+    struct rl_app app;
+    CHECK(rl_app_init(&app, &cfg, err, sizeof(err)));
+    /* -0.8 rising through 0 to 0.029 .. 0.037, as a logistic-loss run */
+    for (int w = 0; w < RL_NETS; w++) {
+        app.margin_n[w] = 100;
+        for (int i = 0; i < 100; i++) {
+            app.margin_step[w][i] = i * 0.09;
+            app.margin_val[w][i] = i < 10 ? -0.8 + 0.08 * i
+                                          : 0.029 + 0.008 * (i - 10) / 89.0 -
+                                                0.002 * w;
+        }
+    }
+    struct rl_canvas c;
+    struct rl_layout layout = {0};
+    layout.box = boxes;
+    layout.cap = (int)(sizeof(boxes) / sizeof(boxes[0]));
+    CHECK(rl_canvas_init(&c, 1280, 800));
+    c.layout = &layout;
+    CHECK(rl_render_frame(&r, &app, &c, err, sizeof(err)));
+    /* the margin plot: the bottom-right data rectangle; its y ticks the
+     * tick labels left of it */
+    const struct rl_box *plot = NULL;
+    for (int i = 0; i < layout.n; i++)
+        if (layout.box[i].kind == RL_BOX_PLOT && layout.box[i].x0 > 853 &&
+            layout.box[i].y0 > 500)
+            plot = &layout.box[i];
+    CHECK(plot != NULL);
+    double lo = INFINITY;
+    int ticks = 0;
+    for (int i = 0; plot && i < layout.n; i++) {
+        const struct rl_box *b = &layout.box[i];
+        if (b->kind == RL_BOX_TICK && b->x1 <= plot->x0 + 1 &&
+            b->x0 > plot->x0 - 80 && b->y0 >= plot->y0 - 10 &&
+            b->y1 <= plot->y1 + 10) {
+            lo = fmin(lo, b->value);
+            ticks++;
+        }
+    }
+    if (!(ticks >= 2 && lo >= -0.01))
+        fprintf(stderr, "margin panel: %d y ticks, lowest %g\n", ticks, lo);
+    CHECK(ticks >= 2 && lo >= -0.01);
+    rl_canvas_destroy(&c);
+    rl_app_destroy(&app);
+    rl_render_destroy(&r);
+}
+
 int main(void)
 {
     test_in_hid_titles_steady();
+    test_margin_range_shows_the_rise();
     test_gallery();
     return check_summary("gallery");
 }
