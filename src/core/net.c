@@ -55,13 +55,17 @@ static float *alloc_lines(int count, int arrays, float **parts[])
 /* ---- the two-thread step ------------------------------------------ */
 
 /* One half of a fused kernel call: the forward pass on samples
- * [k0, k0 + n) or the backward pass on units [i0, i0 + h). */
+ * [k0, k0 + n) or the backward pass on units [i0, i0 + h); with update,
+ * the backward pass then also writes the units' gradient (dw1, dw2) and
+ * takes the SGD step on them (w1, w2: the units' rows of the weights). */
 struct half_job {
-    bool backward;
+    bool backward, update;
     enum rl_activation act;
     int h, n;
     const float *a0, *a1, *w2, *x0, *x1, *ex0, *ex1;
     float *out, *g0, *g1;
+    float *w1u, *w2u, *dw1, *dw2;
+    float lr, lambda;
 };
 
 struct rl_net_pool {
@@ -73,14 +77,42 @@ struct rl_net_pool {
     struct half_job job;
 };
 
+/* The seed's step on units [0, h) of a job from the backward pass's
+ * sums (relu, linear: rl_net_kernel.h): dw1 = w2 (g0, g1), dw2 = a0 g0 +
+ * a1 g1, then W <- W - lr (dW + lambda W) as torch.optim.SGD with
+ * weight_decay. Each unit's numbers depend on that unit alone, so any
+ * split of the units gives the same bits. */
+static void update_units(const struct half_job *j)
+{
+    const float *restrict a0 = j->a0, *restrict a1 = j->a1;
+    const float *restrict g0 = j->g0, *restrict g1 = j->g1;
+    float *restrict w1 = j->w1u, *restrict w2 = j->w2u;
+    float *restrict dw1 = j->dw1, *restrict dw2 = j->dw2;
+    const float flr = j->lr, flam = j->lambda;
+    for (int i = 0; i < j->h; i++) {
+        float b = w2[i];
+        float d0 = b * g0[i], d1 = b * g1[i];
+        float d2 = a0[i] * g0[i] + a1[i] * g1[i];
+        dw1[2 * i] = d0;
+        dw1[2 * i + 1] = d1;
+        dw2[i] = d2;
+        w1[2 * i] -= flr * (d0 + flam * w1[2 * i]);
+        w1[2 * i + 1] -= flr * (d1 + flam * w1[2 * i + 1]);
+        w2[i] = b - flr * (d2 + flam * b);
+    }
+}
+
 static void run_half(const struct half_job *j)
 {
-    if (j->backward)
+    if (j->backward) {
         rl_kernel_backward(j->act, j->h, j->n, j->a0, j->a1, j->x0, j->x1,
                            j->ex0, j->ex1, NULL, NULL, j->g0, j->g1, NULL);
-    else
+        if (j->update)
+            update_units(j);
+    } else {
         rl_kernel_forward(j->act, j->h, j->n, j->a0, j->a1, j->w2, j->x0,
                           j->x1, j->out, NULL);
+    }
 }
 
 static void *pool_main(void *arg)
@@ -175,8 +207,9 @@ static void fused_forward(struct rl_net *net, int n, const float *a0,
                           net->fx1, net->fout, post);
         return;
     }
-    struct half_job lo = {false, net->act, h, k, a0, a1, net->w2, net->fx0,
-                          net->fx1, NULL, NULL, net->fout, NULL, NULL};
+    struct half_job lo = {.act = net->act, .h = h, .n = k, .a0 = a0,
+                          .a1 = a1, .w2 = net->w2, .x0 = net->fx0,
+                          .x1 = net->fx1, .out = net->fout};
     struct half_job hi = lo;
     hi.n = n - k;
     hi.x0 = net->fx0 + k;
@@ -203,15 +236,49 @@ static void fused_backward(struct rl_net *net, int n, const float *a0,
                            net->fg1, net->fg2);
         return;
     }
-    struct half_job lo = {true, net->act, i, n, a0, a1, NULL, net->fx0,
-                          net->fx1, net->fex0, net->fex1, NULL, net->fg0,
-                          net->fg1};
+    struct half_job lo = {.backward = true, .act = net->act, .h = i,
+                          .n = n, .a0 = a0, .a1 = a1, .x0 = net->fx0,
+                          .x1 = net->fx1, .ex0 = net->fex0,
+                          .ex1 = net->fex1, .g0 = net->fg0, .g1 = net->fg1};
     struct half_job hi = lo;
     hi.h = h - i;
     hi.a0 = a0 + i;
     hi.a1 = a1 + i;
     hi.g0 = net->fg0 + i;
     hi.g1 = net->fg1 + i;
+    run_pair(net->pool, &hi, &lo);
+}
+
+/* The fused backward pass and the seed's SGD step (relu, linear), on
+ * the units of each half when the net has a helper, else on all of them
+ * through the same code: the same bits either way. */
+static void fused_backward_step(struct rl_net *net, int n, float lr,
+                                float lambda)
+{
+    const int h = net->h;
+    struct half_job all = {.backward = true, .update = true,
+                           .act = net->act, .h = h, .n = n, .a0 = net->fa0,
+                           .a1 = net->fa1, .x0 = net->fx0, .x1 = net->fx1,
+                           .ex0 = net->fex0, .ex1 = net->fex1,
+                           .g0 = net->fg0, .g1 = net->fg1, .w1u = net->w1,
+                           .w2u = net->w2, .dw1 = net->dw1, .dw2 = net->dw2,
+                           .lr = lr, .lambda = lambda};
+    int i = h / 2 / 16 * 16;    /* aligned, as in fused_forward */
+    if (!net->pool || i == 0) {
+        run_half(&all);
+        return;
+    }
+    struct half_job lo = all, hi = all;
+    lo.h = i;
+    hi.h = h - i;
+    hi.a0 += i;
+    hi.a1 += i;
+    hi.g0 += i;
+    hi.g1 += i;
+    hi.w1u += 2 * i;
+    hi.w2u += i;
+    hi.dw1 += 2 * i;
+    hi.dw2 += i;
     run_pair(net->pool, &hi, &lo);
 }
 
@@ -893,30 +960,47 @@ double rl_net_sample_loss(enum rl_loss l, enum rl_targets t, double o,
     return loss_at(l, label_threshold(t), o, y, dl);
 }
 
+/* The plain path up to the backward pass: w1's columns and the samples'
+ * coordinates split, the fused forward pass, and the MSE errors
+ * e = dL/dout = 2 (out - y) / n (alpha 1, c 1, b2 0 make f the output
+ * itself) with e x0, e x1; returns the sum of squares. */
+static inline __attribute__((always_inline)) double
+fused_errors(struct rl_net *net, const struct rl_data *d, float *post)
+{
+    const int n = d->n;
+    assert(n <= net->cap_n);
+    split_columns(net->h, net->w1, net->fa0, net->fa1);
+    split_columns(n, d->x, net->fx0, net->fx1);
+    fused_forward(net, n, net->fa0, net->fa1, post);
+    double db2;
+    return batch_errors(RL_LOSS_MSE, 0.5f, n, 1.0, 1.0, 0.0, net->fout,
+                        d->y, net->fx0, net->fx1, net->fe, net->fex0,
+                        net->fex1, &db2);
+}
+
 RL_VM_CLONES
 double rl_net_grad_fused(struct rl_net *net, const struct rl_data *d,
                          float *dw1, float *dw2)
 {
     const int n = d->n, h = net->h;
-    assert(n <= net->cap_n);
-    const float *w2 = net->w2;
-    float *a0 = net->fa0, *a1 = net->fa1;
-    split_columns(h, net->w1, a0, a1);
-    float *x0 = net->fx0, *x1 = net->fx1;
-    split_columns(n, d->x, x0, x1);
     float *post = net->act == RL_ACT_TANH ? net->post : NULL;
-    fused_forward(net, n, a0, a1, post);
+    double sse = fused_errors(net, d, post);
+    fused_backward(net, n, net->fa0, net->fa1, post);
+    assemble_plain(h, net->act == RL_ACT_TANH, net->w2, net->fa0, net->fa1,
+                   net->fg0, net->fg1, net->fg2, dw1, dw2);
+    return n ? sse / n : NAN;
+}
 
-    /* MSE: L = mean (out - y)^2, dL/dout = 2 (out - y) / n (alpha 1,
-     * c 1, b2 0 make f the output itself) */
-    double db2;
-    double sse = batch_errors(RL_LOSS_MSE, 0.5f, n, 1.0, 1.0, 0.0, net->fout,
-                              d->y, x0, x1, net->fe, net->fex0, net->fex1,
-                              &db2);
-
-    fused_backward(net, n, a0, a1, post);
-    assemble_plain(h, net->act == RL_ACT_TANH, w2, a0, a1, net->fg0,
-                   net->fg1, net->fg2, dw1, dw2);
+/* The seed's step on the fused path for relu and linear: fused_errors,
+ * then the backward pass and the SGD step per unit (fused_backward_step).
+ * Returns the loss before the step. */
+RL_VM_CLONES
+static double fused_step(struct rl_net *net, const struct rl_data *d,
+                         float lr, float lambda)
+{
+    const int n = d->n;
+    double sse = fused_errors(net, d, NULL);
+    fused_backward_step(net, n, lr, lambda);
     return n ? sse / n : NAN;
 }
 
@@ -1255,11 +1339,13 @@ double rl_net_step(struct rl_net *net, const struct rl_data *d, double lr,
         }
         return loss;
     }
+    /* W <- W - lr (dL/dW + lambda W), torch.optim.SGD with weight_decay */
+    const float flr = (float)lr, flam = (float)lambda;
+    if (!net->force_blas && net->act != RL_ACT_TANH)
+        return fused_step(net, d, flr, flam);
     double loss = net->force_blas
                       ? rl_net_grad_plain(net, d, net->dw1, net->dw2)
                       : rl_net_grad_fused(net, d, net->dw1, net->dw2);
-    /* W <- W - lr (dL/dW + lambda W), torch.optim.SGD with weight_decay */
-    const float flr = (float)lr, flam = (float)lambda;
     for (int c = 0; c < 2 * h; c++)
         w1[c] -= flr * (net->dw1[c] + flam * w1[c]);
     for (int i = 0; i < h; i++)
