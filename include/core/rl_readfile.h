@@ -24,6 +24,13 @@
 FILE *rl_read_open(const char *path, uint64_t max_bytes, char *err,
                    size_t errlen);
 
+/* Read the rest of f, a file rl_read_open opened with limit max, into a
+ * new buffer of max + 1 bytes, and close f. Returns the buffer (the
+ * caller frees it) with *len bytes in it (more than max when the file grew
+ * past its limit after it was opened), or NULL after a read error or with
+ * *oom set when the buffer could not be had. f is closed either way. */
+char *rl_read_all(FILE *f, size_t max, size_t *len, bool *oom);
+
 /* The kind of a non-regular file for messages ("a directory", "a FIFO
  * (named pipe)", "a character device", ...), from st_mode. */
 const char *rl_read_kind(unsigned mode);

@@ -2,6 +2,8 @@
  * rl_readfile.h). */
 #include "rl_readfile.h"
 
+#include <stdlib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -10,6 +12,26 @@
 #include <unistd.h>
 
 static int (*stop_poll)(void);
+
+char *rl_read_all(FILE *f, size_t max, size_t *len, bool *oom)
+{
+    *len = 0;
+    *oom = false;
+    char *buf = malloc(max + 1);
+    if (!buf) {
+        fclose(f);
+        *oom = true;
+        return NULL;
+    }
+    *len = fread(buf, 1, max + 1, f);
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
 
 const char *rl_read_kind(unsigned mode)
 {

@@ -333,18 +333,18 @@ bool rl_scenario_apply(const struct rl_cli *cli, const char *name,
         snprintf(err, errlen, "cannot read scenario %s", qw);
         return false;
     }
-    char *buf = malloc(RL_SCENARIO_MAX_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        snprintf(err, errlen, "out of memory");
-        return false;
-    }
-    size_t len = fread(buf, 1, RL_SCENARIO_MAX_BYTES + 1, f);
-    bool bad = ferror(f);
-    fclose(f);
+    size_t len;
+    bool oom;
+    char *buf = rl_read_all(f, RL_SCENARIO_MAX_BYTES, &len, &oom);
     bool ok = false;
-    if (bad) {
-        snprintf(err, errlen, "cannot read scenario '%s'", q);
+    if (!buf) {
+        if (oom)
+            snprintf(err, errlen, "out of memory");
+        else
+            snprintf(err, errlen, "cannot read scenario '%s'", q);
+    } else if (len > RL_SCENARIO_MAX_BYTES) {
+        snprintf(err, errlen, "scenario '%s' grew past %d bytes while being "
+                 "read", q, RL_SCENARIO_MAX_BYTES);
     } else {
         /* the folder data paths are relative to, and the path kept for
          * messages and the recording */

@@ -630,17 +630,13 @@ static bool read_settings(struct rl_checkpoint *ck, const char *dir,
             snprintf(err, errlen, "%s", why);
         return false;
     }
-    char *buf = malloc(MAX_SETTINGS_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        snprintf(err, errlen, "out of memory");
-        return false;
-    }
-    size_t len = fread(buf, 1, MAX_SETTINGS_BYTES + 1, f);
-    bool bad = ferror(f);
-    fclose(f);
+    size_t len;
+    bool oom;
+    char *buf = rl_read_all(f, MAX_SETTINGS_BYTES, &len, &oom);
     bool ok = false;
-    if (bad)
+    if (!buf && oom)
+        snprintf(err, errlen, "out of memory");
+    else if (!buf)
         snprintf(err, errlen, "%s: cannot read it", path);
     else if (len > MAX_SETTINGS_BYTES)
         snprintf(err, errlen, "%s: larger than %d bytes; not a checkpoint's "
