@@ -82,24 +82,28 @@ struct rl_net_pool {
  * a1 g1, then W <- W - lr (dW + lambda W) as torch.optim.SGD with
  * weight_decay. Each unit's numbers depend on that unit alone, so any
  * split of the units gives the same bits. */
+static inline void assemble_plain(int h, bool tanh_act,
+                                  const float *restrict w2,
+                                  const float *restrict a0,
+                                  const float *restrict a1,
+                                  const float *restrict g0,
+                                  const float *restrict g1,
+                                  const float *restrict g2,
+                                  float *restrict dw1, float *restrict dw2);
+
+RL_VM_CLONES
 static void update_units(const struct half_job *j)
 {
-    const float *restrict a0 = j->a0, *restrict a1 = j->a1;
-    const float *restrict g0 = j->g0, *restrict g1 = j->g1;
+    const int h = j->h;
+    assemble_plain(h, false, j->w2u, j->a0, j->a1, j->g0, j->g1, NULL,
+                   j->dw1, j->dw2);
     float *restrict w1 = j->w1u, *restrict w2 = j->w2u;
-    float *restrict dw1 = j->dw1, *restrict dw2 = j->dw2;
+    const float *restrict dw1 = j->dw1, *restrict dw2 = j->dw2;
     const float flr = j->lr, flam = j->lambda;
-    for (int i = 0; i < j->h; i++) {
-        float b = w2[i];
-        float d0 = b * g0[i], d1 = b * g1[i];
-        float d2 = a0[i] * g0[i] + a1[i] * g1[i];
-        dw1[2 * i] = d0;
-        dw1[2 * i + 1] = d1;
-        dw2[i] = d2;
-        w1[2 * i] -= flr * (d0 + flam * w1[2 * i]);
-        w1[2 * i + 1] -= flr * (d1 + flam * w1[2 * i + 1]);
-        w2[i] = b - flr * (d2 + flam * b);
-    }
+    for (int c = 0; c < 2 * h; c++)
+        w1[c] -= flr * (dw1[c] + flam * w1[c]);
+    for (int i = 0; i < h; i++)
+        w2[i] -= flr * (dw2[i] + flam * w2[i]);
 }
 
 static void run_half(const struct half_job *j)
