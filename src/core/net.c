@@ -77,11 +77,8 @@ struct rl_net_pool {
     struct half_job job;
 };
 
-/* The seed's step on units [0, h) of a job from the backward pass's
- * sums (relu, linear: rl_net_kernel.h): dw1 = w2 (g0, g1), dw2 = a0 g0 +
- * a1 g1, then W <- W - lr (dW + lambda W) as torch.optim.SGD with
- * weight_decay. Each unit's numbers depend on that unit alone, so any
- * split of the units gives the same bits. */
+/* dw1 (h, 2) and dw2 (h) from the backward pass's sums (rl_net_kernel.h):
+ * dw1 = w2 (g0, g1); relu, linear dw2 = a0 g0 + a1 g1, tanh g2. */
 static inline void assemble_plain(int h, bool tanh_act,
                                   const float *restrict w2,
                                   const float *restrict a0,
@@ -89,21 +86,46 @@ static inline void assemble_plain(int h, bool tanh_act,
                                   const float *restrict g0,
                                   const float *restrict g1,
                                   const float *restrict g2,
-                                  float *restrict dw1, float *restrict dw2);
+                                  float *restrict dw1, float *restrict dw2)
+{
+    for (int i = 0; i < h; i++) {
+        dw1[2 * i] = w2[i] * g0[i];
+        dw1[2 * i + 1] = w2[i] * g1[i];
+    }
+    if (tanh_act) {
+        for (int i = 0; i < h; i++)
+            dw2[i] = g2[i];
+    } else {
+        for (int i = 0; i < h; i++)
+            dw2[i] = a0[i] * g0[i] + a1[i] * g1[i];
+    }
+}
 
+/* W <- W - lr (dL/dW + lambda W) on w1 (h, 2) and w2 (h), as
+ * torch.optim.SGD with weight_decay: the seed's step. */
+static inline void sgd_plain(int h, float *restrict w1, float *restrict w2,
+                             const float *restrict dw1,
+                             const float *restrict dw2, float lr,
+                             float lambda)
+{
+    for (int c = 0; c < 2 * h; c++)
+        w1[c] -= lr * (dw1[c] + lambda * w1[c]);
+    for (int i = 0; i < h; i++)
+        w2[i] -= lr * (dw2[i] + lambda * w2[i]);
+}
+
+/* The seed's step on units [0, h) of a job from the backward pass's
+ * sums (relu, linear: rl_net_kernel.h): dw1 = w2 (g0, g1), dw2 = a0 g0 +
+ * a1 g1, then W <- W - lr (dW + lambda W) as torch.optim.SGD with
+ * weight_decay. Each unit's numbers depend on that unit alone, so any
+ * split of the units gives the same bits. */
 RL_VM_CLONES
 static void update_units(const struct half_job *j)
 {
     const int h = j->h;
     assemble_plain(h, false, j->w2u, j->a0, j->a1, j->g0, j->g1, NULL,
                    j->dw1, j->dw2);
-    float *restrict w1 = j->w1u, *restrict w2 = j->w2u;
-    const float *restrict dw1 = j->dw1, *restrict dw2 = j->dw2;
-    const float flr = j->lr, flam = j->lambda;
-    for (int c = 0; c < 2 * h; c++)
-        w1[c] -= flr * (dw1[c] + flam * w1[c]);
-    for (int i = 0; i < h; i++)
-        w2[i] -= flr * (dw2[i] + flam * w2[i]);
+    sgd_plain(h, j->w1u, j->w2u, j->dw1, j->dw2, j->lr, j->lambda);
 }
 
 static void run_half(const struct half_job *j)
@@ -222,35 +244,49 @@ static void fused_forward(struct rl_net *net, int n, const float *a0,
     run_pair(net->pool, &hi, &lo);
 }
 
-/* The fused backward pass, on two threads (split units) likewise. */
+/* A backward job over all of a net's units (all->h of them), on two
+ * threads when the net has a helper: the units split at a 64-byte line,
+ * as in fused_forward, so both halves run the same code as one thread. */
+static void run_units(struct rl_net *net, const struct half_job *all)
+{
+    const int i = all->h / 2 / 16 * 16;
+    if (!net->pool || i == 0) {
+        run_half(all);
+        return;
+    }
+    struct half_job lo = *all, hi = *all;
+    lo.h = i;
+    hi.h = all->h - i;
+    hi.a0 += i;
+    hi.a1 += i;
+    hi.g0 += i;
+    hi.g1 += i;
+    if (all->update) {
+        hi.w1u += 2 * i;
+        hi.w2u += i;
+        hi.dw1 += 2 * i;
+        hi.dw2 += i;
+    }
+    run_pair(net->pool, &hi, &lo);
+}
+
+/* The fused backward pass, on two threads (split units) likewise; tanh
+ * (which needs post and g2) on this one. */
 static void fused_backward(struct rl_net *net, int n, const float *a0,
                            const float *a1, float *post)
 {
-    const int h = net->h;
-    if (!net->pool || net->act == RL_ACT_TANH || h < 2) {
-        rl_kernel_backward(net->act, h, n, a0, a1, net->fx0, net->fx1,
+    if (net->act == RL_ACT_TANH) {
+        rl_kernel_backward(net->act, net->h, n, a0, a1, net->fx0, net->fx1,
                            net->fex0, net->fex1, net->fe, post, net->fg0,
                            net->fg1, net->fg2);
         return;
     }
-    int i = h / 2 / 16 * 16;    /* aligned, as in fused_forward */
-    if (i == 0) {
-        rl_kernel_backward(net->act, h, n, a0, a1, net->fx0, net->fx1,
-                           net->fex0, net->fex1, net->fe, post, net->fg0,
-                           net->fg1, net->fg2);
-        return;
-    }
-    struct half_job lo = {.backward = true, .act = net->act, .h = i,
-                          .n = n, .a0 = a0, .a1 = a1, .x0 = net->fx0,
-                          .x1 = net->fx1, .ex0 = net->fex0,
-                          .ex1 = net->fex1, .g0 = net->fg0, .g1 = net->fg1};
-    struct half_job hi = lo;
-    hi.h = h - i;
-    hi.a0 = a0 + i;
-    hi.a1 = a1 + i;
-    hi.g0 = net->fg0 + i;
-    hi.g1 = net->fg1 + i;
-    run_pair(net->pool, &hi, &lo);
+    const struct half_job all = {.backward = true, .act = net->act,
+                                 .h = net->h, .n = n, .a0 = a0, .a1 = a1,
+                                 .x0 = net->fx0, .x1 = net->fx1,
+                                 .ex0 = net->fex0, .ex1 = net->fex1,
+                                 .g0 = net->fg0, .g1 = net->fg1};
+    run_units(net, &all);
 }
 
 /* The fused backward pass and the seed's SGD step (relu, linear), on
@@ -259,31 +295,13 @@ static void fused_backward(struct rl_net *net, int n, const float *a0,
 static void fused_backward_step(struct rl_net *net, int n, float lr,
                                 float lambda)
 {
-    const int h = net->h;
-    struct half_job all = {.backward = true, .update = true,
-                           .act = net->act, .h = h, .n = n, .a0 = net->fa0,
-                           .a1 = net->fa1, .x0 = net->fx0, .x1 = net->fx1,
-                           .ex0 = net->fex0, .ex1 = net->fex1,
-                           .g0 = net->fg0, .g1 = net->fg1, .w1u = net->w1,
-                           .w2u = net->w2, .dw1 = net->dw1, .dw2 = net->dw2,
-                           .lr = lr, .lambda = lambda};
-    int i = h / 2 / 16 * 16;    /* aligned, as in fused_forward */
-    if (!net->pool || i == 0) {
-        run_half(&all);
-        return;
-    }
-    struct half_job lo = all, hi = all;
-    lo.h = i;
-    hi.h = h - i;
-    hi.a0 += i;
-    hi.a1 += i;
-    hi.g0 += i;
-    hi.g1 += i;
-    hi.w1u += 2 * i;
-    hi.w2u += i;
-    hi.dw1 += 2 * i;
-    hi.dw2 += i;
-    run_pair(net->pool, &hi, &lo);
+    const struct half_job all = {
+        .backward = true, .update = true, .act = net->act, .h = net->h,
+        .n = n, .a0 = net->fa0, .a1 = net->fa1, .x0 = net->fx0,
+        .x1 = net->fx1, .ex0 = net->fex0, .ex1 = net->fex1, .g0 = net->fg0,
+        .g1 = net->fg1, .w1u = net->w1, .w2u = net->w2, .dw1 = net->dw1,
+        .dw2 = net->dw2, .lr = lr, .lambda = lambda};
+    run_units(net, &all);
 }
 
 bool rl_net_init(struct rl_net *net, int h, int max_n)
@@ -816,30 +834,6 @@ static inline void split_columns(int h, const float *restrict w1,
     }
 }
 
-/* dw1 (h, 2) and dw2 (h) from the backward pass's sums (rl_net_kernel.h):
- * dw1 = w2 (g0, g1); relu, linear dw2 = a0 g0 + a1 g1, tanh g2. */
-static inline void assemble_plain(int h, bool tanh_act,
-                                  const float *restrict w2,
-                                  const float *restrict a0,
-                                  const float *restrict a1,
-                                  const float *restrict g0,
-                                  const float *restrict g1,
-                                  const float *restrict g2,
-                                  float *restrict dw1, float *restrict dw2)
-{
-    for (int i = 0; i < h; i++) {
-        dw1[2 * i] = w2[i] * g0[i];
-        dw1[2 * i + 1] = w2[i] * g1[i];
-    }
-    if (tanh_act) {
-        for (int i = 0; i < h; i++)
-            dw2[i] = g2[i];
-    } else {
-        for (int i = 0; i < h; i++)
-            dw2[i] = a0[i] * g0[i] + a1[i] * g1[i];
-    }
-}
-
 double rl_net_grad_plain(struct rl_net *net, const struct rl_data *d,
                          float *dw1, float *dw2)
 {
@@ -1350,10 +1344,7 @@ double rl_net_step(struct rl_net *net, const struct rl_data *d, double lr,
     double loss = net->force_blas
                       ? rl_net_grad_plain(net, d, net->dw1, net->dw2)
                       : rl_net_grad_fused(net, d, net->dw1, net->dw2);
-    for (int c = 0; c < 2 * h; c++)
-        w1[c] -= flr * (net->dw1[c] + flam * w1[c]);
-    for (int i = 0; i < h; i++)
-        w2[i] -= flr * (net->dw2[i] + flam * w2[i]);
+    sgd_plain(h, w1, w2, net->dw1, net->dw2, flr, flam);
     return loss;
 }
 
