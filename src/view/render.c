@@ -419,6 +419,21 @@ static void draw_teacher_key(struct rl_render *r, struct rl_canvas *c,
     }
 }
 
+/* The imbalance colours' symmetric range of a net: the largest finite
+ * |delta_i| over its units with the delta colours on, 1 otherwise or when
+ * there is none. */
+static double delta_range(const struct rl_app *app, const struct rl_net *net)
+{
+    double dmax = 0.0;
+    if (app->delta_colour)
+        for (int i = 0; i < net->h; i++) {
+            double d = fabs(rl_app_unit_delta(net, i));
+            if (isfinite(d))
+                dmax = fmax(dmax, d);
+        }
+    return dmax > 0.0 ? dmax : 1.0;
+}
+
 static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
                         struct rl_app *app, int w, struct box b, int level)
 {
@@ -437,15 +452,7 @@ static void draw_in_hid(struct rl_render *r, struct rl_canvas *c,
         draw_units_legend(r, c, b, title, true);
     /* the imbalance colours: one symmetric range per net, its bar at the
      * right of the plane */
-    double dmax = 0.0;
-    if (app->delta_colour)
-        for (int i = 0; i < net->h; i++) {
-            double d = fabs(rl_app_unit_delta(net, i));
-            if (isfinite(d))
-                dmax = fmax(dmax, d);
-        }
-    if (!(dmax > 0.0))
-        dmax = 1.0;
+    double dmax = delta_range(app, net);
     float bar_w = 7 * s, bar_room = 0.0f;
     char dlab[3][32];
     if (app->delta_colour) {
@@ -590,15 +597,7 @@ static void draw_hid_out(struct rl_render *r, struct rl_canvas *c,
     float oy = rl_axis_map(&area->ay, 0.0);
     rl_canvas_line(c, in.x, oy, in.x + in.w, oy, 1.0f, 0xFFD6D3CAu);
     float pr = fmaxf(1.1f, 1.4f * s);
-    double dmax = 0.0;
-    if (app->delta_colour)
-        for (int i = 0; i < net->h; i++) {
-            double d = fabs(rl_app_unit_delta(net, i));
-            if (isfinite(d))
-                dmax = fmax(dmax, d);
-        }
-    if (!(dmax > 0.0))
-        dmax = 1.0;
+    double dmax = delta_range(app, net);
     for (int i = 0; i < net->h; i++) {
         float x = rl_axis_map(&area->ax, i);
         float y = rl_axis_map(&area->ay, net->w2[i]);
