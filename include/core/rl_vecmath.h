@@ -16,9 +16,10 @@
 #include <string.h>
 
 /* Put before a function definition to build it once per instruction set
- * (AVX-512, AVX2+FMA, baseline) and pick the copy at load time, as the
- * fused kernels are (net_kernel.c): the loops it inlines then vectorise
- * at the machine's width. Nothing under clang or ThreadSanitizer (whose
+ * (AVX-512, AVX2+FMA, baseline) and pick the copy at load time (the fused
+ * kernels of net_kernel.c, the general path, the optimiser update and the
+ * linearised twin use it): the loops it inlines then vectorise at the
+ * machine's width. Nothing under clang or ThreadSanitizer (whose
  * instrumentation the load-time resolvers would run before). */
 #if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__) && \
     !defined(__SANITIZE_THREAD__)
@@ -26,6 +27,7 @@
 #define RL_VM_CLONES                                                       \
     __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",      \
                                  "default")))
+#define RL_VM_CLONED 1          /* RL_VM_CLONES makes copies */
 #endif
 #endif
 #ifndef RL_VM_CLONES

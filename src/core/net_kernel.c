@@ -9,6 +9,7 @@
  * fused multiply-add; never -ffast-math: no reassociation, NaN-honest).
  */
 #include "rl_net_kernel.h"
+#include "rl_vecmath.h"
 
 #include <assert.h>
 #include <math.h>
@@ -24,16 +25,10 @@
 #if defined(__SANITIZE_THREAD__) && !defined(RL_KERNEL_NO_CLONES)
 #define RL_KERNEL_NO_CLONES 1
 #endif
-#if defined(__x86_64__) && defined(__has_attribute) &&                     \
-    !defined(__clang__) && !defined(RL_KERNEL_NO_CLONES)
-#if __has_attribute(target_clones)
-#define RL_KERNEL                                                          \
-    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",       \
-                                 "default")))
+#if defined(RL_VM_CLONED) && !defined(RL_KERNEL_NO_CLONES)
+#define RL_KERNEL RL_VM_CLONES
 #define RL_KERNEL_CLONED 1
-#endif
-#endif
-#ifndef RL_KERNEL
+#else
 #define RL_KERNEL
 #endif
 
